@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import fastifyRateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Config } from './config.ts';
+import type { Database } from './db/connection.ts';
+import { registerAdminRoutes } from './features/admin/routes.ts';
+import { registerApiRoutes } from './features/api/routes.ts';
+import { registerAuditRoutes } from './features/audit/routes.ts';
+import { registerAuthRoutes } from './features/auth/routes.ts';
+import { registerOidcRoutes } from './features/auth/oidc.ts';
+import { registerHomeRoutes } from './features/home/routes.ts';
+import { registerPeopleRoutes } from './features/people/routes.ts';
+import { type Clock, systemClock } from './platform/clock.ts';
+import type { Mailer } from './platform/mailer.ts';
+import { SessionStore } from './platform/sessions.ts';
+import { newRequestId, registerWebPlatform } from './platform/web.ts';
+
+export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  mailer?: Mailer;
+  sessions: SessionStore;
+  cookies: { sessionCookie: string; resumeCookie: string; returnCookie: string };
+  version: string;
+  /** Set by the auth feature; used by other sign-in methods (OpenID Connect) to complete a sign-in. */
+  finishSignIn?: (request: FastifyRequest, reply: FastifyReply, userId: string) => Promise<FastifyReply>;
+}
+
+export interface BuildOptions {
+  config: Config;
+  database: Database;
+  clock?: Clock;
+  mailer?: Mailer;
+  logger?: boolean;
+}
+
+/** The composition root: every dependency is passed in, so tests build the same app with a test clock or mailer. */
+export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
+  const { config, database } = options;
+  const clock = options.clock ?? systemClock;
+  const app = Fastify({
+    logger:
+      options.logger === false || config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            // URLs may carry record ids but never personal data; bodies and headers are never logged.
+            serializers: {
+              req: (req) => ({ method: req.method, url: req.url.split('?')[0], id: req.id }),
+              res: (res) => ({ statusCode: res.statusCode }),
+            },
+          },
+    genReqId: () => newRequestId(),
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 200 },
+  });
+  const sessions = new SessionStore(database.db, config.session);
+  await app.register(fastifyRateLimit, { global: false });
+  const cookies = await registerWebPlatform(app, { config, database, clock, sessions, version: VERSION });
+  const deps: AppDeps = {
+    config,
+    database,
+    clock,
+    sessions,
+    cookies,
+    version: VERSION,
+    ...(options.mailer ? { mailer: options.mailer } : {}),
+  };
+  registerHomeRoutes(app, deps);
+  registerAuthRoutes(app, deps);
+  await registerOidcRoutes(app, deps);
+  registerAdminRoutes(app, deps);
+  registerAuditRoutes(app, deps);
+  registerPeopleRoutes(app, deps);
+  await registerApiRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+/** Every environment variable the product reads, validated once at start-up. */
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const minutes = z.coerce.number().int().positive();
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  BASE_URL: z.url().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DATABASE_REPLICA_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SESSION_SECRET: z.string().optional(),
+  SESSION_IDLE_MINUTES: minutes.default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(12),
+  COOKIE_SECURE: bool.optional(),
+  MFA_REQUIRED: bool.optional(),
+  SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  SIGN_IN_LOCKOUT_MINUTES: minutes.default(15),
+  SEED_DEMO: bool.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_BUTTON_TEXT: z.string().min(1).default('Sign in with your organisation account'),
+  OIDC_AUTO_CREATE_USERS: bool.default(false),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Early Help Hub <no-reply@early-help.invalid>'),
+  TRUST_PROXY: bool.default(false),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  baseUrl: string;
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; replicaUrl?: string };
+  dataDir: string;
+  session: { secret: string; idleMinutes: number; absoluteHours: number; cookieSecure: boolean };
+  mfaRequired: boolean;
+  signIn: { maxFailures: number; lockoutMinutes: number };
+  seedDemo: boolean;
+  logLevel: string;
+  oidc?: { issuer: string; clientId: string; clientSecret: string; buttonText: string; autoCreateUsers: boolean };
+  mail: { smtpUrl?: string; from: string };
+  trustProxy: boolean;
+};
+
+export class ConfigError extends Error {}
+
+const DEV_SECRET = 'development-only-session-secret-not-for-production';
+
+/** Parse the environment; throws ConfigError with one line naming the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid configuration: ${String(issue.path[0])} ${issue.message}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const secret = e.SESSION_SECRET ?? (production ? undefined : DEV_SECRET);
+  if (!secret) throw new ConfigError('Invalid configuration: SESSION_SECRET is required when NODE_ENV=production');
+  if (production && (secret === DEV_SECRET || secret.length < 32)) {
+    throw new ConfigError('Invalid configuration: SESSION_SECRET must be at least 32 random characters in production');
+  }
+  if (production && e.COOKIE_SECURE === false) {
+    throw new ConfigError('Invalid configuration: COOKIE_SECURE cannot be false in production');
+  }
+  if (production && e.MFA_REQUIRED === false) {
+    throw new ConfigError('Invalid configuration: MFA_REQUIRED cannot be false in production');
+  }
+  const oidcParts = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].filter(Boolean).length;
+  if (oidcParts !== 0 && oidcParts !== 3) {
+    throw new ConfigError('Invalid configuration: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together');
+  }
+  if (production && !e.BASE_URL) throw new ConfigError('Invalid configuration: BASE_URL is required in production');
+  const baseUrl = (e.BASE_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/$/, '');
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    baseUrl,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, ...(e.DATABASE_REPLICA_URL ? { replicaUrl: e.DATABASE_REPLICA_URL } : {}) }
+      : { kind: 'pglite', dataDir: `${e.DATA_DIR.replace(/\/$/, '')}/pglite` },
+    dataDir: e.DATA_DIR,
+    session: {
+      secret,
+      idleMinutes: e.SESSION_IDLE_MINUTES,
+      absoluteHours: e.SESSION_ABSOLUTE_HOURS,
+      cookieSecure: e.COOKIE_SECURE ?? production,
+    },
+    mfaRequired: e.MFA_REQUIRED ?? true,
+    signIn: { maxFailures: e.SIGN_IN_MAX_FAILURES, lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES },
+    seedDemo: e.SEED_DEMO ?? !production,
+    logLevel: e.LOG_LEVEL,
+    ...(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+      ? {
+          oidc: {
+            issuer: e.OIDC_ISSUER,
+            clientId: e.OIDC_CLIENT_ID,
+            clientSecret: e.OIDC_CLIENT_SECRET,
+            buttonText: e.OIDC_BUTTON_TEXT,
+            autoCreateUsers: e.OIDC_AUTO_CREATE_USERS,
+          },
+        }
+      : {}),
+    mail: { ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}), from: e.MAIL_FROM },
+    trustProxy: e.TRUST_PROXY,
+  };
+}
+
+/** The configuration variables, for the README table and `early-help config`. */
+export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape);

@@ -1,0 +1,205 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.ts';
+import type { DB } from '../../db/schema.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { hashPassword, safeEqual, sha256, verifyPassword } from '../../platform/passwords.ts';
+import { checkTotp, newRecoveryCodes, newTotpSecret, normaliseRecoveryCode } from '../../platform/totp.ts';
+
+export type PasswordOutcome =
+  | { ok: true; userId: string; next: 'mfa' | 'mfa_setup' | 'full' }
+  | { ok: false; reason: 'invalid' | 'locked' | 'disabled' };
+
+interface Meta {
+  requestId: string;
+  clientIp: string;
+}
+
+/** Sign-in rules: password, lockout after repeated failures, second factor. */
+export class AuthService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly clock: Clock,
+    private readonly config: Config,
+  ) {}
+
+  async checkPassword(email: string, password: string, meta: Meta): Promise<PasswordOutcome> {
+    const now = this.clock.now();
+    const user = await this.db
+      .selectFrom('app_user')
+      .select(['id', 'name', 'organisation_id', 'password_hash', 'totp_enrolled_at', 'locked_until', 'disabled_at', 'kind'])
+      .where('email', '=', email.trim())
+      .executeTakeFirst();
+    const passwordOk = await verifyPassword(user?.kind === 'person' ? (user?.password_hash ?? null) : null, password);
+    if (!user) return { ok: false, reason: 'invalid' };
+    return this.db.transaction().execute(async (trx) => {
+      const ctx = { actor: null, requestId: meta.requestId, clientIp: meta.clientIp, at: now };
+      const subject = { recordType: 'user', recordId: user.id };
+      if (!passwordOk) {
+        const failures = await trx
+          .updateTable('app_user')
+          .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) }))
+          .where('id', '=', user.id)
+          .returning('failed_sign_ins')
+          .executeTakeFirstOrThrow();
+        const lock = failures.failed_sign_ins >= this.config.signIn.maxFailures;
+        if (lock) {
+          await trx
+            .updateTable('app_user')
+            .set({
+              locked_until: new Date(now.getTime() + this.config.signIn.lockoutMinutes * 60_000),
+              failed_sign_ins: 0,
+            })
+            .where('id', '=', user.id)
+            .execute();
+        }
+        await recordAudit(trx, ctx, { action: lock ? 'sign-in.locked' : 'sign-in.failed', ...subject });
+        return { ok: false, reason: 'invalid' } as const;
+      }
+      if (user.disabled_at) {
+        await recordAudit(trx, ctx, { action: 'sign-in.refused-disabled', ...subject });
+        return { ok: false, reason: 'disabled' } as const;
+      }
+      if (user.locked_until && user.locked_until > now) {
+        await recordAudit(trx, ctx, { action: 'sign-in.refused-locked', ...subject });
+        return { ok: false, reason: 'locked' } as const;
+      }
+      await trx.updateTable('app_user').set({ failed_sign_ins: 0, locked_until: null }).where('id', '=', user.id).execute();
+      const next = user.totp_enrolled_at ? 'mfa' : this.config.mfaRequired ? 'mfa_setup' : 'full';
+      await recordAudit(trx, ctx, { action: 'sign-in.password-ok', ...subject, details: { next } });
+      return { ok: true, userId: user.id, next } as const;
+    });
+  }
+
+  /** Checks a TOTP code or, failing that, a single-use recovery code (which is then spent). */
+  async checkSecondFactor(userId: string, code: string, meta: Meta): Promise<'totp' | 'recovery' | false> {
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      const user = await trx
+        .selectFrom('app_user')
+        .select(['totp_secret', 'recovery_code_hashes', 'locked_until'])
+        .where('id', '=', userId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!user?.totp_secret) return false;
+      const ctx = { actor: null, requestId: meta.requestId, clientIp: meta.clientIp, at: now };
+      const subject = { recordType: 'user', recordId: userId };
+      if (user.locked_until && user.locked_until > now) {
+        await recordAudit(trx, ctx, { action: 'sign-in.refused-locked', ...subject });
+        return false;
+      }
+      let method: 'totp' | 'recovery' | false = false;
+      if (await checkTotp(user.totp_secret, code, now)) method = 'totp';
+      else {
+        const hashes = user.recovery_code_hashes as unknown as string[];
+        const candidate = sha256(normaliseRecoveryCode(code));
+        const match = hashes.find((h) => safeEqual(h, candidate));
+        if (match) {
+          method = 'recovery';
+          await trx
+            .updateTable('app_user')
+            .set({ recovery_code_hashes: JSON.stringify(hashes.filter((h) => h !== match)) })
+            .where('id', '=', userId)
+            .execute();
+        }
+      }
+      if (!method) {
+        const failures = await trx
+          .updateTable('app_user')
+          .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) }))
+          .where('id', '=', userId)
+          .returning('failed_sign_ins')
+          .executeTakeFirstOrThrow();
+        if (failures.failed_sign_ins >= this.config.signIn.maxFailures) {
+          await trx
+            .updateTable('app_user')
+            .set({
+              locked_until: new Date(now.getTime() + this.config.signIn.lockoutMinutes * 60_000),
+              failed_sign_ins: 0,
+            })
+            .where('id', '=', userId)
+            .execute();
+        }
+        await recordAudit(trx, ctx, { action: 'sign-in.second-factor-failed', ...subject });
+        return false;
+      }
+      await trx.updateTable('app_user').set({ failed_sign_ins: 0 }).where('id', '=', userId).execute();
+      await recordAudit(trx, ctx, { action: 'sign-in.completed', ...subject, details: { method } });
+      return method;
+    });
+  }
+
+  async remainingRecoveryCodes(userId: string): Promise<number> {
+    const u = await this.db
+      .selectFrom('app_user')
+      .select('recovery_code_hashes')
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    return (u?.recovery_code_hashes as unknown as string[] | undefined)?.length ?? 0;
+  }
+
+  /** Enrolment step 1: a pending secret, not active until a code from it is confirmed. */
+  newPendingSecret(): string {
+    return newTotpSecret();
+  }
+
+  async confirmEnrolment(
+    userId: string,
+    secret: string,
+    code: string,
+    meta: Meta,
+  ): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false }> {
+    const now = this.clock.now();
+    if (!(await checkTotp(secret, code, now))) return { ok: false };
+    const { codes, hashes } = newRecoveryCodes();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('app_user')
+        .set({
+          totp_secret: secret,
+          totp_enrolled_at: now,
+          recovery_code_hashes: JSON.stringify(hashes),
+          updated_at: now,
+        })
+        .where('id', '=', userId)
+        .execute();
+      await recordAudit(
+        trx,
+        { actor: null, requestId: meta.requestId, clientIp: meta.clientIp, at: now },
+        { action: 'mfa.enrolled', recordType: 'user', recordId: userId },
+      );
+    });
+    return { ok: true, recoveryCodes: codes };
+  }
+
+  async changePassword(userId: string, current: string, next: string, meta: Meta): Promise<boolean> {
+    const user = await this.db
+      .selectFrom('app_user')
+      .select('password_hash')
+      .where('id', '=', userId)
+      .executeTakeFirstOrThrow();
+    if (!(await verifyPassword(user.password_hash, current))) return false;
+    const hash = await hashPassword(next);
+    const now = this.clock.now();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('app_user').set({ password_hash: hash, updated_at: now }).where('id', '=', userId).execute();
+      await recordAudit(
+        trx,
+        { actor: null, requestId: meta.requestId, clientIp: meta.clientIp, at: now },
+        { action: 'password.changed', recordType: 'user', recordId: userId },
+      );
+    });
+    return true;
+  }
+
+  /** A form kept when the session ended, offered back only to the same user. */
+  async takeSavedRequest(token: string | undefined, userId: string) {
+    if (!token) return undefined;
+    const id = sha256(token);
+    const row = await this.db.selectFrom('saved_request').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    await this.db.deleteFrom('saved_request').where('id', '=', id).execute();
+    if (row.user_id !== userId || row.expires_at < this.clock.now()) return undefined;
+    return { path: row.path, body: row.body as unknown as Record<string, string | string[]> };
+  }
+}

@@ -1,0 +1,49 @@
+/** Errors a service may throw; the error handler maps them to pages or problem documents. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** "Not there" and "not yours" look the same, so record existence never leaks. */
+export class NotFoundError extends HttpError {
+  constructor(message = 'Page not found') {
+    super(404, message);
+  }
+}
+
+export class ForbiddenError extends HttpError {
+  constructor(message = 'You do not have permission to do this') {
+    super(403, message);
+  }
+}
+
+export class UnauthenticatedError extends HttpError {
+  constructor(message = 'Sign in to continue') {
+    super(401, message);
+  }
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** Bad input: one message per field, in the order the fields appear on the form. */
+export class ValidationError extends HttpError {
+  constructor(
+    readonly errors: FieldError[],
+    message = 'There is a problem',
+  ) {
+    super(400, message);
+  }
+}
+
+export class ConflictError extends HttpError {
+  constructor(message: string) {
+    super(409, message);
+  }
+}
