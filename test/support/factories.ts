@@ -1,0 +1,68 @@
+import type { Kysely } from 'kysely';
+import type { AgencyType, DB, Role, Tier } from '../../src/db/schema.ts';
+import { hashPassword } from '../../src/platform/passwords.ts';
+import { newTotpSecret } from '../../src/platform/totp.ts';
+
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+export async function createOrganisation(
+  db: Kysely<DB>,
+  values: Partial<{ name: string; agency_type: AgencyType; tier: Tier }> = {},
+) {
+  return db
+    .insertInto('organisation')
+    .values({
+      name: values.name ?? `Test organisation ${unique()}`,
+      agency_type: values.agency_type ?? 'school',
+      tier: values.tier ?? 'universal',
+      phone: null,
+      email: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  totpSecret: string | null;
+  organisationId: string;
+}
+
+/** A user with a password and (unless mfa: false) an enrolled TOTP secret. */
+export async function createUser(
+  db: Kysely<DB>,
+  options: { roles?: Role[]; organisationId?: string; mfa?: boolean; name?: string; email?: string } = {},
+): Promise<TestUser> {
+  const organisationId = options.organisationId ?? (await createOrganisation(db)).id;
+  const totpSecret = options.mfa === false ? null : newTotpSecret();
+  const email = options.email ?? `user-${unique()}@test.invalid`;
+  const user = await db
+    .insertInto('app_user')
+    .values({
+      email,
+      name: options.name ?? 'Test User',
+      job_title: null,
+      phone: null,
+      organisation_id: organisationId,
+      password_hash: await hashPassword(TEST_PASSWORD),
+      totp_secret: totpSecret,
+      totp_enrolled_at: totpSecret ? new Date() : null,
+      recovery_code_hashes: '[]',
+      locked_until: null,
+      disabled_at: null,
+      oidc_issuer: null,
+      oidc_subject: null,
+      updated_at: new Date(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const role of options.roles ?? ['practitioner']) {
+    await db.insertInto('user_role').values({ user_id: user.id, role }).execute();
+  }
+  return { id: user.id, email, password: TEST_PASSWORD, totpSecret, organisationId };
+}
