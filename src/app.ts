@@ -6,8 +6,9 @@ import type { Database } from './db/connection.ts';
 import { registerAdminRoutes } from './features/admin/routes.ts';
 import { registerApiRoutes } from './features/api/routes.ts';
 import { registerAuditRoutes } from './features/audit/routes.ts';
-import { registerAuthRoutes } from './features/auth/routes.ts';
 import { registerOidcRoutes } from './features/auth/oidc.ts';
+import { registerAuthRoutes } from './features/auth/routes.ts';
+import { registerDirectoryRoutes } from './features/directory/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -76,6 +77,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerAdminRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerPeopleRoutes(app, deps);
+  await registerDirectoryRoutes(app, deps);
   await registerApiRoutes(app, deps);
   return app;
 }

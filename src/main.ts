@@ -2,7 +2,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError, openDatabase } from './db/connection.ts';
 import { migrate } from './db/migrator.ts';
-import { seedDemo, DEMO_PASSWORD, demoSignInHelp } from './db/seed/demo.ts';
+import { DEMO_PASSWORD, demoSignInHelp, seedDemo } from './db/seed/demo.ts';
 import { createMailer } from './platform/mailer.ts';
 import { startOutboxWorker } from './platform/outbox.ts';
 

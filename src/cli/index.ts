@@ -87,8 +87,9 @@ export function parseOptions(args: string[], spec: { strings?: string[]; repeat?
     if (!spec.strings?.includes(key) && !spec.repeat?.includes(key)) throw new UsageError(`Unknown option --${key}`);
     const value = inline ?? args[++i];
     if (value === undefined) throw new UsageError(`--${key} needs a value`);
-    if (spec.repeat?.includes(key)) (repeated[key] ??= []).push(value);
-    else strings[key] = value;
+    if (spec.repeat?.includes(key)) {
+      repeated[key] = [...(repeated[key] ?? []), value];
+    } else strings[key] = value;
   }
   return { strings, repeated, flags, positional };
 }

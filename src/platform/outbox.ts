@@ -28,7 +28,11 @@ export async function deliverPending(db: Kysely<DB>, mailer: Mailer, now = new D
   for (const message of due) {
     try {
       if (message.kind === 'email') await mailer.send(message.payload as unknown as MailMessage);
-      await db.updateTable('outbox_message').set({ sent_at: now, last_error: null }).where('id', '=', message.id).execute();
+      await db
+        .updateTable('outbox_message')
+        .set({ sent_at: now, last_error: null })
+        .where('id', '=', message.id)
+        .execute();
       sent++;
     } catch (err) {
       const delaySeconds = 30 * 2 ** message.attempts;

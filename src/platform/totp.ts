@@ -1,5 +1,5 @@
-import { generate, generateSecret, generateURI, verify } from 'otplib';
 import { randomBytes } from 'node:crypto';
+import { generate, generateSecret, generateURI, verify } from 'otplib';
 import { sha256 } from './passwords.ts';
 
 /** TOTP (RFC 6238) as authenticator apps expect: SHA-1, 6 digits, 30-second steps, ±1 step of drift. */

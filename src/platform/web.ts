@@ -247,7 +247,10 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
 
   app.setNotFoundHandler(async (request, reply) => {
     if (isApiRequest(request) || request.url.startsWith('/openreferral')) {
-      return reply.code(404).type('application/problem+json').send(problem(404, 'Not Found', 'There is nothing here.'));
+      return reply
+        .code(404)
+        .type('application/problem+json')
+        .send(problem(404, 'Not Found', 'There is nothing here.'));
     }
     reply.code(404);
     return reply.page('pages/not-found.njk');

@@ -38,7 +38,8 @@ export interface PgServer {
 /** A throwaway PostgreSQL server in a temporary directory (initdb + pg_ctl), for the test run only. */
 export async function startPostgres(): Promise<PgServer> {
   const bin = findPgBin();
-  if (!bin) throw new Error('PostgreSQL server binaries (initdb, pg_ctl) were not found; install the postgresql package');
+  if (!bin)
+    throw new Error('PostgreSQL server binaries (initdb, pg_ctl) were not found; install the postgresql package');
   const dir = mkdtempSync(join(tmpdir(), 'ehh-pg-'));
   const dataDir = join(dir, 'data');
   const port = await freePort();

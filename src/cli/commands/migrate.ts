@@ -10,7 +10,9 @@ export const command: Command = {
       async ({ db, describe }) => {
         const applied = await migrate(db);
         for (const m of applied) console.log(`Applied ${String(m.version).padStart(4, '0')}_${m.name}`);
-        console.log(`${describe} is at migration ${await currentVersion(db)}${applied.length ? '' : ' (nothing to apply)'}.`);
+        console.log(
+          `${describe} is at migration ${await currentVersion(db)}${applied.length ? '' : ' (nothing to apply)'}.`,
+        );
         return 0;
       },
       { migrate: false },

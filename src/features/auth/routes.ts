@@ -6,8 +6,8 @@ import { auditContext } from '../../platform/context.ts';
 import { formValues, parseForm } from '../../platform/forms.ts';
 import { passwordProblem } from '../../platform/passwords.ts';
 import { totpUri } from '../../platform/totp.ts';
-import { AuthService } from './service.ts';
 import { ChangePasswordForm, CodeForm, EnrolForm, SignInForm } from './schemas.ts';
+import { AuthService } from './service.ts';
 
 const SIGN_IN_LIMIT = { rateLimit: { max: 20, timeWindow: '1 minute' } };
 
@@ -19,7 +19,12 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
   const meta = (r: FastifyRequest) => ({ requestId: String(r.id), clientIp: r.ip });
 
   /** A new session token at every stage change: the old one is useless to anyone who saw it. */
-  async function startSession(request: FastifyRequest, reply: FastifyReply, userId: string, stage: 'mfa' | 'mfa_setup' | 'full') {
+  async function startSession(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    userId: string,
+    stage: 'mfa' | 'mfa_setup' | 'full',
+  ) {
     await deps.sessions.destroy(request.cookies[sessionCookie]);
     const token = await deps.sessions.create(userId, stage, deps.clock.now(), {
       clientIp: request.ip,
@@ -75,14 +80,28 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
     const method = await auth.checkSecondFactor(request.sessionUserId, form.data.code, meta(request));
     if (!method) {
       return reply.code(400).page('auth/views/two-factor.njk', {
-        errors: [{ field: 'code', message: 'The code is not correct or has expired. Enter the latest code from your authenticator app' }],
+        errors: [
+          {
+            field: 'code',
+            message: 'The code is not correct or has expired. Enter the latest code from your authenticator app',
+          },
+        ],
       });
     }
     return finishSignIn(request, reply, request.sessionUserId);
   });
 
-  async function enrolmentPage(request: FastifyRequest, reply: FastifyReply, secret: string, extra: Record<string, unknown> = {}) {
-    const user = await deps.database.db.selectFrom('app_user').select('email').where('id', '=', request.sessionUserId!).executeTakeFirstOrThrow();
+  async function enrolmentPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    secret: string,
+    extra: Record<string, unknown> = {},
+  ) {
+    const user = await deps.database.db
+      .selectFrom('app_user')
+      .select('email')
+      .where('id', '=', request.sessionUserId!)
+      .executeTakeFirstOrThrow();
     const uri = totpUri(secret, user.email);
     const qr = await QRCode.toDataURL(uri, { margin: 1, width: 220 });
     reply.setCookie('ehh_enrol', secret, { ...cookieOpts, signed: true });
@@ -94,22 +113,31 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
     return enrolmentPage(request, reply, auth.newPendingSecret());
   });
 
-  app.post('/sign-in/set-up-two-factor', { config: { signInStage: true, ...SIGN_IN_LIMIT } }, async (request, reply) => {
-    if (request.sessionStage !== 'mfa_setup' || !request.sessionUserId) return reply.redirect('/sign-in', 303);
-    const pending = request.unsignCookie(request.cookies.ehh_enrol ?? '');
-    if (!pending.valid || !pending.value) return reply.redirect('/sign-in/set-up-two-factor', 303);
-    const form = parseForm(EnrolForm, request.body);
-    if (!form.ok) return enrolmentPage(request, reply.code(400), pending.value, { errors: form.errors });
-    const result = await auth.confirmEnrolment(request.sessionUserId, pending.value, form.data.code, meta(request));
-    if (!result.ok) {
-      return enrolmentPage(request, reply.code(400), pending.value, {
-        errors: [{ field: 'code', message: 'The code is not correct. Check the time on your phone and enter the latest code' }],
-      });
-    }
-    reply.clearCookie('ehh_enrol', { path: '/' });
-    await startSession(request, reply, request.sessionUserId, 'full');
-    return reply.page('auth/views/recovery-codes.njk', { codes: result.recoveryCodes });
-  });
+  app.post(
+    '/sign-in/set-up-two-factor',
+    { config: { signInStage: true, ...SIGN_IN_LIMIT } },
+    async (request, reply) => {
+      if (request.sessionStage !== 'mfa_setup' || !request.sessionUserId) return reply.redirect('/sign-in', 303);
+      const pending = request.unsignCookie(request.cookies.ehh_enrol ?? '');
+      if (!pending.valid || !pending.value) return reply.redirect('/sign-in/set-up-two-factor', 303);
+      const form = parseForm(EnrolForm, request.body);
+      if (!form.ok) return enrolmentPage(request, reply.code(400), pending.value, { errors: form.errors });
+      const result = await auth.confirmEnrolment(request.sessionUserId, pending.value, form.data.code, meta(request));
+      if (!result.ok) {
+        return enrolmentPage(request, reply.code(400), pending.value, {
+          errors: [
+            {
+              field: 'code',
+              message: 'The code is not correct. Check the time on your phone and enter the latest code',
+            },
+          ],
+        });
+      }
+      reply.clearCookie('ehh_enrol', { path: '/' });
+      await startSession(request, reply, request.sessionUserId, 'full');
+      return reply.page('auth/views/recovery-codes.njk', { codes: result.recoveryCodes });
+    },
+  );
 
   app.get('/sign-in/resume', async (request, reply) => {
     const saved = await auth.takeSavedRequest(request.cookies[resumeCookie], request.actor!.userId);
@@ -126,7 +154,11 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
     if (request.actor) {
       const actor = request.actor;
       await deps.database.db.transaction().execute((trx) =>
-        recordAudit(trx, auditContext(request.ctx()), { action: 'sign-out', recordType: 'user', recordId: actor.userId }),
+        recordAudit(trx, auditContext(request.ctx()), {
+          action: 'sign-out',
+          recordType: 'user',
+          recordId: actor.userId,
+        }),
       );
     }
     await deps.sessions.destroy(token);
@@ -134,7 +166,9 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
     return reply.redirect('/signed-out', 303);
   });
 
-  app.get('/signed-out', { config: { public: true } }, async (_request, reply) => reply.page('auth/views/signed-out.njk'));
+  app.get('/signed-out', { config: { public: true } }, async (_request, reply) =>
+    reply.page('auth/views/signed-out.njk'),
+  );
 
   app.get('/account', async (request, reply) => {
     const actor = request.actor!;
@@ -146,7 +180,11 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
   app.post('/account/sign-out-everywhere', async (request, reply) => {
     const actor = request.actor!;
     await deps.database.db.transaction().execute((trx) =>
-      recordAudit(trx, auditContext(request.ctx()), { action: 'sign-out.everywhere', recordType: 'user', recordId: actor.userId }),
+      recordAudit(trx, auditContext(request.ctx()), {
+        action: 'sign-out.everywhere',
+        recordType: 'user',
+        recordId: actor.userId,
+      }),
     );
     await deps.sessions.destroyAllForUser(actor.userId);
     reply.clearCookie(sessionCookie, { path: '/' });
@@ -159,8 +197,16 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
     const form = parseForm(ChangePasswordForm, request.body);
     if (!form.ok) return reply.code(400).page('auth/views/change-password.njk', { errors: form.errors });
     const problem = passwordProblem(form.data.newPassword);
-    if (problem) return reply.code(400).page('auth/views/change-password.njk', { errors: [{ field: 'newPassword', message: problem }] });
-    const ok = await auth.changePassword(request.actor!.userId, form.data.currentPassword, form.data.newPassword, meta(request));
+    if (problem)
+      return reply
+        .code(400)
+        .page('auth/views/change-password.njk', { errors: [{ field: 'newPassword', message: problem }] });
+    const ok = await auth.changePassword(
+      request.actor!.userId,
+      form.data.currentPassword,
+      form.data.newPassword,
+      meta(request),
+    );
     if (!ok) {
       return reply.code(400).page('auth/views/change-password.njk', {
         errors: [{ field: 'currentPassword', message: 'Your current password is not correct' }],

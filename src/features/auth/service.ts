@@ -27,7 +27,16 @@ export class AuthService {
     const now = this.clock.now();
     const user = await this.db
       .selectFrom('app_user')
-      .select(['id', 'name', 'organisation_id', 'password_hash', 'totp_enrolled_at', 'locked_until', 'disabled_at', 'kind'])
+      .select([
+        'id',
+        'name',
+        'organisation_id',
+        'password_hash',
+        'totp_enrolled_at',
+        'locked_until',
+        'disabled_at',
+        'kind',
+      ])
       .where('email', '=', email.trim())
       .executeTakeFirst();
     const passwordOk = await verifyPassword(user?.kind === 'person' ? (user?.password_hash ?? null) : null, password);
@@ -64,7 +73,11 @@ export class AuthService {
         await recordAudit(trx, ctx, { action: 'sign-in.refused-locked', ...subject });
         return { ok: false, reason: 'locked' } as const;
       }
-      await trx.updateTable('app_user').set({ failed_sign_ins: 0, locked_until: null }).where('id', '=', user.id).execute();
+      await trx
+        .updateTable('app_user')
+        .set({ failed_sign_ins: 0, locked_until: null })
+        .where('id', '=', user.id)
+        .execute();
       const next = user.totp_enrolled_at ? 'mfa' : this.config.mfaRequired ? 'mfa_setup' : 'full';
       await recordAudit(trx, ctx, { action: 'sign-in.password-ok', ...subject, details: { next } });
       return { ok: true, userId: user.id, next } as const;
@@ -182,7 +195,11 @@ export class AuthService {
     const hash = await hashPassword(next);
     const now = this.clock.now();
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('app_user').set({ password_hash: hash, updated_at: now }).where('id', '=', userId).execute();
+      await trx
+        .updateTable('app_user')
+        .set({ password_hash: hash, updated_at: now })
+        .where('id', '=', userId)
+        .execute();
       await recordAudit(
         trx,
         { actor: null, requestId: meta.requestId, clientIp: meta.clientIp, at: now },
