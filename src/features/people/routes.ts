@@ -43,13 +43,11 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps) {
     if (!UUID.test(request.params.id)) throw new NotFoundError();
     const form = parseForm(BreakGlassForm, request.body);
     if (!form.ok) {
-      return reply
-        .code(400)
-        .page('people/views/break-glass.njk', {
-          id: request.params.id,
-          errors: form.errors,
-          values: formValues(request.body),
-        });
+      return reply.code(400).page('people/views/break-glass.njk', {
+        id: request.params.id,
+        errors: form.errors,
+        values: formValues(request.body),
+      });
     }
     const card = await people.indexCard(request.ctx(), request.params.id, form.data.reason);
     return reply.page('people/views/card.njk', { ...card, brokeGlass: true });
