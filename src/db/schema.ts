@@ -277,6 +277,30 @@ export interface DB {
   relationship: RelationshipTable;
   involvement: InvolvementTable;
   need_level: NeedLevelTable;
+  sensitive_category: SensitiveCategoryTable;
+  consent: ConsentTable;
+  consent_recipient: ConsentRecipientTable;
+  confidentiality_wish: ConfidentialityWishTable;
+  sharing_decision: SharingDecisionTable;
+  case_note: CaseNoteTable;
+  withhold_marker: WithholdMarkerTable;
+  consent_text: ConsentTextTable;
+  directory_organisation: DirectoryOrganisationTable;
+  directory_taxonomy: DirectoryTaxonomyTable;
+  directory_taxonomy_term: DirectoryTaxonomyTermTable;
+  directory_service: DirectoryServiceTable;
+  directory_service_taxonomy: DirectoryServiceTaxonomyTable;
+  directory_service_area: DirectoryServiceAreaTable;
+  directory_location: DirectoryLocationTable;
+  directory_service_at_location: DirectoryServiceAtLocationTable;
+  directory_schedule: DirectoryScheduleTable;
+  directory_contact: DirectoryContactTable;
+  directory_phone: DirectoryPhoneTable;
+  directory_language: DirectoryLanguageTable;
+  eligibility_rule_set: EligibilityRuleSetTable;
+  directory_change: DirectoryChangeTable;
+  postcode_district: PostcodeDistrictTable;
+  area_postcode_district: AreaPostcodeDistrictTable;
   schema_migration: SchemaMigrationTable;
 }
 
@@ -284,3 +308,302 @@ export type Organisation = Selectable<OrganisationTable>;
 export type AppUser = Selectable<AppUserTable>;
 export type Person = Selectable<PersonTable>;
 export type NewPerson = Insertable<PersonTable>;
+
+// Consent and information sharing (migration 0004).
+export const CONSENT_PURPOSES = [
+  'assessment',
+  'team_around_family',
+  'panel_discussion',
+  'service_referral',
+  'information_sharing',
+] as const;
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+export const CONSENT_METHODS = ['in_person', 'phone', 'signed_form', 'video', 'letter'] as const;
+export type ConsentMethod = (typeof CONSENT_METHODS)[number];
+export const RECIPIENT_KINDS = ['organisation', 'agency_type', 'panel', 'front_door'] as const;
+export type RecipientKind = (typeof RECIPIENT_KINDS)[number];
+export const LAWFUL_BASES = [
+  'enquiry_risk_of_harm',
+  'child_at_risk_of_harm',
+  'adult_at_risk_of_harm',
+  'serious_crime',
+] as const;
+export type LawfulBasis = (typeof LAWFUL_BASES)[number];
+
+export interface SensitiveCategoryTable {
+  code: string;
+  label: string;
+  description: string | null;
+  retired_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface ConsentTable {
+  id: Generated<string>;
+  person_id: string;
+  household_id: string | null;
+  given_by_person_id: string;
+  given_by_kind: 'young_person' | 'parent_carer' | 'self';
+  decision: 'given' | 'refused';
+  purposes: ConsentPurpose[];
+  service_name: string | null;
+  method: ConsentMethod;
+  obtained_on: string;
+  review_on: string | null;
+  sensitive_categories: Generated<string[]>;
+  explained: string | null;
+  withdrawn_on: string | null;
+  withdrawn_reason: string | null;
+  withdrawn_by: string | null;
+  withdrawn_at: Timestamp | null;
+  recorded_by: string;
+  recorded_by_organisation_id: string;
+  recorded_at: Timestamp;
+}
+
+export interface ConsentRecipientTable {
+  id: Generated<string>;
+  consent_id: string;
+  kind: RecipientKind;
+  organisation_id: string | null;
+  agency_type: AgencyType | null;
+  panel_name: string | null;
+}
+
+export interface ConfidentialityWishTable {
+  id: Generated<string>;
+  person_id: string;
+  withheld_from_person_id: string;
+  information: string;
+  best_interests_reason: string;
+  recorded_by: string;
+  recorded_at: Timestamp;
+  ended_on: string | null;
+  ended_by: string | null;
+  ended_reason: string | null;
+}
+
+export interface SharingDecisionTable {
+  id: Generated<string>;
+  person_id: string;
+  decision: 'share' | 'not_share';
+  what: string;
+  recipient_kind: RecipientKind | 'other';
+  recipient_organisation_id: string | null;
+  recipient_agency_type: AgencyType | null;
+  recipient_description: string | null;
+  basis: 'consent' | LawfulBasis | null;
+  consent_id: string | null;
+  override: Generated<boolean>;
+  advice_sought: string | null;
+  reason: string | null;
+  decided_by: string;
+  decided_by_organisation_id: string;
+  decided_at: Timestamp;
+  expires_on: string | null;
+}
+
+export interface CaseNoteTable {
+  id: Generated<string>;
+  person_id: string;
+  organisation_id: string;
+  category: string | null;
+  consent_id: string | null;
+  body: string;
+  withhold_from_parents: Generated<boolean>;
+  recorded_by: string;
+  recorded_at: Timestamp;
+}
+
+export interface WithholdMarkerTable {
+  id: Generated<string>;
+  person_id: string | null;
+  household_id: string | null;
+  subject_person_id: string;
+  withheld_from_person_id: string;
+  reason: string;
+  recorded_by: string;
+  recorded_at: Timestamp;
+  ended_at: Timestamp | null;
+  ended_by: string | null;
+}
+
+export interface ConsentTextTable {
+  language: string;
+  key: string;
+  text: string;
+}
+
+// Services directory (migration 0003).
+export const SERVICE_STATUSES = ['active', 'inactive', 'defunct', 'temporarily closed'] as const;
+export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
+export const ACCESS_ROUTES = ['direct', 'front_door', 'panel'] as const;
+export type AccessRoute = (typeof ACCESS_ROUTES)[number];
+export type DirectorySource = 'local' | 'import';
+
+export interface DirectoryOrganisationTable {
+  id: Generated<string>;
+  organisation_id: string | null;
+  name: string;
+  description: Generated<string>;
+  email: string | null;
+  website: string | null;
+  source: Generated<DirectorySource>;
+  source_feed: string | null;
+  is_demo: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface DirectoryTaxonomyTable {
+  id: string;
+  name: string;
+  description: Generated<string>;
+  uri: string | null;
+  version: string | null;
+  updated_at: Timestamp;
+}
+
+export interface DirectoryTaxonomyTermTable {
+  id: string;
+  taxonomy_id: string | null;
+  parent_id: string | null;
+  code: string | null;
+  name: string;
+  description: Generated<string>;
+  term_uri: string | null;
+  updated_at: Timestamp;
+}
+
+export interface DirectoryServiceTable {
+  id: Generated<string>;
+  directory_organisation_id: string;
+  name: string;
+  description: Generated<string>;
+  url: string | null;
+  email: string | null;
+  status: Generated<ServiceStatus>;
+  fees: string | null;
+  minimum_age: number | null;
+  maximum_age: number | null;
+  tier: Tier | null;
+  access_route: AccessRoute | null;
+  access_panel: string | null;
+  how_to_refer: string | null;
+  start_conversation: string | null;
+  start_conversation_phone: string | null;
+  alert: string | null;
+  assured_date: string | null;
+  review_date: string;
+  source: Generated<DirectorySource>;
+  source_feed: string | null;
+  is_demo: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface DirectoryServiceTaxonomyTable {
+  id: Generated<string>;
+  service_id: string;
+  taxonomy_term_id: string;
+}
+
+export interface DirectoryServiceAreaTable {
+  id: Generated<string>;
+  service_id: string;
+  area_id: string | null;
+  name: string;
+  extent: string | null;
+  extent_type: string | null;
+}
+
+export interface DirectoryLocationTable {
+  id: Generated<string>;
+  location_type: Generated<'physical' | 'postal' | 'virtual'>;
+  name: string | null;
+  description: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  address_id: Generated<string>;
+  address_1: string | null;
+  city: string | null;
+  state_province: string | null;
+  postal_code: string | null;
+  country: Generated<string>;
+  accessibility: string | null;
+  is_demo: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface DirectoryServiceAtLocationTable {
+  id: Generated<string>;
+  service_id: string;
+  location_id: string;
+}
+
+export interface DirectoryScheduleTable {
+  id: Generated<string>;
+  service_id: string;
+  service_at_location_id: string | null;
+  freq: Generated<'WEEKLY' | 'MONTHLY'>;
+  byday: string;
+  opens_at: string | null;
+  closes_at: string | null;
+  description: string | null;
+}
+
+export interface DirectoryContactTable {
+  id: Generated<string>;
+  service_id: string;
+  name: string | null;
+  title: string | null;
+  email: string | null;
+}
+
+export interface DirectoryPhoneTable {
+  id: Generated<string>;
+  service_id: string | null;
+  contact_id: string | null;
+  number: string;
+  description: string | null;
+}
+
+export interface DirectoryLanguageTable {
+  id: Generated<string>;
+  service_id: string;
+  name: string;
+  code: string | null;
+}
+
+export interface EligibilityRuleSetTable {
+  id: Generated<string>;
+  service_id: string;
+  version: number;
+  rules: Json<unknown>;
+  change_note: string;
+  created_by: string | null;
+  created_by_name: string | null;
+  created_at: Timestamp;
+}
+
+export interface DirectoryChangeTable {
+  id: Generated<number>;
+  service_id: string | null;
+  action: string;
+  summary: string;
+  details: Json<Record<string, unknown>>;
+  changed_by: string | null;
+  changed_by_name: string | null;
+  changed_at: Timestamp;
+}
+
+export interface PostcodeDistrictTable {
+  district: string;
+  latitude: number;
+  longitude: number;
+}
+
+export interface AreaPostcodeDistrictTable {
+  area_id: string;
+  district: string;
+}

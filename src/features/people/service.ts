@@ -5,6 +5,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
+import { consentStatus } from '../../platform/sharing.ts';
 import * as repo from './repository.ts';
 
 /** Roles that may use the child index: names, family and who is involved, never case detail. */
@@ -108,6 +109,7 @@ export class PeopleService {
         address,
         family: family.filter((f) => !f.shielded || f.id === personId),
         involvements: involved,
+        consentStatus: await consentStatus(trx, ctx.actor!, personId, ctx.at, { reminder: false }),
       };
     });
   }

@@ -1,0 +1,832 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { AgencyType, DB, Role } from '../../db/schema.ts';
+import { type Actor, hasRole, type Relationship, requireRole } from '../../platform/access.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { auditContext, type RequestContext } from '../../platform/context.ts';
+import { type FieldError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
+import {
+  accessContext,
+  activeConsents,
+  CASE_DETAIL_ROLES,
+  ConsentRequiredError,
+  canSeeRecord,
+  consentStatus,
+  findRelationship,
+  londonDate,
+  OVERRIDE_ROLES,
+  READ_PURPOSES,
+  type Recipient,
+  type RecipientRow,
+  recipientCovers,
+} from '../../platform/sharing.ts';
+import { buildExplanation } from './explanation.ts';
+import * as repo from './repository.ts';
+import type { ConsentInput, DecisionInput } from './schemas.ts';
+
+/** Roles that record consent, wishes, markers and notes for people they work with. */
+const CHANGE_ROLES: Role[] = ['practitioner', 'manager', 'front_door', 'integrated_processes'];
+
+/** A change refused for want of rights: shown with its own message, and audited. */
+export class ChangeRefusedError extends ForbiddenError {}
+
+/** Field problems found against the database (parental responsibility, dates, overlaps). */
+export class RuleError extends Error {
+  constructor(readonly errors: FieldError[]) {
+    super('There is a problem');
+  }
+}
+
+/** Returned from a transaction so the audit event of a refusal commits before the refusal is thrown. */
+class Refusal {
+  constructor(readonly error: Error) {}
+}
+
+type Trx = Transaction<DB>;
+
+const fullName = (p: { given_name: string; family_name: string }) => `${p.given_name} ${p.family_name}`;
+
+export class ConsentService {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  private async run<T>(fn: (trx: Trx) => Promise<T | Refusal>): Promise<T> {
+    const out = await this.db.transaction().execute(fn);
+    if (out instanceof Refusal) throw out.error;
+    return out;
+  }
+
+  private async refuse(
+    trx: Trx,
+    ctx: RequestContext,
+    action: string,
+    personId: string,
+    error: Error,
+    details: Record<string, unknown>,
+  ): Promise<Refusal> {
+    await recordAudit(trx, auditContext(ctx, ctx.actor?.roles.join(' ')), {
+      action,
+      recordType: 'person',
+      recordId: personId,
+      details: { ...details, refusal: error.message },
+    });
+    return new Refusal(error);
+  }
+
+  /** The person, and the right to change consent-related records for them, or a refusal (audited). */
+  private async changeRights(trx: Trx, ctx: RequestContext, personId: string, attempted: string) {
+    const actor = ctx.actor!;
+    const person = await repo.findPerson(trx, personId);
+    if (!person) {
+      return this.refuse(trx, ctx, 'consent.change-refused', personId, new NotFoundError(), {
+        attempted,
+        notFound: true,
+      });
+    }
+    const role = hasRole(actor, ...CHANGE_ROLES);
+    if (!role) {
+      const error = new ChangeRefusedError('Your role does not allow you to record or change consent.');
+      return this.refuse(trx, ctx, 'consent.change-refused', personId, error, { attempted });
+    }
+    const relationship = await findRelationship(trx, actor, personId, ctx.at);
+    if (!relationship && role !== 'front_door' && !actor.roles.includes('front_door')) {
+      const error = new ChangeRefusedError(
+        'You can only record or change consent for someone you, your team or your organisation work with. Ask a practitioner who works with them, or the front door.',
+      );
+      return this.refuse(trx, ctx, 'consent.change-refused', personId, error, { attempted });
+    }
+    return { person, role, relationship };
+  }
+
+  /** Seeing consent records needs a relationship, or the front door role. */
+  private async viewRights(trx: Trx, ctx: RequestContext, personId: string, action: string) {
+    const actor = ctx.actor!;
+    const role = requireRole(actor, ...CASE_DETAIL_ROLES);
+    const person = await repo.findPerson(trx, personId);
+    const relationship = person ? await findRelationship(trx, actor, personId, ctx.at) : null;
+    if (!person || (!relationship && !actor.roles.includes('front_door'))) {
+      return this.refuse(trx, ctx, action, personId, new NotFoundError(), { notFound: !person });
+    }
+    return { person, role, relationship };
+  }
+
+  async overview(ctx: RequestContext, personId: string) {
+    return this.run(async (trx) => {
+      const rights = await this.viewRights(trx, ctx, personId, 'consent.view-refused');
+      if (rights instanceof Refusal) return rights;
+      const actor = ctx.actor!;
+      const [status, history, wishes, decisions, markers, access] = await Promise.all([
+        consentStatus(trx, actor, personId, ctx.at),
+        repo.consentHistory(trx, personId),
+        repo.wishes(trx, personId),
+        repo.decisions(trx, personId),
+        repo.markers(trx, personId),
+        accessContext(trx, actor, personId, ctx.at),
+      ]);
+      const activeIds = new Set(status.consents.map((c) => c.id));
+      await recordAudit(trx, auditContext(ctx, rights.role), {
+        action: 'consent.viewed',
+        recordType: 'person',
+        recordId: personId,
+      });
+      return {
+        person: rights.person,
+        status,
+        history: history.map((c) => ({ ...c, active: activeIds.has(c.id), lapsed: isLapsed(c, ctx.at) })),
+        // What a young person wants kept private is itself case detail.
+        wishes: wishes.map((w) => ({
+          ...w,
+          visible: canSeeRecord(access, {
+            organisation_id: w.recorded_by_organisation_id,
+            recorded_by: w.recorded_by,
+            category: null,
+          }),
+        })),
+        decisions,
+        markers: rights.person.shielded
+          ? markers.map((m) => (m.household_id ? { ...m, what: 'An address (not shown: whereabouts protected)' } : m))
+          : markers,
+        canChange: !!hasRole(actor, ...CHANGE_ROLES) && (!!rights.relationship || actor.roles.includes('front_door')),
+        canOverride: canOverride(actor, rights.relationship),
+      };
+    });
+  }
+
+  async consentForm(ctx: RequestContext, personId: string) {
+    return this.run(async (trx) => {
+      const rights = await this.changeRights(trx, ctx, personId, 'consent.form');
+      if (rights instanceof Refusal) return rights;
+      const today = londonDate(ctx.at);
+      const [adults, involved, organisations, categories, household] = await Promise.all([
+        repo.adultsAround(trx, personId),
+        repo.involvedOrganisations(trx, personId, today),
+        repo.allOrganisations(trx),
+        repo.sensitiveCategories(trx),
+        repo.currentHousehold(trx, personId),
+      ]);
+      return { person: rights.person, adults, involved, organisations, categories, household: !!household };
+    });
+  }
+
+  async recordConsent(ctx: RequestContext, personId: string, input: ConsentInput) {
+    return this.run(async (trx) => {
+      const rights = await this.changeRights(trx, ctx, personId, 'consent.record');
+      if (rights instanceof Refusal) return rights;
+      const { person, role } = rights;
+      const actor = ctx.actor!;
+      const today = londonDate(ctx.at);
+      const errors: FieldError[] = [];
+      const invalid = async (reason: string) => {
+        await recordAudit(trx, auditContext(ctx, role), {
+          action: 'consent.change-refused',
+          recordType: 'person',
+          recordId: personId,
+          details: { attempted: 'consent.record', reason, messages: errors.map((e) => e.message) },
+        });
+        return new Refusal(new RuleError(errors));
+      };
+
+      let givenByKind: 'young_person' | 'parent_carer' | 'self';
+      if (input.givenBy === personId) givenByKind = person.kind === 'child' ? 'young_person' : 'self';
+      else {
+        const giver = await repo.findPerson(trx, input.givenBy);
+        const pr = giver && person.kind === 'child' && (await repo.hasParentalResponsibility(trx, personId, giver.id));
+        if (!giver || !pr) {
+          errors.push({
+            field: 'givenBy',
+            message: giver
+              ? `${fullName(giver)} does not have parental responsibility for ${fullName(person)}. Consent must come from the young person or an adult with parental responsibility`
+              : 'Select who gave or refused consent',
+          });
+          return invalid('no_parental_responsibility');
+        }
+        givenByKind = 'parent_carer';
+      }
+      if (input.obtainedOn > today) {
+        errors.push({ field: 'obtainedOn', message: 'Date consent was obtained must be today or in the past' });
+        return invalid('future_date');
+      }
+      const categories = await repo.sensitiveCategories(trx);
+      const sensitive = input.decision === 'given' ? input.sensitiveCategories : [];
+      if (!sensitive.every((c) => categories.some((k) => k.code === c))) {
+        errors.push({ field: 'sensitiveCategories', message: 'Select sensitive categories from the list' });
+        return invalid('unknown_category');
+      }
+      const orgs = await repo.organisationsByIds(trx, input.organisationIds);
+      if (orgs.length !== input.organisationIds.length) {
+        errors.push({ field: 'organisations', message: 'Select organisations from the list' });
+        return invalid('unknown_organisation');
+      }
+      const household = input.familyWide ? await repo.currentHousehold(trx, personId) : undefined;
+      if (input.familyWide && !household) {
+        errors.push({
+          field: 'familyWide',
+          message: 'There is no current address for this child, so consent cannot cover the whole household',
+        });
+        return invalid('no_household');
+      }
+      const recipients: RecipientRow[] = [
+        ...orgs.map((o) => ({
+          kind: 'organisation' as const,
+          organisation_id: o.id,
+          agency_type: null,
+          panel_name: null,
+        })),
+        ...input.agencyTypes.map((t) => ({
+          kind: 'agency_type' as const,
+          organisation_id: null,
+          agency_type: t,
+          panel_name: null,
+        })),
+        ...(input.panelName
+          ? [{ kind: 'panel' as const, organisation_id: null, agency_type: null, panel_name: input.panelName }]
+          : []),
+        ...(input.frontDoor
+          ? [{ kind: 'front_door' as const, organisation_id: null, agency_type: null, panel_name: null }]
+          : []),
+      ];
+      const clash = await this.contradiction(trx, personId, ctx.at, input, recipients);
+      if (clash) {
+        errors.push({ field: 'decision', message: clash });
+        return invalid('contradiction');
+      }
+      const id = await repo.insertConsent(
+        trx,
+        {
+          person_id: personId,
+          household_id: household?.id ?? null,
+          given_by_person_id: input.givenBy,
+          given_by_kind: givenByKind,
+          decision: input.decision,
+          purposes: input.purposes,
+          service_name: input.serviceName,
+          method: input.method,
+          obtained_on: input.obtainedOn,
+          review_on: input.reviewOn,
+          sensitive_categories: sensitive,
+          explained: input.explained,
+          withdrawn_on: null,
+          withdrawn_reason: null,
+          withdrawn_by: null,
+          withdrawn_at: null,
+          recorded_by: actor.userId,
+          recorded_by_organisation_id: actor.organisationId,
+          recorded_at: ctx.at,
+        },
+        recipients.map((r) => ({ ...r, kind: r.kind as 'organisation' })),
+      );
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'consent.recorded',
+        recordType: 'consent',
+        recordId: id,
+        details: {
+          personId,
+          decision: input.decision,
+          givenByKind,
+          purposes: input.purposes,
+          recipients: recipients.length,
+          sensitiveCategories: sensitive,
+          familyWide: !!household,
+        },
+      });
+      return { id, decision: input.decision };
+    });
+  }
+
+  /** A current consent with the opposite decision for an overlapping recipient and purpose, described, or null. */
+  private async contradiction(
+    trx: Trx,
+    personId: string,
+    at: Date,
+    input: ConsentInput,
+    recipients: RecipientRow[],
+  ): Promise<string | null> {
+    const current = (await activeConsents(trx, personId, at)).filter(
+      (c) => c.decision !== input.decision && c.purposes.some((p) => input.purposes.includes(p)),
+    );
+    if (!current.length) return null;
+    const orgIds = [
+      ...recipients.map((r) => r.organisation_id),
+      ...current.flatMap((c) => c.recipients.map((r) => r.organisation_id)),
+    ].filter((x): x is string => !!x);
+    const types = new Map((await repo.organisationsByIds(trx, [...new Set(orgIds)])).map((o) => [o.id, o.agency_type]));
+    const asTarget = (r: RecipientRow): Recipient => {
+      if (r.kind === 'organisation') {
+        const type = types.get(r.organisation_id ?? '');
+        return { organisationId: r.organisation_id ?? '', ...(type ? { agencyType: type as AgencyType } : {}) };
+      }
+      if (r.kind === 'agency_type') return { agencyType: r.agency_type as AgencyType };
+      if (r.kind === 'panel') return { panelName: r.panel_name ?? '' };
+      return { frontDoor: true };
+    };
+    const overlaps = (a: RecipientRow, b: RecipientRow) =>
+      recipientCovers(a, asTarget(b)) || recipientCovers(b, asTarget(a));
+    const other = current.find((c) => c.recipients.some((a) => recipients.some((b) => overlaps(a, b))));
+    if (!other) return null;
+    const what = other.decision === 'given' ? 'given' : 'refused';
+    return `This contradicts consent ${what} by ${other.given_by_name} on ${other.obtained_on} for some of the same people and purposes. Withdraw that consent first, then record the new decision`;
+  }
+
+  async consentFor(ctx: RequestContext, personId: string, consentId: string, attempted: string) {
+    return this.run(async (trx) => {
+      const rights = await this.changeRights(trx, ctx, personId, attempted);
+      if (rights instanceof Refusal) return rights;
+      const consent = await repo.findConsent(trx, personId, consentId);
+      if (!consent) {
+        return this.refuse(trx, ctx, 'consent.change-refused', personId, new NotFoundError(), {
+          attempted,
+          consentId,
+          notFound: true,
+        });
+      }
+      return { person: rights.person, consent };
+    });
+  }
+
+  async withdraw(
+    ctx: RequestContext,
+    personId: string,
+    consentId: string,
+    input: { withdrawnOn: string; reason: string },
+  ) {
+    return this.run(async (trx) => {
+      const rights = await this.changeRights(trx, ctx, personId, 'consent.withdraw');
+      if (rights instanceof Refusal) return rights;
+      const consent = await repo.findConsent(trx, personId, consentId);
+      if (!consent) {
+        return this.refuse(trx, ctx, 'consent.change-refused', personId, new NotFoundError(), {
+          attempted: 'consent.withdraw',
+          consentId,
+          notFound: true,
+        });
+      }
+      const errors: FieldError[] = [];
+      if (consent.withdrawn_at)
+        errors.push({ field: 'withdrawnOn', message: 'This consent has already been withdrawn' });
+      else if (input.withdrawnOn > londonDate(ctx.at)) {
+        errors.push({ field: 'withdrawnOn', message: 'Date consent was withdrawn must be today or in the past' });
+      } else if (input.withdrawnOn < consent.obtained_on) {
+        errors.push({
+          field: 'withdrawnOn',
+          message: 'Date consent was withdrawn must be on or after the date it was obtained',
+        });
+      }
+      if (errors.length) {
+        await recordAudit(trx, auditContext(ctx, rights.role), {
+          action: 'consent.change-refused',
+          recordType: 'consent',
+          recordId: consentId,
+          details: { attempted: 'consent.withdraw', messages: errors.map((e) => e.message) },
+        });
+        return new Refusal(new RuleError(errors));
+      }
+      // Withdrawal takes effect from the moment it is recorded, whatever date the family gave.
+      await repo.withdrawConsent(trx, consentId, {
+        withdrawn_on: input.withdrawnOn,
+        withdrawn_reason: input.reason,
+        withdrawn_by: ctx.actor!.userId,
+        withdrawn_at: ctx.at,
+      });
+      await recordAudit(trx, auditContext(ctx, rights.role), {
+        action: 'consent.withdrawn',
+        recordType: 'consent',
+        recordId: consentId,
+        details: { personId, withdrawnOn: input.withdrawnOn },
+      });
+      return { recipients: consent.recipients };
+    });
+  }
+
+  async familyPeople(ctx: RequestContext, personId: string, attempted: string) {
+    return this.run(async (trx) => {
+      const rights = await this.changeRights(trx, ctx, personId, attempted);
+      if (rights instanceof Refusal) return rights;
+      const [related, households, adults, consents] = await Promise.all([
+        repo.relatedPeople(trx, personId),
+        repo.familyHouseholds(trx, personId),
+        repo.adultsAround(trx, personId),
+        activeConsents(trx, personId, ctx.at),
+      ]);
+      const organisations = await repo.allOrganisations(trx);
+      return {
+        person: rights.person,
+        related,
+        households: rights.person.shielded
+          ? households.map((h) => ({
+              ...h,
+              address_line1: 'An address (not shown: whereabouts protected)',
+              postcode: '',
+            }))
+          : households,
+        adults,
+        organisations,
+        consents: consents.filter((c) => c.decision === 'given'),
+        canOverride: canOverride(ctx.actor!, rights.relationship),
+      };
+    });
+  }
+
+  async recordWish(
+    ctx: RequestContext,
+    personId: string,
+    input: { withheldFrom: string; information: string; bestInterests: string },
+  ) {
+    return this.run(async (trx) => {
+      const rights = await this.changeRights(trx, ctx, personId, 'confidentiality-wish.record');
+      if (rights instanceof Refusal) return rights;
+      const adults = await repo.adultsAround(trx, personId);
+      if (rights.person.kind !== 'child' || !adults.some((a) => a.id === input.withheldFrom)) {
+        return new Refusal(
+          new RuleError([
+            { field: 'withheldFrom', message: 'Select a parent or carer recorded for this young person' },
+          ]),
+        );
+      }
+      const id = await repo.insertWish(trx, {
+        person_id: personId,
+        withheld_from_person_id: input.withheldFrom,
+        information: input.information,
+        best_interests_reason: input.bestInterests,
+        recorded_by: ctx.actor!.userId,
+        recorded_at: ctx.at,
+        ended_on: null,
+        ended_by: null,
+        ended_reason: null,
+      });
+      await recordAudit(trx, auditContext(ctx, rights.role), {
+        action: 'confidentiality-wish.recorded',
+        recordType: 'confidentiality_wish',
+        recordId: id,
+        details: { personId, withheldFrom: input.withheldFrom },
+      });
+      return id;
+    });
+  }
+
+  async endWish(ctx: RequestContext, personId: string, wishId: string, reason: string) {
+    return this.run(async (trx) => {
+      const rights = await this.changeRights(trx, ctx, personId, 'confidentiality-wish.end');
+      if (rights instanceof Refusal) return rights;
+      const ok = await repo.endWish(trx, personId, wishId, {
+        ended_on: londonDate(ctx.at),
+        ended_by: ctx.actor!.userId,
+        ended_reason: reason,
+      });
+      if (!ok) {
+        return this.refuse(trx, ctx, 'consent.change-refused', personId, new NotFoundError(), {
+          attempted: 'confidentiality-wish.end',
+          wishId,
+        });
+      }
+      await recordAudit(trx, auditContext(ctx, rights.role), {
+        action: 'confidentiality-wish.ended',
+        recordType: 'confidentiality_wish',
+        recordId: wishId,
+        reason,
+      });
+      return true;
+    });
+  }
+
+  async recordDecision(ctx: RequestContext, personId: string, input: DecisionInput) {
+    return this.run(async (trx) => {
+      const actor = ctx.actor!;
+      const rights = await this.changeRights(trx, ctx, personId, 'sharing.decision');
+      if (rights instanceof Refusal) return rights;
+      const lawful = input.decision === 'share' && input.basis !== 'consent';
+      if (lawful && !canOverride(actor, rights.relationship)) {
+        const error = new ChangeRefusedError(
+          'Only a manager working with this child, or a front door worker, can record sharing without consent. Talk to your manager or call the front door now if you think a child is at risk.',
+        );
+        return this.refuse(trx, ctx, 'sharing.override-refused', personId, error, { basis: input.basis });
+      }
+      const recipient: Recipient = {};
+      let recipientAgencyType: AgencyType | null = null;
+      if (input.recipientKind === 'organisation') {
+        const [org] = await repo.organisationsByIds(trx, [input.recipientOrganisationId!]);
+        if (!org) {
+          return new Refusal(
+            new RuleError([{ field: 'recipientOrganisationId', message: 'Select an organisation from the list' }]),
+          );
+        }
+        recipient.organisationId = org.id;
+      } else if (input.recipientKind === 'agency_type') {
+        recipientAgencyType = input.recipientAgencyType as AgencyType;
+        recipient.agencyType = recipientAgencyType;
+      } else if (input.recipientKind === 'front_door') recipient.frontDoor = true;
+      else if (input.recipientKind === 'panel') recipient.panelName = input.recipientDescription ?? '';
+      const share = input.decision === 'share';
+      if (share && input.basis === 'consent') {
+        const consent = (await activeConsents(trx, personId, ctx.at)).find((c) => c.id === input.consentId);
+        const covers =
+          consent?.decision === 'given' &&
+          consent.purposes.some((p) => READ_PURPOSES.includes(p) || p === 'panel_discussion') &&
+          consent.recipients.some((r) => recipientCovers(r, recipient));
+        if (!covers) {
+          await recordAudit(trx, auditContext(ctx, rights.role), {
+            action: 'sharing.consent-missing',
+            recordType: 'person',
+            recordId: personId,
+            details: { recipientKind: input.recipientKind },
+          });
+          return new Refusal(
+            new ConsentRequiredError(personId, 'information_sharing', recipient, [
+              consent
+                ? 'The consent you chose does not cover this recipient for sharing information.'
+                : 'The consent you chose is not current.',
+            ]),
+          );
+        }
+      }
+      const id = await repo.insertDecision(trx, {
+        person_id: personId,
+        decision: input.decision,
+        what: input.what,
+        recipient_kind: input.recipientKind,
+        recipient_organisation_id: recipient.organisationId ?? null,
+        recipient_agency_type: recipientAgencyType,
+        recipient_description:
+          input.recipientKind === 'panel' || input.recipientKind === 'other' ? input.recipientDescription : null,
+        basis: share ? (input.basis ?? null) : null,
+        consent_id: share && input.basis === 'consent' ? (input.consentId ?? null) : null,
+        override: lawful,
+        advice_sought: input.adviceSought,
+        reason: input.reason,
+        decided_by: actor.userId,
+        decided_by_organisation_id: actor.organisationId,
+        decided_at: ctx.at,
+        expires_on: input.expiresOn,
+      });
+      await recordAudit(trx, auditContext(ctx, rights.role), {
+        action: lawful ? 'sharing.override' : 'sharing.decision.recorded',
+        recordType: 'sharing_decision',
+        recordId: id,
+        ...(input.reason ? { reason: input.reason } : {}),
+        details: { personId, decision: input.decision, basis: share ? input.basis : null },
+      });
+      return { id, lawful };
+    });
+  }
+
+  async recordMarker(
+    ctx: RequestContext,
+    personId: string,
+    input: { target: string; withheldFrom: string; reason: string },
+  ) {
+    return this.run(async (trx) => {
+      const rights = await this.changeRights(trx, ctx, personId, 'withhold-marker.record');
+      if (rights instanceof Refusal) return rights;
+      const [kind, targetId] = input.target.split(':') as ['household' | 'person', string];
+      const [related, households] = await Promise.all([
+        repo.relatedPeople(trx, personId),
+        repo.familyHouseholds(trx, personId),
+      ]);
+      const errors: FieldError[] = [];
+      const known =
+        kind === 'household'
+          ? households.some((h) => h.id === targetId)
+          : targetId === personId || related.some((p) => p.id === targetId);
+      if (!known) errors.push({ field: 'target', message: 'Select what must be withheld' });
+      if (!related.some((p) => p.id === input.withheldFrom)) {
+        errors.push({ field: 'withheldFrom', message: 'Select a family member recorded for this child' });
+      }
+      if (kind === 'person' && targetId === input.withheldFrom) {
+        errors.push({ field: 'withheldFrom', message: 'A person’s details cannot be withheld from themselves' });
+      }
+      if (errors.length) return new Refusal(new RuleError(errors));
+      const id = await repo.insertMarker(trx, {
+        person_id: kind === 'person' ? targetId : null,
+        household_id: kind === 'household' ? targetId : null,
+        subject_person_id: personId,
+        withheld_from_person_id: input.withheldFrom,
+        reason: input.reason,
+        recorded_by: ctx.actor!.userId,
+        recorded_at: ctx.at,
+        ended_at: null,
+        ended_by: null,
+      });
+      await recordAudit(trx, auditContext(ctx, rights.role), {
+        action: 'withhold-marker.recorded',
+        recordType: 'withhold_marker',
+        recordId: id,
+        details: { personId, kind },
+      });
+      return id;
+    });
+  }
+
+  async endMarker(ctx: RequestContext, personId: string, markerId: string) {
+    return this.run(async (trx) => {
+      const rights = await this.changeRights(trx, ctx, personId, 'withhold-marker.end');
+      if (rights instanceof Refusal) return rights;
+      if (!(await repo.endMarker(trx, personId, markerId, ctx.at, ctx.actor!.userId))) {
+        return this.refuse(trx, ctx, 'consent.change-refused', personId, new NotFoundError(), {
+          attempted: 'withhold-marker.end',
+          markerId,
+        });
+      }
+      await recordAudit(trx, auditContext(ctx, rights.role), {
+        action: 'withhold-marker.ended',
+        recordType: 'withhold_marker',
+        recordId: markerId,
+      });
+      return true;
+    });
+  }
+
+  /** The notes the actor may see; what is hidden is counted, never shown. */
+  async notes(ctx: RequestContext, personId: string) {
+    return this.run(async (trx) => {
+      const rights = await this.viewRights(trx, ctx, personId, 'case-note.view-refused');
+      if (rights instanceof Refusal) return rights;
+      const actor = ctx.actor!;
+      const access = await accessContext(trx, actor, personId, ctx.at);
+      if (!access.relationship) {
+        return this.refuse(trx, ctx, 'case-note.view-refused', personId, new NotFoundError(), {});
+      }
+      const all = await repo.notes(trx, personId);
+      const visible = all.filter((n) => canSeeRecord(access, n));
+      await recordAudit(trx, auditContext(ctx, rights.role), {
+        action: 'case-note.list.viewed',
+        recordType: 'person',
+        recordId: personId,
+        details: { shown: visible.map((n) => n.id), hidden: all.length - visible.length },
+      });
+      const categories = await repo.sensitiveCategories(trx);
+      const consentedCategories = new Set(
+        access.consents.filter((c) => c.decision === 'given').flatMap((c) => c.sensitive_categories),
+      );
+      return {
+        person: rights.person,
+        notes: visible,
+        hidden: all.length - visible.length,
+        reasons: access.crossBasis ? [] : access.reasons,
+        basis: access.crossBasis,
+        categories: categories.map((c) => ({ ...c, consented: consentedCategories.has(c.code) })),
+        canAdd: !!hasRole(actor, ...CHANGE_ROLES),
+      };
+    });
+  }
+
+  async note(ctx: RequestContext, personId: string, noteId: string) {
+    return this.run(async (trx) => {
+      const actor = ctx.actor!;
+      const role = requireRole(actor, ...CASE_DETAIL_ROLES);
+      const access = await accessContext(trx, actor, personId, ctx.at);
+      const note = (await repo.notes(trx, personId)).find((n) => n.id === noteId);
+      if (!note || !canSeeRecord(access, note)) {
+        return this.refuse(trx, ctx, 'case-note.view-refused', personId, new NotFoundError(), { noteId });
+      }
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'case-note.viewed',
+        recordType: 'case_note',
+        recordId: noteId,
+        details: { personId },
+      });
+      const person = await repo.findPerson(trx, personId);
+      return { person: person!, note };
+    });
+  }
+
+  async addNote(
+    ctx: RequestContext,
+    personId: string,
+    input: { category: string | null; body: string; withholdFromParents: boolean },
+  ) {
+    return this.run(async (trx) => {
+      const rights = await this.changeRights(trx, ctx, personId, 'case-note.record');
+      if (rights instanceof Refusal) return rights;
+      if (!rights.relationship) {
+        const error = new ChangeRefusedError(
+          'You can only add notes for someone you, your team or your organisation work with.',
+        );
+        return this.refuse(trx, ctx, 'consent.change-refused', personId, error, { attempted: 'case-note.record' });
+      }
+      let consentId: string | null = null;
+      if (input.category) {
+        const category = (await repo.sensitiveCategories(trx)).find((c) => c.code === input.category);
+        if (!category)
+          return new Refusal(new RuleError([{ field: 'category', message: 'Select a category from the list' }]));
+        const consent = (await activeConsents(trx, personId, ctx.at)).find(
+          (c) => c.decision === 'given' && c.sensitive_categories.includes(category.code),
+        );
+        if (!consent) {
+          const errors = [
+            {
+              field: 'category',
+              message: `There is no current consent to record information about ${category.label.toLowerCase()}. Record consent that includes it first, or record a general note`,
+            },
+          ];
+          await recordAudit(trx, auditContext(ctx, rights.role), {
+            action: 'case-note.refused',
+            recordType: 'person',
+            recordId: personId,
+            details: { category: category.code, reason: 'no_explicit_consent' },
+          });
+          return new Refusal(new RuleError(errors));
+        }
+        consentId = consent.id;
+      }
+      const id = await repo.insertNote(trx, {
+        person_id: personId,
+        organisation_id: ctx.actor!.organisationId,
+        category: input.category,
+        consent_id: consentId,
+        body: input.body,
+        withhold_from_parents: input.withholdFromParents,
+        recorded_by: ctx.actor!.userId,
+        recorded_at: ctx.at,
+      });
+      await recordAudit(trx, auditContext(ctx, rights.role), {
+        action: 'case-note.created',
+        recordType: 'case_note',
+        recordId: id,
+        details: { personId, category: input.category },
+      });
+      return id;
+    });
+  }
+
+  async explanation(ctx: RequestContext, personId: string, consentId: string, language: string) {
+    return this.run(async (trx) => {
+      const rights = await this.viewRights(trx, ctx, personId, 'consent.view-refused');
+      if (rights instanceof Refusal) return rights;
+      const consent = await repo.findConsent(trx, personId, consentId);
+      if (!consent) {
+        return this.refuse(trx, ctx, 'consent.view-refused', personId, new NotFoundError(), { consentId });
+      }
+      const languages = await repo.languages(trx);
+      const lang = languages.some((l) => l.language === language) ? language : 'en';
+      const [texts, english, household, categories] = await Promise.all([
+        repo.consentTexts(trx, lang),
+        repo.consentTexts(trx, 'en'),
+        rights.person.shielded ? Promise.resolve(undefined) : repo.currentHousehold(trx, personId),
+        repo.sensitiveCategories(trx, true),
+      ]);
+      // A marker withholding this address from the person the letter is for wins over everything else.
+      const withheld = household
+        ? await repo.addressWithheldFrom(trx, household.id, consent.given_by_person_id)
+        : false;
+      await recordAudit(trx, auditContext(ctx, rights.role), {
+        action: 'consent.explanation.viewed',
+        recordType: 'consent',
+        recordId: consentId,
+        details: { personId, language: lang, addressShown: !!household && !withheld },
+      });
+      return buildExplanation({
+        lang,
+        texts,
+        english,
+        person: rights.person,
+        consent,
+        address: household && !withheld ? household : null,
+        categories,
+        languages,
+      });
+    });
+  }
+
+  async categories(ctx: RequestContext) {
+    requireRole(ctx.actor, 'system_admin');
+    return repo.sensitiveCategories(this.db, true);
+  }
+
+  async addCategory(ctx: RequestContext, input: { code: string; label: string; description: string | null }) {
+    const role = requireRole(ctx.actor, 'system_admin');
+    return this.run(async (trx) => {
+      if (!(await repo.insertCategory(trx, input))) {
+        return new Refusal(
+          new RuleError([{ field: 'code', message: 'A category with this code or name already exists' }]),
+        );
+      }
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'sensitive-category.created',
+        recordType: 'sensitive_category',
+        recordId: input.code,
+        details: { label: input.label },
+      });
+      return true;
+    });
+  }
+
+  async retireCategory(ctx: RequestContext, code: string) {
+    const role = requireRole(ctx.actor, 'system_admin');
+    return this.run(async (trx) => {
+      if (!(await repo.retireCategory(trx, code, ctx.at))) return new Refusal(new NotFoundError());
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'sensitive-category.retired',
+        recordType: 'sensitive_category',
+        recordId: code,
+      });
+      return true;
+    });
+  }
+}
+
+/** Managers need a relationship with the child; the front door holds safeguarding authority for any child. */
+function canOverride(actor: Actor, relationship: Relationship | null): boolean {
+  if (actor.roles.includes('front_door')) return true;
+  return !!relationship && !!hasRole(actor, ...OVERRIDE_ROLES);
+}
+
+function isLapsed(c: { review_on: string | null; withdrawn_at: Date | null }, at: Date): boolean {
+  return !c.withdrawn_at && !!c.review_on && c.review_on < londonDate(at);
+}

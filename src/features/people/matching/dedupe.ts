@@ -1,0 +1,158 @@
+/**
+ * Bulk de-duplication: block → compare → estimate (EM) → score → cluster. No database: a council's extract of a
+ * million records fits in memory, and this is the same scoring the child index uses for one query at a time.
+ */
+import { type BlockingOptions, type BlockingStats, candidatePairs } from './blocking.ts';
+import { type ClusterMethod, cluster } from './cluster.ts';
+import { comparePattern } from './compare.ts';
+import { countPatterns, estimate, estimateMFromIdentifiers, estimateU } from './em.ts';
+import {
+  defaultModel,
+  frequencies,
+  type MatchModel,
+  type NameFrequencies,
+  patternScorer,
+  scorePair,
+  tfAdjustment,
+} from './model.ts';
+import type { PreparedRecord } from './record.ts';
+
+export interface DedupeOptions extends BlockingOptions {
+  model?: MatchModel;
+  /** Score at or above which a pair is the same person; defaults to the model's match threshold. */
+  threshold?: number;
+  /**
+   * How m and u are learnt from the data: 'auto' (default) takes u from random pairs and m from pairs that share
+   * an identifier when there are enough of them, otherwise by EM; 'em' is classic EM of m, u and λ on the candidate
+   * pairs; 'em-fixed-u' takes u from random pairs and m by EM; 'priors' uses the model as given.
+   */
+  training?: Training;
+  /** Adjust name agreement by how common the name is in this data (default true). */
+  termFrequency?: boolean;
+  cluster?: ClusterMethod;
+  onProgress?: (phase: string, done: number, total: number) => void;
+}
+
+export type Training = 'auto' | 'em' | 'em-fixed-u' | 'identifiers' | 'priors';
+
+export interface DedupeResult {
+  training: Training;
+  labelledPairs: number;
+  clusterIds: Int32Array;
+  candidatePairs: number;
+  matchedPairs: number;
+  possiblePairs: number;
+  clusters: number;
+  model: MatchModel;
+  emIterations: number;
+  blocking: BlockingStats[];
+  timings: Record<string, number>;
+}
+
+export function dedupe(records: readonly PreparedRecord[], options: DedupeOptions = {}): DedupeResult {
+  const timings: Record<string, number> = {};
+  const progress = options.onProgress ?? (() => {});
+  let t = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round(now - t);
+    t = now;
+  };
+
+  progress('blocking', 0, records.length);
+  const { left, right, stats } = candidatePairs(records, options);
+  lap('blocking');
+
+  const n = left.length;
+  const patterns = new Int32Array(n);
+  const step = Math.max(100_000, Math.ceil(n / 20));
+  for (let k = 0; k < n; k++) {
+    patterns[k] = comparePattern(records[left[k]!]!, records[right[k]!]!);
+    if (k % step === 0) progress('comparing', k, n);
+  }
+  progress('comparing', n, n);
+  lap('comparing');
+
+  const start = structuredClone(options.model ?? defaultModel());
+  const trained = train(start, options.training ?? 'auto', records, patterns);
+  // Training moves m, u and λ; the thresholds are the caller's policy and stay as they were.
+  const model: MatchModel = { ...trained.model, thresholds: start.thresholds };
+  lap('estimating');
+
+  const freq: NameFrequencies | undefined = options.termFrequency === false ? undefined : frequencies(records);
+  const base = patternScorer(model);
+  const threshold = options.threshold ?? model.thresholds.match;
+  const scores = new Float64Array(n);
+  let matched = 0;
+  let possible = 0;
+  for (let k = 0; k < n; k++) {
+    const p = patterns[k]!;
+    let s = base(p);
+    if (freq) {
+      const tf = tfAdjustment(model, freq, p, records[left[k]!]!);
+      s += tf.given + tf.family;
+    }
+    scores[k] = s;
+    if (s >= threshold) matched++;
+    else if (s >= model.thresholds.possible) possible++;
+  }
+  lap('scoring');
+
+  const ml = new Int32Array(matched);
+  const mr = new Int32Array(matched);
+  const ms = new Float64Array(matched);
+  for (let k = 0, w = 0; k < n; k++) {
+    if (scores[k]! < threshold) continue;
+    ml[w] = left[k]!;
+    mr[w] = right[k]!;
+    ms[w] = scores[k]!;
+    w++;
+  }
+  const clusterIds = cluster(records.length, ml, mr, ms, {
+    method: options.cluster ?? 'average',
+    threshold,
+    score: (i, j) => scorePair(model, records[i]!, records[j]!, freq).score,
+  });
+  lap('clustering');
+
+  let clusters = 0;
+  for (let i = 0; i < clusterIds.length; i++) if (clusterIds[i] === i) clusters++;
+  return {
+    clusterIds,
+    candidatePairs: n,
+    matchedPairs: matched,
+    possiblePairs: possible,
+    clusters,
+    model,
+    training: trained.training,
+    labelledPairs: trained.labelledPairs,
+    emIterations: trained.emIterations,
+    blocking: stats,
+    timings,
+  };
+}
+
+function train(start: MatchModel, training: Training, records: readonly PreparedRecord[], patterns: Int32Array) {
+  const out = { model: start, training, labelledPairs: 0, emIterations: 0 };
+  if (training === 'priors' || patterns.length === 0) return out;
+  if (training === 'em') {
+    const fitted = estimate(start, countPatterns(patterns));
+    return { ...out, model: fitted.model, emIterations: fitted.iterations };
+  }
+  const withU = estimateU(start, records, Math.min(200_000, Math.max(20_000, records.length * 10)));
+  const labelled = estimateMFromIdentifiers(withU, patterns);
+  out.labelledPairs = labelled.labelledPairs;
+  const useIdentifiers = training === 'identifiers' || (training === 'auto' && labelled.fieldsEstimated >= 4);
+  // Without identifiers to learn from, 'auto' keeps the prior m: EM of m on blocked pairs drifts towards
+  // "same household" (see docs/performance.md), which is worse than the priors.
+  const fitted = estimate(useIdentifiers ? labelled.model : withU, countPatterns(patterns), {
+    fixU: true,
+    fixM: training !== 'em-fixed-u',
+  });
+  return {
+    ...out,
+    model: fitted.model,
+    training: useIdentifiers ? ('identifiers' as const) : training === 'auto' ? ('priors' as const) : training,
+    emIterations: fitted.iterations,
+  };
+}
