@@ -1,10 +1,188 @@
-import type { Kysely } from 'kysely';
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
+import { recordAudit } from '../../platform/audit.ts';
+import { hashPassword } from '../../platform/passwords.ts';
 import type { DB } from '../schema.ts';
+import { FamilyGenerator, type FamilyRows } from './families.ts';
+import { buildPartnership, type Partnership } from './partnership.ts';
+import { demoId, isoDate, Random } from './random.ts';
+import { DEMO_USERS, type DemoUserDef, demoUserPhone } from './users.ts';
 
+/** The one password every demo account shares. Demo data is for trying the product, never for live use. */
 export const DEMO_PASSWORD = 'demo-password-2026';
+
+/** The seed for the generator: change it and every demo family changes. */
+const DEMO_SEED = 20070115;
+const CHUNK = 400;
+
+/** The accounts worth trying first, one per role. */
+const KEY_USERS = [
+  'admin@demo.early-help.invalid',
+  'dpo@demo.early-help.invalid',
+  'practitioner@demo.early-help.invalid',
+  'manager@demo.early-help.invalid',
+  'frontdoor@demo.early-help.invalid',
+  'tsl@demo.early-help.invalid',
+  'panel.admin@demo.early-help.invalid',
+  'panel.chair@demo.early-help.invalid',
+  'panel.member@demo.early-help.invalid',
+  'analyst@demo.early-help.invalid',
+];
+
+/** A short sign-in guide printed at start-up when demo data is enabled. */
 export function demoSignInHelp(password: string): string {
-  return `Demo sign-in: admin@demo.early-help.invalid / ${password}`;
+  const rows = KEY_USERS.map((email) => DEMO_USERS.find((u) => u.email === email)).filter(
+    (u): u is DemoUserDef => u !== undefined,
+  );
+  const width = Math.max(...rows.map((u) => u.email.length));
+  return [
+    'Demo sign-in (all people in the demo data are fictional):',
+    ...rows.map((u) => `  ${u.email.padEnd(width)}  ${u.roles.join(', ')}`),
+    `  Password for every demo account: ${password}`,
+    '  Each account has a fixed authenticator setup key, listed in docs/demo-data.md',
+    '  (or print a code with: early-help totp-code --secret KEY).',
+  ].join('\n');
 }
-export async function seedDemo(_db: Kysely<DB>, _opts: { onlyIfEmpty: boolean }): Promise<boolean> {
-  return false;
+
+export interface DemoData {
+  partnership: Partnership;
+  families: FamilyRows;
+}
+
+/** Everything the demo holds, computed without touching the database: the same `today` gives the same data. */
+export function buildDemoData(today: Date): DemoData {
+  const partnership = buildPartnership();
+  const generator = new FamilyGenerator(new Random(DEMO_SEED), isoDate(today), partnership, DEMO_USERS);
+  return { partnership, families: generator.generate() };
+}
+
+async function insertChunks<T extends keyof DB & string>(trx: Transaction<DB>, table: T, rows: Insertable<DB[T]>[]) {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    // A generic table name hides the row type from Kysely; the caller's rows are already typed per table.
+    await trx
+      .insertInto(table)
+      .values(rows.slice(i, i + CHUNK) as never)
+      .execute();
+  }
+}
+
+/**
+ * Loads the fictional demo partnership, staff and families in one transaction. With onlyIfEmpty it
+ * does nothing (and returns false) when any organisation already exists, so a real installation is
+ * never touched. Dates of birth are relative to `today`, so ages stay realistic as time passes.
+ */
+export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; today?: Date }): Promise<boolean> {
+  const today = opts.today ?? new Date();
+  const { partnership, families } = buildDemoData(today);
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const enrolledAt = new Date(`${isoDate(today)}T08:00:00Z`);
+  return db.transaction().execute(async (trx) => {
+    // Two processes starting together must not both seed.
+    await sql`select pg_advisory_xact_lock(815234003)`.execute(trx);
+    if (opts.onlyIfEmpty) {
+      const existing = await trx.selectFrom('organisation').select('id').limit(1).executeTakeFirst();
+      if (existing) return false;
+    }
+    await insertChunks(
+      trx,
+      'area',
+      partnership.areas.map((a) => ({
+        id: demoId(`area:${a.key}`),
+        name: a.name,
+        kind: a.kind,
+        parent_id: a.parent ? demoId(`area:${a.parent}`) : null,
+        is_demo: true,
+      })),
+    );
+    await insertChunks(
+      trx,
+      'organisation',
+      partnership.organisations.map((o) => ({
+        id: demoId(`org:${o.key}`),
+        name: o.name,
+        agency_type: o.agencyType,
+        tier: o.tier,
+        phone: o.phone,
+        email: o.email,
+        is_demo: true,
+      })),
+    );
+    await insertChunks(
+      trx,
+      'team',
+      partnership.organisations.flatMap((o) =>
+        o.teams.map((t) => ({
+          id: demoId(`team:${t.key}`),
+          organisation_id: demoId(`org:${o.key}`),
+          area_id: t.area ? demoId(`area:${t.area}`) : null,
+          name: t.name,
+          phone: t.phone,
+          email: t.email,
+        })),
+      ),
+    );
+    await insertChunks(
+      trx,
+      'app_user',
+      DEMO_USERS.map((u, i) => ({
+        id: demoId(`user:${u.email}`),
+        email: u.email,
+        name: u.name,
+        job_title: u.jobTitle,
+        phone: demoUserPhone(i),
+        organisation_id: demoId(`org:${u.org}`),
+        password_hash: passwordHash,
+        totp_secret: u.totpSecret,
+        totp_enrolled_at: enrolledAt,
+        recovery_code_hashes: '[]',
+        locked_until: null,
+        disabled_at: null,
+        oidc_issuer: null,
+        oidc_subject: null,
+        is_demo: true,
+        updated_at: enrolledAt,
+      })),
+    );
+    const userId = (u: DemoUserDef) => demoId(`user:${u.email}`);
+    await insertChunks(
+      trx,
+      'user_role',
+      DEMO_USERS.flatMap((u) => u.roles.map((role) => ({ user_id: userId(u), role }))),
+    );
+    await insertChunks(
+      trx,
+      'user_area',
+      DEMO_USERS.flatMap((u) => u.areas.map((a) => ({ user_id: userId(u), area_id: demoId(`area:${a}`) }))),
+    );
+    await insertChunks(
+      trx,
+      'user_team',
+      DEMO_USERS.flatMap((u) =>
+        u.teams.map((t) => ({
+          user_id: userId(u),
+          team_id: demoId(`team:${t}`),
+          is_manager: u.manages?.includes(t) ?? false,
+        })),
+      ),
+    );
+    await insertChunks(trx, 'household', families.households);
+    await insertChunks(trx, 'person', families.persons);
+    await insertChunks(trx, 'household_member', families.members);
+    await insertChunks(trx, 'relationship', families.relationships);
+    await insertChunks(trx, 'involvement', families.involvements);
+    await insertChunks(trx, 'need_level', families.needLevels);
+    await recordAudit(
+      trx,
+      { actor: null, at: new Date() },
+      {
+        action: 'demo.seeded',
+        details: {
+          organisations: partnership.organisations.length,
+          users: DEMO_USERS.length,
+          households: families.households.length,
+          people: families.persons.length,
+        },
+      },
+    );
+    return true;
+  });
 }
