@@ -275,6 +275,8 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
       if (error instanceof ValidationError) body.errors = error.errors;
       if (error.code === 'FST_ERR_VALIDATION' && 'validation' in error) body.errors = error.validation;
       body.requestId = String(request.id);
+      // RFC 6750: every 401 from the API names the scheme it expects.
+      if (status === 401) reply.header('WWW-Authenticate', 'Bearer realm="Early Help Hub"');
       return reply.type('application/problem+json').send(body);
     }
     if (status === 404) return reply.page('pages/not-found.njk');
