@@ -82,6 +82,7 @@ export interface AppUserTable {
   password_hash: string | null;
   totp_secret: string | null;
   totp_enrolled_at: Timestamp | null;
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
   recovery_code_hashes: Json<string[]>;
   failed_sign_ins: Generated<number>;
   locked_until: Timestamp | null;

@@ -15,12 +15,28 @@ export async function totpCode(secret: string, at: Date): Promise<string> {
   return generate({ secret, epoch: Math.floor(at.getTime() / 1000) });
 }
 
-export async function checkTotp(secret: string, code: string, at: Date): Promise<boolean> {
+/**
+ * Checks a code and returns the time step it belongs to, or false. A step at or before `afterStep`
+ * is refused, so a code that was already used (or an older one) cannot be replayed.
+ */
+export async function checkTotp(
+  secret: string,
+  code: string,
+  at: Date,
+  afterStep?: number | null,
+): Promise<number | false> {
   const token = code.replace(/\s+/g, '');
   if (!/^\d{6}$/.test(token)) return false;
   try {
-    const result = await verify({ secret, token, epoch: Math.floor(at.getTime() / 1000), epochTolerance: 30 });
-    return result.valid;
+    const result = await verify({
+      secret,
+      token,
+      epoch: Math.floor(at.getTime() / 1000),
+      epochTolerance: 30,
+      ...(afterStep != null ? { afterTimeStep: afterStep } : {}),
+    });
+    // The functional API's types omit the TOTP time step it returns.
+    return result.valid ? (result as typeof result & { timeStep: number }).timeStep : false;
   } catch {
     return false;
   }

@@ -8,6 +8,7 @@ import { SMTPServer } from 'smtp-server';
 import { DataDirLockedError, openPGlite } from '../../src/db/connection.ts';
 import { createMailer } from '../../src/platform/mailer.ts';
 import { deliverPending, enqueueEmail } from '../../src/platform/outbox.ts';
+import { totpCode } from '../../src/platform/totp.ts';
 import { TestClient } from '../support/client.ts';
 import { createUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp, testConfig } from '../support/harness.ts';
@@ -68,6 +69,24 @@ for (const engine of engines()) {
       const wrong = await client.post('/sign-in/set-up-two-factor', { code: '000000' });
       assert.equal(wrong.statusCode, 400);
       assert.match(wrong.body, /The code is not correct/);
+    });
+
+    test('an authenticator code cannot be used twice', async () => {
+      const user = await createUser(t.database.db);
+      const first = new TestClient(t.app, () => t.clock.now());
+      const code = await totpCode(user.totpSecret!, t.clock.now());
+      await first.get('/sign-in');
+      await first.post('/sign-in', { email: user.email, password: user.password });
+      await first.get('/sign-in/two-factor');
+      const ok = await first.post('/sign-in/two-factor', { code });
+      assert.equal(ok.headers.location, '/');
+      const second = new TestClient(t.app, () => t.clock.now());
+      await second.get('/sign-in');
+      await second.post('/sign-in', { email: user.email, password: user.password });
+      await second.get('/sign-in/two-factor');
+      const replay = await second.post('/sign-in/two-factor', { code });
+      assert.equal(replay.statusCode, 400);
+      assert.match(replay.body, /The code is not correct/);
     });
 
     test('notifications wait in the outbox and are delivered over real SMTP', async () => {

@@ -90,7 +90,7 @@ export class AuthService {
     return this.db.transaction().execute(async (trx) => {
       const user = await trx
         .selectFrom('app_user')
-        .select(['totp_secret', 'recovery_code_hashes', 'locked_until'])
+        .select(['totp_secret', 'totp_last_step', 'recovery_code_hashes', 'locked_until'])
         .where('id', '=', userId)
         .forUpdate()
         .executeTakeFirst();
@@ -102,8 +102,11 @@ export class AuthService {
         return false;
       }
       let method: 'totp' | 'recovery' | false = false;
-      if (await checkTotp(user.totp_secret, code, now)) method = 'totp';
-      else {
+      const step = await checkTotp(user.totp_secret, code, now, user.totp_last_step);
+      if (step !== false) {
+        method = 'totp';
+        await trx.updateTable('app_user').set({ totp_last_step: step }).where('id', '=', userId).execute();
+      } else {
         const hashes = user.recovery_code_hashes as unknown as string[];
         const candidate = sha256(normaliseRecoveryCode(code));
         const match = hashes.find((h) => safeEqual(h, candidate));
@@ -163,7 +166,8 @@ export class AuthService {
     meta: Meta,
   ): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false }> {
     const now = this.clock.now();
-    if (!(await checkTotp(secret, code, now))) return { ok: false };
+    const step = await checkTotp(secret, code, now);
+    if (step === false) return { ok: false };
     const { codes, hashes } = newRecoveryCodes();
     await this.db.transaction().execute(async (trx) => {
       await trx
@@ -171,6 +175,7 @@ export class AuthService {
         .set({
           totp_secret: secret,
           totp_enrolled_at: now,
+          totp_last_step: step,
           recovery_code_hashes: JSON.stringify(hashes),
           updated_at: now,
         })
