@@ -59,6 +59,21 @@ export interface WebDeps {
   version: string;
 }
 
+/** Field names whose values must never be stored or shown again. */
+export function isSecretField(name: string): boolean {
+  return /password|secret|token|code/i.test(name);
+}
+
+/** 'currentPassword' or 'date_of_birth' → 'Current password', 'Date of birth'. */
+export function humanise(s: unknown): unknown {
+  if (typeof s !== 'string') return s;
+  const words = s
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 export function isApiRequest(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/') || request.routeOptions.config?.api === true;
 }
@@ -140,9 +155,7 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
         env.addFilter('date', formatDate);
         env.addFilter('dateTime', formatDateTime);
         env.addFilter('roleLabel', (r: keyof typeof ROLE_LABELS) => ROLE_LABELS[r] ?? r);
-        env.addFilter('humanise', (s: string) =>
-          typeof s === 'string' ? s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, ' ') : s,
-        );
+        env.addFilter('humanise', humanise);
       },
       autoescape: true,
       trimBlocks: true,
@@ -217,8 +230,10 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
     if (unsafe && request.expiredSessionUserId && request.body && typeof request.body === 'object') {
       const resumeToken = randomToken();
       const now = clock.now();
-      const body = { ...(request.body as Record<string, unknown>) };
-      delete body._csrf;
+      // Passwords, codes and tokens are never kept: the user types them again after signing in.
+      const body = Object.fromEntries(
+        Object.entries(request.body as Record<string, unknown>).filter(([k]) => k !== '_csrf' && !isSecretField(k)),
+      );
       await deps.database.db
         .insertInto('saved_request')
         .values({

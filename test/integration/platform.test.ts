@@ -81,25 +81,49 @@ for (const engine of engines()) {
       assert.match(res.body, /locked/);
     });
 
-    test('the idle timeout ends the session and a posted form is kept for the same user', async () => {
+    test('the idle timeout ends the session and a posted form is kept for the same user, without secrets', async () => {
       const user = await createUser(t.database.db);
       const client = new TestClient(t.app, () => t.clock.now());
       await client.signIn(user);
-      await client.get('/account/password');
+      await client.get('/people');
       t.clock.advance((t.config.session.idleMinutes + 1) * 60_000);
-      const res = await client.post('/account/password', {
-        currentPassword: 'typed before timeout',
-        newPassword: 'a new long password',
-        confirmPassword: 'a new long password',
-      });
+      const res = await client.post('/people/search', { givenName: 'Typed', familyName: 'Beforetimeout' });
       assert.equal(res.statusCode, 303);
       assert.equal(res.headers.location, '/sign-in?timeout=1');
       const signIn = await client.signIn(user);
       assert.equal(signIn.headers.location, '/sign-in/resume');
       const resume = await client.get('/sign-in/resume');
       assert.equal(resume.statusCode, 200);
-      assert.match(resume.body, /typed before timeout/);
-      assert.match(resume.body, /action="\/account\/password"/);
+      assert.match(resume.body, /Beforetimeout/);
+      assert.match(resume.body, /action="\/people\/search"/);
+      const resent = await client.post('/people/search', { givenName: 'Typed', familyName: 'Beforetimeout' });
+      assert.equal(resent.statusCode, 200);
+      // Only the user whose session ended gets it back.
+      assert.equal((await client.get('/sign-in/resume')).headers.location, '/');
+    });
+
+    test('passwords posted after a timeout are not kept', async () => {
+      const user = await createUser(t.database.db);
+      const client = new TestClient(t.app, () => t.clock.now());
+      await client.signIn(user);
+      await client.get('/account/password');
+      t.clock.advance((t.config.session.idleMinutes + 1) * 60_000);
+      await client.post('/account/password', {
+        currentPassword: 'secret typed before timeout',
+        newPassword: 'a new long password',
+        confirmPassword: 'a new long password',
+      });
+      const saved = await t.database.db
+        .selectFrom('saved_request')
+        .selectAll()
+        .where('user_id', '=', user.id)
+        .execute();
+      assert.equal(saved.length, 1);
+      assert.doesNotMatch(JSON.stringify(saved[0]!.body), /secret typed|new long password/);
+      await client.signIn(user);
+      const resume = await client.get('/sign-in/resume');
+      assert.match(resume.body, /passwords are never kept/);
+      assert.match(resume.body, /name="currentPassword" type="password"/);
     });
 
     test('the audit trail is append-only and its hash chain verifies', async () => {

@@ -9,6 +9,15 @@ import { totpUri } from '../../platform/totp.ts';
 import { ChangePasswordForm, CodeForm, EnrolForm, SignInForm } from './schemas.ts';
 import { AuthService } from './service.ts';
 
+/** Secret fields of each form that are not kept across a timeout, so the resume page asks for them again. */
+const RETYPE_FIELDS: Record<string, { name: string; label: string; autocomplete: string }[]> = {
+  '/account/password': [
+    { name: 'currentPassword', label: 'Current password', autocomplete: 'current-password' },
+    { name: 'newPassword', label: 'New password', autocomplete: 'new-password' },
+    { name: 'confirmPassword', label: 'Confirm new password', autocomplete: 'new-password' },
+  ],
+};
+
 const SIGN_IN_LIMIT = { rateLimit: { max: 20, timeWindow: '1 minute' } };
 
 export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
@@ -146,7 +155,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
     const fields = Object.entries(saved.body).flatMap(([name, v]) =>
       (Array.isArray(v) ? v : [v]).map((value) => ({ name, value: String(value) })),
     );
-    return reply.page('auth/views/resume.njk', { path: saved.path, fields });
+    const secrets = RETYPE_FIELDS[saved.path] ?? [];
+    return reply.page('auth/views/resume.njk', { path: saved.path, fields, secrets });
   });
 
   app.post('/sign-out', { config: { public: true } }, async (request, reply) => {
