@@ -20,7 +20,7 @@ for (const engine of engines()) {
     before(async () => {
       t = await startTestApp(engine);
       adminUser = await createUser(t.database.db, { roles: ['system_admin'], name: 'Ada Admin' });
-      admin = new TestClient(t.app, () => t.clock.now());
+      admin = new TestClient(t.app, t.clock);
       const res = await admin.signIn(adminUser);
       assert.equal(res.headers.location, '/');
     });
@@ -35,7 +35,7 @@ for (const engine of engines()) {
     /** The users table only: the signed-in administrator's own name is in the page header. */
     const usersTable = (body: string) => body.split('data-qa="users"')[1] ?? '';
     const signedIn = async (user: TestUser) => {
-      const client = new TestClient(t.app, () => t.clock.now());
+      const client = new TestClient(t.app, t.clock);
       const res = await client.signIn(user);
       assert.equal(res.headers.location, '/');
       return client;
@@ -306,7 +306,7 @@ for (const engine of engines()) {
       assert.doesNotMatch(JSON.stringify(created[0]!.details), /temporary password|argon/);
 
       // The new person signs in with the temporary password and must set up two-factor authentication.
-      const newcomer = new TestClient(t.app, () => t.clock.now());
+      const newcomer = new TestClient(t.app, t.clock);
       await newcomer.get('/sign-in');
       const signIn = await newcomer.post('/sign-in', {
         email: 'priya.shah@eastgate.example.org',
@@ -390,7 +390,7 @@ for (const engine of engines()) {
       }
       const sessions = await db().selectFrom('user_session').select('id').where('user_id', '=', user.id).execute();
       assert.equal(sessions.length, 0);
-      const again = new TestClient(t.app, () => t.clock.now());
+      const again = new TestClient(t.app, t.clock);
       await again.get('/sign-in');
       const refused = await again.post('/sign-in', { email: user.email, password: user.password });
       assert.match(refused.body, /switched off/);
@@ -429,7 +429,7 @@ for (const engine of engines()) {
       assert.equal(stored.totp_secret, null);
       assert.equal(stored.totp_enrolled_at, null);
       assert.deepEqual(stored.recovery_code_hashes, []);
-      const fresh = new TestClient(t.app, () => t.clock.now());
+      const fresh = new TestClient(t.app, t.clock);
       const signIn = await fresh.signIn(user);
       assert.equal(signIn.headers.location, '/sign-in/set-up-two-factor');
       const events = await auditEvents('admin.user.two-factor-reset', user.id);
@@ -439,7 +439,7 @@ for (const engine of engines()) {
 
     test('unlocking a locked account lets them sign in at once', async () => {
       const user = await createUser(db(), { roles: ['practitioner'] });
-      const attacker = new TestClient(t.app, () => t.clock.now());
+      const attacker = new TestClient(t.app, t.clock);
       await attacker.get('/sign-in');
       for (let i = 0; i < t.config.signIn.maxFailures; i++) {
         await attacker.post('/sign-in', { email: user.email, password: 'not the password' });
@@ -472,7 +472,7 @@ for (const engine of engines()) {
       const ok = await admin.post(`/admin/users/${user.id}/password`, { password: 'brand new temporary words' });
       assert.equal(ok.statusCode, 303);
       await signedIn({ ...user, password: 'brand new temporary words' });
-      const old = new TestClient(t.app, () => t.clock.now());
+      const old = new TestClient(t.app, t.clock);
       await old.get('/sign-in');
       assert.equal((await old.post('/sign-in', { email: user.email, password: user.password })).statusCode, 400);
       const events = await auditEvents('admin.user.password-set', user.id);

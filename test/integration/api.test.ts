@@ -149,7 +149,7 @@ for (const engine of engines()) {
 
     test('a browser session does not authenticate the API', async () => {
       const user = await createUser(t.database.db);
-      const client = new TestClient(t.app, () => t.clock.now());
+      const client = new TestClient(t.app, t.clock);
       await client.signIn(user);
       assert.equal((await client.get('/account/api-tokens')).statusCode, 200);
       assertProblem(await client.get('/api/v1/me'), 401);
@@ -315,7 +315,7 @@ for (const engine of engines()) {
     test('people manage their own tokens: sign-in and CSRF required, shown once, revocable', async () => {
       assert.equal((await t.app.inject('/account/api-tokens')).statusCode, 303);
       const user = await createUser(t.database.db);
-      const client = new TestClient(t.app, () => t.clock.now());
+      const client = new TestClient(t.app, t.clock);
       await client.signIn(user);
       const page = await client.get('/account/api-tokens');
       assert.equal(page.statusCode, 200);
@@ -355,7 +355,7 @@ for (const engine of engines()) {
       assert.ok(!list.body.includes(token), 'the token is shown only once');
 
       // Someone else cannot revoke it: their request finds nothing.
-      const other = new TestClient(t.app, () => t.clock.now());
+      const other = new TestClient(t.app, t.clock);
       await other.signIn(await createUser(t.database.db));
       await other.get('/account/api-tokens');
       assert.equal((await other.post(`/account/api-tokens/${row.id}/revoke`, {})).statusCode, 404);
@@ -373,7 +373,7 @@ for (const engine of engines()) {
 
     test('service accounts: system administrators only; their tokens act as the account', async () => {
       const org = await createOrganisation(t.database.db, { name: `Case system owner ${engine}` });
-      const practitioner = new TestClient(t.app, () => t.clock.now());
+      const practitioner = new TestClient(t.app, t.clock);
       await practitioner.signIn(await createUser(t.database.db, { roles: ['practitioner', 'manager'] }));
       assert.equal((await practitioner.get('/admin/service-accounts')).statusCode, 403);
       assert.equal((await practitioner.get('/admin/service-accounts/new')).statusCode, 403);
@@ -386,7 +386,7 @@ for (const engine of engines()) {
       });
       assert.equal(refused.statusCode, 403);
 
-      const admin = new TestClient(t.app, () => t.clock.now());
+      const admin = new TestClient(t.app, t.clock);
       await admin.signIn(await createUser(t.database.db, { roles: ['system_admin'] }));
       assert.equal((await admin.get('/admin/service-accounts')).statusCode, 200);
       await admin.get('/admin/service-accounts/new');

@@ -84,7 +84,7 @@ describe('backup and restore', () => {
         parent_id: 'ffffffff-0000-4000-8000-000000000001',
       })
       .execute();
-    const client = new TestClient(source.app, () => source.clock.now());
+    const client = new TestClient(source.app, source.clock);
     assert.equal((await client.signIn(user)).headers.location, '/');
     assert.equal((await client.get('/')).statusCode, 200);
     await client.post('/sign-out', {});

@@ -201,7 +201,7 @@ for (const engine of engines()) {
           }
           // 25 users are more than the sign-in rate limit allows a minute; sign-in itself is tested elsewhere,
           // so each user gets a full session the way a completed sign-in creates one.
-          const client = new TestClient(t.app, () => t.clock.now());
+          const client = new TestClient(t.app, t.clock);
           const token = await sessions.create(user.id, 'full', t.clock.now(), {});
           client.cookies.set(SESSION_COOKIE(t.config.session.cookieSecure), token);
           users.set(`${role}|${rel}`, { user, client });

@@ -103,7 +103,7 @@ for (const engine of engines()) {
     const as = async (user: TestUser) => {
       let c = clients.get(user.id);
       if (!c) {
-        c = new TestClient(t.app, () => t.clock.now());
+        c = new TestClient(t.app, t.clock);
         await c.signIn(user);
         clients.set(user.id, c);
       }

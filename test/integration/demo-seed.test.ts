@@ -134,10 +134,43 @@ for (const engine of engines()) {
       assert.ok(orgs.length > 50 && orgs.every((o) => o.is_demo));
     });
 
+    test('the directory belongs to the demo partnership, and every organisation is named as demo', async () => {
+      const db = t.database.db;
+      const services = await db
+        .selectFrom('directory_service as s')
+        .innerJoin('directory_organisation as d', 'd.id', 's.directory_organisation_id')
+        .innerJoin('organisation as o', 'o.id', 'd.organisation_id')
+        .select(['s.name', 'o.name as organisation'])
+        .execute();
+      const signpost = services.find((s) => s.name === 'Signpost intensive family support');
+      const mst = services.find((s) => s.name === 'Multisystemic Therapy (MST)');
+      assert.equal(signpost?.organisation, 'Aire City Council Children and Families (demo)');
+      assert.equal(mst?.organisation, 'Aire City Council Children and Families (demo)');
+      const orgs = await db.selectFrom('organisation').select('name').execute();
+      assert.deepEqual(
+        orgs.filter((o) => !o.name.endsWith('(demo)')),
+        [],
+      );
+      // Attached to the partnership's own rows, not look-alikes added beside them.
+      const names = orgs.map((o) => o.name);
+      assert.equal(names.length, new Set(names).size);
+      const areas = await db.selectFrom('area').select(['name', 'kind']).execute();
+      assert.equal(areas.length, new Set(areas.map((a) => `${a.kind}:${a.name}`)).size);
+      const clusters = await db
+        .selectFrom('directory_service_area as sa')
+        .innerJoin('area as a', 'a.id', 'sa.area_id')
+        .innerJoin('area as p', 'p.id', 'a.parent_id')
+        .select(['a.name', 'p.name as parent'])
+        .where('a.kind', '=', 'cluster')
+        .execute();
+      assert.ok(clusters.length > 0);
+      for (const c of clusters) assert.equal(c.parent, "Aire City Children's Partnership", c.name);
+    });
+
     test('a demo user signs in with the documented password and setup key and sees their caseload', async () => {
       const db = t.database.db;
       const user = await demoUser(db, 'practitioner@demo.early-help.invalid');
-      const client = new TestClient(t.app, () => t.clock.now());
+      const client = new TestClient(t.app, t.clock);
       const res = await client.signIn(user);
       assert.equal(res.statusCode, 303);
       assert.equal(res.headers.location, '/');

@@ -136,7 +136,7 @@ for (const engine of engines()) {
       const copy = (await target.app.inject(`/openreferral/services/${mstId}`)).json();
       assert.equal(copy.name, original.name);
       assert.equal(copy.minimum_age, 11);
-      assert.equal(copy.organization.name, 'Leeds City Council');
+      assert.equal(copy.organization.name, 'Aire City Council Children and Families (demo)');
       assert.deepEqual(
         copy.contacts[0].phones.map((p: { number: string }) => p.number),
         original.contacts[0].phones.map((p: { number: string }) => p.number),

@@ -143,7 +143,7 @@ for (const engine of engines()) {
       assert.equal(mst.maximum_age, 17);
       assert.equal(mst.x_tier, 'specialist');
       assert.equal(mst.x_access_route, 'panel');
-      assert.equal(mst.x_referral_panel, 'Children Leeds panel');
+      assert.equal(mst.x_referral_panel, 'Children Aire panel');
       assert.ok(
         mst.attributes.some(
           (a: { taxonomy_term_id: string }) => a.taxonomy_term_id === NEED_TERM_IDS['behaviour-offending'],
@@ -175,14 +175,14 @@ for (const engine of engines()) {
         assert.equal(res.statusCode, 200, res.body);
         return res.json().contents.map((c: { service: { name: string } }) => c.service.name) as string[];
       };
-      const inArea = await names('/openreferral/service_at_locations?postcode=LS12%203AA');
-      assert.ok(inArea.includes('Early Start team (Inner West)'));
+      const inArea = await names('/openreferral/service_at_locations?postcode=LS11%203AA');
+      assert.ok(inArea.includes('Early Start team (Holbeck Mills)'));
       assert.ok(inArea.includes('Multisystemic Therapy (MST)')); // city-wide
       assert.ok(!inArea.includes('Area family support panel'));
-      const near = await names('/openreferral/service_at_locations?postcode=LS12&proximity=2000');
-      assert.deepEqual(near, ['Early Start team (Inner West)']);
-      const wider = await names('/openreferral/service_at_locations?postcode=LS12&proximity=10000');
-      assert.equal(wider[0], 'Early Start team (Inner West)'); // nearest first
+      const near = await names('/openreferral/service_at_locations?postcode=LS11&proximity=2000');
+      assert.deepEqual(near, ['Early Start team (Holbeck Mills)']);
+      const wider = await names('/openreferral/service_at_locations?postcode=LS11&proximity=10000');
+      assert.equal(wider[0], 'Early Start team (Holbeck Mills)'); // nearest first
       assert.ok(wider.includes('Family Information Service'));
     });
 
@@ -201,7 +201,7 @@ for (const engine of engines()) {
       assert.ok(older.includes('Multisystemic Therapy (MST)'));
       assert.ok(!older.includes('Signpost intensive family support'));
       const young = await names('maximum_age=5');
-      assert.deepEqual(young.sort(), ['Early Start team (Inner West)', 'Rutland Children’s Centre']);
+      assert.deepEqual(young.sort(), ['Early Start team (Holbeck Mills)', 'Rutmoor Children’s Centre']);
       const sunday = await names('day=SU');
       assert.ok(sunday.includes('Duty and Advice Team (front door)'));
       assert.ok(!sunday.includes('Family Information Service'));

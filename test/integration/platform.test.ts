@@ -39,7 +39,7 @@ for (const engine of engines()) {
 
     test('sign in with password and TOTP, then sign out', async () => {
       const user = await createUser(t.database.db, { roles: ['practitioner'] });
-      const client = new TestClient(t.app, () => t.clock.now());
+      const client = new TestClient(t.app, t.clock);
       const res = await client.signIn(user);
       assert.equal(res.statusCode, 303);
       assert.equal(res.headers.location, '/');
@@ -83,7 +83,7 @@ for (const engine of engines()) {
 
     test('the idle timeout ends the session and a posted form is kept for the same user, without secrets', async () => {
       const user = await createUser(t.database.db);
-      const client = new TestClient(t.app, () => t.clock.now());
+      const client = new TestClient(t.app, t.clock);
       await client.signIn(user);
       await client.get('/people');
       t.clock.advance((t.config.session.idleMinutes + 1) * 60_000);
@@ -104,7 +104,7 @@ for (const engine of engines()) {
 
     test('passwords posted after a timeout are not kept', async () => {
       const user = await createUser(t.database.db);
-      const client = new TestClient(t.app, () => t.clock.now());
+      const client = new TestClient(t.app, t.clock);
       await client.signIn(user);
       await client.get('/account/password');
       t.clock.advance((t.config.session.idleMinutes + 1) * 60_000);

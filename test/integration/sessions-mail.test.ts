@@ -23,7 +23,7 @@ for (const engine of engines()) {
 
     test('a new session token is issued at sign-in: a token planted before sign-in is useless', async () => {
       const user = await createUser(t.database.db);
-      const client = new TestClient(t.app, () => t.clock.now());
+      const client = new TestClient(t.app, t.clock);
       client.cookies.set('ehh_session', 'planted-token-value');
       await client.signIn(user);
       assert.notEqual(client.cookies.get('ehh_session'), 'planted-token-value');
@@ -34,7 +34,7 @@ for (const engine of engines()) {
 
     test('the absolute timeout ends a session even when it is in constant use', async () => {
       const user = await createUser(t.database.db);
-      const client = new TestClient(t.app, () => t.clock.now());
+      const client = new TestClient(t.app, t.clock);
       await client.signIn(user);
       for (let h = 0; h < t.config.session.absoluteHours * 4; h++) {
         t.clock.advance(15 * 60_000);
@@ -47,8 +47,8 @@ for (const engine of engines()) {
 
     test('sign out everywhere ends every session of the user', async () => {
       const user = await createUser(t.database.db);
-      const laptop = new TestClient(t.app, () => t.clock.now());
-      const phone = new TestClient(t.app, () => t.clock.now());
+      const laptop = new TestClient(t.app, t.clock);
+      const phone = new TestClient(t.app, t.clock);
       await laptop.signIn(user);
       await phone.signIn(user);
       await laptop.get('/account');
@@ -59,7 +59,7 @@ for (const engine of engines()) {
 
     test('a user without a second factor must enrol before reaching the service', async () => {
       const user = await createUser(t.database.db, { mfa: false });
-      const client = new TestClient(t.app, () => t.clock.now());
+      const client = new TestClient(t.app, t.clock);
       await client.get('/sign-in');
       const res = await client.post('/sign-in', { email: user.email, password: user.password });
       assert.equal(res.headers.location, '/sign-in/set-up-two-factor');
@@ -73,14 +73,14 @@ for (const engine of engines()) {
 
     test('an authenticator code cannot be used twice', async () => {
       const user = await createUser(t.database.db);
-      const first = new TestClient(t.app, () => t.clock.now());
+      const first = new TestClient(t.app, t.clock);
       const code = await totpCode(user.totpSecret!, t.clock.now());
       await first.get('/sign-in');
       await first.post('/sign-in', { email: user.email, password: user.password });
       await first.get('/sign-in/two-factor');
       const ok = await first.post('/sign-in/two-factor', { code });
       assert.equal(ok.headers.location, '/');
-      const second = new TestClient(t.app, () => t.clock.now());
+      const second = new TestClient(t.app, t.clock);
       await second.get('/sign-in');
       await second.post('/sign-in', { email: user.email, password: user.password });
       await second.get('/sign-in/two-factor');
