@@ -1,4 +1,5 @@
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
+import { seedDirectoryDemo } from '../../features/directory/demo-data.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { hashPassword } from '../../platform/passwords.ts';
 import type { DB } from '../schema.ts';
@@ -66,9 +67,9 @@ async function insertChunks<T extends keyof DB & string>(trx: Transaction<DB>, t
 }
 
 /**
- * Loads the fictional demo partnership, staff and families in one transaction. With onlyIfEmpty it
- * does nothing (and returns false) when any organisation already exists, so a real installation is
- * never touched. Dates of birth are relative to `today`, so ages stay realistic as time passes.
+ * Loads the fictional demo partnership, its services directory, staff and families in one transaction.
+ * With onlyIfEmpty it does nothing (and returns false) when any organisation already exists, so a real
+ * installation is never touched. Dates of birth are relative to `today`, so ages stay realistic as time passes.
  */
 export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; today?: Date }): Promise<boolean> {
   const today = opts.today ?? new Date();
@@ -120,6 +121,8 @@ export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; tod
         })),
       ),
     );
+    // After the partnership, so the directory's services belong to its organisations and areas.
+    await seedDirectoryDemo(trx, { today });
     await insertChunks(
       trx,
       'app_user',

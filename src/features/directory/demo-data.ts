@@ -3,9 +3,10 @@ import type { AccessRoute, AgencyType, AreaKind, DB, Tier } from '../../db/schem
 import type { Rules } from './eligibility.ts';
 
 /**
- * Demo directory: the services, teams and phone lines a partnership of this kind publishes. Works on an
- * otherwise empty database (organisations and areas are looked up by name or created) and does nothing
- * for an entry that already exists, so it can run again safely.
+ * Demo directory: the services, teams and phone lines the fictional demo partnership publishes. Works on an
+ * otherwise empty database (organisations and areas are looked up by name and kind, and created only when
+ * missing) and does nothing for an entry that already exists, so it can run again safely, and after the
+ * demo partnership it attaches to that partnership's organisations and areas.
  */
 
 const NEEDS = {
@@ -28,52 +29,73 @@ const NEEDS = {
 export const NEED_TERM_IDS = NEEDS;
 type Need = keyof typeof NEEDS;
 
+const AIRE_COUNCIL = 'Aire City Council Children and Families (demo)';
+const LEA_COUNCIL = 'Lea Borough Council Children and Learning (demo)';
+const SOAR_COUNCIL = 'Soar County Council Early Help and Family Support (demo)';
+const RUTMOOR_COUNCIL = 'Rutmoor County Council Stronger Communities (demo)';
+const HILLSIDE = 'Hillside Family Trust (demo)';
+
+// The councils carry the demo partnership's exact names and kinds, so after the partnership is loaded the
+// directory attaches to its organisations rather than adding look-alikes.
 const ORGANISATIONS: { name: string; agency: AgencyType; tier: Tier; description: string }[] = [
   {
-    name: 'Leeds City Council',
+    name: AIRE_COUNCIL,
     agency: 'local_authority',
-    tier: 'specialist',
-    description: 'Children and families services, the front door and cluster-based targeted services in Leeds.',
+    tier: 'targeted',
+    description: 'Children and families services, the front door and cluster-based targeted services in Aire.',
   },
   {
-    name: 'Luton Borough Council',
+    name: LEA_COUNCIL,
     agency: 'local_authority',
     tier: 'targeted',
     description: 'Children and learning services, including the area family support panels.',
   },
   {
-    name: 'Leicestershire County Council',
+    name: SOAR_COUNCIL,
     agency: 'local_authority',
     tier: 'targeted',
-    description: 'First Response and the early help and family support service for Leicestershire.',
+    description: 'First Response and the early help and family support service for Soar.',
   },
   {
-    name: 'Rutland County Council',
+    name: RUTMOOR_COUNCIL,
     agency: 'local_authority',
     tier: 'targeted',
-    description: 'The early intervention offer for children, young people and families in Rutland.',
+    description: 'The early intervention offer for children, young people and families in Rutmoor.',
   },
   {
-    name: 'Hillside Family Trust',
+    name: HILLSIDE,
     agency: 'voluntary',
     tier: 'targeted',
     description: 'A fictional voluntary family support charity used in the demonstration.',
   },
 ];
 
+const AIRE = "Aire City Children's Partnership";
+const LEA = "Lea Borough Children's Partnership";
+const SOAR = "Soar and Rutmoor Children's Partnership";
+
+// Names, kinds and parents follow the demo partnership's areas; each area's districts are its outward codes
+// there (the partnerships themselves have none, except Aire's city centre, which no cluster covers).
 const AREAS: { name: string; kind: AreaKind; parent?: string; districts: string[] }[] = [
-  { name: 'Leeds', kind: 'partnership', districts: ['LS1', 'LS2', 'LS3', 'LS6', 'LS7', 'LS11'] },
-  { name: 'Inner West cluster', kind: 'cluster', parent: 'Leeds', districts: ['LS12', 'LS13'] },
-  { name: 'Inner East cluster', kind: 'cluster', parent: 'Leeds', districts: ['LS8', 'LS9'] },
-  { name: 'Outer North East cluster', kind: 'cluster', parent: 'Leeds', districts: ['LS14', 'LS17', 'LS22'] },
-  { name: 'Outer South cluster', kind: 'cluster', parent: 'Leeds', districts: ['LS10', 'LS26'] },
-  { name: 'Luton', kind: 'partnership', districts: [] },
-  { name: 'Luton North area', kind: 'area', parent: 'Luton', districts: ['LU2', 'LU3'] },
-  { name: 'Luton South area', kind: 'area', parent: 'Luton', districts: ['LU1'] },
-  { name: 'Luton West area', kind: 'area', parent: 'Luton', districts: ['LU4'] },
-  { name: 'Leicester', kind: 'partnership', districts: ['LE1', 'LE2', 'LE4', 'LE5'] },
-  { name: 'Leicestershire', kind: 'partnership', districts: ['LE3'] },
-  { name: 'Rutland', kind: 'partnership', districts: ['LE15'] },
+  { name: AIRE, kind: 'partnership', districts: ['LS1', 'LS2', 'LS3'] },
+  { name: 'Holbeck Mills', kind: 'cluster', parent: AIRE, districts: ['LS10', 'LS11'] },
+  { name: 'Gipton Moor', kind: 'cluster', parent: AIRE, districts: ['LS8', 'LS9'] },
+  { name: 'Seacroft Vale', kind: 'cluster', parent: AIRE, districts: ['LS14', 'LS15'] },
+  { name: 'Meanwood Beck', kind: 'cluster', parent: AIRE, districts: ['LS6', 'LS7'] },
+  { name: LEA, kind: 'partnership', districts: [] },
+  { name: 'Lea North', kind: 'area', parent: LEA, districts: ['LU3', 'LU4'] },
+  { name: 'Lea South', kind: 'area', parent: LEA, districts: ['LU1', 'LU2'] },
+  { name: 'Lea Central', kind: 'area', parent: LEA, districts: ['LU1', 'LU2'] },
+  { name: SOAR, kind: 'partnership', districts: [] },
+  { name: 'Soar City East', kind: 'locality', parent: SOAR, districts: ['LE4', 'LE5'] },
+  { name: 'Charnwood Fields', kind: 'locality', parent: SOAR, districts: ['LE11', 'LE12'] },
+  { name: 'Rutmoor', kind: 'locality', parent: SOAR, districts: ['LE15'] },
+];
+
+/** District centres the built-in postcode table lacks, added so proximity search covers every demo area. */
+const EXTRA_DISTRICTS: { district: string; latitude: number; longitude: number }[] = [
+  { district: 'LE11', latitude: 52.772, longitude: -1.206 },
+  { district: 'LE12', latitude: 52.78, longitude: -1.22 },
 ];
 
 type Hours = 'office' | 'always' | 'evenings';
@@ -109,12 +131,12 @@ interface DemoService {
   review: number;
 }
 
-const CHILDREN_LEEDS_PANEL = 'Children Leeds panel';
-const LUTON_PANEL = 'Area family support panel (Luton)';
+const CHILDREN_AIRE_PANEL = 'Children Aire panel';
+const LEA_PANEL = 'Area family support panel (Lea)';
 
 const SERVICES: DemoService[] = [
   {
-    org: 'Leeds City Council',
+    org: AIRE_COUNCIL,
     name: 'Family Information Service',
     description:
       'Information for parents, carers and practitioners about childcare, family support and activities for children and young people aged 0 to 19 (up to 25 for disabled young people).',
@@ -125,7 +147,7 @@ const SERVICES: DemoService[] = [
     startPhone: '0800 7310640',
     min: 0,
     max: 25,
-    areas: ['Leeds'],
+    areas: [AIRE],
     needs: ['information-advice', 'early-years', 'disability'],
     phones: [['0800 7310640', 'Freephone']],
     languages: [
@@ -146,7 +168,7 @@ const SERVICES: DemoService[] = [
     review: 200,
   },
   {
-    org: 'Leeds City Council',
+    org: AIRE_COUNCIL,
     name: 'Integrated Processes Team',
     description:
       'Practical support, training and advice for practitioners doing early help work. Puts practitioners who work with the same family in touch with one another and advises who to contact in each cluster.',
@@ -157,13 +179,13 @@ const SERVICES: DemoService[] = [
     startPhone: '0113 2476830',
     min: 0,
     max: 18,
-    areas: ['Leeds'],
+    areas: [AIRE],
     needs: ['multi-agency', 'information-advice'],
     phones: [['0113 2476830', 'Team line']],
     review: 120,
   },
   {
-    org: 'Leeds City Council',
+    org: AIRE_COUNCIL,
     name: 'Duty and Advice Team (front door)',
     description:
       'A multi-agency team of social workers, police officers and health professionals who talk through concerns about a child with practitioners and decide the best response: information and advice, signposting, targeted support through the Integrated Processes Team, or a referral for a social work assessment.',
@@ -175,7 +197,7 @@ const SERVICES: DemoService[] = [
     startPhone: '0113 3760336',
     min: 0,
     max: 17,
-    areas: ['Leeds'],
+    areas: [AIRE],
     needs: ['safeguarding', 'multi-agency'],
     phones: [
       ['0113 3760336', 'Daytime'],
@@ -185,39 +207,39 @@ const SERVICES: DemoService[] = [
     review: 90,
   },
   {
-    org: 'Leeds City Council',
+    org: AIRE_COUNCIL,
     name: 'Signpost intensive family support',
     description:
       'Intensive support for families, at home or in a dispersed tenancy, for up to two years: family support, help with education and access to leisure and recreation.',
     tier: 'specialist',
     access: 'panel',
-    panel: CHILDREN_LEEDS_PANEL,
+    panel: CHILDREN_AIRE_PANEL,
     howToRefer:
-      'Cases are presented at a Children Leeds panel by the lead practitioner. Phone the CAF team first to discuss a request.',
+      'Cases are presented at a Children Aire panel by the lead practitioner. Phone the CAF team first to discuss a request.',
     startConversation: 'The CAF team discusses how to make a request to the panel.',
     startPhone: '0113 247 6830',
     min: 0,
     max: 17,
-    areas: ['Leeds'],
+    areas: [AIRE],
     needs: ['family-support', 'behaviour-offending', 'parenting'],
     phones: [['0113 247 6830', 'CAF team (panel requests)']],
     review: 60,
   },
   {
-    org: 'Leeds City Council',
+    org: AIRE_COUNCIL,
     name: 'Multisystemic Therapy (MST)',
     description:
       'An intensive, home-based family and community intervention for young people with serious anti-social behaviour. Therapists are available to the family 24 hours a day, 7 days a week, and work to goals agreed with the family.',
     tier: 'specialist',
     access: 'panel',
-    panel: CHILDREN_LEEDS_PANEL,
+    panel: CHILDREN_AIRE_PANEL,
     howToRefer:
-      'Cases are presented at a Children Leeds panel by the lead practitioner. Phone the CAF team first to discuss a request.',
+      'Cases are presented at a Children Aire panel by the lead practitioner. Phone the CAF team first to discuss a request.',
     startConversation: 'The CAF team discusses how to make a request to the panel.',
     startPhone: '0113 247 6830',
     min: 11,
     max: 17,
-    areas: ['Leeds'],
+    areas: [AIRE],
     needs: ['behaviour-offending', 'family-support', 'parenting', 'mental-health'],
     phones: [
       ['0113 247 6830', 'CAF team (panel requests)'],
@@ -236,8 +258,8 @@ const SERVICES: DemoService[] = [
     review: 150,
   },
   {
-    org: 'Leeds City Council',
-    name: 'Early Start team (Inner West)',
+    org: AIRE_COUNCIL,
+    name: 'Early Start team (Holbeck Mills)',
     description:
       'Children’s centre and health visiting staff working together for children aged 0 to 5 and their families: baby groups, parenting support and stay-and-play sessions.',
     tier: 'universal',
@@ -246,7 +268,7 @@ const SERVICES: DemoService[] = [
     startConversation: 'Ask for the duty family outreach worker.',
     min: 0,
     max: 5,
-    areas: ['Inner West cluster'],
+    areas: ['Holbeck Mills'],
     needs: ['early-years', 'parenting', 'family-support'],
     phones: [['0113 496 0456', 'Children’s centre']],
     languages: [
@@ -255,20 +277,20 @@ const SERVICES: DemoService[] = [
       ['Bengali', 'bn'],
     ],
     location: {
-      name: 'Inner West children’s centre',
+      name: 'Holbeck Mills children’s centre',
       address: '3 Demo Lane',
       city: 'Leeds',
       county: 'West Yorkshire',
-      postcode: 'LS12 3AA',
-      lat: 53.793,
-      lon: -1.597,
+      postcode: 'LS11 3AA',
+      lat: 53.777,
+      lon: -1.56,
     },
     fees: 'Free',
     review: -20,
   },
   {
-    org: 'Leeds City Council',
-    name: 'Cluster family support (Inner East)',
+    org: AIRE_COUNCIL,
+    name: 'Cluster family support (Gipton Moor)',
     description:
       'Family support workers based in the cluster who work alongside schools and children’s centres with families who have more than one need.',
     tier: 'targeted',
@@ -279,7 +301,7 @@ const SERVICES: DemoService[] = [
     startPhone: '0113 496 0789',
     min: 0,
     max: 18,
-    areas: ['Inner East cluster'],
+    areas: ['Gipton Moor'],
     needs: ['family-support', 'parenting', 'education'],
     phones: [['0113 496 0789', 'Cluster office']],
     languages: [
@@ -289,7 +311,7 @@ const SERVICES: DemoService[] = [
     review: 30,
   },
   {
-    org: 'Leeds City Council',
+    org: AIRE_COUNCIL,
     name: 'Youth Offending Service',
     description:
       'Works with young people aged 10 to 17 who have offended or are at risk of offending, and their families.',
@@ -299,13 +321,13 @@ const SERVICES: DemoService[] = [
     startConversation: 'The duty officer.',
     min: 10,
     max: 17,
-    areas: ['Leeds'],
+    areas: [AIRE],
     needs: ['behaviour-offending', 'youth'],
     phones: [['0113 496 0234', 'Duty officer']],
     review: 100,
   },
   {
-    org: 'Leeds City Council',
+    org: AIRE_COUNCIL,
     name: 'Targeted mental health in schools',
     description: 'Emotional wellbeing support for pupils, delivered with schools in each cluster.',
     tier: 'targeted',
@@ -314,13 +336,13 @@ const SERVICES: DemoService[] = [
     startConversation: 'The cluster lead for mental health.',
     min: 5,
     max: 18,
-    areas: ['Inner West cluster', 'Inner East cluster', 'Outer South cluster'],
+    areas: ['Holbeck Mills', 'Gipton Moor', 'Meanwood Beck'],
     needs: ['mental-health', 'education'],
     phones: [['0113 496 0345', 'Service line']],
     review: -5,
   },
   {
-    org: 'Leeds City Council',
+    org: AIRE_COUNCIL,
     name: 'Children’s social work service',
     description:
       'Assessment and support for children in need, child protection, looked after children and care leavers. Requests come through the Duty and Advice Team.',
@@ -331,13 +353,13 @@ const SERVICES: DemoService[] = [
     startPhone: '0113 3760336',
     min: 0,
     max: 25,
-    areas: ['Leeds'],
+    areas: [AIRE],
     needs: ['safeguarding', 'family-support'],
     phones: [['0113 3760336', 'Duty and Advice Team']],
     review: 180,
   },
   {
-    org: 'Hillside Family Trust',
+    org: HILLSIDE,
     name: 'Parenting Together groups',
     description:
       'Evening groups for parents and carers of children aged 2 to 12 who want help with routines and behaviour.',
@@ -347,7 +369,7 @@ const SERVICES: DemoService[] = [
     startConversation: 'The group co-ordinator.',
     min: 2,
     max: 12,
-    areas: ['Outer North East cluster'],
+    areas: ['Seacroft Vale'],
     needs: ['parenting'],
     phones: [['0113 496 0567', 'Bookings']],
     languages: [
@@ -359,10 +381,10 @@ const SERVICES: DemoService[] = [
     review: 240,
   },
   {
-    org: 'Luton Borough Council',
+    org: LEA_COUNCIL,
     name: 'Area family support panel',
     description:
-      'A multi-agency panel in each of the three Luton areas that co-ordinates family support when a simple referral is not available or has not worked, needs cannot be met by one agency, or needs are unclear. It meets every two weeks; each case has a 15-minute slot.',
+      'A multi-agency panel in each of the three Lea areas that co-ordinates family support when a simple referral is not available or has not worked, needs cannot be met by one agency, or needs are unclear. It meets every two weeks; each case has a 15-minute slot.',
     tier: 'targeted',
     access: 'direct',
     howToRefer:
@@ -371,7 +393,7 @@ const SERVICES: DemoService[] = [
     startPhone: '01632 960100',
     min: 0,
     max: 18,
-    areas: ['Luton North area', 'Luton South area', 'Luton West area'],
+    areas: ['Lea North', 'Lea South', 'Lea Central'],
     needs: ['multi-agency', 'family-support'],
     phones: [['01632 960100', 'Panel administrator']],
     location: {
@@ -386,25 +408,25 @@ const SERVICES: DemoService[] = [
     review: 75,
   },
   {
-    org: 'Luton Borough Council',
+    org: LEA_COUNCIL,
     name: 'School-based family workers',
     description:
       'Family workers based in and around schools who support families where the concern is mainly about the family rather than education.',
     tier: 'targeted',
     access: 'panel',
-    panel: LUTON_PANEL,
+    panel: LEA_PANEL,
     howToRefer: 'Through the area family support panel, or ask the head teacher or SENCO at the child’s school.',
     startConversation: 'Your area family support co-ordinator.',
     startPhone: '01632 960101',
     min: 4,
     max: 16,
-    areas: ['Luton North area', 'Luton South area', 'Luton West area'],
+    areas: ['Lea North', 'Lea South', 'Lea Central'],
     needs: ['family-support', 'education'],
     phones: [['01632 960101', 'Family support co-ordinators']],
     review: 45,
   },
   {
-    org: 'Luton Borough Council',
+    org: LEA_COUNCIL,
     name: 'Children’s social services intake and assessment',
     description:
       'Takes referrals where a child may be at risk of significant harm, a family is at significant or immediate risk of breaking down, or a specific statutory assessment is needed.',
@@ -415,16 +437,16 @@ const SERVICES: DemoService[] = [
     startPhone: '01632 960102',
     min: 0,
     max: 17,
-    areas: ['Luton'],
+    areas: [LEA],
     needs: ['safeguarding'],
     phones: [['01632 960102', 'Intake and assessment']],
     review: 160,
   },
   {
-    org: 'Leicestershire County Council',
+    org: SOAR_COUNCIL,
     name: 'First Response',
     description:
-      'The central front door for children’s social care and early help in Leicestershire. Takes requests for service and safeguarding referrals.',
+      'The central front door for children’s social care and early help in Soar. Takes requests for service and safeguarding referrals.',
     tier: 'specialist',
     access: 'direct',
     howToRefer:
@@ -433,23 +455,23 @@ const SERVICES: DemoService[] = [
     startPhone: '0116 305 0005',
     min: 0,
     max: 18,
-    areas: ['Leicestershire'],
+    areas: ['Charnwood Fields'],
     needs: ['safeguarding', 'multi-agency'],
     phones: [['0116 305 0005', 'First Response']],
     hours: 'always',
     location: {
       name: 'County Hall',
-      address: 'County Hall, Glenfield',
-      city: 'Leicester',
+      address: '6 Demo Way',
+      city: 'Loughborough',
       county: 'Leicestershire',
-      postcode: 'LE3 8RA',
-      lat: 52.645,
-      lon: -1.195,
+      postcode: 'LE11 3AA',
+      lat: 52.771,
+      lon: -1.205,
     },
     review: 130,
   },
   {
-    org: 'Leicestershire County Council',
+    org: SOAR_COUNCIL,
     name: 'Early Help and Family Support Service',
     description:
       'Targeted early intervention for children, young people and families with a range of additional needs, below child protection thresholds. Locality service co-ordinators link referrers and providers.',
@@ -460,13 +482,13 @@ const SERVICES: DemoService[] = [
     startPhone: '0116 496 0111',
     min: 0,
     max: 25,
-    areas: ['Leicestershire'],
+    areas: ['Charnwood Fields'],
     needs: ['family-support', 'parenting', 'youth'],
     phones: [['0116 496 0111', 'Locality services co-ordinators']],
     review: 110,
   },
   {
-    org: 'Leicestershire County Council',
+    org: SOAR_COUNCIL,
     name: 'Professional advice line',
     description: 'Daily access to a social worker for practitioners who need advice about a child’s needs.',
     tier: 'targeted',
@@ -476,26 +498,26 @@ const SERVICES: DemoService[] = [
     startPhone: '07966 111058',
     min: 0,
     max: 18,
-    areas: ['Leicestershire'],
+    areas: ['Charnwood Fields'],
     needs: ['safeguarding', 'information-advice'],
     phones: [['07966 111058', 'Advice line']],
     review: 95,
   },
   {
-    org: 'Rutland County Council',
-    name: 'Rutland Children’s Centre',
-    description: 'Universal and early help support for families with young children in Rutland.',
+    org: RUTMOOR_COUNCIL,
+    name: 'Rutmoor Children’s Centre',
+    description: 'Universal and early help support for families with young children in Rutmoor.',
     tier: 'universal',
     access: 'direct',
     howToRefer: 'Families can drop in or phone.',
     startConversation: 'The children’s centre team.',
     min: 0,
     max: 5,
-    areas: ['Rutland'],
+    areas: ['Rutmoor'],
     needs: ['early-years', 'parenting'],
     phones: [['01572 772590', 'Children’s centre']],
     location: {
-      name: 'Rutland Children’s Centre',
+      name: 'Rutmoor Children’s Centre',
       address: '5 Demo Walk',
       city: 'Oakham',
       county: 'Rutland',
@@ -507,7 +529,7 @@ const SERVICES: DemoService[] = [
     review: 80,
   },
   {
-    org: 'Rutland County Council',
+    org: RUTMOOR_COUNCIL,
     name: 'Aiming High short breaks',
     description: 'Short breaks and activities for disabled children and young people and their families.',
     tier: 'targeted',
@@ -516,13 +538,13 @@ const SERVICES: DemoService[] = [
     startConversation: 'The Aiming High team.',
     min: 0,
     max: 25,
-    areas: ['Rutland'],
+    areas: ['Rutmoor'],
     needs: ['disability', 'youth'],
     phones: [['01572 758421', 'Aiming High and Family Information Service']],
     review: 85,
   },
   {
-    org: 'Rutland County Council',
+    org: RUTMOOR_COUNCIL,
     name: 'Targeted Youth Support',
     description:
       'Youth workers supporting young people with additional needs, including information, advice and guidance.',
@@ -532,14 +554,14 @@ const SERVICES: DemoService[] = [
     startConversation: 'The duty youth worker.',
     min: 11,
     max: 19,
-    areas: ['Rutland'],
+    areas: ['Rutmoor'],
     needs: ['youth', 'behaviour-offending', 'mental-health'],
     phones: [['01572 756655', 'Stronger Communities team 2']],
     review: 70,
   },
   {
-    org: 'Rutland County Council',
-    name: 'Rutland early help assessment support',
+    org: RUTMOOR_COUNCIL,
+    name: 'Rutmoor early help assessment support',
     description:
       'Help with early help assessments. A single agency can meet up to two unmet needs; a third unmet need means an early help assessment is started.',
     tier: 'targeted',
@@ -549,7 +571,7 @@ const SERVICES: DemoService[] = [
     startPhone: '01572 758246',
     min: 0,
     max: 25,
-    areas: ['Rutland'],
+    areas: ['Rutmoor'],
     needs: ['multi-agency'],
     phones: [['01572 758246', 'Early intervention officer']],
     review: 65,
@@ -672,7 +694,12 @@ export async function seedDirectoryDemo(trx: Kysely<DB>, options: { today: Date 
   const organisationIds: Record<string, string> = {};
   const directoryOrgIds: Record<string, string> = {};
   for (const o of ORGANISATIONS) {
-    const found = await trx.selectFrom('organisation').select('id').where('name', '=', o.name).executeTakeFirst();
+    const found = await trx
+      .selectFrom('organisation')
+      .select('id')
+      .where('name', '=', o.name)
+      .where('agency_type', '=', o.agency)
+      .executeTakeFirst();
     const id =
       found?.id ??
       (
@@ -708,6 +735,13 @@ export async function seedDirectoryDemo(trx: Kysely<DB>, options: { today: Date 
       ).id;
   }
 
+  for (const d of EXTRA_DISTRICTS) {
+    await trx
+      .insertInto('postcode_district')
+      .values(d)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
   const areaIds: Record<string, string> = {};
   for (const a of AREAS) {
     const found = await trx
