@@ -32,10 +32,14 @@ export async function openDatabase(database: Config['database']): Promise<Databa
 
 function openPostgres(url: string, replicaUrl?: string): Database {
   const pool = new pg.Pool({ connectionString: url, max: 10, application_name: 'early-help-hub' });
+  // An idle connection ended by the server (a restart, a failover) must not crash the process:
+  // the pool drops it and opens a new one for the next query.
+  pool.on('error', (err) => console.error(`Database connection lost: ${err.message}`));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const replicaPool = replicaUrl
     ? new pg.Pool({ connectionString: replicaUrl, max: 10, application_name: 'early-help-hub-reader' })
     : undefined;
+  replicaPool?.on('error', (err) => console.error(`Replica connection lost: ${err.message}`));
   const reader = replicaPool ? new Kysely<DB>({ dialect: new PostgresDialect({ pool: replicaPool }) }) : db;
   const u = new URL(url);
   return {
