@@ -5,6 +5,7 @@ import { migrate } from './db/migrator.ts';
 import { DEMO_PASSWORD, demoSignInHelp, seedDemo } from './db/seed/demo.ts';
 import { createMailer } from './platform/mailer.ts';
 import { startOutboxWorker } from './platform/outbox.ts';
+import { SessionStore } from './platform/sessions.ts';
 
 async function main() {
   const started = performance.now();
@@ -17,6 +18,15 @@ async function main() {
   const mailer = createMailer(config);
   const app = await buildApp({ config, database, mailer });
   const worker = startOutboxWorker(database.db, mailer, app.log);
+  // Ended sessions and kept forms are removed every ten minutes.
+  const housekeeping = setInterval(() => {
+    const now = new Date();
+    Promise.all([
+      new SessionStore(database.db, config.session).purgeExpired(now),
+      database.db.deleteFrom('saved_request').where('expires_at', '<', now).execute(),
+    ]).catch((err: Error) => app.log.error({ err: { message: err.message } }, 'housekeeping failed'));
+  }, 10 * 60_000);
+  housekeeping.unref();
   await app.listen({ port: config.port, host: config.host });
   const ms = Math.round(performance.now() - started);
   console.log(`Early Help Hub is ready at ${config.baseUrl} (${database.describe}; ready in ${ms} ms)`);
@@ -30,6 +40,7 @@ async function main() {
     stopping = true;
     console.log(`Received ${signal}, stopping.`);
     worker.stop();
+    clearInterval(housekeeping);
     await app.close();
     await database.close();
     process.exit(0);

@@ -16,6 +16,17 @@ export interface Actor {
   via: 'session' | 'token';
 }
 
+/** Roles that may use the child index: names, family and who is involved, never case detail. */
+export const INDEX_ROLES: Role[] = [
+  'practitioner',
+  'manager',
+  'front_door',
+  'integrated_processes',
+  'panel_admin',
+  'panel_chair',
+  'panel_member',
+];
+
 export function hasRole(actor: Actor, ...roles: Role[]): Role | undefined {
   return roles.find((r) => actor.roles.includes(r));
 }

@@ -83,12 +83,20 @@ export class SessionStore {
     return Number(result.numDeletedRows ?? 0);
   }
 
+  /** Every session of the user except the one making the request (after a password change). */
+  async destroyOthersForUser(userId: string, keepToken: string | undefined): Promise<void> {
+    const keep = keepToken ? sha256(keepToken) : '';
+    await this.db.deleteFrom('user_session').where('user_id', '=', userId).where('id', '<>', keep).execute();
+  }
+
   async countForUser(userId: string, now: Date): Promise<number> {
+    const idleCutoff = new Date(now.getTime() - this.settings.idleMinutes * 60_000);
     const row = await this.db
       .selectFrom('user_session')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('user_id', '=', userId)
       .where('expires_at', '>', now)
+      .where('last_seen_at', '>', idleCutoff)
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }

@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import nunjucks from 'nunjucks';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connection.ts';
-import { type Actor, ROLE_LABELS } from './access.ts';
+import { type Actor, hasRole, INDEX_ROLES, ROLE_LABELS } from './access.ts';
 import type { Clock } from './clock.ts';
 import type { RequestContext } from './context.ts';
 import { HttpError, ValidationError } from './errors.ts';
@@ -61,7 +61,7 @@ export interface WebDeps {
 
 /** Field names whose values must never be stored or shown again. */
 export function isSecretField(name: string): boolean {
-  return /password|secret|token|code/i.test(name);
+  return /password|secret|token/i.test(name);
 }
 
 /** 'currentPassword' or 'date_of_birth' → 'Current password', 'Date of birth'. */
@@ -176,8 +176,11 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
     const request = this.request;
     const csrfToken = this.generateCsrf();
     const errors = data.errors as ValidationError['errors'] | undefined;
+    const actor = request.actor
+      ? { ...request.actor, canUseIndex: Boolean(hasRole(request.actor, ...INDEX_ROLES)) }
+      : null;
     return this.type('text/html; charset=utf-8').view(template, {
-      actor: request.actor,
+      actor,
       csrfToken,
       currentPath: request.url.split('?')[0],
       serviceName: 'Early Help Hub',

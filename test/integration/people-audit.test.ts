@@ -217,6 +217,9 @@ for (const engine of engines()) {
       assert.equal(res.statusCode, 200);
       assert.match(res.body, /Gareth Evans/);
       assert.match(res.body, /person.index-card.viewed/);
+      // Lists the child appeared in count as access too.
+      assert.match(res.body, /person.searched/);
+      assert.match(res.body, /person.caseload.viewed/);
       const bad = await client.get('/audit/record?type=person&id=');
       assert.equal(bad.statusCode, 400);
       assert.match(bad.body, /Enter the record reference/);

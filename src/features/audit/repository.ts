@@ -1,5 +1,19 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+
+/**
+ * Events about a record. For a person this includes events recorded against something of theirs (a
+ * note, a consent, a sharing decision) and lists they appeared in (a caseload, search results).
+ */
+function aboutRecord(recordType: string, recordId: string) {
+  if (recordType !== 'person') {
+    return sql<boolean>`(e.record_type = ${recordType} and e.record_id = ${recordId})`;
+  }
+  return sql<boolean>`((e.record_type = 'person' and e.record_id = ${recordId})
+    or e.details->>'personId' = ${recordId}
+    or coalesce(e.details->'personIds', '[]'::jsonb) @> to_jsonb(${recordId}::text)
+    or coalesce(e.details->'resultIds', '[]'::jsonb) @> to_jsonb(${recordId}::text))`;
+}
 
 export interface AuditQuery {
   recordType?: string;
@@ -27,8 +41,7 @@ export async function findEvents(db: Kysely<DB> | Transaction<DB>, q: AuditQuery
       'e.request_id',
       'e.client_ip',
     ]);
-  if (q.recordType) query = query.where('e.record_type', '=', q.recordType);
-  if (q.recordId) query = query.where('e.record_id', '=', q.recordId);
+  if (q.recordType && q.recordId) query = query.where(aboutRecord(q.recordType, q.recordId));
   if (q.actorUserId) query = query.where('e.actor_user_id', '=', q.actorUserId);
   const rows = await query
     .orderBy('e.id', 'desc')
@@ -51,8 +64,7 @@ export async function accessSummary(db: Kysely<DB> | Transaction<DB>, recordType
       eb.fn.min('e.occurred_at').as('first_at'),
       eb.fn.max('e.occurred_at').as('last_at'),
     ])
-    .where('e.record_type', '=', recordType)
-    .where('e.record_id', '=', recordId)
+    .where(aboutRecord(recordType, recordId))
     .groupBy(['e.actor_user_id', 'e.actor_name', 'o.name'])
     .orderBy('last_at', 'desc')
     .execute();

@@ -4,7 +4,7 @@ import { parseForm } from '../../platform/forms.ts';
 import { RecordLookup, UserLookup } from './schemas.ts';
 import { AuditService } from './service.ts';
 
-const COMMON_TYPES = ['person', 'user', 'organisation', 'area', 'team', 'api_token', 'service'];
+const COMMON_TYPES = ['person', 'user', 'organisation', 'area', 'team', 'case_note', 'consent', 'directory_service'];
 
 export function registerAuditRoutes(app: FastifyInstance, deps: AppDeps) {
   const audit = new AuditService(deps.database.db);

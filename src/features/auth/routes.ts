@@ -222,8 +222,9 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
         errors: [{ field: 'currentPassword', message: 'Your current password is not correct' }],
       });
     }
+    await deps.sessions.destroyOthersForUser(request.actor!.userId, request.cookies[sessionCookie]);
     return reply.page('auth/views/account.njk', {
-      flash: 'Your password has been changed',
+      flash: 'Your password has been changed. You have been signed out on your other devices',
       sessions: await deps.sessions.countForUser(request.actor!.userId, deps.clock.now()),
       recovery: await auth.remainingRecoveryCodes(request.actor!.userId),
     });

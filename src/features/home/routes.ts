@@ -29,6 +29,6 @@ export function registerHomeRoutes(app: FastifyInstance, deps: AppDeps) {
   });
 
   app.get('/info', { config: { public: true } }, async (_request, reply) =>
-    reply.send({ name: 'early-help-hub', version: deps.version, node: process.version }),
+    reply.send({ name: 'early-help-hub', version: deps.version }),
   );
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB, Role } from '../../db/schema.ts';
-import { requireRole } from '../../platform/access.ts';
+import { INDEX_ROLES, requireRole } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { NotFoundError } from '../../platform/errors.ts';
@@ -8,16 +8,7 @@ import { enqueueEmail } from '../../platform/outbox.ts';
 import { consentStatus } from '../../platform/sharing.ts';
 import * as repo from './repository.ts';
 
-/** Roles that may use the child index: names, family and who is involved, never case detail. */
-export const INDEX_ROLES: Role[] = [
-  'practitioner',
-  'manager',
-  'front_door',
-  'integrated_processes',
-  'panel_admin',
-  'panel_chair',
-  'panel_member',
-];
+export { INDEX_ROLES };
 
 export class ShieldedRecordError extends Error {
   constructor(readonly personId: string) {

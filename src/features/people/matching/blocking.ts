@@ -16,9 +16,10 @@ export const BLOCKING_RULES = [
   'upn',
   'other',
   'dob_name',
-  'names',
-  'family_year',
-  'family_district',
+  'names_year_month',
+  'names_month_day',
+  'names_year_day',
+  'names_district',
   'dob_postcode',
   'given_postcode',
 ] as const;
@@ -33,6 +34,15 @@ export function canonicalDob(ymd: number): number {
 
 function push(out: string[], key: string) {
   if (!out.includes(key)) out.push(key);
+}
+
+function nameKeys(r: PreparedRecord): string[] {
+  const out: string[] = [];
+  for (const n of r.names) {
+    const [g, f] = [n.givenCodes[0], n.familyCodes[0]];
+    if (g && f) push(out, g < f ? `${g}:${f}` : `${f}:${g}`);
+  }
+  return out;
 }
 
 /** Every blocking key of a record under one rule (several for names with parts, aliases or previous names). */
@@ -58,19 +68,20 @@ export function keysFor(rule: BlockingRule, r: PreparedRecord): string[] {
         if (n.familyParts.length > 1) for (const p of n.familyParts) push(out, `${dob}:${p}`);
       }
       break;
-    case 'names':
-      for (const n of r.names) {
-        const [g, f] = [n.givenCodes[0], n.familyCodes[0]];
-        if (g && f) push(out, g < f ? `${g}:${f}` : `${f}:${g}`);
-      }
+    // Both names (in either order) with two of the three parts of the date of birth (so any one part may be
+    // wrong), or with the district (date missing or quite different).
+    case 'names_year_month':
+      if (r.dob !== null) for (const k of nameKeys(r)) push(out, `${k}:${Math.floor(r.dob / 100)}`);
       break;
-    case 'family_year':
-      if (r.dob === null) break;
-      for (const n of r.names) if (n.familyCodes[0]) push(out, `${n.familyCodes[0]}:${Math.floor(r.dob / 10000)}`);
+    case 'names_month_day':
+      if (r.dob !== null) for (const k of nameKeys(r)) push(out, `${k}:${canonicalDob(r.dob) % 10000}`);
       break;
-    case 'family_district': {
+    case 'names_year_day':
+      if (r.dob !== null) for (const k of nameKeys(r)) push(out, `${k}:${Math.floor(r.dob / 10000)}-${r.dob % 100}`);
+      break;
+    case 'names_district': {
       const area = r.district ?? r.rawPostcode;
-      if (area) for (const n of r.names) if (n.familyCompact) push(out, `${n.familyCompact}:${area}`);
+      if (area) for (const k of nameKeys(r)) push(out, `${k}:${area}`);
       break;
     }
     case 'dob_postcode':
@@ -99,16 +110,21 @@ function hash(s: string): number {
 
 export interface BlockingOptions {
   rules?: readonly BlockingRule[];
-  /** Blocks larger than this are skipped: other keys still reach their true matches. */
+  /**
+   * Blocks larger than this (a very common name in one year, say) are not compared all against all: their members
+   * are sorted by date of birth and postcode and each is compared with its `window` nearest neighbours.
+   */
   maxBlockSize?: number;
+  window?: number;
 }
 
 export interface BlockingStats {
   rule: BlockingRule;
   keys: number;
   blocks: number;
-  skippedBlocks: number;
-  skippedRecords: number;
+  /** Blocks too large to compare all against all (compared by sorted neighbourhood instead). */
+  largeBlocks: number;
+  largeBlockRecords: number;
   pairs: number;
 }
 
@@ -118,7 +134,10 @@ export interface BlockingStats {
  */
 export function candidatePairs(records: readonly PreparedRecord[], options: BlockingOptions = {}) {
   const rules = options.rules ?? BLOCKING_RULES;
-  const cap = options.maxBlockSize ?? 200;
+  const cap = options.maxBlockSize ?? 50;
+  const window = options.window ?? 8;
+  const order = neighbourhoodOrder(records);
+  let scratch = new Int32Array(1024);
   const n = records.length;
   const idxBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
   const hashShift = Math.max(0, idxBits - 21);
@@ -137,7 +156,7 @@ export function candidatePairs(records: readonly PreparedRecord[], options: Bloc
       }
     }
     const sorted = entries.subarray(0, e).sort();
-    const s: BlockingStats = { rule, keys: e, blocks: 0, skippedBlocks: 0, skippedRecords: 0, pairs: 0 };
+    const s: BlockingStats = { rule, keys: e, blocks: 0, largeBlocks: 0, largeBlockRecords: 0, pairs: 0 };
     let start = 0;
     while (start < e) {
       const h = Math.floor(sorted[start]! / idxScale);
@@ -146,19 +165,25 @@ export function candidatePairs(records: readonly PreparedRecord[], options: Bloc
       const size = end - start;
       if (size > 1) {
         s.blocks++;
+        if (scratch.length < size) scratch = new Int32Array(size * 2);
+        const members = scratch;
+        for (let x = 0; x < size; x++) members[x] = sorted[start + x]! - h * idxScale;
+        let span = size;
         if (size > cap) {
-          s.skippedBlocks++;
-          s.skippedRecords += size;
-        } else {
-          for (let x = start; x < end; x++) {
-            const i = sorted[x]! - h * idxScale;
-            for (let y = x + 1; y < end; y++) {
-              const j = sorted[y]! - h * idxScale;
-              if (i === j) continue;
-              if (count === pairs.length) pairs = grow(pairs);
-              pairs[count++] = i < j ? i * n + j : j * n + i;
-              s.pairs++;
-            }
+          s.largeBlocks++;
+          s.largeBlockRecords += size;
+          members.subarray(0, size).sort((p, q) => order[p]! - order[q]!);
+          span = window + 1;
+        }
+        for (let x = 0; x < size; x++) {
+          const i = members[x]!;
+          const last = Math.min(size, x + span);
+          for (let y = x + 1; y < last; y++) {
+            const j = members[y]!;
+            if (i === j) continue;
+            if (count === pairs.length) pairs = grow(pairs);
+            pairs[count++] = i < j ? i * n + j : j * n + i;
+            s.pairs++;
           }
         }
       }
@@ -182,6 +207,17 @@ export function candidatePairs(records: readonly PreparedRecord[], options: Bloc
     u++;
   }
   return { left, right, stats, generated: count };
+}
+
+/** Rank of each record by date of birth: neighbours in a large block are the likeliest to be the same person. */
+function neighbourhoodOrder(records: readonly PreparedRecord[]): Int32Array {
+  const n = records.length;
+  const packed = new Float64Array(n);
+  for (let i = 0; i < n; i++) packed[i] = (records[i]!.dob ?? 0) * 2 ** 24 + i;
+  packed.sort();
+  const rank = new Int32Array(n);
+  for (let k = 0; k < n; k++) rank[packed[k]! % 2 ** 24] = k;
+  return rank;
 }
 
 function grow(a: Float64Array): Float64Array {

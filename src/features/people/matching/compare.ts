@@ -3,7 +3,7 @@
  * Fellegi–Sunter). Level 0 always means "missing on one side" and carries no evidence either way.
  * A vector is packed into one integer (3 bits a field) so that millions of pairs cost one Int32Array.
  */
-import { areFamilyVariants } from './nicknames.ts';
+import { areNicknames } from './nicknames.ts';
 import { dateParts } from './normalise.ts';
 import type { PreparedName, PreparedRecord } from './record.ts';
 import { jaroWinkler, withinOneSlip } from './strings.ts';
@@ -87,6 +87,7 @@ export function familyLevel(a: PreparedName, b: PreparedName): number {
 function crossLevel(x: string, xCodes: [string, string], y: string, yCodes: [string, string]): number {
   if (!x || !y) return 0;
   if (x === y) return 1;
+  if (areNicknames(x, y)) return 2;
   if (codesAgree(xCodes, yCodes)) return 3;
   return fuzzyLevel(x, y, 4, 5, 6);
 }

@@ -30,8 +30,16 @@ export interface DedupeOptions extends BlockingOptions {
   /** Adjust name agreement by how common the name is in this data (default true). */
   termFrequency?: boolean;
   cluster?: ClusterMethod;
+  /**
+   * For the 'average' guard: how far below the match threshold the average score across two groups may fall and
+   * still merge them (default 2 bits). One weak link inside a group is normal; a group held together by one is not.
+   */
+  guardMargin?: number;
   onProgress?: (phase: string, done: number, total: number) => void;
 }
+
+/** Below this many records, u, m and name frequencies are not learnt from the data. */
+export const MIN_RECORDS_TO_LEARN = 1000;
 
 export type Training = 'auto' | 'em' | 'em-fixed-u' | 'identifiers' | 'priors';
 
@@ -79,7 +87,9 @@ export function dedupe(records: readonly PreparedRecord[], options: DedupeOption
   const model: MatchModel = { ...trained.model, thresholds: start.thresholds };
   lap('estimating');
 
-  const freq: NameFrequencies | undefined = options.termFrequency === false ? undefined : frequencies(records);
+  // A few hundred records say too little about how common a name is, or about chance agreement: keep the priors.
+  const small = records.length < MIN_RECORDS_TO_LEARN;
+  const freq: NameFrequencies | undefined = options.termFrequency === false || small ? undefined : frequencies(records);
   const base = patternScorer(model);
   const threshold = options.threshold ?? model.thresholds.match;
   const scores = new Float64Array(n);
@@ -110,7 +120,7 @@ export function dedupe(records: readonly PreparedRecord[], options: DedupeOption
   }
   const clusterIds = cluster(records.length, ml, mr, ms, {
     method: options.cluster ?? 'average',
-    threshold,
+    threshold: threshold - (options.guardMargin ?? 2),
     score: (i, j) => scorePair(model, records[i]!, records[j]!, freq).score,
   });
   lap('clustering');
@@ -135,6 +145,7 @@ export function dedupe(records: readonly PreparedRecord[], options: DedupeOption
 function train(start: MatchModel, training: Training, records: readonly PreparedRecord[], patterns: Int32Array) {
   const out = { model: start, training, labelledPairs: 0, emIterations: 0 };
   if (training === 'priors' || patterns.length === 0) return out;
+  if (records.length < MIN_RECORDS_TO_LEARN && training === 'auto') return { ...out, training: 'priors' as const };
   if (training === 'em') {
     const fitted = estimate(start, countPatterns(patterns));
     return { ...out, model: fitted.model, emIterations: fitted.iterations };

@@ -60,7 +60,7 @@ export function defaultModel(): MatchModel {
       other: { m: [0, 0.9, 0.06, 0.04], u: [0, 0.001, 0.002, 0.997] },
     },
     lambda: 0.01,
-    thresholds: { match: 14, possible: 8 },
+    thresholds: { match: 16, possible: 8 },
     swapPenalty: 1,
     termFrequency: { weight: 1, maxBits: 4 },
     householdCap: 3,
@@ -146,7 +146,8 @@ export function tfAdjustment(model: MatchModel, freq: NameFrequencies | undefine
   if (!freq || pattern & SWAPPED) return { given: 0, family: 0 };
   const n = a.names[0]!;
   return {
-    given: levelOf(pattern, 'given') === 1 ? tfBits(freq.given.get(n.given), freq.total, freq.givenAgreement, model) : 0,
+    given:
+      levelOf(pattern, 'given') === 1 ? tfBits(freq.given.get(n.given), freq.total, freq.givenAgreement, model) : 0,
     family:
       levelOf(pattern, 'family') === 1
         ? tfBits(freq.family.get(n.familyCompact), freq.total, freq.familyAgreement, model)
@@ -262,7 +263,12 @@ export function explain(
     reasons.push({ field, level: name, weight, text });
   }
   if (pattern & SWAPPED) {
-    reasons.push({ field: 'names', level: 'swapped', weight: -model.swapPenalty, text: 'given and family names swapped' });
+    reasons.push({
+      field: 'names',
+      level: 'swapped',
+      weight: -model.swapPenalty,
+      text: 'given and family names swapped',
+    });
   }
   return reasons.sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight));
 }

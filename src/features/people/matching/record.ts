@@ -78,6 +78,8 @@ const NO_CODES: [string, string] = ['', ''];
  */
 export class PhoneticCoder {
   private cache = new Map<string, [string, string]>();
+  /** Prepared names by their raw text: a population repeats the same names endlessly. */
+  readonly names = new Map<string, PreparedName>();
   constructor(private readonly limit = 200_000) {}
 
   codes(word: string): [string, string] {
@@ -95,6 +97,19 @@ export class PhoneticCoder {
 const defaultCoder = new PhoneticCoder();
 
 function prepareName(name: PersonName, coder: PhoneticCoder): PreparedName {
+  const key = `${name.givenName ?? ''}\u0001${name.familyName ?? ''}`;
+  let prepared = coder.names.get(key);
+  if (!prepared) {
+    prepared = prepareNameUncached(name, coder);
+    if (coder.names.size >= NAME_CACHE_LIMIT) coder.names.clear();
+    coder.names.set(key, prepared);
+  }
+  return prepared;
+}
+
+const NAME_CACHE_LIMIT = 500_000;
+
+function prepareNameUncached(name: PersonName, coder: PhoneticCoder): PreparedName {
   const givenTokens = nameParts(name.givenName);
   const familyTokens = nameParts(name.familyName);
   const given = givenTokens[0] ?? '';

@@ -87,7 +87,12 @@ export function withinOneSlip(a: string, b: string): boolean {
     }
     if (diffs <= 1) return true;
     // Two differences: only an adjacent swap counts as one slip.
-    return first + 1 < la && a[first] === b[first + 1] && a[first + 1] === b[first] && a.slice(first + 2) === b.slice(first + 2);
+    return (
+      first + 1 < la &&
+      a[first] === b[first + 1] &&
+      a[first + 1] === b[first] &&
+      a.slice(first + 2) === b.slice(first + 2)
+    );
   }
   if (Math.abs(la - lb) !== 1) return false;
   const [long, short] = la > lb ? [a, b] : [b, a];

@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { comparePattern, dobLevel, LEVELS, levelOf, nameLevels, placeLevel, SWAPPED, unpack } from './compare.ts';
+import { compare, defaultModel, frequencies, householdExcess, outcomeOf } from './model.ts';
+import { type PersonRecord, prepare } from './record.ts';
+import { jaroWinkler, withinOneSlip } from './strings.ts';
+
+const child: PersonRecord = {
+  givenName: 'William',
+  familyName: 'Smith-Jones',
+  dateOfBirth: '2015-03-07',
+  sex: 'M',
+  postcode: 'LS6 2AB',
+  address: '14 Church Street, Leeds',
+  nhsNumber: '943 476 5919',
+};
+
+const level = (a: PersonRecord, b: PersonRecord, field: Parameters<typeof levelOf>[1]) =>
+  LEVELS[field][levelOf(comparePattern(prepare(a), prepare(b)), field)];
+
+describe('string similarity', () => {
+  it('Jaro–Winkler gives the textbook values', () => {
+    assert.equal(jaroWinkler('martha', 'martha'), 1);
+    assert.equal(jaroWinkler('martha', 'marhta').toFixed(3), '0.961');
+    assert.equal(jaroWinkler('dwayne', 'duane').toFixed(2), '0.84');
+    assert.equal(jaroWinkler('abc', ''), 0);
+  });
+
+  it('one keying slip: a wrong, missing, extra or swapped character', () => {
+    assert.ok(withinOneSlip('9434765919', '9434765910'));
+    assert.ok(withinOneSlip('9434765919', '9437465919'));
+    assert.ok(withinOneSlip('9434765919', '943476591'));
+    assert.ok(withinOneSlip('943476591', '9434765919'));
+    assert.equal(withinOneSlip('9434765919', '9434760000'), false);
+    assert.equal(withinOneSlip('1234', '2143'), false);
+  });
+});
+
+describe('comparison levels', () => {
+  it('given name: exact, nickname, sounds alike, spelt alike, different, missing', () => {
+    assert.equal(level(child, { ...child, givenName: 'WILLIAM' }, 'given'), 'exact');
+    assert.equal(level(child, { ...child, givenName: 'Bill' }, 'given'), 'nickname');
+    assert.equal(level({ ...child, givenName: 'Stephen' }, { ...child, givenName: 'Stefan' }, 'given'), 'nickname');
+    assert.equal(level({ ...child, givenName: 'Catherine' }, { ...child, givenName: 'Kathrine' }, 'given'), 'phonetic');
+    assert.equal(level({ ...child, givenName: 'Jasmine' }, { ...child, givenName: 'Jasmene' }, 'given'), 'phonetic');
+    assert.equal(level({ ...child, givenName: 'Harrison' }, { ...child, givenName: 'Harirson' }, 'given'), 'jw92');
+    assert.equal(level({ ...child, givenName: 'Ruby' }, { ...child, givenName: 'Rudy' }, 'given'), 'jw85');
+    assert.equal(level(child, { ...child, givenName: 'Oliver' }, 'given'), 'different');
+    assert.equal(level(child, { ...child, givenName: '' }, 'given'), 'missing');
+    assert.equal(level({ ...child, givenName: 'Mary Ann' }, { ...child, givenName: 'Ann' }, 'given'), 'nickname');
+  });
+
+  it('family name: a shared part of a double-barrelled name, variants, sounds alike', () => {
+    assert.equal(level(child, { ...child, familyName: 'smith jones' }, 'family'), 'exact');
+    assert.equal(level(child, { ...child, familyName: 'Jones' }, 'family'), 'part');
+    assert.equal(
+      level({ ...child, familyName: 'Chowdhury' }, { ...child, familyName: 'Chaudhry' }, 'family'),
+      'phonetic',
+    );
+    assert.equal(level({ ...child, familyName: 'Smith' }, { ...child, familyName: 'Smyth' }, 'family'), 'phonetic');
+    assert.equal(
+      level({ ...child, familyName: 'Al-Hassan' }, { ...child, familyName: 'Al-Rashid' }, 'family'),
+      'different',
+    );
+  });
+
+  it('detects given and family names written the other way round', () => {
+    const a = prepare({ givenName: 'Ahmed', familyName: 'Khan' });
+    const b = prepare({ givenName: 'Khan', familyName: 'Ahmed' });
+    assert.deepEqual(nameLevels(a, b), { given: 1, family: 1, swapped: true });
+    assert.ok(comparePattern(a, b) & SWAPPED);
+    const same = prepare({ givenName: 'Ahmed', familyName: 'Khan' });
+    assert.equal(nameLevels(a, same).swapped, false);
+  });
+
+  it('date of birth: exact, day/month swapped, one part off, year off, different', () => {
+    assert.equal(dobLevel(20150307, 20150307), 1);
+    assert.equal(dobLevel(20150307, 20150703), 2);
+    assert.equal(dobLevel(20150307, 20150308), 3);
+    assert.equal(dobLevel(20150307, 20150407), 3);
+    assert.equal(dobLevel(20150307, 20140307), 4);
+    assert.equal(dobLevel(20150307, 20180307), 4, 'one digit of the year keyed wrongly');
+    assert.equal(dobLevel(20150307, 20090815), 5);
+    assert.equal(dobLevel(null, 20150307), 0);
+  });
+
+  it('place: same address, same postcode only, postcode slip, district, different; old addresses count', () => {
+    const p = (r: PersonRecord) => prepare(r);
+    assert.equal(placeLevel(p(child), p({ ...child, address: '14 church st leeds' })), 1);
+    assert.equal(placeLevel(p(child), p({ ...child, address: '3 Mill Lane' })), 2);
+    assert.equal(placeLevel(p(child), p({ ...child, postcode: 'LS6 2AD' })), 3);
+    assert.equal(placeLevel(p(child), p({ ...child, postcode: 'LS6 4QT', address: '3 Mill Lane' })), 4);
+    assert.equal(placeLevel(p(child), p({ ...child, postcode: 'BD8 7QT', address: '3 Mill Lane' })), 5);
+    assert.equal(placeLevel(p(child), p({ givenName: 'x' })), 0);
+    const moved = p({ ...child, postcode: 'BD8 7QT', address: '3 Mill Lane', previousPostcodes: ['LS6 2AB'] });
+    assert.equal(placeLevel(p({ ...child, address: null }), moved), 2);
+  });
+
+  it('identifiers: same, one slip, different', () => {
+    assert.equal(level(child, { ...child }, 'nhs'), 'exact');
+    assert.equal(level(child, { ...child, nhsNumber: '9434765910' }, 'nhs'), 'one_slip');
+    assert.equal(level(child, { ...child, nhsNumber: '4010232137' }, 'nhs'), 'different');
+    assert.equal(level(child, { ...child, nhsNumber: null }, 'nhs'), 'missing');
+    assert.equal(level({ ...child, upn: 'H801200001001' }, { ...child, upn: 'h801200001001' }, 'upn'), 'exact');
+  });
+
+  it('packs and unpacks a comparison vector', () => {
+    const v = unpack(comparePattern(prepare(child), prepare({ ...child, givenName: 'Bill', dateOfBirth: '20150703' })));
+    assert.equal(v.given, 2);
+    assert.equal(v.dob, 2);
+    assert.equal(v.nhs, 1);
+    assert.equal(v.swapped, false);
+  });
+});
+
+describe('scoring and reasons', () => {
+  const model = defaultModel();
+
+  it('scores the same child entered differently as a match, with reasons a practitioner can read', () => {
+    const result = compare(child, { ...child, givenName: 'Bill', dateOfBirth: '20150703', postcode: null }, model);
+    assert.equal(result.outcome, 'match');
+    const texts = result.reasons.map((r) => r.text);
+    assert.ok(
+      texts.some((t) => t.startsWith('same NHS number')),
+      texts.join('; '),
+    );
+    assert.ok(texts.includes('day and month swapped in date of birth'), texts.join('; '));
+    assert.ok(texts.includes('given names William and Bill are used for the same name'), texts.join('; '));
+    const total = result.reasons.reduce((s, r) => s + r.weight, 0);
+    assert.ok(Math.abs(total - result.score) < 1e-9, 'the reasons add up to the score');
+  });
+
+  it('without identifiers, names and date of birth still match; a different child does not', () => {
+    const noIds = { ...child, nhsNumber: null };
+    assert.equal(compare(noIds, { ...noIds, familyName: 'Smith Jones', address: null }, model).outcome, 'match');
+    const sibling = { ...noIds, givenName: 'Oliver', dateOfBirth: '2012-09-30' };
+    assert.equal(compare(noIds, sibling, model).outcome, 'non-match');
+    const reasons = compare(noIds, sibling, model).reasons.map((r) => r.text);
+    assert.ok(reasons.includes('dates of birth differ'));
+    assert.ok(
+      reasons.some((t) => t.includes('shows a household')),
+      reasons.join('; '),
+    );
+  });
+
+  it('a shared household counts for less when the family name agrees too', () => {
+    const a = prepare({ ...child, nhsNumber: null });
+    const b = prepare({ ...child, nhsNumber: null, givenName: 'Oliver', dateOfBirth: '2012-09-30' });
+    assert.ok(householdExcess(model, comparePattern(a, b)) > 0);
+  });
+
+  it('says sounds alike, and explains a swap', () => {
+    const r = compare({ givenName: 'Khan', familyName: 'Ahmed' }, { givenName: 'Ahmed', familyName: 'Khan' }, model);
+    assert.ok(r.reasons.some((x) => x.text === 'given and family names swapped'));
+    const s = compare({ familyName: 'Smyth' }, { familyName: 'Smith' }, model);
+    assert.ok(s.reasons.some((x) => x.text.startsWith('family name sounds alike')));
+  });
+
+  it('thresholds decide the outcome', () => {
+    assert.equal(outcomeOf(model, model.thresholds.match), 'match');
+    assert.equal(outcomeOf(model, model.thresholds.possible), 'possible');
+    assert.equal(outcomeOf(model, model.thresholds.possible - 0.1), 'non-match');
+  });
+
+  it('agreeing on a rare name counts for more than on a common one', () => {
+    const people = [
+      ...Array.from({ length: 30 }, (_, i) => prepare({ givenName: 'Oliver', familyName: `F${i}` })),
+      ...Array.from({ length: 170 }, (_, i) => prepare({ givenName: `N${i}`, familyName: `G${i}` })),
+      prepare({ givenName: 'Zbigniew', familyName: 'Q' }),
+      prepare({ givenName: 'Zbigniew', familyName: 'R' }),
+    ];
+    const freq = frequencies(people);
+    const common = compare({ givenName: 'Oliver' }, { givenName: 'Oliver' }, model, freq);
+    const rare = compare({ givenName: 'Zbigniew' }, { givenName: 'Zbigniew' }, model, freq);
+    assert.ok(rare.score > common.score, `${rare.score} > ${common.score}`);
+    assert.ok(rare.reasons[0]!.text.includes('uncommon'));
+    assert.ok(common.reasons[0]!.text.includes('common name'));
+  });
+});
