@@ -8,7 +8,8 @@ export const command: Command = {
     const { strings } = parseOptions(args, { strings: ['secret'] });
     const secret = strings.secret?.replace(/\s+/g, '').toUpperCase();
     if (!secret) throw new UsageError('Give the setup key with --secret');
-    if (!/^[A-Z2-7]+=*$/.test(secret)) throw new UsageError('The setup key must be base32 (letters A–Z and digits 2–7)');
+    if (!/^[A-Z2-7]+=*$/.test(secret))
+      throw new UsageError('The setup key must be base32 (letters A–Z and digits 2–7)');
     try {
       console.log(await totpCode(secret, new Date()));
     } catch {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB, Role } from '../../db/schema.ts';
+import type { DB } from '../../db/schema.ts';
 import { INDEX_ROLES, requireRole } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';

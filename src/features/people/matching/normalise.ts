@@ -46,7 +46,7 @@ const HONORIFICS = new Set([
 /** Lowercase, strip accents, fold special letters; keeps letters, digits, spaces and hyphens. */
 export function unaccent(value: string): string {
   // Most names and addresses are plain ASCII: skip the Unicode work for them.
-  if (/^[\x00-\x7f]*$/.test(value)) return value.toLowerCase();
+  if (/^[ -~]*$/.test(value)) return value.toLowerCase();
   return value
     .toLowerCase()
     .normalize('NFKD')
