@@ -38,6 +38,8 @@ const EnvSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default('Early Help Hub <no-reply@early-help.invalid>'),
   TRUST_PROXY: bool.default(false),
+  MATCH_THRESHOLD: z.coerce.number().min(0).max(60).default(16),
+  POSSIBLE_MATCH_THRESHOLD: z.coerce.number().min(0).max(60).default(8),
 });
 
 export type Config = {
@@ -55,6 +57,8 @@ export type Config = {
   oidc?: { issuer: string; clientId: string; clientSecret: string; buttonText: string; autoCreateUsers: boolean };
   mail: { smtpUrl?: string; from: string };
   trustProxy: boolean;
+  /** Person-matching score thresholds in bits: at or above `match` the same person; at or above `possible`, review. */
+  matching: { match: number; possible: number };
 };
 
 export class ConfigError extends Error {}
@@ -87,6 +91,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       'Invalid configuration: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together',
     );
+  }
+  if (e.POSSIBLE_MATCH_THRESHOLD > e.MATCH_THRESHOLD) {
+    throw new ConfigError('Invalid configuration: POSSIBLE_MATCH_THRESHOLD must not be above MATCH_THRESHOLD');
   }
   if (production && !e.BASE_URL) throw new ConfigError('Invalid configuration: BASE_URL is required in production');
   const baseUrl = (e.BASE_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/$/, '');
@@ -126,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : {}),
     mail: { ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}), from: e.MAIL_FROM },
     trustProxy: e.TRUST_PROXY,
+    matching: { match: e.MATCH_THRESHOLD, possible: e.POSSIBLE_MATCH_THRESHOLD },
   };
 }
 

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError, openDatabase } from './db/connection.ts';
 import { migrate } from './db/migrator.ts';
 import { DEMO_PASSWORD, demoSignInHelp, seedDemo } from './db/seed/demo.ts';
+import { reindexPeople } from './features/people/reindex.ts';
 import { createMailer } from './platform/mailer.ts';
 import { startOutboxWorker } from './platform/outbox.ts';
 import { SessionStore } from './platform/sessions.ts';
@@ -15,6 +16,10 @@ async function main() {
   if (applied.length) console.log(`Applied ${applied.length} database migration(s).`);
   let seeded = false;
   if (config.seedDemo) seeded = await seedDemo(database.db, { onlyIfEmpty: true });
+  const reindexed = await reindexPeople(database.db, {
+    onProgress: (n) => n % 100_000 === 0 && console.log(`Search index: ${n.toLocaleString('en-GB')} people updated…`),
+  });
+  if (reindexed && !seeded) console.log(`Search index updated for ${reindexed} people.`);
   const mailer = createMailer(config);
   const app = await buildApp({ config, database, mailer });
   const worker = startOutboxWorker(database.db, mailer, app.log);

@@ -191,6 +191,88 @@ export interface PersonTable {
   created_by: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  gender: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Children in Need census disability codes (NONE, MOB, HAND …). */
+  disabilities: ColumnType<string[], string[] | undefined, string[]>;
+  /** The local authority's own child id (CIN census LAchildID: up to 20 letters and digits). */
+  la_child_id: ColumnType<string | null, string | null | undefined, string | null>;
+  early_help_assessment: ColumnType<
+    'in_progress' | 'completed' | null,
+    'in_progress' | 'completed' | null | undefined,
+    'in_progress' | 'completed' | null
+  >;
+  early_help_assessment_on: ColumnType<string | null, string | null | undefined, string | null>;
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>;
+  merged_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Hashed search keys; written only through the people repository's match-data refresh. */
+  match_keys: ColumnType<number[], string | undefined, string>;
+  match_record: ColumnType<unknown, string | null | undefined, string | null>;
+  match_version: Generated<number>;
+}
+
+export const PERSON_NAME_KINDS = ['previous', 'alias', 'birth'] as const;
+export type PersonNameKind = (typeof PERSON_NAME_KINDS)[number];
+export interface PersonNameTable {
+  id: Generated<string>;
+  person_id: string;
+  kind: PersonNameKind;
+  given_name: string;
+  middle_names: string | null;
+  family_name: string;
+  used_until: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface PersonIdentifierTable {
+  id: Generated<string>;
+  person_id: string;
+  scheme: string;
+  value: string;
+  organisation_id: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ShieldingChangeTable {
+  id: Generated<string>;
+  person_id: string;
+  shielded: boolean;
+  reason: string;
+  changed_by: string | null;
+  changed_at: CreatedAt;
+}
+
+export const DUPLICATE_SOURCES = ['registration', 'edit', 'import', 'scan'] as const;
+export type DuplicateSource = (typeof DUPLICATE_SOURCES)[number];
+export interface PossibleDuplicateTable {
+  id: Generated<string>;
+  person_id: string;
+  other_person_id: string;
+  score: number;
+  reasons: ColumnType<unknown, string, string>;
+  source: DuplicateSource;
+  status: Generated<'open' | 'merged' | 'not_duplicate'>;
+  found_by: string | null;
+  found_at: CreatedAt;
+  decided_by: string | null;
+  decided_at: Date | null;
+  decision_reason: string | null;
+}
+
+export interface PersonMergeTable {
+  id: Generated<string>;
+  kept_id: string;
+  merged_id: string;
+  possible_duplicate_id: string | null;
+  reason: string;
+  moved: ColumnType<unknown, string, string>;
+  filled: ColumnType<unknown, string, string>;
+  merged_by: string | null;
+  merged_at: CreatedAt;
+  unmerged_by: string | null;
+  unmerged_at: Date | null;
+  unmerge_reason: string | null;
 }
 
 export interface HouseholdTable {
@@ -240,6 +322,7 @@ export interface InvolvementTable {
   contact_phone: string | null;
   contact_email: string | null;
   created_at: CreatedAt;
+  is_lead: Generated<boolean>;
 }
 
 export const NEED_LEVELS = ['universal', 'early_help', 'targeted', 'specialist'] as const;
@@ -273,6 +356,11 @@ export interface DB {
   audit_event: AuditEventTable;
   outbox_message: OutboxMessageTable;
   person: PersonTable;
+  person_name: PersonNameTable;
+  person_identifier: PersonIdentifierTable;
+  shielding_change: ShieldingChangeTable;
+  possible_duplicate: PossibleDuplicateTable;
+  person_merge: PersonMergeTable;
   household: HouseholdTable;
   household_member: HouseholdMemberTable;
   relationship: RelationshipTable;

@@ -27,6 +27,9 @@ export const INDEX_ROLES: Role[] = [
   'panel_member',
 ];
 
+/** Roles that review possible duplicates in the child index and merge or unmerge records. */
+export const DUPLICATE_ROLES: Role[] = ['system_admin', 'integrated_processes'];
+
 export function hasRole(actor: Actor, ...roles: Role[]): Role | undefined {
   return roles.find((r) => actor.roles.includes(r));
 }

@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import nunjucks from 'nunjucks';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connection.ts';
-import { type Actor, hasRole, INDEX_ROLES, ROLE_LABELS } from './access.ts';
+import { type Actor, DUPLICATE_ROLES, hasRole, INDEX_ROLES, ROLE_LABELS } from './access.ts';
 import type { Clock } from './clock.ts';
 import type { RequestContext } from './context.ts';
 import { HttpError, ValidationError } from './errors.ts';
@@ -156,6 +156,12 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
         env.addFilter('dateTime', formatDateTime);
         env.addFilter('roleLabel', (r: keyof typeof ROLE_LABELS) => ROLE_LABELS[r] ?? r);
         env.addFilter('humanise', humanise);
+        // Upper-case the first letter only ("Same NHS number"), unlike Nunjucks' capitalize.
+        env.addFilter('sentence', (v: string | null) => (v ? v.charAt(0).toUpperCase() + v.slice(1) : ''));
+        // NHS numbers are shown 3-3-4, as on NHS cards and letters.
+        env.addFilter('nhsNumber', (v: string | null) =>
+          v && /^\d{10}$/.test(v) ? `${v.slice(0, 3)} ${v.slice(3, 6)} ${v.slice(6)}` : (v ?? ''),
+        );
       },
       autoescape: true,
       trimBlocks: true,
@@ -177,7 +183,11 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
     const csrfToken = this.generateCsrf();
     const errors = data.errors as ValidationError['errors'] | undefined;
     const actor = request.actor
-      ? { ...request.actor, canUseIndex: Boolean(hasRole(request.actor, ...INDEX_ROLES)) }
+      ? {
+          ...request.actor,
+          canUseIndex: Boolean(hasRole(request.actor, ...INDEX_ROLES)),
+          canReviewDuplicates: Boolean(hasRole(request.actor, ...DUPLICATE_ROLES)),
+        }
       : null;
     return this.type('text/html; charset=utf-8').view(template, {
       actor,

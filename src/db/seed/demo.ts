@@ -1,8 +1,13 @@
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import { seedDirectoryDemo } from '../../features/directory/demo-data.ts';
+import { queuePairs } from '../../features/people/duplicate-service.ts';
+import { refreshMatchData } from '../../features/people/match-repository.ts';
+import { defaultModel } from '../../features/people/matching/model.ts';
+import { searchCoder } from '../../features/people/search.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { hashPassword } from '../../platform/passwords.ts';
 import type { DB } from '../schema.ts';
+import { addDemoDuplicates } from './duplicates.ts';
 import { FamilyGenerator, type FamilyRows } from './families.ts';
 import { buildPartnership, type Partnership } from './partnership.ts';
 import { demoId, isoDate, Random } from './random.ts';
@@ -74,6 +79,7 @@ async function insertChunks<T extends keyof DB & string>(trx: Transaction<DB>, t
 export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; today?: Date }): Promise<boolean> {
   const today = opts.today ?? new Date();
   const { partnership, families } = buildDemoData(today);
+  const duplicatePairs = addDemoDuplicates(families);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const enrolledAt = new Date(`${isoDate(today)}T08:00:00Z`);
   return db.transaction().execute(async (trx) => {
@@ -173,6 +179,13 @@ export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; tod
     await insertChunks(trx, 'relationship', families.relationships);
     await insertChunks(trx, 'involvement', families.involvements);
     await insertChunks(trx, 'need_level', families.needLevels);
+    // Search keys for everyone, then the demo's twice-recorded children into the review queue.
+    await refreshMatchData(
+      trx,
+      families.persons.map((p) => p.id!),
+      searchCoder(),
+    );
+    await queuePairs(trx, duplicatePairs, 'scan', defaultModel());
     await recordAudit(
       trx,
       { actor: null, at: new Date() },

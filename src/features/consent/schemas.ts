@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { AGENCY_TYPES, CONSENT_METHODS, CONSENT_PURPOSES, LAWFUL_BASES } from '../../db/schema.ts';
 import type { FieldError } from '../../platform/errors.ts';
-import { asArray, type FormResult, parseForm } from '../../platform/forms.ts';
+import { asArray, type FormResult, parseForm, readDate } from '../../platform/forms.ts';
+
+export { readDate };
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -25,38 +27,6 @@ const optionalUuid = (message: string) =>
     .optional()
     .transform((v) => v || undefined)
     .pipe(z.string().regex(UUID, message).optional());
-
-/**
- * A date from the three GOV.UK date input fields: undefined when all are empty, an ISO date when real,
- * otherwise a field error in GOV.UK wording.
- */
-export function readDate(
-  body: Record<string, unknown>,
-  prefix: string,
-  label: string,
-  errors: FieldError[],
-): string | undefined {
-  const part = (k: string) => String(body[`${prefix}-${k}`] ?? '').trim();
-  const [d, m, y] = [part('day'), part('month'), part('year')];
-  if (!d && !m && !y) return undefined;
-  if (!d || !m || !y) {
-    errors.push({ field: prefix, message: `${label} must include a day, month and year` });
-    return undefined;
-  }
-  const iso = `${y.padStart(4, '0')}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
-  const date = new Date(`${iso}T00:00:00Z`);
-  if (
-    !/^\d{4}$/.test(y) ||
-    !/^\d{1,2}$/.test(m) ||
-    !/^\d{1,2}$/.test(d) ||
-    Number.isNaN(date.getTime()) ||
-    date.toISOString().slice(0, 10) !== iso
-  ) {
-    errors.push({ field: prefix, message: `${label} must be a real date` });
-    return undefined;
-  }
-  return iso;
-}
 
 const ConsentFields = z.object({
   decision: z.enum(['given', 'refused'], { error: 'Select whether consent was given or refused' }),

@@ -36,6 +36,7 @@ export async function caseload(db: Q, userId: string, teamIds: string[]): Promis
     .selectFrom('person as p')
     .select([...summaryColumns, currentPostcode.as('postcode')])
     .where('p.kind', '=', 'child')
+    .where('p.merged_into', 'is', null)
     .where((eb) =>
       eb.exists(
         eb
@@ -54,44 +55,6 @@ export async function caseload(db: Q, userId: string, teamIds: string[]): Promis
     .orderBy('p.given_name')
     .limit(500)
     .execute();
-}
-
-export interface NameSearch {
-  givenName?: string;
-  familyName?: string;
-  dateOfBirth?: string;
-  limit: number;
-}
-
-/**
- * Interim index search: trigram similarity on names, optionally narrowed by date of birth. Shielded
- * children are left out here; they are found only by an exact name and date of birth.
- */
-export async function searchByName(db: Q, q: NameSearch) {
-  const given = (q.givenName ?? '').toLowerCase();
-  const family = (q.familyName ?? '').toLowerCase();
-  let query = db
-    .selectFrom('person as p')
-    .select([
-      ...summaryColumns,
-      currentPostcode.as('postcode'),
-      sql<number>`(similarity(lower(unaccent(p.family_name)), unaccent(${family})) * 2 + similarity(lower(unaccent(p.given_name)), unaccent(${given})))`.as(
-        'score',
-      ),
-    ])
-    .where('p.kind', '=', 'child');
-  if (family) {
-    query = query.where((eb) =>
-      eb.or([
-        sql<boolean>`lower(p.family_name) % ${family}`,
-        sql<boolean>`dmetaphone(p.family_name) = dmetaphone(${family})`,
-      ]),
-    );
-  }
-  if (q.dateOfBirth) query = query.where('p.date_of_birth', '=', q.dateOfBirth);
-  if (given && !family) query = query.where(sql<boolean>`lower(p.given_name) % ${given}`);
-  const exactShielded = sql<boolean>`(p.shielded = false or (lower(p.given_name) = ${given} and lower(p.family_name) = ${family} and p.date_of_birth is not distinct from ${q.dateOfBirth ?? null}::date and ${q.dateOfBirth ?? null}::date is not null))`;
-  return query.where(exactShielded).orderBy('score', 'desc').limit(q.limit).execute();
 }
 
 export async function findPerson(db: Q, id: string) {
@@ -150,6 +113,7 @@ export async function involvements(db: Q, personId: string) {
       'i.ended_on',
       'i.contact_phone',
       'i.contact_email',
+      'i.is_lead',
       'i.user_id',
       'i.team_id',
       'o.name as organisation_name',
@@ -172,4 +136,123 @@ export async function latestNeedLevel(db: Q, personId: string) {
     .orderBy('recorded_at', 'desc')
     .limit(1)
     .executeTakeFirst();
+}
+
+/** The current lead practitioner, if one is appointed. */
+export async function leadPractitioner(db: Q, personId: string) {
+  return db
+    .selectFrom('involvement as i')
+    .innerJoin('organisation as o', 'o.id', 'i.organisation_id')
+    .leftJoin('app_user as u', 'u.id', 'i.user_id')
+    .select([
+      'i.id',
+      'i.role',
+      'u.name as practitioner_name',
+      'o.name as organisation_name',
+      'i.contact_phone',
+      'i.contact_email',
+    ])
+    .where('i.person_id', '=', personId)
+    .where('i.is_lead', '=', true)
+    .where('i.ended_on', 'is', null)
+    .executeTakeFirst();
+}
+
+export interface FamilyChild {
+  id: string;
+  given_name: string;
+  family_name: string;
+  known_as: string | null;
+  date_of_birth: string | null;
+  expected_date_of_birth: string | null;
+  sex: 'M' | 'F' | 'U';
+  how: string;
+}
+
+/**
+ * The children of a family, the child included: brothers and sisters recorded as such, other children of the
+ * child's parents and carers, and children living at the child's address now. Shielded children never appear.
+ */
+export async function familyChildren(db: Q, personId: string): Promise<FamilyChild[]> {
+  const r = await sql<FamilyChild>`
+    with adults as (
+      select case when r.person_id = ${personId} then r.related_person_id else r.person_id end as id
+        from relationship r
+       where (r.person_id = ${personId} or r.related_person_id = ${personId})
+         and r.kind in ('parent', 'step_parent', 'carer', 'grandparent')
+    ), linked as (
+      select ${personId}::uuid as id, 'this child' as how, 0 as rank
+      union all
+      select case when r.person_id = ${personId} then r.related_person_id else r.person_id end, 'brother or sister', 1
+        from relationship r
+       where (r.person_id = ${personId} or r.related_person_id = ${personId}) and r.kind in ('sibling', 'half_sibling')
+      union all
+      select r.person_id, 'child of the same parent or carer', 2
+        from relationship r join adults a on a.id = r.related_person_id
+       where r.kind in ('parent', 'step_parent', 'carer', 'grandparent')
+      union all
+      select hm2.person_id, 'lives at the same address', 3
+        from household_member hm
+        join household_member hm2 on hm2.household_id = hm.household_id and hm2.moved_out is null
+       where hm.person_id = ${personId} and hm.moved_out is null
+    )
+    select p.id, p.given_name, p.family_name, p.known_as, p.date_of_birth, p.expected_date_of_birth, p.sex,
+           (array_agg(l.how order by l.rank))[1] as how
+      from linked l join person p on p.id = l.id
+     where p.kind = 'child' and p.merged_into is null and (p.shielded = false or p.id = ${personId})
+     group by p.id
+     order by coalesce(p.date_of_birth, p.expected_date_of_birth)`.execute(db);
+  return r.rows;
+}
+
+/** Current involvements of several children, for the family page. */
+export async function involvementsOf(db: Q, personIds: string[]) {
+  if (personIds.length === 0) return [];
+  return db
+    .selectFrom('involvement as i')
+    .innerJoin('organisation as o', 'o.id', 'i.organisation_id')
+    .leftJoin('app_user as u', 'u.id', 'i.user_id')
+    .select(['i.person_id', 'i.role', 'i.is_lead', 'o.name as organisation_name', 'u.name as practitioner_name'])
+    .where('i.person_id', 'in', personIds)
+    .where('i.ended_on', 'is', null)
+    .orderBy('i.started_on')
+    .execute();
+}
+
+export async function livesAt(db: Q, personId: string, householdId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('household_member')
+    .select('person_id')
+    .where('person_id', '=', personId)
+    .where('household_id', '=', householdId)
+    .where('moved_out', 'is', null)
+    .executeTakeFirst();
+  return !!row;
+}
+
+/** Others living at the household now: who may be moving with the child. */
+export async function householdMembers(db: Q, householdId: string, exceptId: string) {
+  return db
+    .selectFrom('household_member as hm')
+    .innerJoin('person as p', 'p.id', 'hm.person_id')
+    .select(['p.id', 'p.given_name', 'p.family_name', 'p.kind'])
+    .where('hm.household_id', '=', householdId)
+    .where('hm.moved_out', 'is', null)
+    .where('p.id', '<>', exceptId)
+    .where('p.merged_into', 'is', null)
+    .where('p.shielded', '=', false)
+    .orderBy('p.kind', 'desc')
+    .orderBy('p.given_name')
+    .execute();
+}
+
+/** The teams a user belongs to, for "recorded as working with" a team. */
+export async function teamsOf(db: Q, userId: string) {
+  return db
+    .selectFrom('user_team as ut')
+    .innerJoin('team as t', 't.id', 'ut.team_id')
+    .select(['t.id', 't.name'])
+    .where('ut.user_id', '=', userId)
+    .orderBy('t.name')
+    .execute();
 }

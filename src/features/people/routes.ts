@@ -1,37 +1,93 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../../app.ts';
+import { hasRole } from '../../platform/access.ts';
+import type { FieldError } from '../../platform/errors.ts';
 import { NotFoundError } from '../../platform/errors.ts';
-import { formValues, parseForm } from '../../platform/forms.ts';
-import { BreakGlassForm, parseSearch } from './schemas.ts';
-import { PeopleService, ShieldedRecordError } from './service.ts';
+import { asArray, formValues, parseForm } from '../../platform/forms.ts';
+import { registerPeopleApi } from './api.ts';
+import { DISABILITY_LABELS, ETHNICITY_LABELS, NAME_KIND_LABELS } from './codes.ts';
+import { registerDuplicateRoutes } from './duplicate-routes.ts';
+import { parsePersonForm, parseSearchForm, readAddress } from './person-form.ts';
+import { registerRecordRoutes } from './record-routes.ts';
+import { DuplicateNhsNumberError, RegistryService } from './registry-service.ts';
+import { BreakGlassForm, UUID } from './schemas.ts';
+import { modelWith } from './search.ts';
+import { PeopleService, REGISTER_ROLES, ShieldedRecordError } from './service.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const FLASH: Record<string, string> = {
+  registered: 'Child registered. You are recorded as working with them',
+  'registered-queued':
+    'Child registered. The records that may be the same child have been sent for review, so they can be merged if they are',
+  linked: 'You are now recorded as working with this child',
+  details: 'Identifying details changed',
+  'details-queued':
+    'Identifying details changed. This record now looks like another one, so both have been sent for review',
+  name: 'Name added. Search now finds the child by it',
+  identifier: 'Identifier added',
+  moved: 'Change of address recorded. The previous address is kept in the history',
+  involvement: 'Your involvement is recorded',
+  'involvement-ended': 'Involvement ended',
+  shielded: 'The child is now shielded: their address is hidden and their record opens only with a reason',
+  unshielded: 'Shielding lifted',
+};
+
+/** The lists and labels the identifying-details form needs. */
+export const FORM_LISTS = { ethnicities: ETHNICITY_LABELS, disabilities: DISABILITY_LABELS };
+
+type P = { Params: { id: string } };
+
+function values(body: unknown) {
+  const v = formValues(body);
+  v.disabilities = asArray((body as Record<string, unknown> | undefined)?.disabilities);
+  return v;
+}
 
 export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps) {
-  const people = new PeopleService(deps.database.db);
+  const model = modelWith(deps.config.matching);
+  const people = new PeopleService(deps.database.db, model, deps.database.reader);
+  const registry = new RegistryService(deps.database.db, model);
+  const checkId = (id: string) => {
+    if (!UUID.test(id)) throw new NotFoundError();
+  };
+  const canRegister = (request: { actor: Parameters<typeof hasRole>[0] | null }) =>
+    !!request.actor && !!hasRole(request.actor, ...REGISTER_ROLES);
 
-  app.get('/people', async (request, reply) => {
+  app.get<{ Querystring: { done?: string } }>('/people', async (request, reply) => {
     const caseload = await people.caseload(request.ctx());
-    return reply.page('people/views/index.njk', { caseload, values: {} });
+    return reply.page('people/views/index.njk', {
+      caseload,
+      values: {},
+      canRegister: canRegister(request),
+      flash: FLASH[request.query.done ?? ''],
+    });
   });
 
   // Search terms are personal data, so the search form is posted, never put in the URL.
   app.post('/people/search', async (request, reply) => {
-    const values = formValues(request.body);
-    const form = parseSearch(request.body);
+    const v = formValues(request.body);
+    const form = parseSearchForm((request.body ?? {}) as Record<string, unknown>, request.ctx().at);
     if (!form.ok) {
       const caseload = await people.caseload(request.ctx());
-      return reply.code(400).page('people/views/index.njk', { caseload, values, errors: form.errors });
+      return reply.code(400).page('people/views/index.njk', {
+        caseload,
+        values: v,
+        errors: form.errors,
+        canRegister: canRegister(request),
+      });
     }
-    const results = await people.search(request.ctx(), form.data);
-    return reply.page('people/views/results.njk', { results, values });
+    const result = await people.search(request.ctx(), form.data);
+    return reply.page('people/views/results.njk', { result, values: v, canRegister: canRegister(request) });
   });
 
-  app.get<{ Params: { id: string } }>('/people/:id', async (request, reply) => {
-    if (!UUID.test(request.params.id)) throw new NotFoundError();
+  app.get<P & { Querystring: { done?: string } }>('/people/:id', async (request, reply) => {
+    checkId(request.params.id);
     try {
       const card = await people.indexCard(request.ctx(), request.params.id);
-      return reply.page('people/views/card.njk', card);
+      return reply.page('people/views/card.njk', {
+        ...card,
+        nameKinds: NAME_KIND_LABELS,
+        flash: FLASH[request.query.done ?? ''],
+      });
     } catch (err) {
       if (err instanceof ShieldedRecordError)
         return reply.page('people/views/break-glass.njk', { id: err.personId, values: {} });
@@ -39,8 +95,8 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps) {
     }
   });
 
-  app.post<{ Params: { id: string } }>('/people/:id/break-glass', async (request, reply) => {
-    if (!UUID.test(request.params.id)) throw new NotFoundError();
+  app.post<P>('/people/:id/break-glass', async (request, reply) => {
+    checkId(request.params.id);
     const form = parseForm(BreakGlassForm, request.body);
     if (!form.ok) {
       return reply.code(400).page('people/views/break-glass.njk', {
@@ -50,6 +106,106 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps) {
       });
     }
     const card = await people.indexCard(request.ctx(), request.params.id, form.data.reason);
-    return reply.page('people/views/card.njk', { ...card, brokeGlass: true });
+    return reply.page('people/views/card.njk', { ...card, nameKinds: NAME_KIND_LABELS, brokeGlass: true });
   });
+
+  app.get<P>('/people/:id/family', async (request, reply) => {
+    checkId(request.params.id);
+    return reply.page('people/views/family.njk', await people.familyChildren(request.ctx(), request.params.id));
+  });
+
+  // ---- Registering a child -------------------------------------------------------------------------------
+
+  const registerForm = (reply: FastifyReply, v: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    reply.page('people/views/person-form.njk', {
+      ...FORM_LISTS,
+      heading: 'Register a child',
+      backText: 'Children and families',
+      backHref: '/people',
+      action: '/people/new',
+      registering: true,
+      submitText: 'Continue',
+      values: v,
+      ...extra,
+    });
+
+  app.get('/people/new', async (request, reply) => {
+    if (!canRegister(request)) return reply.code(403).page('pages/forbidden.njk');
+    return registerForm(reply, {});
+  });
+
+  // "Register a child" from search results: what was searched for starts the form, so nothing is typed twice.
+  app.post('/people/new/from-search', async (request, reply) => {
+    if (!canRegister(request)) return reply.code(403).page('pages/forbidden.njk');
+    const s = formValues(request.body);
+    const str = (k: string) => (typeof s[k] === 'string' ? (s[k] as string) : '');
+    return registerForm(reply, {
+      givenName: str('givenName'),
+      familyName: str('familyName'),
+      'dateOfBirth-day': str('dob-day'),
+      'dateOfBirth-month': str('dob-month'),
+      'dateOfBirth-year': str('dob-year'),
+      postcode: str('postcode'),
+      nhsNumber: str('nhsNumber'),
+      upn: str('upn'),
+    });
+  });
+
+  app.post('/people/new', async (request, reply) => {
+    const ctx = request.ctx();
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const v = values(body);
+    const form = parsePersonForm(body, ctx.at);
+    const errors: FieldError[] = form.ok ? [] : [...form.errors];
+    const address = readAddress(body, errors);
+    const role = typeof body.role === 'string' ? body.role.trim() : '';
+    if (!role) errors.push({ field: 'role', message: 'Enter your role with the child' });
+    else if (role.length > 100) errors.push({ field: 'role', message: 'Your role must be 100 characters or fewer' });
+    if (errors.length || !form.ok) return registerForm(reply.code(400), v, { errors });
+    const you = { role, startedOn: ctx.at.toISOString().slice(0, 10) };
+    const decision = typeof body.decision === 'string' ? body.decision : '';
+    try {
+      if (decision.startsWith('link:')) {
+        const id = decision.slice(5);
+        checkId(id);
+        await registry.link(ctx, id, form.data, address, you);
+        return reply.redirect(`/people/${id}?done=linked`, 303);
+      }
+      const confirmedNew = decision === 'new' && body.confirmNone === 'yes';
+      const outcome = await registry.register(ctx, form.data, address, you, { confirmedNew });
+      if (outcome.status === 'check') {
+        const unconfirmed = decision === 'new' && !confirmedNew;
+        return reply.code(unconfirmed ? 400 : 200).page('people/views/register-check.njk', {
+          matches: outcome.matches,
+          values: v,
+          ...(unconfirmed
+            ? {
+                errors: [
+                  {
+                    field: 'confirmNone',
+                    message: 'Confirm that none of these records is the child, or choose the record that is',
+                  },
+                ],
+              }
+            : {}),
+        });
+      }
+      return reply.redirect(
+        `/people/${outcome.id}?done=${outcome.status === 'created' && outcome.queued ? 'registered-queued' : 'registered'}`,
+        303,
+      );
+    } catch (err) {
+      if (err instanceof DuplicateNhsNumberError) {
+        return registerForm(reply.code(409), v, {
+          errors: [{ field: 'nhsNumber', message: 'A child with this NHS number is already recorded' }],
+          existingId: err.existingId,
+        });
+      }
+      throw err;
+    }
+  });
+
+  registerRecordRoutes(app, registry, people);
+  registerPeopleApi(app, deps, model);
+  registerDuplicateRoutes(app, deps, model);
 }

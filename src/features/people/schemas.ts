@@ -1,15 +1,7 @@
 import { z } from 'zod';
-import { type FormResult, parseForm } from '../../platform/forms.ts';
+import { PERSON_NAME_KINDS } from '../../db/schema.ts';
 
-const name = (label: string) =>
-  z
-    .string()
-    .trim()
-    .max(100, `${label} must be 100 characters or fewer`)
-    .optional()
-    .transform((v) => v || undefined);
-
-/** A date from the GOV.UK date input's three fields. */
+/** (Used by the directory's forms.) A date from the GOV.UK date input's three fields. */
 export const dateParts = (prefix: string, label: string) =>
   z
     .object({
@@ -41,33 +33,85 @@ export const dateParts = (prefix: string, label: string) =>
       return iso;
     });
 
-const NameFields = z.object({ givenName: name('First name'), familyName: name('Last name') });
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type SearchCriteria = { givenName?: string; familyName?: string; dateOfBirth?: string };
-
-/** Search needs a name; the date of birth is optional but must be a real date if given. */
-export function parseSearch(query: unknown): FormResult<SearchCriteria> {
-  const names = parseForm(NameFields, query);
-  const dob = parseForm(dateParts('dob', 'Date of birth'), query);
-  const errors = [...(names.ok ? [] : names.errors), ...(dob.ok ? [] : dob.errors)];
-  if (names.ok && !names.data.givenName && !names.data.familyName) {
-    errors.unshift({ field: 'familyName', message: 'Enter a first name or last name' });
-  }
-  if (errors.length || !names.ok || !dob.ok) return { ok: false, errors };
-  return {
-    ok: true,
-    data: {
-      ...(names.data.givenName ? { givenName: names.data.givenName } : {}),
-      ...(names.data.familyName ? { familyName: names.data.familyName } : {}),
-      ...(dob.data ? { dateOfBirth: dob.data } : {}),
-    },
-  };
-}
-
-export const BreakGlassForm = z.object({
-  reason: z
-    .string({ error: 'Enter why you need to open this record' })
+const reason = (missing: string) =>
+  z
+    .string({ error: missing })
     .trim()
-    .min(10, 'Enter why you need to open this record, in at least 10 characters')
-    .max(1000, 'Reason must be 1000 characters or fewer'),
+    .min(10, `${missing}, in at least 10 characters`)
+    .max(1000, 'Reason must be 1000 characters or fewer');
+
+export const BreakGlassForm = z.object({ reason: reason('Enter why you need to open this record') });
+
+export const ShieldingForm = z.object({ reason: reason('Enter why') });
+
+export const NotDuplicateForm = z.object({ reason: reason('Enter why these records are not the same person') });
+
+export const MergeForm = z.object({
+  kept: z.string({ error: 'Select the record to keep' }).regex(UUID, 'Select the record to keep'),
+  reason: reason('Enter why these records are the same person'),
+});
+
+export const UnmergeForm = z.object({ reason: reason('Enter why the merge was wrong') });
+
+const NAME_CHARACTERS = /^[^<>{}[\]\\|^~`$%=+_@#*;:!?"\d]*$/;
+const requiredName = (label: string) =>
+  z
+    .string({ error: `Enter a ${label.toLowerCase()}` })
+    .trim()
+    .min(1, `Enter a ${label.toLowerCase()}`)
+    .max(100, `${label} must be 100 characters or fewer`)
+    .regex(NAME_CHARACTERS, `${label} must only include letters, spaces, hyphens and apostrophes`);
+const optionalName = (label: string) =>
+  z
+    .string()
+    .trim()
+    .max(100, `${label} must be 100 characters or fewer`)
+    .regex(NAME_CHARACTERS, `${label} must only include letters, spaces, hyphens and apostrophes`)
+    .optional()
+    .transform((v) => v || null);
+
+export const NameForm = z.object({
+  kind: z.enum(PERSON_NAME_KINDS, { error: 'Select what kind of name this is' }),
+  givenName: requiredName('First name'),
+  middleNames: optionalName('Middle names'),
+  familyName: requiredName('Last name'),
+});
+
+export const IdentifierForm = z.object({
+  scheme: z
+    .string({ error: 'Enter what the identifier is' })
+    .trim()
+    .min(1, 'Enter what the identifier is, for example Police reference')
+    .max(60, 'What the identifier is must be 60 characters or fewer'),
+  value: z
+    .string({ error: 'Enter the identifier' })
+    .trim()
+    .min(1, 'Enter the identifier')
+    .max(60, 'The identifier must be 60 characters or fewer')
+    .regex(
+      /^[A-Za-z0-9 /.-]+$/,
+      'The identifier must only include letters, numbers, spaces, slashes, dots and hyphens',
+    ),
+});
+
+export const InvolvementForm = z.object({
+  role: z
+    .string({ error: 'Enter your role with the child' })
+    .trim()
+    .min(1, 'Enter your role with the child')
+    .max(100, 'Your role must be 100 characters or fewer'),
+  contactPhone: z
+    .string()
+    .trim()
+    .max(30, 'Phone number must be 30 characters or fewer')
+    .regex(/^[0-9 +()-]*$/, 'Enter a phone number, like 01632 960 001')
+    .optional()
+    .transform((v) => v || null),
+  teamId: z
+    .string()
+    .optional()
+    .transform((v) => v || null)
+    .pipe(z.string().regex(UUID, 'Select a team').nullable()),
 });

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { hashedKeys, hashKey, keyArrayLiteral, queryKeys, storedKeys } from './index-keys.ts';
+import { type PersonRecord, PhoneticCoder, prepare } from './record.ts';
+
+const coder = new PhoneticCoder();
+
+const stored: PersonRecord = {
+  givenName: 'William James',
+  familyName: 'Ahmed-Clarke',
+  dateOfBirth: '2014-03-07',
+  sex: 'M',
+  postcode: 'LU2 7QX',
+  previousPostcodes: ['LS6 2AB'],
+  nhsNumber: '9434765919',
+  upn: 'A801200002017',
+};
+
+function shares(query: PersonRecord, shape = {}): boolean {
+  const s = storedKeys(prepare(stored, coder));
+  const q = queryKeys(prepare(query, coder), coder, shape);
+  return [...q].some((k) => s.has(k));
+}
+
+describe('search keys', () => {
+  const base = { givenName: 'William', familyName: 'Ahmed-Clarke', dateOfBirth: '2014-03-07' };
+  const singleErrors: [string, PersonRecord][] = [
+    ['exact', base],
+    ['a typo in the given name', { ...base, givenName: 'Wiliam' }],
+    ['a different sound in the given name', { ...base, givenName: 'Xilliam' }],
+    ['a nickname', { ...base, givenName: 'Bill' }],
+    ['a typo in the family name', { ...base, familyName: 'Ahmad-Clarke' }],
+    ['one part of a double-barrelled name', { ...base, familyName: 'Clarke' }],
+    ['given and family name swapped', { ...base, givenName: 'Ahmed-Clarke', familyName: 'William' }],
+    ['day and month swapped', { ...base, dateOfBirth: '2014-07-03' }],
+    ['the day wrong', { ...base, dateOfBirth: '2014-03-08' }],
+    ['the year wrong', { ...base, dateOfBirth: '2015-03-07' }],
+    ['no date of birth', { givenName: 'William', familyName: 'Ahmed-Clarke' }],
+    ['an old postcode', { givenName: 'William', familyName: 'Ahmed-Clarke', postcode: 'LS6 2AB' }],
+    ['a nickname and a postcode', { givenName: 'Bill', familyName: 'Ahmed-Clarke', postcode: 'LU2 7QX' }],
+    ['the NHS number only', { nhsNumber: '943 476 5919' }],
+    ['the UPN only', { upn: 'a801200002017' }],
+    ['the middle name as first name', { ...base, givenName: 'James' }],
+  ];
+  for (const [what, query] of singleErrors) {
+    test(`a query with ${what} shares a key with the record`, () => assert.ok(shares(query)));
+  }
+
+  test('a family name alone is looked up over the birth years asked for', () => {
+    assert.ok(shares({ familyName: 'Ahmed-Clarke' }, { birthYears: { from: 2013, to: 2015 } }));
+    assert.ok(!shares({ familyName: 'Ahmed-Clarke' }, { birthYears: { from: 2016, to: 2018 } }));
+  });
+
+  test('a different child shares no key', () => {
+    assert.ok(!shares({ givenName: 'Zofia', familyName: 'Nowak', dateOfBirth: '2019-11-30' }));
+  });
+
+  test('keys hash to distinct safe integers, sorted, as a bigint[] literal', () => {
+    const keys = hashedKeys(storedKeys(prepare(stored, coder)));
+    assert.ok(keys.length > 10);
+    assert.ok(keys.every((k) => Number.isSafeInteger(k) && k >= 0));
+    assert.deepEqual(
+      keys,
+      [...keys].sort((a, b) => a - b),
+    );
+    assert.equal(new Set(keys).size, keys.length);
+    assert.match(keyArrayLiteral(keys), /^\{\d+(,\d+)+\}$/);
+    assert.notEqual(hashKey('D:20140307:FLM'), hashKey('D:20140307:FLN'));
+  });
+});

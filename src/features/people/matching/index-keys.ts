@@ -1,0 +1,178 @@
+/**
+ * Search keys for the child index. Each stored person carries the hashes of its keys in one indexed array
+ * (`person.match_keys`, GIN); a search computes the keys its criteria can form, fetches only the people who share
+ * one, and scores those. This keeps search fast at national scale: work grows with the number of candidates,
+ * not with the number of people in the index.
+ *
+ * Keys are chosen so that any single common error in a query still shares a key with the right person:
+ * - a typo, a nickname or a transliteration in one name: the date of birth with the other name's sound code;
+ * - given and family name swapped: name codes are keyed without saying which name they came from;
+ * - day and month swapped: dates are keyed with day and month in order of size;
+ * - one part of the date of birth wrong: both names with each two of the three parts;
+ * - a hyphenated or double-barrelled family name given in part: each part keyed on its own;
+ * - an old address: every postcode the person has lived at is keyed;
+ * - no date of birth: names with the postcode or its district, or names alone.
+ * Change the keys and INDEX_KEY_VERSION together: people with older keys are re-keyed at start-up.
+ */
+import { canonicalDob } from './blocking.ts';
+import { variantsOf } from './nicknames.ts';
+import { dateParts, postcodeDistrict } from './normalise.ts';
+import { type PhoneticCoder, type PreparedName, type PreparedRecord, prepare } from './record.ts';
+
+export const INDEX_KEY_VERSION = 1;
+
+/** Years of birth a family-name-only search covers when no age is given: early help runs to 25. */
+const DEFAULT_YEARS = 26;
+
+/** 53-bit string hash (cyrb53): safe as a JavaScript number and as a PostgreSQL bigint. */
+export function hashKey(s: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+function add(out: Set<string>, key: string) {
+  out.add(key);
+}
+
+/** The sound codes and parts that stand for one name in a key. */
+function nameTokens(n: PreparedName): string[] {
+  const t = new Set<string>();
+  if (n.givenCodes[0]) t.add(n.givenCodes[0]);
+  if (n.familyCodes[0]) t.add(n.familyCodes[0]);
+  for (const g of n.givenGroups) t.add(`g${g}`);
+  if (n.familyParts.length > 1) for (const p of n.familyParts) t.add(`p${p}`);
+  return [...t];
+}
+
+/** Both names' sound codes in order of size, so a swap gives the same pair. */
+function namePair(n: PreparedName): string | null {
+  const [g, f] = [n.givenCodes[0], n.familyCodes[0]];
+  if (!g || !f) return null;
+  return g < f ? `${g}:${f}` : `${f}:${g}`;
+}
+
+function postcodes(r: PreparedRecord): string[] {
+  const out = r.postcode ? [r.postcode] : r.rawPostcode ? [r.rawPostcode] : [];
+  for (const p of r.previousPostcodes) if (!out.includes(p)) out.push(p);
+  return out;
+}
+
+function dobKeys(out: Set<string>, dob: number, names: readonly PreparedName[]) {
+  const cd = canonicalDob(dob);
+  const { y, d } = dateParts(dob);
+  for (const n of names) {
+    for (const t of nameTokens(n)) add(out, `D:${cd}:${t}`);
+    const pair = namePair(n);
+    if (pair) {
+      add(out, `DY:${pair}:${Math.floor(dob / 100)}`);
+      add(out, `DM:${pair}:${cd % 10000}`);
+      add(out, `DD:${pair}:${y}-${d}`);
+    }
+  }
+}
+
+/** Every key a stored record is found by (computed for the person and for any record merged into it). */
+export function storedKeys(r: PreparedRecord, out: Set<string> = new Set()): Set<string> {
+  if (r.nhs) add(out, `N:${r.nhs}`);
+  if (r.upn) add(out, `U:${r.upn}`);
+  if (r.other) add(out, `O:${r.other}`);
+  if (r.dob !== null) {
+    dobKeys(out, r.dob, r.names);
+    const year = Math.floor(r.dob / 10000);
+    for (const n of r.names) if (n.familyCodes[0]) add(out, `FY:${n.familyCodes[0]}:${year}`);
+  }
+  for (const n of r.names) {
+    const pair = namePair(n);
+    if (pair) add(out, `NN:${pair}`);
+  }
+  for (const p of postcodes(r)) {
+    add(out, `P:${p}`);
+    const district = p.includes(' ') ? postcodeDistrict(p) : p;
+    if (r.dob !== null) add(out, `DP:${canonicalDob(r.dob)}:${p}`);
+    for (const n of r.names) {
+      const pair = namePair(n);
+      if (pair) add(out, `NP:${pair}:${district}`);
+      if (n.givenCodes[0]) add(out, `GP:${n.givenCodes[0]}:${p}`);
+      if (n.familyCodes[0]) add(out, `FP:${n.familyCodes[0]}:${p}`);
+    }
+  }
+  return out;
+}
+
+export interface QueryShape {
+  /** Birth years to cover when the query gives an age range but no date of birth. */
+  birthYears?: { from: number; to: number };
+}
+
+/**
+ * The keys a query can form. A query holds what a practitioner typed, so it may lack any field; nickname
+ * variants of its given name are looked up too, so "Bill Smith" finds "William Smith" without a date of birth.
+ */
+export function queryKeys(q: PreparedRecord, coder: PhoneticCoder, shape: QueryShape = {}): Set<string> {
+  const out = new Set<string>();
+  if (q.nhs) add(out, `N:${q.nhs}`);
+  if (q.upn) add(out, `U:${q.upn}`);
+  if (q.other) add(out, `O:${q.other}`);
+  const names = withNicknames(q, coder);
+  const hasNames = names.some((n) => n.given || n.familyCompact);
+  const pcs = postcodes(q);
+  if (q.dob !== null && hasNames) dobKeys(out, q.dob, names);
+  for (const p of pcs) {
+    const district = p.includes(' ') ? postcodeDistrict(p) : p;
+    if (q.dob !== null) add(out, `DP:${canonicalDob(q.dob)}:${p}`);
+    if (!hasNames) add(out, `P:${p}`);
+    for (const n of names) {
+      const pair = namePair(n);
+      if (pair) add(out, `NP:${pair}:${district}`);
+      if (n.givenCodes[0]) add(out, `GP:${n.givenCodes[0]}:${p}`);
+      if (n.familyCodes[0]) add(out, `FP:${n.familyCodes[0]}:${p}`);
+    }
+  }
+  // Without a date of birth, names alone (a postcode may be new to the index).
+  if (q.dob === null) {
+    for (const n of names) {
+      const pair = namePair(n);
+      if (pair) add(out, `NN:${pair}`);
+      else if (n.familyCodes[0] && !n.given && pcs.length === 0) {
+        // A family name alone: look it up year by year over the ages asked for.
+        const thisYear = new Date().getUTCFullYear();
+        const from = shape.birthYears?.from ?? thisYear - DEFAULT_YEARS;
+        const to = shape.birthYears?.to ?? thisYear + 1;
+        for (let y = from; y <= to; y++) add(out, `FY:${n.familyCodes[0]}:${y}`);
+      }
+    }
+  }
+  return out;
+}
+
+/** The query's names plus the same names with each known nickname or variant of the given name. */
+function withNicknames(q: PreparedRecord, coder: PhoneticCoder): PreparedName[] {
+  const out = [...q.names];
+  const first = q.names[0];
+  if (!first?.given) return out;
+  for (const variant of variantsOf(first.given)) {
+    if (variant === first.given) continue;
+    const v = prepare({ givenName: variant, familyName: first.family }, coder).names[0]!;
+    out.push(v);
+  }
+  return out;
+}
+
+export function hashedKeys(keys: Iterable<string>): number[] {
+  const out = new Set<number>();
+  for (const k of keys) out.add(hashKey(k));
+  return [...out].sort((a, b) => a - b);
+}
+
+/** A bigint[] literal for PostgreSQL, passed as one text parameter and cast in SQL. */
+export function keyArrayLiteral(keys: readonly number[]): string {
+  return `{${keys.join(',')}}`;
+}

@@ -1,0 +1,287 @@
+/** SQL for changing the child index: people, their names, identifiers, addresses, family and involvements. */
+import { type Insertable, type Kysely, sql, type Transaction, type Updateable } from 'kysely';
+import type { DB, PersonNameKind, PersonTable, RelationshipTable } from '../../db/schema.ts';
+import type { AddressInput, PersonInput } from './person-form.ts';
+
+type Q = Kysely<DB> | Transaction<DB>;
+
+function personColumns(p: PersonInput) {
+  return {
+    kind: p.kind === 'adult' ? ('adult' as const) : ('child' as const),
+    given_name: p.givenName,
+    middle_names: p.middleNames,
+    family_name: p.familyName,
+    known_as: p.knownAs,
+    date_of_birth: p.dateOfBirth,
+    expected_date_of_birth: p.expectedDateOfBirth,
+    sex: p.sex,
+    gender: p.gender,
+    ethnicity: p.ethnicity,
+    first_language: p.firstLanguage,
+    interpreter_needed: p.interpreterNeeded,
+    disabilities: p.disabilities,
+    nhs_number: p.nhsNumber,
+    upn: p.upn,
+    la_child_id: p.laChildId,
+  };
+}
+
+export async function insertPerson(db: Q, p: PersonInput, createdBy: string | null, at: Date): Promise<string> {
+  const row = await db
+    .insertInto('person')
+    .values({ ...personColumns(p), date_of_death: null, created_by: createdBy, created_at: at, updated_at: at })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function updatePerson(db: Q, id: string, p: PersonInput, at: Date): Promise<void> {
+  const { kind: _kind, ...columns } = personColumns(p);
+  await db
+    .updateTable('person')
+    .set({ ...columns, updated_at: at })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function setPersonFields(db: Q, id: string, fields: Updateable<PersonTable>): Promise<void> {
+  await db.updateTable('person').set(fields).where('id', '=', id).execute();
+}
+
+/** The live record holding this NHS number, if any (a merged-away record does not count). */
+export async function personWithNhsNumber(db: Q, nhs: string, exceptId?: string) {
+  let q = db
+    .selectFrom('person')
+    .select(['id', 'given_name', 'family_name'])
+    .where('nhs_number', '=', nhs)
+    .where('merged_into', 'is', null);
+  if (exceptId) q = q.where('id', '<>', exceptId);
+  return q.executeTakeFirst();
+}
+
+/** A household at this address (same first line and postcode), so brothers and sisters share one. */
+export async function findOrCreateHousehold(db: Q, a: AddressInput, areaId: string | null): Promise<string> {
+  const existing = await db
+    .selectFrom('household')
+    .select('id')
+    .where(sql<boolean>`lower(address_line1) = lower(${a.line1})`)
+    .where('postcode', '=', a.postcode)
+    .orderBy('created_at')
+    .limit(1)
+    .executeTakeFirst();
+  if (existing) return existing.id;
+  const row = await db
+    .insertInto('household')
+    .values({ address_line1: a.line1, address_line2: a.line2, town: a.town, postcode: a.postcode, area_id: areaId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Moves the person: the current address becomes a previous one (kept for search and history). */
+export async function moveTo(db: Q, personId: string, householdId: string, movedIn: string): Promise<void> {
+  await db
+    .updateTable('household_member')
+    .set({ moved_out: movedIn })
+    .where('person_id', '=', personId)
+    .where('moved_out', 'is', null)
+    .where('household_id', '<>', householdId)
+    .execute();
+  const already = await db
+    .selectFrom('household_member')
+    .select('household_id')
+    .where('person_id', '=', personId)
+    .where('household_id', '=', householdId)
+    .executeTakeFirst();
+  if (already) {
+    await db
+      .updateTable('household_member')
+      .set({ moved_out: null, moved_in: movedIn })
+      .where('person_id', '=', personId)
+      .where('household_id', '=', householdId)
+      .execute();
+  } else {
+    await db
+      .insertInto('household_member')
+      .values({ household_id: householdId, person_id: personId, moved_in: movedIn, moved_out: null })
+      .execute();
+  }
+}
+
+export async function addressHistory(db: Q, personId: string) {
+  return db
+    .selectFrom('household_member as hm')
+    .innerJoin('household as h', 'h.id', 'hm.household_id')
+    .select(['h.id', 'h.address_line1', 'h.address_line2', 'h.town', 'h.postcode', 'hm.moved_in', 'hm.moved_out'])
+    .where('hm.person_id', '=', personId)
+    .orderBy('hm.moved_out', (ob) => ob.desc().nullsFirst())
+    .orderBy('hm.moved_in', 'desc')
+    .execute();
+}
+
+export async function addName(
+  db: Q,
+  personId: string,
+  n: {
+    kind: PersonNameKind;
+    givenName: string;
+    middleNames: string | null;
+    familyName: string;
+    usedUntil: string | null;
+  },
+  createdBy: string | null,
+) {
+  await db
+    .insertInto('person_name')
+    .values({
+      person_id: personId,
+      kind: n.kind,
+      given_name: n.givenName,
+      middle_names: n.middleNames,
+      family_name: n.familyName,
+      used_until: n.usedUntil,
+      created_by: createdBy,
+    })
+    .execute();
+}
+
+export async function names(db: Q, personId: string) {
+  return db
+    .selectFrom('person_name')
+    .select(['id', 'kind', 'given_name', 'middle_names', 'family_name', 'used_until'])
+    .where('person_id', '=', personId)
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function addIdentifier(
+  db: Q,
+  personId: string,
+  i: { scheme: string; value: string; organisationId: string | null },
+  createdBy: string | null,
+) {
+  const r = await db
+    .insertInto('person_identifier')
+    .values({
+      person_id: personId,
+      scheme: i.scheme,
+      value: i.value,
+      organisation_id: i.organisationId,
+      created_by: createdBy,
+    })
+    .onConflict((oc) => oc.columns(['person_id', 'scheme', 'value']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return r?.id;
+}
+
+export async function identifiers(db: Q, personId: string) {
+  return db
+    .selectFrom('person_identifier as pi')
+    .leftJoin('organisation as o', 'o.id', 'pi.organisation_id')
+    .select(['pi.id', 'pi.scheme', 'pi.value', 'o.name as organisation_name'])
+    .where('pi.person_id', '=', personId)
+    .orderBy('pi.scheme')
+    .execute();
+}
+
+export interface InvolvementInput {
+  organisationId: string;
+  teamId: string | null;
+  userId: string | null;
+  role: string;
+  startedOn: string;
+  contactPhone: string | null;
+  contactEmail: string | null;
+}
+
+export async function addInvolvement(db: Q, personId: string, i: InvolvementInput): Promise<string> {
+  const row = await db
+    .insertInto('involvement')
+    .values({
+      person_id: personId,
+      organisation_id: i.organisationId,
+      team_id: i.teamId,
+      user_id: i.userId,
+      role: i.role,
+      started_on: i.startedOn,
+      ended_on: null,
+      contact_phone: i.contactPhone,
+      contact_email: i.contactEmail,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function findInvolvement(db: Q, id: string) {
+  return db.selectFrom('involvement').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function endInvolvement(db: Q, id: string, endedOn: string): Promise<void> {
+  await db.updateTable('involvement').set({ ended_on: endedOn, is_lead: false }).where('id', '=', id).execute();
+}
+
+export async function addRelationship(db: Q, r: Insertable<RelationshipTable>): Promise<void> {
+  await db.insertInto('relationship').values(r).execute();
+}
+
+export async function recordShielding(
+  db: Q,
+  personId: string,
+  shielded: boolean,
+  reason: string,
+  changedBy: string | null,
+  at: Date,
+) {
+  await db.updateTable('person').set({ shielded, updated_at: at }).where('id', '=', personId).execute();
+  await db
+    .insertInto('shielding_change')
+    .values({ person_id: personId, shielded, reason, changed_by: changedBy, changed_at: at })
+    .execute();
+}
+
+/** The practitioners and teams that own the record: who is told when it is opened through break-glass. */
+export async function activeInvolvementContacts(db: Q, personId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('involvement as i')
+    .leftJoin('app_user as u', 'u.id', 'i.user_id')
+    .select(['i.contact_email', 'u.email'])
+    .where('i.person_id', '=', personId)
+    .where('i.ended_on', 'is', null)
+    .execute();
+  return [...new Set(rows.flatMap((r) => [r.email, r.contact_email]).filter((e): e is string => !!e))];
+}
+
+/** Does the actor, one of their teams, or their organisation work with the person now? */
+export async function actorInvolved(
+  db: Q,
+  personId: string,
+  actor: { userId: string; organisationId: string; teamIds: string[] },
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('involvement')
+    .select('id')
+    .where('person_id', '=', personId)
+    .where('ended_on', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('user_id', '=', actor.userId),
+        eb('organisation_id', '=', actor.organisationId),
+        ...(actor.teamIds.length ? [eb('team_id', 'in', actor.teamIds)] : []),
+      ]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return !!row;
+}
+
+export async function shieldingHistory(db: Q, personId: string) {
+  return db
+    .selectFrom('shielding_change as s')
+    .leftJoin('app_user as u', 'u.id', 's.changed_by')
+    .select(['s.shielded', 's.reason', 's.changed_at', 'u.name as changed_by_name'])
+    .where('s.person_id', '=', personId)
+    .orderBy('s.changed_at', 'desc')
+    .execute();
+}

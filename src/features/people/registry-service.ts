@@ -1,0 +1,373 @@
+/**
+ * Changing the child index: registering a child (only after checking they are not already recorded), linking
+ * to an existing record, correcting identifying details, names, identifiers, addresses, family, involvements
+ * and shielding. Every change is audited in its transaction and refreshes the search data it affects.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { DB, PersonNameKind } from '../../db/schema.ts';
+import { hasRole, requireRole } from '../../platform/access.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { auditContext, type RequestContext } from '../../platform/context.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
+import { recordDuplicates } from './duplicate-service.ts';
+import { refreshMatchData } from './match-repository.ts';
+import type { MatchModel } from './matching/model.ts';
+import type { AddressInput, PersonInput } from './person-form.ts';
+import * as registry from './registry-repository.ts';
+import * as repo from './repository.ts';
+import { type SearchHit, searchCoder, searchIndex } from './search.ts';
+import { mayEditRecord, REGISTER_ROLES, SHIELD_ROLES } from './service.ts';
+
+export class DuplicateNhsNumberError extends ConflictError {
+  constructor(readonly existingId: string) {
+    super('A child with this NHS number is already recorded');
+  }
+}
+
+export interface YourInvolvement {
+  role: string;
+  startedOn: string;
+}
+
+export type RegisterOutcome =
+  | { status: 'check'; matches: SearchHit[] }
+  | { status: 'created'; id: string; queued: number }
+  | { status: 'linked'; id: string };
+
+type Trx = Transaction<DB>;
+
+export class RegistryService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly model: MatchModel,
+  ) {}
+
+  /** Records that might be the person described: the check shown before anyone is registered. */
+  private async likelyMatches(trx: Trx, p: PersonInput, address: AddressInput | null, at: Date, exceptId?: string) {
+    const result = await searchIndex(
+      trx,
+      {
+        givenName: [p.givenName, p.middleNames].filter(Boolean).join(' '),
+        familyName: p.familyName,
+        ...(p.dateOfBirth || p.expectedDateOfBirth ? { dateOfBirth: (p.dateOfBirth ?? p.expectedDateOfBirth)! } : {}),
+        ...(address ? { postcode: address.postcode } : {}),
+        ...(p.nhsNumber ? { nhsNumber: p.nhsNumber } : {}),
+        ...(p.upn ? { upn: p.upn } : {}),
+        ...(p.laChildId ? { otherId: p.laChildId } : {}),
+        includeAdults: p.kind === 'adult',
+      },
+      this.model,
+      at,
+      { limit: 10, minScore: this.model.thresholds.possible, ...(exceptId ? { excludeIds: [exceptId] } : {}) },
+    );
+    return result.hits;
+  }
+
+  /**
+   * Register a child. The first call (confirmedNew false) returns likely existing records if there are any, so
+   * the practitioner can link to one instead; registering anyway puts each likely match in the review queue.
+   * The person registering is recorded as working with the child.
+   */
+  async register(
+    ctx: RequestContext,
+    p: PersonInput,
+    address: AddressInput | null,
+    you: YourInvolvement,
+    opts: { confirmedNew: boolean },
+  ): Promise<RegisterOutcome> {
+    const role = requireRole(ctx.actor, ...REGISTER_ROLES);
+    const actor = ctx.actor!;
+    return this.db.transaction().execute(async (trx) => {
+      if (p.nhsNumber) {
+        const holder = await registry.personWithNhsNumber(trx, p.nhsNumber);
+        if (holder) throw new DuplicateNhsNumberError(holder.id);
+      }
+      const matches = await this.likelyMatches(trx, p, address, ctx.at);
+      if (matches.length > 0 && !opts.confirmedNew) {
+        await recordAudit(trx, auditContext(ctx, role), {
+          action: 'person.registration.checked',
+          details: { resultIds: matches.map((m) => m.id) },
+        });
+        return { status: 'check', matches };
+      }
+      const id = await registry.insertPerson(trx, p, actor.userId, ctx.at);
+      if (address)
+        await registry.moveTo(trx, id, await registry.findOrCreateHousehold(trx, address, null), you.startedOn);
+      await this.addOwnInvolvement(trx, ctx, id, you);
+      await refreshMatchData(trx, [id], searchCoder());
+      const queued = await recordDuplicates(trx, id, matches, 'registration', actor.userId);
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.registered',
+        recordType: 'person',
+        recordId: id,
+        details: { likelyMatchesShown: matches.map((m) => m.id), queuedForReview: queued },
+      });
+      return { status: 'created', id, queued };
+    });
+  }
+
+  /** The practitioner found the child already recorded: record that they work with them. */
+  async link(
+    ctx: RequestContext,
+    personId: string,
+    p: PersonInput,
+    address: AddressInput | null,
+    you: YourInvolvement,
+  ) {
+    const role = requireRole(ctx.actor, ...REGISTER_ROLES);
+    return this.db.transaction().execute(async (trx) => {
+      // Only a record the check offered may be linked: an id from elsewhere (a shielded child) is refused.
+      const offered = await this.likelyMatches(trx, p, address, ctx.at);
+      if (!offered.some((m) => m.id === personId)) throw new NotFoundError();
+      const involvementId = await this.addOwnInvolvement(trx, ctx, personId, you);
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.linked',
+        recordType: 'person',
+        recordId: personId,
+        details: { involvementId },
+      });
+      return { status: 'linked' as const, id: personId };
+    });
+  }
+
+  /** Records the user as working with the child, unless they already are. */
+  private async addOwnInvolvement(trx: Trx, ctx: RequestContext, personId: string, you: YourInvolvement) {
+    const actor = ctx.actor!;
+    const existing = (await repo.involvements(trx, personId)).find((i) => !i.ended_on && i.user_id === actor.userId);
+    if (existing) return existing.id;
+    return registry.addInvolvement(trx, personId, {
+      organisationId: actor.organisationId,
+      teamId: actor.teamIds[0] ?? null,
+      userId: actor.userId,
+      role: you.role,
+      startedOn: you.startedOn,
+      contactPhone: null,
+      contactEmail: actor.email,
+    });
+  }
+
+  private async editable(trx: Trx, ctx: RequestContext, personId: string) {
+    const role = requireRole(ctx.actor, ...REGISTER_ROLES);
+    const person = await repo.findPerson(trx, personId);
+    if (!person || person.merged_into) throw new NotFoundError();
+    if (person.shielded || !(await mayEditRecord(trx, ctx.actor!, personId))) throw new ForbiddenError();
+    return { person, role };
+  }
+
+  /** The record as a change form starts from: its details, current address and who lives there. */
+  async forEdit(ctx: RequestContext, personId: string) {
+    return this.db.transaction().execute(async (trx) => {
+      const { person, role } = await this.editable(trx, ctx, personId);
+      const current = await repo.currentAddress(trx, personId);
+      const household = current ? await repo.householdMembers(trx, current.id, personId) : [];
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.record.opened-to-change',
+        recordType: 'person',
+        recordId: personId,
+      });
+      return { person, current, household };
+    });
+  }
+
+  /** The child whose shielding a safeguarding lead is about to change. */
+  async shieldingSubject(ctx: RequestContext, personId: string) {
+    const role = requireRole(ctx.actor, ...SHIELD_ROLES);
+    return this.db.transaction().execute(async (trx) => {
+      const person = await repo.findPerson(trx, personId);
+      if (!person || person.merged_into) throw new NotFoundError();
+      const history = await registry.shieldingHistory(trx, personId);
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.shielding.viewed',
+        recordType: 'person',
+        recordId: personId,
+      });
+      return { person, history };
+    });
+  }
+
+  /** Correct identifying details; a change that makes the record look like another one queues the pair for review. */
+  async updateDetails(ctx: RequestContext, personId: string, p: PersonInput) {
+    return this.db.transaction().execute(async (trx) => {
+      const { person, role } = await this.editable(trx, ctx, personId);
+      if (p.nhsNumber) {
+        const holder = await registry.personWithNhsNumber(trx, p.nhsNumber, personId);
+        if (holder) throw new DuplicateNhsNumberError(holder.id);
+      }
+      await registry.updatePerson(trx, personId, { ...p, kind: person.kind === 'adult' ? 'adult' : p.kind }, ctx.at);
+      await refreshMatchData(trx, [personId], searchCoder());
+      const matches = await this.likelyMatches(trx, p, null, ctx.at, personId);
+      const queued = await recordDuplicates(trx, personId, matches, 'edit', ctx.actor!.userId);
+      const changed = (Object.keys(p) as (keyof PersonInput)[]).filter((k) => fieldChanged(person, k, p));
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.details.changed',
+        recordType: 'person',
+        recordId: personId,
+        details: { fields: changed, queuedForReview: queued },
+      });
+      return { queued };
+    });
+  }
+
+  async addName(
+    ctx: RequestContext,
+    personId: string,
+    n: {
+      kind: PersonNameKind;
+      givenName: string;
+      middleNames: string | null;
+      familyName: string;
+      usedUntil: string | null;
+    },
+  ) {
+    return this.db.transaction().execute(async (trx) => {
+      const { role } = await this.editable(trx, ctx, personId);
+      await registry.addName(trx, personId, n, ctx.actor!.userId);
+      await refreshMatchData(trx, [personId], searchCoder());
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.name.added',
+        recordType: 'person',
+        recordId: personId,
+        details: { kind: n.kind },
+      });
+    });
+  }
+
+  async addIdentifier(ctx: RequestContext, personId: string, i: { scheme: string; value: string }) {
+    return this.db.transaction().execute(async (trx) => {
+      const { role } = await this.editable(trx, ctx, personId);
+      const id = await registry.addIdentifier(
+        trx,
+        personId,
+        { ...i, organisationId: ctx.actor!.organisationId },
+        ctx.actor!.userId,
+      );
+      await refreshMatchData(trx, [personId], searchCoder());
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.identifier.added',
+        recordType: 'person',
+        recordId: personId,
+        details: { scheme: i.scheme, added: !!id },
+      });
+    });
+  }
+
+  /** A move: the new address becomes current and the old one stays in the history (and in search). */
+  async move(ctx: RequestContext, personId: string, address: AddressInput, movedIn: string, withIds: string[]) {
+    return this.db.transaction().execute(async (trx) => {
+      const { role } = await this.editable(trx, ctx, personId);
+      const household = await registry.findOrCreateHousehold(trx, address, null);
+      // Family members who moved too: only those living with the child now.
+      const current = await repo.currentAddress(trx, personId);
+      const movers = [personId];
+      if (current && withIds.length) {
+        for (const id of withIds) {
+          if (await repo.livesAt(trx, id, current.id)) movers.push(id);
+        }
+      }
+      for (const id of movers) await registry.moveTo(trx, id, household, movedIn);
+      await refreshMatchData(trx, movers, searchCoder());
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.moved',
+        recordType: 'person',
+        recordId: personId,
+        details: { householdId: household, alsoMoved: movers.slice(1) },
+      });
+    });
+  }
+
+  /** Record that the user (or their team) works with a child already in the index. */
+  async addInvolvement(
+    ctx: RequestContext,
+    personId: string,
+    i: { role: string; startedOn: string; contactPhone: string | null; teamId: string | null },
+  ) {
+    const role = requireRole(ctx.actor, ...REGISTER_ROLES);
+    const actor = ctx.actor!;
+    if (i.teamId && !actor.teamIds.includes(i.teamId) && !actor.managedTeamIds.includes(i.teamId)) {
+      throw new ForbiddenError('You can only record involvement for yourself or a team you belong to');
+    }
+    return this.db.transaction().execute(async (trx) => {
+      const person = await repo.findPerson(trx, personId);
+      if (!person || person.merged_into || person.shielded) throw new NotFoundError();
+      const id = await registry.addInvolvement(trx, personId, {
+        organisationId: actor.organisationId,
+        teamId: i.teamId,
+        userId: actor.userId,
+        role: i.role,
+        startedOn: i.startedOn,
+        contactPhone: i.contactPhone,
+        contactEmail: actor.email,
+      });
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.involvement.added',
+        recordType: 'person',
+        recordId: personId,
+        details: { involvementId: id },
+      });
+      return id;
+    });
+  }
+
+  /** End an involvement: your own, your team's, or (for partnership roles) any. */
+  async endInvolvement(ctx: RequestContext, personId: string, involvementId: string, endedOn: string) {
+    const role = requireRole(ctx.actor, ...REGISTER_ROLES);
+    const actor = ctx.actor!;
+    return this.db.transaction().execute(async (trx) => {
+      const inv = await registry.findInvolvement(trx, involvementId);
+      if (!inv || inv.person_id !== personId || inv.ended_on) throw new NotFoundError();
+      const own =
+        inv.user_id === actor.userId ||
+        (inv.team_id !== null && [...actor.teamIds, ...actor.managedTeamIds].includes(inv.team_id)) ||
+        (inv.user_id === null && inv.organisation_id === actor.organisationId);
+      if (!own && !hasRole(actor, 'front_door', 'integrated_processes')) throw new ForbiddenError();
+      if (endedOn < inv.started_on) throw new ConflictError('The end date must be on or after the start date');
+      await registry.endInvolvement(trx, involvementId, endedOn);
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.involvement.ended',
+        recordType: 'person',
+        recordId: personId,
+        details: { involvementId },
+      });
+    });
+  }
+
+  /** Shield a child (or lift shielding), with a reason; the record's owners are told by the audit trail. */
+  async setShielding(ctx: RequestContext, personId: string, shielded: boolean, reason: string) {
+    const role = requireRole(ctx.actor, ...SHIELD_ROLES);
+    return this.db.transaction().execute(async (trx) => {
+      const person = await repo.findPerson(trx, personId);
+      if (!person || person.merged_into) throw new NotFoundError();
+      if (person.shielded === shielded) return;
+      await registry.recordShielding(trx, personId, shielded, reason, ctx.actor!.userId, ctx.at);
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: shielded ? 'person.shielded' : 'person.shielding.lifted',
+        recordType: 'person',
+        recordId: personId,
+        reason,
+      });
+    });
+  }
+}
+
+function fieldChanged(before: Record<string, unknown>, key: keyof PersonInput, after: PersonInput): boolean {
+  const column: Record<keyof PersonInput, string> = {
+    kind: 'kind',
+    givenName: 'given_name',
+    middleNames: 'middle_names',
+    familyName: 'family_name',
+    knownAs: 'known_as',
+    dateOfBirth: 'date_of_birth',
+    expectedDateOfBirth: 'expected_date_of_birth',
+    sex: 'sex',
+    gender: 'gender',
+    ethnicity: 'ethnicity',
+    firstLanguage: 'first_language',
+    interpreterNeeded: 'interpreter_needed',
+    disabilities: 'disabilities',
+    nhsNumber: 'nhs_number',
+    upn: 'upn',
+    laChildId: 'la_child_id',
+  };
+  if (key === 'kind') return false;
+  return JSON.stringify(before[column[key]] ?? null) !== JSON.stringify(after[key] ?? null);
+}
