@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { FieldError } from './errors.ts';
 
 export type FormBody = Record<string, string | string[] | undefined>;
@@ -80,3 +80,38 @@ export function readDate(
   }
   return iso;
 }
+
+/**
+ * A date from the three GOV.UK date input fields: undefined when all are empty, an ISO date when real,
+ * otherwise an error on the field in GOV.UK wording. As a zod schema, for forms parsed with parseForm.
+ */
+export const dateParts = (prefix: string, label: string) =>
+  z
+    .object({
+      [`${prefix}-day`]: z.string().trim().optional(),
+      [`${prefix}-month`]: z.string().trim().optional(),
+      [`${prefix}-year`]: z.string().trim().optional(),
+    })
+    .transform((v, ctx) => {
+      const d = v[`${prefix}-day`];
+      const m = v[`${prefix}-month`];
+      const y = v[`${prefix}-year`];
+      if (!d && !m && !y) return undefined;
+      if (!d || !m || !y) {
+        ctx.addIssue({ code: 'custom', path: [prefix], message: `${label} must include a day, month and year` });
+        return z.NEVER;
+      }
+      const iso = `${y.padStart(4, '0')}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+      const date = new Date(`${iso}T00:00:00Z`);
+      if (
+        !/^\d{4}$/.test(y) ||
+        !/^\d{1,2}$/.test(m) ||
+        !/^\d{1,2}$/.test(d) ||
+        Number.isNaN(date.getTime()) ||
+        date.toISOString().slice(0, 10) !== iso
+      ) {
+        ctx.addIssue({ code: 'custom', path: [prefix], message: `${label} must be a real date` });
+        return z.NEVER;
+      }
+      return iso;
+    });

@@ -489,6 +489,8 @@ export async function childForActor(db: Kysely<DB>, childId: string, userId: str
     .select(['p.id', 'p.date_of_birth', 'p.expected_date_of_birth', 'p.given_name', 'p.family_name'])
     .where('p.id', '=', childId)
     .where('p.kind', '=', 'child')
+    // As in the list: a shielded record opens only through break-glass on the index card, never here.
+    .where('p.shielded', '=', false)
     .where((eb) =>
       eb.exists(
         eb

@@ -3,7 +3,7 @@ import type { AppDeps } from '../../app.ts';
 import { ACCESS_ROUTES, AGENCY_TYPES, SERVICE_STATUSES, TIERS } from '../../db/schema.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { formValues } from '../../platform/forms.ts';
-import { ageRangeText, OUTCOME_LABELS, type Rules } from './eligibility.ts';
+import { ageRangeText, type Evaluation, OUTCOME_LABELS, type Rules } from './eligibility.ts';
 import { registerOpenReferralRoutes } from './openreferral-routes.ts';
 import { UUID } from './oruk.ts';
 import { parseDirectorySearch, parseEligibilityForm, parseRulesForm, parseServiceForm, SPARE_ROWS } from './schemas.ts';
@@ -82,15 +82,19 @@ export async function registerDirectoryRoutes(app: FastifyInstance, deps: AppDep
     });
   });
 
-  const eligibilityPage = (data: Record<string, unknown> & { rules: Rules }) => ({
-    ...SHARED,
-    ...data,
-    ageRange: ageRangeText(data.rules.minimumAge, data.rules.maximumAge),
-    questions: [
-      ...data.rules.criteria.map((c) => ({ ...c, kind: 'criterion' })),
-      ...data.rules.exclusions.map((e) => ({ ...e, kind: 'exclusion' })),
-    ],
-  });
+  const eligibilityPage = (data: Record<string, unknown> & { rules: Rules; evaluation?: Evaluation }) => {
+    // A criterion the chosen child's record answered is shown as answered, not asked again as "Not known".
+    const fromRecord = new Set(data.evaluation?.questions.filter((q) => q.known).map((q) => q.id));
+    return {
+      ...SHARED,
+      ...data,
+      ageRange: ageRangeText(data.rules.minimumAge, data.rules.maximumAge),
+      questions: [
+        ...data.rules.criteria.map((c) => ({ ...c, kind: 'criterion', fromRecord: fromRecord.has(c.id) })),
+        ...data.rules.exclusions.map((e) => ({ ...e, kind: 'exclusion', fromRecord: false })),
+      ],
+    };
+  };
 
   app.get<{ Params: { id: string } }>('/directory/services/:id/eligibility', async (request, reply) => {
     const found = await directory.eligibilityForm(request.ctx(), serviceId(request.params.id));
@@ -108,10 +112,15 @@ export async function registerDirectoryRoutes(app: FastifyInstance, deps: AppDep
         .code(400)
         .page('directory/views/eligibility.njk', eligibilityPage({ ...base, values, errors: form.errors }));
     }
-    const result =
-      form.subject === 'child'
-        ? await directory.evaluateForChild(request.ctx(), id, form.childId, form.answers)
-        : await directory.evaluateHypothetical(request.ctx(), id, form.age, form.answers);
+    if (form.subject === 'child') {
+      const result = await directory.evaluateForChild(request.ctx(), id, form.childId, form.answers);
+      // The age came from the record: an age typed as well was not used, so it is not shown as if it were.
+      return reply.page(
+        'directory/views/eligibility.njk',
+        eligibilityPage({ ...result, values: { ...values, age: '' } }),
+      );
+    }
+    const result = await directory.evaluateHypothetical(request.ctx(), id, form.age, form.answers);
     return reply.page('directory/views/eligibility.njk', eligibilityPage({ ...result, values }));
   });
 

@@ -9,8 +9,7 @@ import {
   type Tier,
 } from '../../db/schema.ts';
 import type { FieldError } from '../../platform/errors.ts';
-import { asArray, type FormResult, parseForm } from '../../platform/forms.ts';
-import { dateParts } from '../people/schemas.ts';
+import { asArray, dateParts, type FormResult, parseForm } from '../../platform/forms.ts';
 import { type Answer, type Criterion, type Exclusion, type Rules, RulesSchema } from './eligibility.ts';
 import { UUID } from './oruk.ts';
 

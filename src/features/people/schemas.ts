@@ -1,38 +1,6 @@
 import { z } from 'zod';
 import { PERSON_NAME_KINDS } from '../../db/schema.ts';
 
-/** (Used by the directory's forms.) A date from the GOV.UK date input's three fields. */
-export const dateParts = (prefix: string, label: string) =>
-  z
-    .object({
-      [`${prefix}-day`]: z.string().trim().optional(),
-      [`${prefix}-month`]: z.string().trim().optional(),
-      [`${prefix}-year`]: z.string().trim().optional(),
-    })
-    .transform((v, ctx) => {
-      const d = v[`${prefix}-day`];
-      const m = v[`${prefix}-month`];
-      const y = v[`${prefix}-year`];
-      if (!d && !m && !y) return undefined;
-      if (!d || !m || !y) {
-        ctx.addIssue({ code: 'custom', path: [prefix], message: `${label} must include a day, month and year` });
-        return z.NEVER;
-      }
-      const iso = `${y.padStart(4, '0')}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
-      const date = new Date(`${iso}T00:00:00Z`);
-      if (
-        !/^\d{4}$/.test(y) ||
-        !/^\d{1,2}$/.test(m) ||
-        !/^\d{1,2}$/.test(d) ||
-        Number.isNaN(date.getTime()) ||
-        date.toISOString().slice(0, 10) !== iso
-      ) {
-        ctx.addIssue({ code: 'custom', path: [prefix], message: `${label} must be a real date` });
-        return z.NEVER;
-      }
-      return iso;
-    });
-
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const reason = (missing: string) =>
