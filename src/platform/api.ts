@@ -6,7 +6,7 @@ import type { Clock } from './clock.ts';
 import type { RequestContext } from './context.ts';
 import { type FieldError, ValidationError } from './errors.ts';
 import { sha256 } from './passwords.ts';
-import { loadActor } from './sessions.ts';
+import { loadTokenActor } from './sessions.ts';
 import { problem } from './web.ts';
 
 /**
@@ -199,18 +199,13 @@ export async function authenticateBearer(deps: ApiDeps, header: string | undefin
   if (!TOKEN_SHAPE.test(token)) return { ok: false, reason: 'invalid' };
   const { db } = deps.database;
   const now = deps.clock.now();
-  const row = await db
-    .selectFrom('api_token')
-    .select(['id', 'user_id', 'expires_at', 'revoked_at', 'last_used_at'])
-    .where('token_hash', '=', sha256(token))
-    .executeTakeFirst();
-  if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now)) return { ok: false, reason: 'invalid' };
-  const actor = await loadActor(db, row.user_id, 'token');
-  if (!actor) return { ok: false, reason: 'invalid' };
-  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_PRECISION_MS) {
-    await db.updateTable('api_token').set({ last_used_at: now }).where('id', '=', row.id).execute();
+  const row = await loadTokenActor(db, sha256(token));
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return { ok: false, reason: 'invalid' };
+  if (!row.actor) return { ok: false, reason: 'invalid' };
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_PRECISION_MS) {
+    await db.updateTable('api_token').set({ last_used_at: now }).where('id', '=', row.tokenId).execute();
   }
-  return { ok: true, actor, tokenId: row.id };
+  return { ok: true, actor: row.actor, tokenId: row.tokenId };
 }
 
 function sendUnauthorized(request: FastifyRequest, reply: FastifyReply, reason: 'missing' | 'invalid') {

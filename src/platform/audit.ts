@@ -74,6 +74,7 @@ export function hashEvent(prevHash: string, e: HashedFields): string {
  */
 export async function recordAudit(trx: Transaction<DB>, ctx: AuditContext, entry: AuditEntry): Promise<void> {
   await sql`select pg_advisory_xact_lock(815234002)`.execute(trx);
+  // A separate statement after the lock: its snapshot is taken once the lock is held, so it sees the last event.
   const last = await trx.selectFrom('audit_event').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
   const prevHash = last?.hash ?? GENESIS_HASH;
   const fields: HashedFields = {

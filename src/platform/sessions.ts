@@ -110,28 +110,27 @@ export class SessionStore {
   }
 }
 
-/** One query builds the actor: the user, their organisation, roles, areas and teams. */
-export async function loadActor(db: Kysely<DB>, userId: string, via: Actor['via']): Promise<Actor | null> {
-  const row = await sql<{
-    id: string;
-    name: string;
-    email: string;
-    organisation_id: string;
-    organisation_name: string;
-    disabled_at: Date | null;
-    roles: Role[] | null;
-    area_ids: string[] | null;
-    team_ids: string[] | null;
-    managed_team_ids: string[] | null;
-  }>`
-    select u.id, u.name, u.email::text as email, u.organisation_id, o.name as organisation_name, u.disabled_at,
-      (select array_agg(role::text order by role) from user_role r where r.user_id = u.id) as roles,
-      (select array_agg(area_id::text) from user_area a where a.user_id = u.id) as area_ids,
-      (select array_agg(team_id::text) from user_team t where t.user_id = u.id) as team_ids,
-      (select array_agg(team_id::text) from user_team t where t.user_id = u.id and t.is_manager) as managed_team_ids
-    from app_user u join organisation o on o.id = u.organisation_id
-    where u.id = ${userId}`.execute(db);
-  const u = row.rows[0];
+interface ActorRow {
+  id: string;
+  name: string;
+  email: string;
+  organisation_id: string;
+  organisation_name: string;
+  disabled_at: Date | null;
+  roles: Role[] | null;
+  area_ids: string[] | null;
+  team_ids: string[] | null;
+  managed_team_ids: string[] | null;
+}
+
+const ACTOR_COLUMNS = sql`u.id, u.name, u.email::text as email, u.organisation_id, o.name as organisation_name,
+  u.disabled_at,
+  (select array_agg(role::text order by role) from user_role r where r.user_id = u.id) as roles,
+  (select array_agg(area_id::text) from user_area a where a.user_id = u.id) as area_ids,
+  (select array_agg(team_id::text) from user_team t where t.user_id = u.id) as team_ids,
+  (select array_agg(team_id::text) from user_team t where t.user_id = u.id and t.is_manager) as managed_team_ids`;
+
+function actorOf(u: ActorRow | undefined, via: Actor['via']): Actor | null {
   if (!u || u.disabled_at) return null;
   return {
     userId: u.id,
@@ -144,5 +143,41 @@ export async function loadActor(db: Kysely<DB>, userId: string, via: Actor['via'
     teamIds: u.team_ids ?? [],
     managedTeamIds: u.managed_team_ids ?? [],
     via,
+  };
+}
+
+/** One query builds the actor: the user, their organisation, roles, areas and teams. */
+export async function loadActor(db: Kysely<DB>, userId: string, via: Actor['via']): Promise<Actor | null> {
+  const row = await sql<ActorRow>`
+    select ${ACTOR_COLUMNS}
+    from app_user u join organisation o on o.id = u.organisation_id
+    where u.id = ${userId}`.execute(db);
+  return actorOf(row.rows[0], via);
+}
+
+export interface TokenActor {
+  tokenId: string;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+  actor: Actor | null;
+}
+
+/** The API token with this hash and the actor it acts as, in one query: every API call starts here. */
+export async function loadTokenActor(db: Kysely<DB>, tokenHash: string): Promise<TokenActor | undefined> {
+  const row = await sql<
+    ActorRow & { token_id: string; expires_at: Date | null; revoked_at: Date | null; last_used_at: Date | null }
+  >`
+    select t.id as token_id, t.expires_at, t.revoked_at, t.last_used_at, ${ACTOR_COLUMNS}
+    from api_token t join app_user u on u.id = t.user_id join organisation o on o.id = u.organisation_id
+    where t.token_hash = ${tokenHash}`.execute(db);
+  const r = row.rows[0];
+  if (!r) return undefined;
+  return {
+    tokenId: r.token_id,
+    expiresAt: r.expires_at,
+    revokedAt: r.revoked_at,
+    lastUsedAt: r.last_used_at,
+    actor: actorOf(r, 'token'),
   };
 }

@@ -121,7 +121,8 @@ export function queryKeys(q: PreparedRecord, coder: PhoneticCoder, shape: QueryS
   if (q.nhs) add(out, `N:${q.nhs}`);
   if (q.upn) add(out, `U:${q.upn}`);
   if (q.other) add(out, `O:${q.other}`);
-  const names = withNicknames(q, coder);
+  // With a date of birth, the nickname groups' own keys cover nicknames; without one, each variant is looked up.
+  const names = q.dob === null ? withNicknames(q, coder) : q.names;
   const hasNames = names.some((n) => n.given || n.familyCompact);
   const pcs = postcodes(q);
   if (q.dob !== null && hasNames) dobKeys(out, q.dob, names);
