@@ -23,8 +23,20 @@ type Draft = { given: string; family: string; dob: number | null; postcode: stri
 type Kind = [string, (r: () => number, d: Draft, c: Child) => boolean];
 
 const KINDS: Kind[] = [
-  ['typo in first name', (r, d) => ((d.given = typo(r, d.given)), d.given !== '')],
-  ['typo in last name', (r, d) => ((d.family = typo(r, d.family)), true)],
+  [
+    'typo in first name',
+    (r, d) => {
+      d.given = typo(r, d.given);
+      return d.given !== '';
+    },
+  ],
+  [
+    'typo in last name',
+    (r, d) => {
+      d.family = typo(r, d.family);
+      return true;
+    },
+  ],
   [
     'nickname or variant of first name',
     (r, d) => {
@@ -34,7 +46,13 @@ const KINDS: Kind[] = [
       return true;
     },
   ],
-  ['first and last name swapped', (_r, d) => (([d.given, d.family] = [d.family, d.given]), true)],
+  [
+    'first and last name swapped',
+    (_r, d) => {
+      [d.given, d.family] = [d.family, d.given];
+      return true;
+    },
+  ],
   [
     'day and month swapped',
     (_r, d) => {
@@ -65,7 +83,13 @@ const KINDS: Kind[] = [
       return true;
     },
   ],
-  ['no first name', (_r, d) => ((d.given = ''), d.dob !== null)],
+  [
+    'no first name',
+    (_r, d) => {
+      d.given = '';
+      return d.dob !== null;
+    },
+  ],
   [
     'moved: a postcode the index does not have',
     (r, d) => {
