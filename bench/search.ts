@@ -28,7 +28,7 @@ import {
   hashedKeys,
   INDEX_KEY_VERSION,
   keyArrayLiteral,
-  queryKeys,
+  queryKeyTiers,
 } from '../src/features/people/matching/index-keys.ts';
 import { modelWith, queryRecord, searchCoder, searchIndex } from '../src/features/people/search.ts';
 import { createOrganisation, createUser } from '../test/support/factories.ts';
@@ -96,20 +96,27 @@ function variantOf(c: Child): MatchVariant {
   };
 }
 
-const started = performance.now();
-const children = generateChildren(people, seed);
-const generated = performance.now() - started;
+// The population is made and loaded in chunks, so that 12 million children never sit in memory at once; a
+// sample of them is kept to make the queries from.
+const CHUNK = 500_000;
 const existing = Number((await sql<{ n: number }>`select count(*)::int as n from person`.execute(db)).rows[0]?.n ?? 0);
+const load = existing !== people;
 let loadSeconds = 0;
 let indexSeconds = 0;
-if (existing !== people) {
+if (load) {
   if (existing) await sql`truncate person cascade`.execute(db);
-  const t = performance.now();
   // Loading is faster with the index built once at the end, as a council's first bulk load would do.
   await sql`drop index if exists person_match_keys`.execute(db);
-  const chunk = 2000;
-  for (let i = 0; i < children.length; i += chunk) {
-    const rows = children.slice(i, i + chunk).map((c) => {
+}
+const sampleEvery = Math.max(1, Math.floor(people / (queryCount * 4)));
+const sampled: Child[] = [];
+const started = performance.now();
+for (let first = 0; first < people; first += CHUNK) {
+  const children = generateChildren(Math.min(CHUNK, people - first), seed + first / CHUNK, first);
+  for (let k = 0; k < children.length; k += sampleEvery) sampled.push(children[k]!);
+  if (!load) continue;
+  for (let i = 0; i < children.length; i += 2000) {
+    const rows = children.slice(i, i + 2000).map((c) => {
       const v = variantOf(c);
       return {
         given_name: c.givenName,
@@ -131,9 +138,11 @@ if (existing !== people) {
                 from json_to_recordset(${JSON.stringify(rows)}::json) as r(given_name text, middle_names text,
                      family_name text, date_of_birth text, sex text, nhs_number text, upn text, la_child_id text,
                      match_keys text, match_record text)`.execute(db);
-    if ((i / chunk) % 50 === 0) process.stderr.write(`loaded ${(i + rows.length).toLocaleString('en-GB')}\n`);
   }
-  loadSeconds = (performance.now() - t) / 1000;
+  process.stderr.write(`loaded ${(first + children.length).toLocaleString('en-GB')}\n`);
+}
+if (load) {
+  loadSeconds = (performance.now() - started) / 1000;
   const ti = performance.now();
   await sql`create index person_match_keys on person using gin (match_keys)`.execute(db);
   await sql`analyze person`.execute(db);
@@ -147,12 +156,16 @@ const size = await sql<{ table: string; index: string }>`
 // ---- Queries ----------------------------------------------------------------------------------------------
 
 const ids = new Map<number, string>();
-{
-  const rows = await sql<{ id: string; nhs_number: string }>`select id, nhs_number from person`.execute(db);
+for (let i = 0; i < sampled.length; i += 5000) {
+  const batch = sampled.slice(i, i + 5000);
+  const rows = await sql<{ id: string; nhs_number: string }>`
+    select id, nhs_number from person where nhs_number = any(${`{${batch.map((c) => c.nhsNumber).join(',')}}`}::text[])`.execute(
+    db,
+  );
   const byNhs = new Map(rows.rows.map((r) => [r.nhs_number, r.id]));
-  for (const c of children) ids.set(c.entity, byNhs.get(c.nhsNumber)!);
+  for (const c of batch) ids.set(c.entity, byNhs.get(c.nhsNumber)!);
 }
-const queries = singleErrorQueries(children, queryCount, seed + 100);
+const queries = singleErrorQueries(sampled, queryCount, seed + 100);
 
 async function runSearch(q: BenchQuery) {
   const t = performance.now();
@@ -187,7 +200,7 @@ function summary(rows: typeof results) {
 const sample = queries.slice(0, apiCount);
 const sqlTimes: number[] = [];
 for (const q of sample) {
-  const keys = hashedKeys(queryKeys(queryRecord(q.criteria), coder));
+  const keys = hashedKeys(queryKeyTiers(queryRecord(q.criteria), coder).narrow);
   const t = performance.now();
   await candidates(db, { keys, kind: 'child', limit: 501 });
   sqlTimes.push(performance.now() - t);
@@ -230,9 +243,7 @@ console.log(
     `(${cpus().length} CPUs, ${Math.round(totalmem() / 2 ** 30)} GB). Table ${size.rows[0]!.table}, search-key index ${size.rows[0]!.index}.`,
 );
 if (loadSeconds) {
-  console.log(
-    `Generated in ${(generated / 1000).toFixed(1)} s; loaded in ${loadSeconds.toFixed(1)} s; key index built in ${indexSeconds.toFixed(1)} s.`,
-  );
+  console.log(`Generated and loaded in ${loadSeconds.toFixed(1)} s; key index built in ${indexSeconds.toFixed(1)} s.`);
 }
 console.log(
   `\n${queries.length.toLocaleString('en-GB')} single-error queries through the search service (keys, SQL, scoring):\n`,
@@ -248,7 +259,7 @@ for (const k of kinds) line(k, summary(results.filter((r) => r.kind === k)));
 const ratio = pct(apiTimes, 50) / pct(sqlTimes, 50);
 console.log(`\n${sample.length} of the queries, one at a time:\n`);
 console.log('| measure | p50 ms | p95 ms |\n|---|---|---|');
-console.log(`| candidate SQL alone (one GIN lookup) | ${ms(pct(sqlTimes, 50))} | ${ms(pct(sqlTimes, 95))} |`);
+console.log(`| candidate SQL alone (the narrow-key lookup) | ${ms(pct(sqlTimes, 50))} | ${ms(pct(sqlTimes, 95))} |`);
 console.log(
   `| JSON API end to end (HTTP, token, keys, SQL, scoring, audit) | ${ms(pct(apiTimes, 50))} | ${ms(pct(apiTimes, 95))} |`,
 );

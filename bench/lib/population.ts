@@ -68,7 +68,8 @@ export interface Child {
 // Bijective scrambles of the entity number, so identifiers are unique without a lookup table.
 function nhsNumberFor(entity: number): string {
   for (let k = 0; k < 11; k++) {
-    const first9 = String(100_000_000 + (((entity * 11 + k) * 2654435761) % 900_000_000));
+    // BigInt: the product passes 2^53 from about 300,000 children, and rounding would repeat numbers.
+    const first9 = String(100_000_000 + Number((BigInt(entity * 11 + k) * 2654435761n) % 900_000_000n));
     const check = nhsCheckDigit(first9);
     if (check !== null) return first9 + check;
   }
@@ -126,7 +127,7 @@ function markUsed(used: Set<string>, name: string) {
 const CHILDREN_PER_HOUSEHOLD = [1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 5];
 
 /** `count` children in households: siblings share a family name and an address; some are twins. */
-export function generateChildren(count: number, seed = 1): Child[] {
+export function generateChildren(count: number, seed = 1, firstEntity = 0): Child[] {
   const r = rng(seed);
   const children: Child[] = [];
   // About eight households to a postcode unit, as in a real street.
@@ -168,7 +169,7 @@ export function generateChildren(count: number, seed = 1): Child[] {
       previousDob = dob;
       const familyName =
         sex === 'F' ? (community.girlSurname?.(surname) ?? surname) : (community.boySurname?.(surname) ?? surname);
-      const entity = children.length;
+      const entity = firstEntity + children.length;
       children.push({
         entity,
         community: community.name,

@@ -6,7 +6,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { prepareVariants } from './match-data.ts';
 import { type Candidate, candidates } from './match-repository.ts';
-import { hashedKeys, queryKeys } from './matching/index-keys.ts';
+import { hashedKeys, queryKeyTiers } from './matching/index-keys.ts';
 import { compare, defaultModel, type MatchModel, type Outcome, type Reason } from './matching/model.ts';
 import { nameParts, normaliseNhsNumber, normaliseOtherId, normaliseUpn, parseDate } from './matching/normalise.ts';
 import { PhoneticCoder, type PreparedRecord, prepare } from './matching/record.ts';
@@ -122,6 +122,10 @@ export function exactlyIdentifies(q: PreparedRecord, c: Candidate): boolean {
   return false;
 }
 
+function strong(q: PreparedRecord, c: Candidate, model: MatchModel): boolean {
+  return (scoreCandidate(q, c, model)?.score ?? 0) >= model.thresholds.match;
+}
+
 export function scoreCandidate(q: PreparedRecord, c: Candidate, model: MatchModel) {
   let best: ReturnType<typeof compare> | undefined;
   for (const v of prepareVariants(c.match_record ?? [], coder, c.id)) {
@@ -149,15 +153,28 @@ export async function searchIndex(
           to: Number((born.to ?? String(today.getUTCFullYear() + 1)).slice(0, 4)),
         }
       : undefined;
-  const keys = hashedKeys(queryKeys(q, coder, years ? { birthYears: years } : {}));
-  const rows = await candidates(db, {
-    keys,
+  const tiers = queryKeyTiers(q, coder, years ? { birthYears: years } : {});
+  const filter = {
     ...(criteria.includeAdults ? {} : { kind: 'child' as const }),
     ...(born.from ? { bornFrom: born.from } : {}),
     ...(born.to ? { bornTo: born.to } : {}),
-    ...(options.excludeIds ? { excludeIds: options.excludeIds } : {}),
     limit: candidateLimit + 1,
+  };
+  let rows = await candidates(db, {
+    ...filter,
+    keys: hashedKeys(tiers.narrow),
+    ...(options.excludeIds ? { excludeIds: options.excludeIds } : {}),
   });
+  // The broad keys only when the narrow ones found no strong match: they are shared by many people.
+  if (tiers.broad.size && rows.length <= candidateLimit && !rows.some((c) => strong(q, c, model))) {
+    const more = await candidates(db, {
+      ...filter,
+      keys: hashedKeys(tiers.broad),
+      excludeIds: [...(options.excludeIds ?? []), ...rows.map((r) => r.id)],
+      limit: candidateLimit + 1 - rows.length,
+    });
+    rows = [...rows, ...more];
+  }
   const truncated = rows.length > candidateLimit;
   const hits: SearchHit[] = [];
   for (const c of rows.slice(0, candidateLimit)) {

@@ -112,46 +112,63 @@ export interface QueryShape {
   birthYears?: { from: number; to: number };
 }
 
+export interface QueryKeys {
+  /** Keys that pick out few people: looked up first. */
+  narrow: Set<string>;
+  /**
+   * Names alone, or a family name over a range of years: many people share these, so they are looked up only when
+   * the narrow keys do not find a strong match (a query whose postcode or date of birth the index does not hold).
+   */
+  broad: Set<string>;
+}
+
 /**
  * The keys a query can form. A query holds what a practitioner typed, so it may lack any field; nickname
  * variants of its given name are looked up too, so "Bill Smith" finds "William Smith" without a date of birth.
  */
-export function queryKeys(q: PreparedRecord, coder: PhoneticCoder, shape: QueryShape = {}): Set<string> {
-  const out = new Set<string>();
-  if (q.nhs) add(out, `N:${q.nhs}`);
-  if (q.upn) add(out, `U:${q.upn}`);
-  if (q.other) add(out, `O:${q.other}`);
+export function queryKeyTiers(q: PreparedRecord, coder: PhoneticCoder, shape: QueryShape = {}): QueryKeys {
+  const narrow = new Set<string>();
+  const broad = new Set<string>();
+  if (q.nhs) add(narrow, `N:${q.nhs}`);
+  if (q.upn) add(narrow, `U:${q.upn}`);
+  if (q.other) add(narrow, `O:${q.other}`);
   // With a date of birth, the nickname groups' own keys cover nicknames; without one, each variant is looked up.
   const names = q.dob === null ? withNicknames(q, coder) : q.names;
   const hasNames = names.some((n) => n.given || n.familyCompact);
   const pcs = postcodes(q);
-  if (q.dob !== null && hasNames) dobKeys(out, q.dob, names);
+  if (q.dob !== null && hasNames) dobKeys(narrow, q.dob, names);
   for (const p of pcs) {
     const district = p.includes(' ') ? postcodeDistrict(p) : p;
-    if (q.dob !== null) add(out, `DP:${canonicalDob(q.dob)}:${p}`);
-    if (!hasNames) add(out, `P:${p}`);
+    if (q.dob !== null) add(narrow, `DP:${canonicalDob(q.dob)}:${p}`);
+    if (!hasNames) add(narrow, `P:${p}`);
     for (const n of names) {
       const pair = namePair(n);
-      if (pair) add(out, `NP:${pair}:${district}`);
-      if (n.givenCodes[0]) add(out, `GP:${n.givenCodes[0]}:${p}`);
-      if (n.familyCodes[0]) add(out, `FP:${n.familyCodes[0]}:${p}`);
+      if (pair) add(narrow, `NP:${pair}:${district}`);
+      if (n.givenCodes[0]) add(narrow, `GP:${n.givenCodes[0]}:${p}`);
+      if (n.familyCodes[0]) add(narrow, `FP:${n.familyCodes[0]}:${p}`);
     }
   }
   // Without a date of birth, names alone (a postcode may be new to the index).
   if (q.dob === null) {
     for (const n of names) {
       const pair = namePair(n);
-      if (pair) add(out, `NN:${pair}`);
+      if (pair) add(broad, `NN:${pair}`);
       else if (n.familyCodes[0] && !n.given && pcs.length === 0) {
         // A family name alone: look it up year by year over the ages asked for.
         const thisYear = new Date().getUTCFullYear();
         const from = shape.birthYears?.from ?? thisYear - DEFAULT_YEARS;
         const to = shape.birthYears?.to ?? thisYear + 1;
-        for (let y = from; y <= to; y++) add(out, `FY:${n.familyCodes[0]}:${y}`);
+        for (let y = from; y <= to; y++) add(broad, `FY:${n.familyCodes[0]}:${y}`);
       }
     }
   }
-  return out;
+  return { narrow, broad };
+}
+
+/** Every key a query can form, narrow and broad together. */
+export function queryKeys(q: PreparedRecord, coder: PhoneticCoder, shape: QueryShape = {}): Set<string> {
+  const { narrow, broad } = queryKeyTiers(q, coder, shape);
+  return new Set([...narrow, ...broad]);
 }
 
 /** The query's names plus the same names with each known nickname or variant of the given name. */
