@@ -192,6 +192,26 @@ for (const engine of engines()) {
       assert.ok(card.body.includes('Amy Lockwood'), 'the card names the practitioner');
     });
 
+    test('every demo person is searchable, and the children recorded twice wait in the review queue', async () => {
+      const db = t.database.db;
+      const unkeyed = await db.selectFrom('person').select('id').where('match_version', '=', 0).execute();
+      assert.equal(unkeyed.length, 0, 'every person has search keys');
+      const queued = await db
+        .selectFrom('possible_duplicate as d')
+        .innerJoin('person as a', 'a.id', 'd.person_id')
+        .innerJoin('person as b', 'b.id', 'd.other_person_id')
+        .select(['a.given_name as a', 'b.given_name as b', 'd.score', 'd.status'])
+        .execute();
+      assert.ok(queued.length >= 6, `${queued.length} pairs queued`);
+      assert.ok(queued.every((q) => q.status === 'open' && q.score >= 8));
+      const admin = await demoUser(db, 'admin@demo.early-help.invalid');
+      const client = new TestClient(t.app, t.clock);
+      await client.signIn(admin);
+      const page = await client.get('/duplicates');
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /pairs to review/);
+    });
+
     test('one audit event records the seeding, with counts and no personal data', async () => {
       const events = await t.database.db
         .selectFrom('audit_event')
