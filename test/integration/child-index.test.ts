@@ -403,6 +403,52 @@ for (const engine of engines()) {
       assert.ok(resultIds(byPrevious.body).includes(william));
     });
 
+    test('an involved practitioner adds family members: someone at the address, or someone new', async () => {
+      const client = await as(teacher);
+      const form = await client.get(`/people/${william}/family/new`);
+      assert.equal(form.statusCode, 200);
+      const refused = await client.post(`/people/${william}/family/new`, {
+        kind: 'sibling',
+        parentalResponsibility: 'yes',
+        who: '',
+      });
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, /Only a parent, step-parent, carer or grandparent can have parental responsibility/);
+      assert.match(refused.body, /Select who they are/);
+      const father = await client.post(`/people/${william}/family/new`, {
+        kind: 'parent',
+        parentalResponsibility: 'yes',
+        who: 'new',
+        givenName: 'Daniel',
+        familyName: 'Clarke',
+        sex: 'M',
+      });
+      assert.equal(father.statusCode, 303, father.body.slice(0, 300));
+      const card = await client.get(`/people/${william}`);
+      assert.match(card.body, /Daniel Clarke/);
+      const rel = await t.database.db
+        .selectFrom('relationship as r')
+        .innerJoin('person as p', 'p.id', 'r.related_person_id')
+        .select(['p.kind', 'r.parental_responsibility'])
+        .where('r.person_id', '=', william)
+        .where('p.given_name', '=', 'Daniel')
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(rel, { kind: 'adult', parental_responsibility: true });
+      const audit = await t.database.db
+        .selectFrom('audit_event')
+        .select('action')
+        .where('action', '=', 'person.family-member.added')
+        .where('record_id', '=', william)
+        .execute();
+      assert.equal(audit.length, 1);
+      const outsider = await client.post(`/people/${william}/family/new`, {
+        kind: 'sibling',
+        parentalResponsibility: 'no',
+        who: shielded,
+      });
+      assert.equal(outsider.statusCode, 400, 'only people living at the address may be picked');
+    });
+
     test('the front door may correct any record; roles outside the index may not search', async () => {
       const fd = await as(frontDoor);
       assert.equal((await fd.get(`/people/${sister}/edit`)).statusCode, 200);

@@ -8,6 +8,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { hashPassword } from '../../platform/passwords.ts';
 import type { DB } from '../schema.ts';
 import { addDemoDuplicates } from './duplicates.ts';
+import { addEarlyHelpSummaries } from './early-help.ts';
 import { FamilyGenerator, type FamilyRows } from './families.ts';
 import { buildPartnership, type Partnership } from './partnership.ts';
 import { demoId, isoDate, Random } from './random.ts';
@@ -79,6 +80,7 @@ async function insertChunks<T extends keyof DB & string>(trx: Transaction<DB>, t
 export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; today?: Date }): Promise<boolean> {
   const today = opts.today ?? new Date();
   const { partnership, families } = buildDemoData(today);
+  addEarlyHelpSummaries(families);
   const duplicatePairs = addDemoDuplicates(families);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const enrolledAt = new Date(`${isoDate(today)}T08:00:00Z`);

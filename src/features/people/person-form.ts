@@ -41,6 +41,8 @@ export interface PersonInput {
   nhsNumber: string | null;
   upn: string | null;
   laChildId: string | null;
+  /** Only on the change form; registration leaves it empty. */
+  dateOfDeath?: string | null;
 }
 
 type Body = Record<string, unknown>;
@@ -212,6 +214,13 @@ export function parsePersonForm(b: Body, today: Date, fixedKind?: PersonKind): F
     if (/^[A-Za-z0-9]{1,20}$/.test(laRaw)) laChildId = laRaw;
     else errors.push({ field: 'laChildId', message: 'Local authority child id must be up to 20 letters and numbers' });
   }
+  let dateOfDeath: string | null = null;
+  const death = readDate(b, 'dateOfDeath', 'Date of death', errors);
+  if (death && death > todayIso)
+    errors.push({ field: 'dateOfDeath', message: 'Date of death must be today or in the past' });
+  else if (death && dateOfBirth && death < dateOfBirth) {
+    errors.push({ field: 'dateOfDeath', message: 'Date of death must be on or after the date of birth' });
+  } else dateOfDeath = death ?? null;
   if (errors.length || !kind || !givenName || !familyName || !sex) return { ok: false, errors };
   return {
     ok: true,
@@ -232,6 +241,7 @@ export function parsePersonForm(b: Body, today: Date, fixedKind?: PersonKind): F
       nhsNumber,
       upn,
       laChildId,
+      dateOfDeath,
     },
   };
 }

@@ -1,11 +1,11 @@
 /** Pages that change a child's index record: details, names, identifiers, address, involvement, shielding. */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Selectable } from 'kysely';
-import type { PersonTable } from '../../db/schema.ts';
+import { type PersonTable, RELATIONSHIP_KINDS } from '../../db/schema.ts';
 import { ConflictError, type FieldError, NotFoundError } from '../../platform/errors.ts';
 import { asArray, formValues, parseForm, readDate } from '../../platform/forms.ts';
-import { IDENTIFIER_SCHEMES, NAME_KIND_LABELS } from './codes.ts';
-import { parsePersonForm, readAddress } from './person-form.ts';
+import { IDENTIFIER_SCHEMES, NAME_KIND_LABELS, RELATIONSHIP_LABELS } from './codes.ts';
+import { type PersonInput, parsePersonForm, readAddress } from './person-form.ts';
 import { DuplicateNhsNumberError, type RegistryService } from './registry-service.ts';
 import { FORM_LISTS } from './routes.ts';
 import { IdentifierForm, InvolvementForm, NameForm, ShieldingForm, UUID } from './schemas.ts';
@@ -40,6 +40,7 @@ function personValues(p: Selectable<PersonTable>): Record<string, string | strin
     nhsNumber: opt(p.nhs_number),
     upn: opt(p.upn),
     laChildId: opt(p.la_child_id),
+    ...dateValues('dateOfDeath', p.date_of_death),
   };
 }
 
@@ -245,6 +246,61 @@ export function registerRecordRoutes(app: FastifyInstance, registry: RegistrySer
       throw err;
     }
     return done(reply, id, 'involvement-ended');
+  });
+
+  // ---- Family members ----------------------------------------------------------------------------------------
+
+  const familyForm = (reply: FastifyReply, record: ForEdit, values: unknown, errors?: FieldError[]) =>
+    reply.page('people/views/family-member-form.njk', { ...record, values, errors, kinds: RELATIONSHIP_LABELS });
+
+  app.get<P>('/people/:id/family/new', async (request, reply) => {
+    checkId(request.params.id);
+    return familyForm(reply, await registry.forEdit(request.ctx(), request.params.id), {});
+  });
+
+  app.post<P>('/people/:id/family/new', async (request, reply) => {
+    checkId(request.params.id);
+    const ctx = request.ctx();
+    const record = await registry.forEdit(ctx, request.params.id);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const errors: FieldError[] = [];
+    const kind = RELATIONSHIP_KINDS.find((k) => k === body.kind);
+    if (!kind) errors.push({ field: 'kind', message: 'Select how they are related to the child' });
+    const pr = body.parentalResponsibility === 'yes' ? true : body.parentalResponsibility === 'no' ? false : undefined;
+    const adultKind = kind && ['parent', 'step_parent', 'carer', 'grandparent', 'other'].includes(kind);
+    if (pr === undefined && adultKind) {
+      errors.push({ field: 'parentalResponsibility', message: 'Select whether they have parental responsibility' });
+    }
+    if (pr && kind && !['parent', 'step_parent', 'carer', 'grandparent'].includes(kind)) {
+      errors.push({
+        field: 'parentalResponsibility',
+        message: 'Only a parent, step-parent, carer or grandparent can have parental responsibility',
+      });
+    }
+    const who = typeof body.who === 'string' ? body.who : '';
+    const offered = record.household.some((h) => h.id === who);
+    let newPerson: PersonInput | undefined;
+    if (!who) errors.push({ field: 'who', message: 'Select who they are, or ‘Someone not listed’' });
+    else if (who === 'new') {
+      const form = parsePersonForm(body, ctx.at, adultKind || !kind ? 'adult' : 'child');
+      if (form.ok) newPerson = form.data;
+      else errors.push(...form.errors);
+    } else if (!offered) errors.push({ field: 'who', message: 'Select who they are, or ‘Someone not listed’' });
+    if (errors.length || !kind) return familyForm(reply.code(400), record, formValues(body), errors);
+    try {
+      await registry.addFamilyMember(ctx, record.person.id, {
+        kind,
+        parentalResponsibility: pr ?? false,
+        ...(who === 'new' ? { newPerson } : { existingId: who }),
+        livesWithChild: body.livesWithChild === 'yes',
+      });
+    } catch (err) {
+      if (err instanceof ConflictError) {
+        return familyForm(reply.code(400), record, formValues(body), [{ field: 'who', message: err.message }]);
+      }
+      throw err;
+    }
+    return done(reply, record.person.id, 'family-member');
   });
 
   // ---- Shielding ---------------------------------------------------------------------------------------------

@@ -23,13 +23,14 @@ function personColumns(p: PersonInput) {
     nhs_number: p.nhsNumber,
     upn: p.upn,
     la_child_id: p.laChildId,
+    date_of_death: p.dateOfDeath ?? null,
   };
 }
 
 export async function insertPerson(db: Q, p: PersonInput, createdBy: string | null, at: Date): Promise<string> {
   const row = await db
     .insertInto('person')
-    .values({ ...personColumns(p), date_of_death: null, created_by: createdBy, created_at: at, updated_at: at })
+    .values({ ...personColumns(p), created_by: createdBy, created_at: at, updated_at: at })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

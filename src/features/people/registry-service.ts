@@ -4,7 +4,7 @@
  * and shielding. Every change is audited in its transaction and refreshes the search data it affects.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { DB, PersonNameKind } from '../../db/schema.ts';
+import type { DB, PersonNameKind, RELATIONSHIP_KINDS } from '../../db/schema.ts';
 import { hasRole, requireRole } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
@@ -22,6 +22,14 @@ export class DuplicateNhsNumberError extends ConflictError {
   constructor(readonly existingId: string) {
     super('A child with this NHS number is already recorded');
   }
+}
+
+export interface FamilyMemberInput {
+  kind: (typeof RELATIONSHIP_KINDS)[number];
+  parentalResponsibility: boolean;
+  existingId?: string;
+  newPerson?: PersonInput;
+  livesWithChild: boolean;
 }
 
 export interface YourInvolvement {
@@ -331,6 +339,48 @@ export class RegistryService {
     });
   }
 
+  /**
+   * Add a family member: someone already living with the child, or a new person. Parental responsibility can
+   * only be held by a parent, step-parent, carer or grandparent.
+   */
+  async addFamilyMember(ctx: RequestContext, personId: string, m: FamilyMemberInput) {
+    return this.db.transaction().execute(async (trx) => {
+      const { role } = await this.editable(trx, ctx, personId);
+      let relatedId: string;
+      if (m.existingId) {
+        const current = await repo.currentAddress(trx, personId);
+        // Only people the form offered (living at the child's address) may be linked by id.
+        if (!current || !(await repo.livesAt(trx, m.existingId, current.id)) || m.existingId === personId) {
+          throw new NotFoundError();
+        }
+        relatedId = m.existingId;
+      } else {
+        const p = m.newPerson!;
+        relatedId = await registry.insertPerson(trx, p, ctx.actor!.userId, ctx.at);
+        if (m.livesWithChild) {
+          const current = await repo.currentAddress(trx, personId);
+          if (current) await registry.moveTo(trx, relatedId, current.id, ctx.at.toISOString().slice(0, 10));
+        }
+        await refreshMatchData(trx, [relatedId], searchCoder());
+      }
+      const already = (await repo.relatives(trx, personId)).some((r) => r.id === relatedId);
+      if (already) throw new ConflictError('This person is already recorded as a family member');
+      await registry.addRelationship(trx, {
+        person_id: personId,
+        related_person_id: relatedId,
+        kind: m.kind,
+        parental_responsibility: m.parentalResponsibility,
+      });
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.family-member.added',
+        recordType: 'person',
+        recordId: personId,
+        details: { relatedPersonId: relatedId, kind: m.kind, created: !m.existingId },
+      });
+      return relatedId;
+    });
+  }
+
   /** Shield a child (or lift shielding), with a reason; the record's owners are told by the audit trail. */
   async setShielding(ctx: RequestContext, personId: string, shielded: boolean, reason: string) {
     const role = requireRole(ctx.actor, ...SHIELD_ROLES);
@@ -367,6 +417,7 @@ function fieldChanged(before: Record<string, unknown>, key: keyof PersonInput, a
     nhsNumber: 'nhs_number',
     upn: 'upn',
     laChildId: 'la_child_id',
+    dateOfDeath: 'date_of_death',
   };
   if (key === 'kind') return false;
   return JSON.stringify(before[column[key]] ?? null) !== JSON.stringify(after[key] ?? null);

@@ -23,6 +23,7 @@ export const FLASH: Record<string, string> = {
   'details-queued':
     'Identifying details changed. This record now looks like another one, so both have been sent for review',
   name: 'Name added. Search now finds the child by it',
+  'family-member': 'Family member added',
   identifier: 'Identifier added',
   moved: 'Change of address recorded. The previous address is kept in the history',
   involvement: 'Your involvement is recorded',
