@@ -162,7 +162,7 @@ for (const engine of engines()) {
       const original = console.error;
       console.error = (...args: unknown[]) => errors.push(args.join(' '));
       try {
-        await assert.rejects(command.run(['people', 'x.csv']), /Unknown import type "people"/);
+        await assert.rejects(command.run(['nonsense', 'x.csv']), /Unknown import type "nonsense"/);
         await assert.rejects(command.run([]), /Say what to import/);
         await assert.rejects(command.run(['openreferral']), /Give one feed/);
       } finally {

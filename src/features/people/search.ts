@@ -7,7 +7,7 @@ import type { DB } from '../../db/schema.ts';
 import { prepareVariants } from './match-data.ts';
 import { type Candidate, candidates } from './match-repository.ts';
 import { hashedKeys, queryKeyTiers } from './matching/index-keys.ts';
-import { compare, defaultModel, type MatchModel, type Outcome, type Reason } from './matching/model.ts';
+import { compare, defaultModel, type MatchModel, type Outcome, type Reason, scorePair } from './matching/model.ts';
 import { nameParts, normaliseNhsNumber, normaliseOtherId, normaliseUpn, parseDate } from './matching/normalise.ts';
 import { PhoneticCoder, type PreparedRecord, prepare } from './matching/record.ts';
 
@@ -122,17 +122,18 @@ export function exactlyIdentifies(q: PreparedRecord, c: Candidate): boolean {
   return false;
 }
 
-function strong(q: PreparedRecord, c: Candidate, model: MatchModel): boolean {
-  return (scoreCandidate(q, c, model)?.score ?? 0) >= model.thresholds.match;
-}
-
-export function scoreCandidate(q: PreparedRecord, c: Candidate, model: MatchModel) {
-  let best: ReturnType<typeof compare> | undefined;
+/** The best score over every way the candidate is recorded, without reasons (they are worked out for the few shown). */
+function bestScore(q: PreparedRecord, c: Candidate, model: MatchModel) {
+  let score = Number.NEGATIVE_INFINITY;
+  let variant: PreparedRecord | undefined;
   for (const v of prepareVariants(c.match_record ?? [], coder, c.id)) {
-    const r = compare(q, v, model);
-    if (!best || r.score > best.score) best = r;
+    const s = scorePair(model, q, v).score;
+    if (s > score) {
+      score = s;
+      variant = v;
+    }
   }
-  return best;
+  return { score, variant };
 }
 
 export async function searchIndex(
@@ -165,8 +166,11 @@ export async function searchIndex(
     keys: hashedKeys(tiers.narrow),
     ...(options.excludeIds ? { excludeIds: options.excludeIds } : {}),
   });
-  // The broad keys only when the narrow ones found no strong match: they are shared by many people.
-  if (tiers.broad.size && rows.length <= candidateLimit && !rows.some((c) => strong(q, c, model))) {
+  let scored = rows.map((c) => ({ c, ...bestScore(q, c, model) }));
+  // The broad keys only when the narrow ones found nobody who agrees with nearly all the query says: many people
+  // share a name. "Nearly all": a query of a name and a postcode can never reach the match threshold.
+  const gate = Math.min(model.thresholds.match, 0.9 * scorePair(model, q, q).score);
+  if (tiers.broad.size && rows.length <= candidateLimit && !scored.some((x) => x.score >= gate)) {
     const more = await candidates(db, {
       ...filter,
       keys: hashedKeys(tiers.broad),
@@ -174,15 +178,23 @@ export async function searchIndex(
       limit: candidateLimit + 1 - rows.length,
     });
     rows = [...rows, ...more];
+    scored = [...scored, ...more.map((c) => ({ c, ...bestScore(q, c, model) }))];
   }
   const truncated = rows.length > candidateLimit;
-  const hits: SearchHit[] = [];
-  for (const c of rows.slice(0, candidateLimit)) {
-    if (c.shielded && !exactlyIdentifies(q, c)) continue;
-    const scored = scoreCandidate(q, c, model);
-    if (!scored) continue;
-    if (scored.score < (options.minScore ?? 0)) continue;
-    hits.push({
+  const ranked = scored
+    .slice(0, candidateLimit)
+    .filter((x) => x.variant && x.score >= (options.minScore ?? 0) && (!x.c.shielded || exactlyIdentifies(q, x.c)))
+    .sort(
+      (a, b) =>
+        b.score - a.score ||
+        a.c.family_name.localeCompare(b.c.family_name) ||
+        a.c.given_name.localeCompare(b.c.given_name),
+    )
+    .slice(0, limit);
+  // Reasons only for what is shown: explaining every candidate would cost more than scoring them.
+  const hits: SearchHit[] = ranked.map(({ c, variant }) => {
+    const explained = compare(q, variant!, model);
+    return {
       id: c.id,
       kind: c.kind,
       givenName: c.given_name,
@@ -194,15 +206,12 @@ export async function searchIndex(
       postcode: c.shielded ? null : (c.match_record?.[0]?.p ?? null),
       shielded: c.shielded,
       dateOfDeath: c.date_of_death,
-      score: Math.round(scored.score * 10) / 10,
-      outcome: scored.outcome,
-      reasons: scored.reasons,
-    });
-  }
-  hits.sort(
-    (a, b) => b.score - a.score || a.familyName.localeCompare(b.familyName) || a.givenName.localeCompare(b.givenName),
-  );
-  return { hits: hits.slice(0, limit), considered: Math.min(rows.length, candidateLimit), truncated };
+      score: Math.round(explained.score * 10) / 10,
+      outcome: explained.outcome,
+      reasons: explained.reasons,
+    };
+  });
+  return { hits, considered: Math.min(rows.length, candidateLimit), truncated };
 }
 
 /** Whether the search index is fully built: a count of people whose keys need remaking. */

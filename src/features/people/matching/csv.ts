@@ -72,7 +72,7 @@ export function parseFieldMap(spec: string): Map<CsvField, string[]> {
 }
 
 /** Passes bytes through unchanged but fails, with the line, at the first byte that is not UTF-8. */
-class Utf8Check extends Transform {
+export class Utf8Check extends Transform {
   private decoder = new TextDecoder('utf-8', { fatal: true });
   private lines = 1;
 
@@ -214,16 +214,18 @@ function resolveColumns(headerRow: string[], options: ReadOptions) {
 function describe(err: unknown, path: string): Error {
   if (err instanceof CsvInputError) return err;
   const csv = err as CsvError & { lines?: number };
-  if (csv && typeof csv.code === 'string' && csv.code.startsWith('CSV_')) {
+  if (csv && typeof csv.code === 'string' && (csv.code.startsWith('CSV_') || csv.code.startsWith('INVALID_'))) {
     const messages: Record<string, string> = {
       CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: 'the row has a different number of columns from the header',
       CSV_INVALID_CLOSING_QUOTE: 'a quoted value has a stray quote inside it (write "" for a quote within quotes)',
       CSV_QUOTE_NOT_CLOSED: 'a quoted value is never closed',
       CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'there is text after the closing quote of a value',
       CSV_INVALID_OPENING_QUOTE: 'a quote appears in the middle of an unquoted value',
+      INVALID_OPENING_QUOTE: 'a quote appears in the middle of an unquoted value',
       CSV_MAX_RECORD_SIZE: 'the row is too large (a missing closing quote, or a field that is far too long)',
     };
-    return new CsvInputError(messages[csv.code] ?? csv.message, csv.lines);
+    // csv-parse's own messages quote the cell, which may be personal data: never pass them on.
+    return new CsvInputError(messages[csv.code] ?? 'the file is not valid CSV here', csv.lines);
   }
   const sys = err as NodeJS.ErrnoException;
   if (sys?.code === 'EISDIR') return new CsvInputError(`Cannot read ${path}: it is a folder`);
