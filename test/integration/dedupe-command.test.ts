@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const FEBRL = join(ROOT, '../shared/data/febrl/dataset3.csv');
+const MAP =
+  'given_name=given_name,family_name=surname,date_of_birth=date_of_birth,postcode=postcode,other_id=soc_sec_id';
+
+function run(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/early-help'), 'dedupe', ...args],
+      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' }, encoding: 'utf8' },
+      (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('early-help dedupe', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ehh-dedupe-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('writes id,cluster_id for every record, and records of one person share a cluster', async () => {
+    const input = join(dir, 'people.csv');
+    // The first 1,500 records of FEBRL dataset 3: ids say which person each record is (rec-N-org / rec-N-dup-k).
+    const lines = readFileSync(FEBRL, 'utf8').split('\n').slice(0, 1501);
+    writeFileSync(
+      input,
+      `${lines
+        .map((l) =>
+          l
+            .split(',')
+            .map((c) => c.trim())
+            .join(','),
+        )
+        .join('\n')}\n`,
+    );
+    const output = join(dir, 'clusters.csv');
+    const r = await run(['--input', input, '--id-column', 'rec_id', '--map', MAP, '--output', output, '--quiet']);
+    assert.equal(r.status, 0, r.stderr);
+    const rows = readFileSync(output, 'utf8').trim().split('\n');
+    assert.equal(rows[0], 'id,cluster_id');
+    assert.equal(rows.length, 1501);
+    const cluster = new Map(rows.slice(1).map((row) => row.split(',') as [string, string]));
+    const person = (id: string) => id.replace(/-(org|dup-\d+)$/, '');
+    let together = 0;
+    let pairs = 0;
+    const ids = [...cluster.keys()];
+    for (let i = 0; i < ids.length; i++) {
+      for (let j = i + 1; j < ids.length; j++) {
+        if (person(ids[i]!) !== person(ids[j]!)) continue;
+        pairs++;
+        if (cluster.get(ids[i]!) === cluster.get(ids[j]!)) together++;
+      }
+    }
+    assert.ok(pairs > 100);
+    assert.ok(together / pairs > 0.9, `${together} of ${pairs} true pairs share a cluster`);
+  });
+
+  test('bad input is a clear message and a non-zero exit, never a stack trace', async () => {
+    const missing = await run([
+      '--input',
+      join(dir, 'nope.csv'),
+      '--id-column',
+      'id',
+      '--map',
+      MAP,
+      '--output',
+      join(dir, 'o.csv'),
+    ]);
+    assert.notEqual(missing.status, 0);
+    assert.doesNotMatch(missing.stderr, /at .*\.ts:\d+/);
+    const badMap = await run([
+      '--input',
+      FEBRL,
+      '--id-column',
+      'rec_id',
+      '--map',
+      'shoe_size=x',
+      '--output',
+      join(dir, 'o.csv'),
+    ]);
+    assert.notEqual(badMap.status, 0);
+    assert.match(badMap.stderr, /Unknown field "shoe_size"/);
+    const latin1 = join(dir, 'latin1.csv');
+    writeFileSync(
+      latin1,
+      Buffer.concat([Buffer.from('id,given_name\n1,'), Buffer.from([0x4a, 0xf3, 0x7a, 0x65, 0x66, 0x0a])]),
+    );
+    const enc = await run([
+      '--input',
+      latin1,
+      '--id-column',
+      'id',
+      '--map',
+      'given_name=given_name',
+      '--output',
+      join(dir, 'o.csv'),
+    ]);
+    assert.notEqual(enc.status, 0);
+    assert.match(enc.stderr, /not UTF-8/);
+    const quote = join(dir, 'quote.csv');
+    writeFileSync(quote, 'id,given_name\n1,Jo"sef Novák\n');
+    const q = await run([
+      '--input',
+      quote,
+      '--id-column',
+      'id',
+      '--map',
+      'given_name=given_name',
+      '--output',
+      join(dir, 'o.csv'),
+    ]);
+    assert.notEqual(q.status, 0);
+    assert.doesNotMatch(q.stderr, /Novák/, 'the report never repeats the cell');
+  });
+});
