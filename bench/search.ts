@@ -211,7 +211,7 @@ const app = await buildApp({ config, database });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-const org = await createOrganisation(db, { name: 'Bench school' });
+const org = await createOrganisation(db, { name: `Bench school ${Date.now()}` });
 const user = await createUser(db, { roles: ['practitioner'], organisationId: org.id });
 const { token } = await new TokenService(db, { now: () => new Date() }).createForEmail(
   user.email,
