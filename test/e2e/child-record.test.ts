@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createPerson } from '../support/people.ts';
+import { ChildrenAndFamiliesPage, IndexCardPage, textOf } from './pages/people.ts';
+import {
+  AddFamilyMemberPage,
+  AddIdentifierPage,
+  AddNamePage,
+  ChangeAddressPage,
+  ChangeDetailsPage,
+  EndInvolvementPage,
+  RecordInvolvementPage,
+  ShieldingPage,
+} from './pages/people-record.ts';
+import { browserSuite } from './support/fixture.ts';
+import { signIn } from './support/journeys.ts';
+
+browserSuite('changing a child’s index record in the browser', (env) => {
+  const db = () => env.app.database.db;
+
+  test('the practitioner working with a child corrects details, adds names, identifiers, a move and a parent', async () => {
+    const teacher = await env.createUser({ name: 'Rhiannon Pryce', organisationName: 'Kestrel Lane Primary' });
+    const child = await createPerson(db(), {
+      givenName: 'Nikolai',
+      familyName: 'Petrenko',
+      dateOfBirth: '2016-05-14',
+      sex: 'M',
+      address: { line1: '5 Kestrel Lane', postcode: 'LU1 3XY', town: 'Luton' },
+      involvement: { organisationId: teacher.organisationId, userId: teacher.id, role: 'Class teacher' },
+    });
+    await createPerson(db(), {
+      givenName: 'Daria',
+      familyName: 'Petrenko',
+      dateOfBirth: '2019-02-02',
+      sex: 'F',
+      address: { line1: '5 Kestrel Lane', postcode: 'LU1 3XY' },
+    });
+    const page = await env.newPage();
+    await signIn(env, page, teacher);
+    let card = await IndexCardPage.open(page, child, 'Nikolai Petrenko');
+
+    const details = await ChangeDetailsPage.from(card);
+    await details.set({ knownAs: 'Kolya', nhsNumber: '943 476 5918' });
+    await details.saveWithErrors();
+    assert.match(await textOf(details.errorSummary()), /Enter a real NHS number/);
+    assert.equal(await page.getByLabel('Known as (optional)').inputValue(), 'Kolya', 'what was typed is kept');
+    await details.set({ nhsNumber: '943 476 5919', firstLanguage: 'Ukrainian' });
+    card = await details.save('Nikolai Petrenko');
+    assert.match(await textOf(card.successBanner()), /Identifying details changed/);
+    assert.equal(await card.detail('Known as'), 'Kolya');
+    assert.equal(await card.detail('NHS number'), '943 476 5919');
+
+    card = await (await AddNamePage.from(card)).add('Also known as', 'Mykola', 'Petrenko', 'Nikolai Petrenko');
+    assert.match(await card.detail('Other names'), /Mykola Petrenko/);
+    card = await (await AddIdentifierPage.from(card)).add('Police reference', 'BD-2026-00417', 'Nikolai Petrenko');
+    assert.equal(await card.detail('Police reference'), 'BD-2026-00417 (Kestrel Lane Primary)');
+
+    const move = await ChangeAddressPage.from(card);
+    await move.saveWithErrors();
+    assert.match(await textOf(move.errorSummary()), /Enter the first line of the address/);
+    card = await move.move(
+      { line1: '22 Osprey Court', postcode: 'LU2 8PT', movedIn: '2026-10-01', alsoMoved: ['Daria Petrenko'] },
+      'Nikolai Petrenko',
+    );
+    assert.match(await textOf(card.address()), /22 Osprey Court/);
+
+    card = await (await AddFamilyMemberPage.from(card)).addNewParent('Oleksandr', 'Petrenko', 'Nikolai Petrenko');
+    assert.ok((await card.family()).includes('Oleksandr Petrenko'));
+
+    // Search finds him by the alias and by the old address.
+    const search = await ChildrenAndFamiliesPage.fromMenu(page);
+    const results = await search.search({ givenName: 'Mykola', familyName: 'Petrenko', postcode: 'LU1 3XY' });
+    assert.equal((await results.results())[0]?.name, 'Nikolai Petrenko');
+    const sister = await db()
+      .selectFrom('household_member as hm')
+      .innerJoin('household as h', 'h.id', 'hm.household_id')
+      .innerJoin('person as p', 'p.id', 'hm.person_id')
+      .select('h.postcode')
+      .where('p.given_name', '=', 'Daria')
+      .where('hm.moved_out', 'is', null)
+      .executeTakeFirstOrThrow();
+    assert.equal(sister.postcode, 'LU2 8PT', 'the sister moved with him');
+  });
+
+  test('a practitioner records and ends their involvement; a manager shields a child and lifts it', async () => {
+    const nurse = await env.createUser({ name: 'Ifeoma Eze', organisationName: 'Southfield School Nursing' });
+    const manager = await env.createUser({ name: 'Graham Holt', roles: ['manager'] });
+    const child = await createPerson(db(), {
+      givenName: 'Leila',
+      familyName: 'Haddad',
+      dateOfBirth: '2013-08-30',
+      sex: 'F',
+      address: { line1: '9 Fern Road', postcode: 'LU3 1AB' },
+    });
+    const page = await env.newPage();
+    await signIn(env, page, nurse);
+    let card = await IndexCardPage.open(page, child, 'Leila Haddad');
+    card = await (await RecordInvolvementPage.from(card)).record('School nurse', '01632 960 214', 'Leila Haddad');
+    assert.match(await textOf(card.successBanner()), /Your involvement is recorded/);
+    assert.ok((await card.involvements()).some((i) => i.role === 'School nurse' && /Ifeoma Eze/.test(i.who)));
+    const today = new Date(env.clock.now()).toISOString().slice(0, 10);
+    card = await (await EndInvolvementPage.from(card, 'School nurse')).end(today, 'Leila Haddad');
+    assert.ok((await card.involvements()).some((i) => /Ended/.test(i.role)));
+
+    const other = await env.newPage({ javaScriptEnabled: false });
+    await signIn(env, other, manager);
+    const managerCard = await IndexCardPage.open(other, child, 'Leila Haddad');
+    const shield = await ShieldingPage.from(managerCard, "Shield this child's whereabouts");
+    await shield.submit('Shield this child', 'short');
+    await ShieldingPage.verifyOnPage(other);
+    assert.match(await textOf(shield.errorSummary()), /Enter why/);
+    await shield.submit('Shield this child', 'Mother and Leila are in a refuge after domestic abuse.');
+    const list = await ChildrenAndFamiliesPage.verifyOnPage(other);
+    assert.match(await textOf(list.successBanner()), /now shielded/);
+    const row = await db().selectFrom('person').select('shielded').where('id', '=', child).executeTakeFirstOrThrow();
+    assert.equal(row.shielded, true);
+    await other.goto(`/people/${child}/shielding`);
+    const lift = await ShieldingPage.verifyOnPage(other);
+    assert.match(await textOf(other.locator('[data-qa="shielding-history"]')), /refuge/);
+    await lift.submit('Lift shielding', 'The family has moved on and the risk has been reviewed.');
+    const lifted = await IndexCardPage.verifyFor(other, 'Leila Haddad');
+    assert.match(await textOf(lifted.successBanner()), /Shielding lifted/);
+  });
+});
