@@ -31,7 +31,6 @@ const EnvSchema = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_BUTTON_TEXT: z.string().min(1).default('Sign in with your organisation account'),
-  OIDC_AUTO_CREATE_USERS: bool.default(false),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
@@ -54,7 +53,7 @@ export type Config = {
   signIn: { maxFailures: number; lockoutMinutes: number };
   seedDemo: boolean;
   logLevel: string;
-  oidc?: { issuer: string; clientId: string; clientSecret: string; buttonText: string; autoCreateUsers: boolean };
+  oidc?: { issuer: string; clientId: string; clientSecret: string; buttonText: string };
   mail: { smtpUrl?: string; from: string };
   trustProxy: boolean;
   /** Person-matching score thresholds in bits: at or above `match` the same person; at or above `possible`, review. */
@@ -127,7 +126,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             clientId: e.OIDC_CLIENT_ID,
             clientSecret: e.OIDC_CLIENT_SECRET,
             buttonText: e.OIDC_BUTTON_TEXT,
-            autoCreateUsers: e.OIDC_AUTO_CREATE_USERS,
           },
         }
       : {}),

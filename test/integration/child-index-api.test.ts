@@ -149,6 +149,19 @@ for (const engine of engines()) {
       const created = await post('/api/v1/people', { ...person, confirmedNoMatch: true });
       assert.equal(created.json().status, 'created');
       assert.equal(created.json().queuedForReview, 1);
+      const involved = await post(`/api/v1/people/${child}/involvements`, {
+        role: 'School nurse',
+        phone: '01632 960 214',
+      });
+      assert.equal(involved.statusCode, 201, involved.body);
+      const card = (await get(`/api/v1/people/${child}`)).json();
+      assert.ok(
+        card.involvements.some(
+          (i: { role: string; phone: string }) => i.role === 'School nurse' && i.phone === '01632 960 214',
+        ),
+      );
+      assert.equal((await post(`/api/v1/people/${child}/involvements`, { role: '   ' })).statusCode, 400);
+      assert.equal((await post(`/api/v1/people/${shielded}/involvements`, { role: 'Nurse' })).statusCode, 403);
       const bad = await post('/api/v1/people', { ...person, upn: 'Z801200002017', dateOfBirth: '2099-01-01' });
       assert.equal(bad.statusCode, 400);
       const fields = bad

@@ -26,6 +26,7 @@ export class FamilyGenerator extends ServicesBuilder {
 
   private household(area: AreaDef, index: number) {
     const rng = this.rng;
+    this.householdNames.clear();
     const key = rng.weighted(Object.entries(area.communities ?? { british: 1 }) as [CommunityKey, number][]);
     const c = COMMUNITIES[key];
     const structure = rng.weighted<Structure>([

@@ -137,10 +137,16 @@ export class PeopleBuilder {
 
   // ---- people ----
 
+  /** First names already given in the household being built: parents do not give two children one name. */
+  protected readonly householdNames = new Set<string>();
+
   protected givenName(c: Community, kind: 'child' | 'adult', sex: Sex, avoid = ''): string {
     const pool = kind === 'child' ? (sex === 'M' ? c.boys : c.girls) : sex === 'M' ? c.men : c.women;
     let name = this.rng.common(pool, 0.5);
-    if (name === avoid) name = this.rng.pick(pool);
+    for (let tries = 0; (name === avoid || this.householdNames.has(name)) && tries < 20; tries++) {
+      name = this.rng.pick(pool);
+    }
+    this.householdNames.add(name);
     return name;
   }
 

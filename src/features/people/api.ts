@@ -11,7 +11,7 @@ import type { MatchModel } from './matching/model.ts';
 import { parsePersonForm, parseSearchForm, readAddress } from './person-form.ts';
 import { DuplicateNhsNumberError, RegistryService } from './registry-service.ts';
 import type { SearchHit } from './search.ts';
-import { PeopleService, ShieldedRecordError } from './service.ts';
+import { MergedRecordError, PeopleService, ShieldedRecordError } from './service.ts';
 
 const text = (name: string, max = 100) =>
   z
@@ -170,6 +170,19 @@ export const RegisterBody = z
   })
   .strict();
 
+const InvolvementBody = z
+  .object({
+    role: z.string({ error: 'role is required: your role with the child' }).min(1).max(100),
+    phone: z
+      .string()
+      .max(30)
+      .regex(/^[0-9 +()-]*$/, { error: 'phone must be a phone number, like 01632 960 001' })
+      .optional(),
+  })
+  .strict();
+
+const InvolvementResponse = z.object({ id: z.guid().describe('The involvement recorded.') });
+
 export const RegisterResponse = z.object({
   status: z
     .enum(['check', 'created'])
@@ -186,11 +199,11 @@ function dateFields(prefix: string, iso: string | undefined): Record<string, str
   return { [`${prefix}-day`]: d!, [`${prefix}-month`]: m!, [`${prefix}-year`]: y! };
 }
 
-const API_FIELD: Record<string, string> = { dob: 'dateOfBirth', addressLine1: 'address.line1', postcode: 'postcode' };
+const API_FIELD: Record<string, string> = { dob: 'dateOfBirth', addressLine1: 'address.line1' };
 
-function refuse(errors: FieldError[]): never {
+function refuse(errors: FieldError[], fields: Record<string, string> = API_FIELD): never {
   throw new ValidationError(
-    errors.map((e) => ({ field: API_FIELD[e.field] ?? e.field, message: e.message, in: 'body' })),
+    errors.map((e) => ({ field: fields[e.field] ?? e.field, message: e.message, in: 'body' })),
     'The request has problems: see errors',
   );
 }
@@ -282,6 +295,9 @@ export function registerPeopleApi(app: FastifyInstance, deps: AppDeps, model: Ma
         })),
       };
     } catch (err) {
+      if (err instanceof MergedRecordError) {
+        throw new HttpError(404, `This record was merged into another: ${err.keptId}`);
+      }
       if (err instanceof ShieldedRecordError) {
         throw new HttpError(409, 'This child is shielded: open the record with a reason (POST …/break-glass)');
       }
@@ -310,6 +326,32 @@ export function registerPeopleApi(app: FastifyInstance, deps: AppDeps, model: Ma
     body: BreakGlassBody,
     response: IndexCard,
     handler: (ctx, { params, body }) => card(ctx, params.id, body.reason),
+  });
+
+  defineApiRoute(app, deps, {
+    method: 'POST',
+    path: '/api/v1/people/:id/involvements',
+    summary: 'Record that you work with a child already in the index',
+    description:
+      'What to do when registration finds the child already recorded: the token’s user is shown on the index card ' +
+      'as working with the child, with their organisation and email and the phone number given here.',
+    tags: ['Child index'],
+    auth: true,
+    params: IdParams,
+    body: InvolvementBody,
+    response: InvolvementResponse,
+    status: 201,
+    handler: async (ctx, { params, body }) => {
+      const role = body.role.trim();
+      if (!role) refuse([{ field: 'role', message: 'Enter your role with the child' }]);
+      const id = await registry.addInvolvement(ctx, params.id, {
+        role,
+        startedOn: ctx.at.toISOString().slice(0, 10),
+        contactPhone: body.phone ?? null,
+        teamId: null,
+      });
+      return { id };
+    },
   });
 
   defineApiRoute(app, deps, {
@@ -347,7 +389,8 @@ export function registerPeopleApi(app: FastifyInstance, deps: AppDeps, model: Ma
             errors,
           )
         : null;
-      if (errors.length || !form.ok) refuse(errors);
+      if (!body.role.trim()) errors.push({ field: 'role', message: 'Enter your role with the child' });
+      if (errors.length || !form.ok) refuse(errors, { ...API_FIELD, postcode: 'address.postcode' });
       try {
         const r = await registry.register(
           ctx,

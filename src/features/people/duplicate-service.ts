@@ -239,6 +239,14 @@ export class DuplicateService {
         reason,
         details: { mergeId, mergedId, rowsMoved: moved.length, detailsFilled: Object.keys(filled) },
       });
+      // The merged-away record's own access history shows where it went.
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.merged-away',
+        recordType: 'person',
+        recordId: mergedId,
+        reason,
+        details: { mergeId, keptId },
+      });
       return mergeId;
     });
   }
@@ -306,6 +314,13 @@ export class DuplicateService {
         reason,
         details: { mergeId, mergedId: m.merged_id, rowsRestored: restored },
       });
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.unmerged-back',
+        recordType: 'person',
+        recordId: m.merged_id,
+        reason,
+        details: { mergeId, keptId: m.kept_id },
+      });
       return { keptId: m.kept_id, mergedId: m.merged_id, restored };
     });
   }
@@ -371,6 +386,7 @@ export async function scanForDuplicates(
   let queued = 0;
   for (let k = 0; k < found.length; k += 500) {
     await db.transaction().execute(async (trx) => {
+      let inBatch = 0;
       for (const f of found.slice(k, k + 500)) {
         const c = compare(records[f.i]!, records[f.j]!, model);
         const reasons = c.reasons.map((r) => ({ text: r.text, weight: Math.round(r.weight * 10) / 10 }));
@@ -382,12 +398,15 @@ export async function scanForDuplicates(
           source: 'scan',
           by: null,
         });
-        if (added) queued++;
+        if (added) {
+          queued++;
+          inBatch++;
+        }
       }
       await recordAudit(
         trx,
         { actor: null, at: new Date() },
-        { action: 'person.duplicates.scanned', details: { pairsQueued: Math.min(500, found.length - k) } },
+        { action: 'person.duplicates.scanned', details: { pairsQueued: inBatch } },
       );
     });
   }

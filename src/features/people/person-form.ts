@@ -272,10 +272,10 @@ export function parseSearchForm(b: Body, today: Date): FormResult<SearchCriteria
   const postcode = readPostcode(b, 'postcode', errors);
   const nhsNumber = readNhsNumber(b, 'nhsNumber', errors);
   const upn = readUpn(b, 'upn', errors);
-  const ageFrom = optionalAge(b, 'ageFrom', 'Youngest age', errors);
-  const ageTo = optionalAge(b, 'ageTo', 'Oldest age', errors);
+  const ageFrom = optionalAge(b, 'ageFrom', 'Age from', errors);
+  const ageTo = optionalAge(b, 'ageTo', 'Age to', errors);
   if (ageFrom !== undefined && ageTo !== undefined && ageFrom > ageTo) {
-    errors.push({ field: 'ageTo', message: 'Oldest age must be the same as or more than the youngest age' });
+    errors.push({ field: 'ageTo', message: 'Age to must be the same as or more than age from' });
   }
   // A date of birth or an age narrows a search but cannot start one: thousands share a birthday.
   const anyRaw = ['givenName', 'familyName', 'postcode', 'nhsNumber', 'upn'].some((k) => str(b, k));

@@ -117,9 +117,9 @@ export function registerRecordRoutes(app: FastifyInstance, registry: RegistrySer
     const body = (request.body ?? {}) as Record<string, unknown>;
     const form = parseForm(NameForm, body);
     const errors: FieldError[] = form.ok ? [] : [...form.errors];
-    const usedUntil = readDate(body, 'usedUntil', 'Date the name was last used', errors);
+    const usedUntil = readDate(body, 'usedUntil', 'Last used', errors);
     if (usedUntil && usedUntil > today(ctx.at)) {
-      errors.push({ field: 'usedUntil', message: 'Date the name was last used must be today or in the past' });
+      errors.push({ field: 'usedUntil', message: 'Last used must be today or in the past' });
     }
     if (errors.length || !form.ok) return nameForm(reply.code(400), person, formValues(body), errors);
     await registry.addName(ctx, person.id, { ...form.data, usedUntil: usedUntil ?? null });
@@ -146,8 +146,8 @@ export function registerRecordRoutes(app: FastifyInstance, registry: RegistrySer
     const { person } = await registry.forEdit(ctx, request.params.id);
     const form = parseForm(IdentifierForm, request.body);
     if (!form.ok) return identifierForm(reply.code(400), person, formValues(request.body), form.errors);
-    await registry.addIdentifier(ctx, person.id, form.data);
-    return done(reply, person.id, 'identifier');
+    const added = await registry.addIdentifier(ctx, person.id, form.data);
+    return done(reply, person.id, added ? 'identifier' : 'identifier-exists');
   });
 
   // ---- A change of address -----------------------------------------------------------------------------------
@@ -186,9 +186,9 @@ export function registerRecordRoutes(app: FastifyInstance, registry: RegistrySer
   // ---- Involvement -------------------------------------------------------------------------------------------
 
   const involvementForm = async (reply: FastifyReply, personId: string, values: unknown, errors?: FieldError[]) => {
-    const card = await people.indexCard(reply.request.ctx(), personId);
+    const { person } = await people.involvementSubject(reply.request.ctx(), personId);
     const teams = await people.teamsOf(reply.request.ctx());
-    return reply.page('people/views/involvement-form.njk', { person: card.person, values, errors, teams });
+    return reply.page('people/views/involvement-form.njk', { person, values, errors, teams });
   };
 
   app.get<P>('/people/:id/involvements/new', async (request, reply) => {
@@ -212,10 +212,10 @@ export function registerRecordRoutes(app: FastifyInstance, registry: RegistrySer
     values: unknown,
     errors?: FieldError[],
   ) => {
-    const card = await people.indexCard(reply.request.ctx(), personId);
-    const involvement = card.involvements.find((i) => i.id === involvementId && !i.ended_on);
+    const { person, involvements } = await people.involvementSubject(reply.request.ctx(), personId);
+    const involvement = involvements.find((i) => i.id === involvementId && !i.ended_on);
     if (!involvement) throw new NotFoundError();
-    return reply.page('people/views/end-involvement.njk', { person: card.person, involvement, values, errors });
+    return reply.page('people/views/end-involvement.njk', { person, involvement, values, errors });
   };
 
   app.get<PI>('/people/:id/involvements/:involvementId/end', async (request, reply) => {
@@ -229,11 +229,11 @@ export function registerRecordRoutes(app: FastifyInstance, registry: RegistrySer
     const ctx = request.ctx();
     const body = (request.body ?? {}) as Record<string, unknown>;
     const errors: FieldError[] = [];
-    const endedOn = readDate(body, 'endedOn', 'End date', errors);
+    const endedOn = readDate(body, 'endedOn', 'The date it ended', errors);
     if (!endedOn && !errors.length)
       errors.push({ field: 'endedOn', message: 'Enter the date your work with the child ended' });
     else if (endedOn && endedOn > today(ctx.at))
-      errors.push({ field: 'endedOn', message: 'End date must be today or in the past' });
+      errors.push({ field: 'endedOn', message: 'The date it ended must be today or in the past' });
     if (errors.length || !endedOn) return endForm(reply.code(400), id, involvementId, formValues(body), errors);
     try {
       await registry.endInvolvement(ctx, id, involvementId, endedOn);

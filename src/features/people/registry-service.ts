@@ -16,11 +16,20 @@ import type { AddressInput, PersonInput } from './person-form.ts';
 import * as registry from './registry-repository.ts';
 import * as repo from './repository.ts';
 import { type SearchHit, searchCoder, searchIndex } from './search.ts';
-import { mayEditRecord, REGISTER_ROLES, SHIELD_ROLES } from './service.ts';
+import { mayEditRecord, REGISTER_ROLES, SAFEGUARDING_ROLES, SHIELD_ROLES } from './service.ts';
 
 export class DuplicateNhsNumberError extends ConflictError {
   constructor(readonly existingId: string) {
     super('A child with this NHS number is already recorded');
+  }
+}
+
+/** A shielded child's involvements are recorded by the front door or a safeguarding lead, not at registration. */
+export class ShieldedLinkError extends ConflictError {
+  constructor() {
+    super(
+      'This child’s record is shielded. Ask your safeguarding lead or the front door to record that you work with them.',
+    );
   }
 }
 
@@ -126,7 +135,9 @@ export class RegistryService {
     return this.db.transaction().execute(async (trx) => {
       // Only a record the check offered may be linked: an id from elsewhere (a shielded child) is refused.
       const offered = await this.likelyMatches(trx, p, address, ctx.at);
-      if (!offered.some((m) => m.id === personId)) throw new NotFoundError();
+      const match = offered.find((m) => m.id === personId);
+      if (!match) throw new NotFoundError();
+      if (match.shielded && !hasRole(ctx.actor!, ...SAFEGUARDING_ROLES)) throw new ShieldedLinkError();
       const involvementId = await this.addOwnInvolvement(trx, ctx, personId, you);
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.linked',
@@ -256,6 +267,7 @@ export class RegistryService {
         recordId: personId,
         details: { scheme: i.scheme, added: !!id },
       });
+      return !!id;
     });
   }
 
@@ -296,7 +308,8 @@ export class RegistryService {
     }
     return this.db.transaction().execute(async (trx) => {
       const person = await repo.findPerson(trx, personId);
-      if (!person || person.merged_into || person.shielded) throw new NotFoundError();
+      if (!person || person.merged_into) throw new NotFoundError();
+      if (person.shielded && !hasRole(actor, ...SAFEGUARDING_ROLES)) throw new ForbiddenError();
       const id = await registry.addInvolvement(trx, personId, {
         organisationId: actor.organisationId,
         teamId: i.teamId,

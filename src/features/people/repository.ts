@@ -256,3 +256,14 @@ export async function teamsOf(db: Q, userId: string) {
     .orderBy('t.name')
     .execute();
 }
+
+/** Follows merges to the live record (a kept record may itself have been merged since). */
+export async function liveRecordOf(db: Q, id: string): Promise<string> {
+  let current = id;
+  for (let hops = 0; hops < 20; hops++) {
+    const row = await db.selectFrom('person').select('merged_into').where('id', '=', current).executeTakeFirst();
+    if (!row?.merged_into) return current;
+    current = row.merged_into;
+  }
+  return current;
+}

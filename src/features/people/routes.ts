@@ -12,7 +12,7 @@ import { registerRecordRoutes } from './record-routes.ts';
 import { DuplicateNhsNumberError, RegistryService } from './registry-service.ts';
 import { BreakGlassForm, UUID } from './schemas.ts';
 import { modelWith } from './search.ts';
-import { PeopleService, REGISTER_ROLES, ShieldedRecordError } from './service.ts';
+import { MergedRecordError, PeopleService, REGISTER_ROLES, ShieldedRecordError } from './service.ts';
 
 export const FLASH: Record<string, string> = {
   registered: 'Child registered. You are recorded as working with them',
@@ -25,6 +25,7 @@ export const FLASH: Record<string, string> = {
   name: 'Name added. Search now finds the child by it',
   'family-member': 'Family member added',
   identifier: 'Identifier added',
+  'identifier-exists': 'The record already has this identifier',
   moved: 'Change of address recorded. The previous address is kept in the history',
   involvement: 'Your involvement is recorded',
   'involvement-ended': 'Involvement ended',
@@ -92,6 +93,8 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps) {
     } catch (err) {
       if (err instanceof ShieldedRecordError)
         return reply.page('people/views/break-glass.njk', { id: err.personId, values: {} });
+      // A bookmark or an old link to a record merged into another leads to the record kept.
+      if (err instanceof MergedRecordError) return reply.redirect(`/people/${err.keptId}`, 303);
       throw err;
     }
   });

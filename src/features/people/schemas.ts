@@ -30,13 +30,13 @@ const requiredName = (label: string) =>
     .trim()
     .min(1, `Enter a ${label.toLowerCase()}`)
     .max(100, `${label} must be 100 characters or fewer`)
-    .regex(NAME_CHARACTERS, `${label} must only include letters, spaces, hyphens and apostrophes`);
+    .regex(NAME_CHARACTERS, `${label} must only include letters, spaces, hyphens, apostrophes and full stops`);
 const optionalName = (label: string) =>
   z
     .string()
     .trim()
     .max(100, `${label} must be 100 characters or fewer`)
-    .regex(NAME_CHARACTERS, `${label} must only include letters, spaces, hyphens and apostrophes`)
+    .regex(NAME_CHARACTERS, `${label} must only include letters, spaces, hyphens, apostrophes and full stops`)
     .optional()
     .transform((v) => v || null);
 

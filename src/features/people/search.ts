@@ -207,7 +207,9 @@ export async function searchIndex(
       shielded: c.shielded,
       dateOfDeath: c.date_of_death,
       score: Math.round(explained.score * 10) / 10,
-      outcome: explained.outcome,
+      // A record that agrees with everything the query says is the likely child, even when the query says too
+      // little to reach the match threshold on its own (a name and a date of birth, say).
+      outcome: explained.score >= gate && explained.score >= model.thresholds.possible ? 'match' : explained.outcome,
       reasons: explained.reasons,
     };
   });

@@ -17,8 +17,17 @@ export { INDEX_ROLES };
 export const REGISTER_ROLES: Role[] = ['practitioner', 'manager', 'front_door', 'integrated_processes'];
 /** Work across the partnership's families, so may correct any record's identifying details. */
 export const PARTNERSHIP_ROLES: Role[] = ['front_door', 'integrated_processes'];
+/** May record involvement with a shielded child (after opening the record with a reason). */
+export const SAFEGUARDING_ROLES: Role[] = ['manager', 'front_door', 'integrated_processes'];
 /** Safeguarding authority: may shield a child or lift shielding, with a reason. */
-export const SHIELD_ROLES: Role[] = ['manager', 'front_door', 'data_protection'];
+export const SHIELD_ROLES: Role[] = ['manager', 'front_door'];
+
+/** The record was merged into another: callers send the user there. */
+export class MergedRecordError extends Error {
+  constructor(readonly keptId: string) {
+    super('This record was merged into another');
+  }
+}
 
 export class ShieldedRecordError extends Error {
   constructor(readonly personId: string) {
@@ -103,7 +112,8 @@ export class PeopleService {
     const actor = ctx.actor!;
     return this.db.transaction().execute(async (trx) => {
       const person = await repo.findPerson(trx, personId);
-      if (!person || person.merged_into) throw new NotFoundError();
+      if (!person) throw new NotFoundError();
+      if (person.merged_into) throw new MergedRecordError(await repo.liveRecordOf(trx, person.merged_into));
       if (person.shielded && !breakGlassReason) throw new ShieldedRecordError(personId);
       const [family, involved, address, names, identifiers, lead] = await Promise.all([
         repo.relatives(trx, personId),
@@ -143,6 +153,8 @@ export class PeopleService {
         consentStatus: await consentStatus(trx, actor, personId, ctx.at, { reminder: false }),
         canEdit: !person.shielded && (await mayEditRecord(trx, actor, personId)),
         canRegister: !!hasRole(actor, ...REGISTER_ROLES),
+        canAddInvolvement:
+          !!hasRole(actor, ...REGISTER_ROLES) && (!person.shielded || !!hasRole(actor, ...SAFEGUARDING_ROLES)),
         canShield: !!hasRole(actor, ...SHIELD_ROLES),
         involvedNow: involved.some((i) => !i.ended_on && i.user_id === actor.userId),
       };
@@ -186,5 +198,25 @@ export class PeopleService {
   async teamsOf(ctx: RequestContext) {
     requireRole(ctx.actor, ...REGISTER_ROLES);
     return repo.teamsOf(this.db, ctx.actor!.userId);
+  }
+
+  /**
+   * The child and their involvements, for recording or ending an involvement: no address, so a shielded child's
+   * form needs no second reason, but only safeguarding roles may record involvement with a shielded child.
+   */
+  async involvementSubject(ctx: RequestContext, personId: string) {
+    const role = requireRole(ctx.actor, ...REGISTER_ROLES);
+    return this.db.transaction().execute(async (trx) => {
+      const person = await repo.findPerson(trx, personId);
+      if (!person || person.merged_into) throw new NotFoundError();
+      if (person.shielded && !hasRole(ctx.actor!, ...SAFEGUARDING_ROLES)) throw new NotFoundError();
+      const involvements = await repo.involvements(trx, personId);
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.involvements.viewed',
+        recordType: 'person',
+        recordId: personId,
+      });
+      return { person, involvements };
+    });
   }
 }

@@ -223,8 +223,23 @@ function reasonText(field: Field, level: string, a: PreparedRecord, b: PreparedR
 function nicknameText(a: PreparedRecord, b: PreparedRecord): string {
   const x = a.names[0]!.given;
   const y = b.names[0]!.given;
-  return x && y && x !== y ? `given names ${cap(x)} and ${cap(y)} are used for the same name` : 'given name variant';
+  if (!x || !y || x === y) return 'given name variant';
+  // The same level covers a name used as a middle name on the other record.
+  const middle = (p: PreparedRecord, name: string) => p.names.some((n) => n.givenTokens.slice(1).includes(name));
+  if (middle(a, y) || middle(b, x)) return `known by a middle name (${cap(x)} and ${cap(y)})`;
+  return `given names ${cap(x)} and ${cap(y)} are used for the same name`;
 }
+
+/** With given and family names read the other way round, the usual wording would name the wrong parts. */
+const SWAPPED_TEXTS: Record<string, string> = {
+  exact: 'matches the other record’s name the other way round',
+  nickname: 'a variant of the other record’s name the other way round',
+  part: 'a variant of the other record’s name the other way round',
+  phonetic: 'sounds like the other record’s name the other way round',
+  jw92: 'spelt almost like the other record’s name the other way round',
+  jw85: 'spelt like the other record’s name the other way round',
+  different: 'differs from the other record’s name the other way round',
+};
 
 function samePostcodeText(a: PreparedRecord, b: PreparedRecord): string {
   if (a.postcode && b.postcode && a.postcode !== b.postcode) return 'postcode matches a previous address';
@@ -248,7 +263,10 @@ export function explain(
     if (level === 0) continue;
     const name = LEVELS[field][level]!;
     let weight = weightOf(model, field, level);
-    let text = reasonText(field, name, a, b);
+    let text =
+      pattern & SWAPPED && (field === 'given' || field === 'family')
+        ? `${field === 'given' ? 'first name' : 'last name'} ${SWAPPED_TEXTS[name] ?? name}`
+        : reasonText(field, name, a, b);
     if (field === 'given' && tf.given) weight += tf.given;
     if (field === 'family' && tf.family) weight += tf.family;
     if ((field === 'given' && tf.given >= 1) || (field === 'family' && tf.family >= 1)) text += ' (an uncommon name)';
