@@ -60,12 +60,15 @@ export function readDate(
   errors: FieldError[],
 ): string | undefined {
   const part = (k: string) => String(body[`${prefix}-${k}`] ?? '').trim();
-  const [d, m, y] = [part('day'), part('month'), part('year')];
-  if (!d && !m && !y) return undefined;
-  if (!d || !m || !y) {
-    errors.push({ field: prefix, message: `${label} must include a day, month and year` });
-    return undefined;
-  }
+  const r = dateFromParts(part('day'), part('month'), part('year'), label);
+  if (r.error) errors.push({ field: prefix, message: r.error });
+  return r.iso;
+}
+
+/** Day, month and year as typed into a GOV.UK date input: an ISO date, nothing (all empty), or the problem. */
+export function dateFromParts(d: string, m: string, y: string, label: string): { iso?: string; error?: string } {
+  if (!d && !m && !y) return {};
+  if (!d || !m || !y) return { error: `${label} must include a day, month and year` };
   const iso = `${y.padStart(4, '0')}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
   const date = new Date(`${iso}T00:00:00Z`);
   if (
@@ -75,10 +78,9 @@ export function readDate(
     Number.isNaN(date.getTime()) ||
     date.toISOString().slice(0, 10) !== iso
   ) {
-    errors.push({ field: prefix, message: `${label} must be a real date` });
-    return undefined;
+    return { error: `${label} must be a real date` };
   }
-  return iso;
+  return { iso };
 }
 
 /**
@@ -93,25 +95,10 @@ export const dateParts = (prefix: string, label: string) =>
       [`${prefix}-year`]: z.string().trim().optional(),
     })
     .transform((v, ctx) => {
-      const d = v[`${prefix}-day`];
-      const m = v[`${prefix}-month`];
-      const y = v[`${prefix}-year`];
-      if (!d && !m && !y) return undefined;
-      if (!d || !m || !y) {
-        ctx.addIssue({ code: 'custom', path: [prefix], message: `${label} must include a day, month and year` });
+      const r = dateFromParts(v[`${prefix}-day`] ?? '', v[`${prefix}-month`] ?? '', v[`${prefix}-year`] ?? '', label);
+      if (r.error) {
+        ctx.addIssue({ code: 'custom', path: [prefix], message: r.error });
         return z.NEVER;
       }
-      const iso = `${y.padStart(4, '0')}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
-      const date = new Date(`${iso}T00:00:00Z`);
-      if (
-        !/^\d{4}$/.test(y) ||
-        !/^\d{1,2}$/.test(m) ||
-        !/^\d{1,2}$/.test(d) ||
-        Number.isNaN(date.getTime()) ||
-        date.toISOString().slice(0, 10) !== iso
-      ) {
-        ctx.addIssue({ code: 'custom', path: [prefix], message: `${label} must be a real date` });
-        return z.NEVER;
-      }
-      return iso;
+      return r.iso;
     });

@@ -4,7 +4,14 @@
  * `readAddress`, so the form and the import can never disagree about what a valid child record is.
  */
 import type { FieldError } from '../../platform/errors.ts';
-import { type AddressInput, type PersonInput, parsePersonForm, readAddress, readNhsNumber } from './person-form.ts';
+import {
+  type AddressInput,
+  PERSON_COLUMN,
+  type PersonInput,
+  parsePersonForm,
+  readAddress,
+  readNhsNumber,
+} from './person-form.ts';
 
 export const IMPORT_COLUMNS = [
   'given_name',
@@ -37,22 +44,9 @@ const DATE_COLUMNS: readonly ImportColumn[] = ['date_of_birth', 'expected_date_o
 
 /** The form field each problem is reported against, as the column of the file it came from. */
 const COLUMN_OF_FIELD: Record<string, ImportColumn> = {
+  // The file's columns are named as the person table's are.
+  ...(PERSON_COLUMN as Record<string, ImportColumn>),
   kind: 'date_of_birth',
-  givenName: 'given_name',
-  middleNames: 'middle_names',
-  familyName: 'family_name',
-  knownAs: 'known_as',
-  dateOfBirth: 'date_of_birth',
-  expectedDateOfBirth: 'expected_date_of_birth',
-  sex: 'sex',
-  gender: 'gender',
-  ethnicity: 'ethnicity',
-  firstLanguage: 'first_language',
-  interpreterNeeded: 'interpreter_needed',
-  disabilities: 'disabilities',
-  nhsNumber: 'nhs_number',
-  upn: 'upn',
-  laChildId: 'la_child_id',
   addressLine1: 'address_line1',
   addressLine2: 'address_line2',
   town: 'town',

@@ -45,6 +45,26 @@ export interface PersonInput {
   dateOfDeath?: string | null;
 }
 
+/** The person table's column for each identifying detail: for change audits and import reports. */
+export const PERSON_COLUMN: Record<Exclude<keyof PersonInput, 'kind'>, string> = {
+  givenName: 'given_name',
+  middleNames: 'middle_names',
+  familyName: 'family_name',
+  knownAs: 'known_as',
+  dateOfBirth: 'date_of_birth',
+  expectedDateOfBirth: 'expected_date_of_birth',
+  sex: 'sex',
+  gender: 'gender',
+  ethnicity: 'ethnicity',
+  firstLanguage: 'first_language',
+  interpreterNeeded: 'interpreter_needed',
+  disabilities: 'disabilities',
+  nhsNumber: 'nhs_number',
+  upn: 'upn',
+  laChildId: 'la_child_id',
+  dateOfDeath: 'date_of_death',
+};
+
 type Body = Record<string, unknown>;
 
 const str = (b: Body, k: string) => (typeof b[k] === 'string' ? (b[k] as string).trim() : '');

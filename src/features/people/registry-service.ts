@@ -12,7 +12,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/err
 import { recordDuplicates } from './duplicate-service.ts';
 import { refreshMatchData } from './match-repository.ts';
 import type { MatchModel } from './matching/model.ts';
-import type { AddressInput, PersonInput } from './person-form.ts';
+import { type AddressInput, PERSON_COLUMN, type PersonInput } from './person-form.ts';
 import * as registry from './registry-repository.ts';
 import * as repo from './repository.ts';
 import { type SearchHit, searchCoder, searchIndex } from './search.ts';
@@ -413,25 +413,6 @@ export class RegistryService {
 }
 
 function fieldChanged(before: Record<string, unknown>, key: keyof PersonInput, after: PersonInput): boolean {
-  const column: Record<keyof PersonInput, string> = {
-    kind: 'kind',
-    givenName: 'given_name',
-    middleNames: 'middle_names',
-    familyName: 'family_name',
-    knownAs: 'known_as',
-    dateOfBirth: 'date_of_birth',
-    expectedDateOfBirth: 'expected_date_of_birth',
-    sex: 'sex',
-    gender: 'gender',
-    ethnicity: 'ethnicity',
-    firstLanguage: 'first_language',
-    interpreterNeeded: 'interpreter_needed',
-    disabilities: 'disabilities',
-    nhsNumber: 'nhs_number',
-    upn: 'upn',
-    laChildId: 'la_child_id',
-    dateOfDeath: 'date_of_death',
-  };
   if (key === 'kind') return false;
-  return JSON.stringify(before[column[key]] ?? null) !== JSON.stringify(after[key] ?? null);
+  return JSON.stringify(before[PERSON_COLUMN[key]] ?? null) !== JSON.stringify(after[key] ?? null);
 }
