@@ -173,14 +173,19 @@ const queries = singleErrorQueries(sampled, queryCount, seed + 100);
 
 async function runSearch(q: BenchQuery) {
   const t = performance.now();
-  const r = await searchIndex(db, q.criteria, model, today, { limit: 10 });
+  const r = await searchIndex(db, q.criteria, model, today, { limit: 50 });
   const elapsed = performance.now() - t;
   const rank = r.hits.findIndex((h) => h.id === ids.get(q.entity));
-  return { elapsed, rank, considered: r.considered };
+  // Other children who score exactly as the right one does cannot be told apart by what the query says (twenty
+  // Smiths born on one day, for a query without a first name): "tied" counts the right child as found when it
+  // scores at least as well as the tenth result.
+  const tenth = r.hits[Math.min(9, r.hits.length - 1)]?.score ?? Number.POSITIVE_INFINITY;
+  const tied = rank >= 0 && (rank < 10 || r.hits[rank]!.score >= tenth);
+  return { elapsed, rank, tied, considered: r.considered };
 }
 
 for (const q of queries.slice(0, 50)) await runSearch(q); // warm the caches
-const results = [] as { kind: string; elapsed: number; rank: number; considered: number }[];
+const results = [] as { kind: string; elapsed: number; rank: number; tied: boolean; considered: number }[];
 for (const q of queries) results.push({ kind: q.kind, ...(await runSearch(q)) });
 
 function summary(rows: typeof results) {
@@ -192,6 +197,7 @@ function summary(rows: typeof results) {
     p99: pct(lat, 99),
     recall1: rows.filter((r) => r.rank === 0).length / rows.length,
     recall10: rows.filter((r) => r.rank >= 0 && r.rank < 10).length / rows.length,
+    recall10Ties: rows.filter((r) => r.tied).length / rows.length,
     candidates: pct(
       rows.map((r) => r.considered),
       50,
@@ -252,11 +258,13 @@ if (loadSeconds) {
 console.log(
   `\n${queries.length.toLocaleString('en-GB')} single-error queries through the search service (keys, SQL, scoring):\n`,
 );
-console.log('| queries | n | p50 ms | p95 ms | p99 ms | recall@1 % | recall@10 % | median candidates |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log(
+  '| queries | n | p50 ms | p95 ms | p99 ms | recall@1 % | recall@10 % | recall@10 with ties % | median candidates |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|');
 const line = (label: string, s: ReturnType<typeof summary>) =>
   console.log(
-    `| ${label} | ${s.n} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.p99)} | ${(s.recall1 * 100).toFixed(1)} | ${(s.recall10 * 100).toFixed(1)} | ${s.candidates} |`,
+    `| ${label} | ${s.n} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.p99)} | ${(s.recall1 * 100).toFixed(1)} | ${(s.recall10 * 100).toFixed(1)} | ${(s.recall10Ties * 100).toFixed(1)} | ${s.candidates} |`,
   );
 line('**all**', all);
 for (const k of kinds) line(k, summary(results.filter((r) => r.kind === k)));

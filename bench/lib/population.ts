@@ -124,6 +124,23 @@ function markUsed(used: Set<string>, name: string) {
   for (const v of variantsOf(name)) used.add(v);
 }
 
+/**
+ * The lists in names.ts hold each community's commonest names only. Real names have a long tail: the top hundred
+ * surnames cover about a fifth of people in England, the top hundred baby names about half of babies. Without a tail,
+ * a population of millions repeats the same full names and birthdays far more than real data does. So a share of
+ * names are made by joining the start of one listed name to the end of another of the same community ("ashton" +
+ * "wood" → "ashood"): fictional, in the community's sound, and rare.
+ */
+const SURNAME_TAIL = 0.6;
+const GIVEN_TAIL = 0.35;
+const TAIL = (r: Random, share: number) => r() < share;
+
+function blend(a: string, b: string): string {
+  if (a === b) return a;
+  const joined = a.slice(0, Math.ceil(a.length / 2)) + b.slice(Math.floor(b.length / 2));
+  return joined.length >= 3 ? joined : a;
+}
+
 const CHILDREN_PER_HOUSEHOLD = [1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 5];
 
 /** `count` children in households: siblings share a family name and an address; some are twins. */
@@ -144,7 +161,9 @@ export function generateChildren(count: number, seed = 1, firstEntity = 0): Chil
   while (children.length < count) {
     household++;
     const community = chooseCommunity(r);
-    let surname = zipf(r, community.surnames);
+    let surname = TAIL(r, SURNAME_TAIL)
+      ? blend(zipf(r, community.surnames), zipf(r, community.surnames))
+      : zipf(r, community.surnames);
     if (community.hyphenated && r() < community.hyphenated) surname = `${surname}-${zipf(r, COMMUNITIES[0]!.surnames)}`;
     const unit = pick(r, units);
     const address = `${1 + Math.floor(r() * 180)} ${unit.street}, ${unit.town}`;
@@ -156,9 +175,10 @@ export function generateChildren(count: number, seed = 1, firstEntity = 0): Chil
       // Parents do not give two children names that are variants of one another or sound alike (Evie and
       // Evelyn, Ivy and Evie), nor one child's first name as another's middle name.
       const names = sex === 'M' ? community.boys : community.girls;
+      const draw = () => (TAIL(r, GIVEN_TAIL) ? blend(zipf(r, names), zipf(r, names)) : zipf(r, names));
       const fresh = () => {
-        let name = zipf(r, names);
-        for (let tries = 0; tries < 30 && isUsed(used, name); tries++) name = zipf(r, names);
+        let name = draw();
+        for (let tries = 0; tries < 30 && isUsed(used, name); tries++) name = draw();
         markUsed(used, name);
         return name;
       };
