@@ -243,7 +243,7 @@ export interface ShieldingChangeTable {
   changed_at: CreatedAt;
 }
 
-export const DUPLICATE_SOURCES = ['registration', 'edit', 'import', 'scan'] as const;
+export const DUPLICATE_SOURCES = ['registration', 'edit', 'import', 'scan', 'manual'] as const;
 export type DuplicateSource = (typeof DUPLICATE_SOURCES)[number];
 export interface PossibleDuplicateTable {
   id: Generated<string>;

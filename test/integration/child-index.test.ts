@@ -574,6 +574,56 @@ for (const engine of engines()) {
       assert.equal(decided.status, 'not_duplicate');
     });
 
+    test('a reviewer compares two records found by their references, even a pair decided before', async () => {
+      const client = await as(admin);
+      await client.get('/duplicates');
+      const bad = await client.post('/duplicates/new', { first: 'not-a-reference', second: sister });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /Enter the first record reference/);
+      assert.match(bad.body, /value="not-a-reference"/);
+      const adultAndChild = await client.post('/duplicates/new', { first: sister, second: mother });
+      assert.equal(adultAndChild.statusCode, 400);
+      assert.match(adultAndChild.body, /cannot be compared with an adult/);
+      const opened = await client.post('/duplicates/new', { first: sister, second: william.toUpperCase() });
+      assert.equal(opened.statusCode, 303);
+      const page = await client.get(String(opened.headers.location));
+      assert.match(page.body, /Compare two records/);
+      const pair = await t.database.db
+        .selectFrom('possible_duplicate')
+        .selectAll()
+        .where('source', '=', 'manual')
+        .executeTakeFirstOrThrow();
+      assert.equal(pair.status, 'open');
+      assert.equal(pair.found_by, admin.id);
+    });
+
+    test('a name recorded in error is removed, and search stops finding the child by it', async () => {
+      const client = await as(teacher);
+      await client.post(`/people/${william}/names/new`, {
+        kind: 'alias',
+        givenName: 'Zelda',
+        familyName: 'Quartermain',
+      });
+      const row = await t.database.db
+        .selectFrom('person_name')
+        .select('id')
+        .where('person_id', '=', william)
+        .where('given_name', '=', 'Zelda')
+        .executeTakeFirstOrThrow();
+      assert.ok(
+        resultIds((await search(nurse, { givenName: 'Zelda', familyName: 'Quartermain' })).body).includes(william),
+      );
+      const confirm = await client.get(`/people/${william}/names/${row.id}/remove`);
+      assert.equal(confirm.statusCode, 200);
+      assert.match(confirm.body, /Zelda/);
+      const removed = await client.post(`/people/${william}/names/${row.id}/remove`, {});
+      assert.equal(removed.statusCode, 303);
+      assert.ok(
+        !resultIds((await search(nurse, { givenName: 'Zelda', familyName: 'Quartermain' })).body).includes(william),
+      );
+      assert.equal((await client.post(`/people/${william}/names/${row.id}/remove`, {})).statusCode, 404);
+    });
+
     test('records with different NHS numbers cannot be merged', async () => {
       const db = t.database.db;
       const other = await createPerson(db, {

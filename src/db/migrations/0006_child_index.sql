@@ -67,14 +67,14 @@ create table shielding_change (
 );
 create index shielding_change_person on shielding_change(person_id);
 
--- Pairs of records that may be the same person, found at registration, on import or by a scan.
+-- Pairs of records that may be the same person, found at registration, on import, by a scan or by a reviewer.
 create table possible_duplicate (
   id uuid primary key default gen_random_uuid(),
   person_id uuid not null references person(id),
   other_person_id uuid not null references person(id),
   score real not null,
   reasons json not null,
-  source text not null check (source in ('registration', 'edit', 'import', 'scan')),
+  source text not null check (source in ('registration', 'edit', 'import', 'scan', 'manual')),
   status text not null default 'open' check (status in ('open', 'merged', 'not_duplicate')),
   found_by uuid references app_user(id),
   found_at timestamptz not null default now(),

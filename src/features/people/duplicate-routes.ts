@@ -26,7 +26,35 @@ export function registerDuplicateRoutes(app: FastifyInstance, deps: AppDeps, mod
   app.get<{ Querystring: { page?: string; done?: string } }>('/duplicates', async (request, reply) => {
     const page = Math.max(1, Math.min(10_000, Number.parseInt(request.query.page ?? '1', 10) || 1));
     const queue = await service.queue(request.ctx(), page);
-    return reply.page('people/views/duplicates.njk', { ...queue, flash: FLASH[request.query.done ?? ''] });
+    return reply.page('people/views/duplicates.njk', { ...queue, values: {}, flash: FLASH[request.query.done ?? ''] });
+  });
+
+  // Two records a reviewer found themselves (by their references, from the index cards): compare them.
+  app.post('/duplicates/new', async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const ref = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim().toLowerCase() : '');
+    const errors: FieldError[] = [];
+    for (const [k, label] of [
+      ['first', 'first'],
+      ['second', 'second'],
+    ] as const) {
+      if (!UUID.test(ref(k)))
+        errors.push({ field: k, message: `Enter the ${label} record reference, as the index card shows it` });
+    }
+    const queueWith = async (errs: FieldError[]) =>
+      reply.code(400).page('people/views/duplicates.njk', {
+        ...(await service.queue(request.ctx(), 1)),
+        values: formValues(body),
+        errors: errs,
+      });
+    if (errors.length) return queueWith(errors);
+    try {
+      const id = await service.pairByReference(request.ctx(), ref('first'), ref('second'));
+      return reply.redirect(`/duplicates/${id}`, 303);
+    } catch (err) {
+      if (err instanceof ConflictError) return queueWith([{ field: 'first', message: err.message }]);
+      throw err;
+    }
   });
 
   const pairPage = async (reply: FastifyReply, id: string, values: unknown, errors?: FieldError[]) =>

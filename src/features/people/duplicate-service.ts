@@ -156,6 +156,35 @@ export class DuplicateService {
     return best;
   }
 
+  /** A reviewer has found two records that may be one child (from search, or told by a practitioner): compare them. */
+  async pairByReference(ctx: RequestContext, firstId: string, secondId: string): Promise<string> {
+    const role = requireRole(ctx.actor, ...DUPLICATE_ROLES);
+    return this.db.transaction().execute(async (trx) => {
+      if (firstId === secondId) throw new ConflictError('Enter two different record references');
+      const [a, b] = [await repo.findPerson(trx, firstId), await repo.findPerson(trx, secondId)];
+      if (!a || !b) throw new ConflictError('There is no record with that reference: check it on the index card');
+      if (a.merged_into || b.merged_into)
+        throw new ConflictError('One of these records has already been merged into another');
+      if (a.kind !== b.kind) throw new ConflictError('A child’s record cannot be compared with an adult’s');
+      const c = this.compareRecords(a, b);
+      const reasons = (c?.reasons ?? []).map((r) => ({ text: r.text, weight: Math.round(r.weight * 10) / 10 }));
+      const id = await merges.openPairForReview(trx, {
+        personId: firstId,
+        otherId: secondId,
+        score: Math.round((c?.score ?? 0) * 10) / 10,
+        reasons,
+        by: ctx.actor!.userId,
+      });
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.duplicate.opened',
+        recordType: 'possible_duplicate',
+        recordId: id,
+        details: { personIds: [firstId, secondId] },
+      });
+      return id;
+    });
+  }
+
   async notDuplicate(ctx: RequestContext, duplicateId: string, reason: string) {
     const role = requireRole(ctx.actor, ...DUPLICATE_ROLES);
     return this.db.transaction().execute(async (trx) => {

@@ -208,6 +208,21 @@ export async function upsertPossibleDuplicate(
   return Number(r.numAffectedRows ?? 0) > 0;
 }
 
+/** A reviewer asks to compare two records: the pair is queued (or reopened, if it was decided before). */
+export async function openPairForReview(
+  db: Q,
+  d: { personId: string; otherId: string; score: number; reasons: unknown; by: string | null },
+): Promise<string> {
+  const r = await sql<{ id: string }>`
+    insert into possible_duplicate (person_id, other_person_id, score, reasons, source, found_by)
+    values (${d.personId}, ${d.otherId}, ${d.score}, ${JSON.stringify(d.reasons)}::json, 'manual', ${d.by})
+    on conflict (least(person_id, other_person_id), greatest(person_id, other_person_id))
+    do update set score = excluded.score, reasons = excluded.reasons, status = 'open',
+                  decided_by = null, decided_at = null, decision_reason = null
+    returning id`.execute(db);
+  return r.rows[0]!.id;
+}
+
 export async function openDuplicates(db: Q, limit: number, offset: number) {
   return db
     .selectFrom('possible_duplicate as d')

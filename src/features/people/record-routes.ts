@@ -126,6 +126,21 @@ export function registerRecordRoutes(app: FastifyInstance, registry: RegistrySer
     return done(reply, person.id, 'name');
   });
 
+  type PN = { Params: { id: string; nameId: string } };
+  app.get<PN>('/people/:id/names/:nameId/remove', async (request, reply) => {
+    checkId(request.params.id, request.params.nameId);
+    const { person, names } = await registry.forEdit(request.ctx(), request.params.id);
+    const name = names.find((n) => n.id === request.params.nameId);
+    if (!name) throw new NotFoundError();
+    return reply.page('people/views/remove-name.njk', { person, name, kinds: NAME_KIND_LABELS });
+  });
+
+  app.post<PN>('/people/:id/names/:nameId/remove', async (request, reply) => {
+    checkId(request.params.id, request.params.nameId);
+    await registry.removeName(request.ctx(), request.params.id, request.params.nameId);
+    return done(reply, request.params.id, 'name-removed');
+  });
+
   // ---- Identifiers -------------------------------------------------------------------------------------------
 
   const identifierForm = (

@@ -146,6 +146,17 @@ export async function addName(
     .execute();
 }
 
+/** Deletes one of the person's other names; returns its kind, or undefined when there is no such name. */
+export async function removeName(db: Q, personId: string, nameId: string) {
+  const r = await db
+    .deleteFrom('person_name')
+    .where('id', '=', nameId)
+    .where('person_id', '=', personId)
+    .returning('kind')
+    .executeTakeFirst();
+  return r?.kind;
+}
+
 export async function names(db: Q, personId: string) {
   return db
     .selectFrom('person_name')

@@ -16,7 +16,7 @@ import { type AddressInput, PERSON_COLUMN, type PersonInput } from './person-for
 import * as registry from './registry-repository.ts';
 import * as repo from './repository.ts';
 import { type SearchHit, searchCoder, searchIndex } from './search.ts';
-import { mayEditRecord, REGISTER_ROLES, SAFEGUARDING_ROLES, SHIELD_ROLES } from './service.ts';
+import { mayEditRecord, mayEndInvolvement, REGISTER_ROLES, SAFEGUARDING_ROLES, SHIELD_ROLES } from './service.ts';
 
 export class DuplicateNhsNumberError extends ConflictError {
   constructor(readonly existingId: string) {
@@ -179,12 +179,13 @@ export class RegistryService {
       const { person, role } = await this.editable(trx, ctx, personId);
       const current = await repo.currentAddress(trx, personId);
       const household = current ? await repo.householdMembers(trx, current.id, personId) : [];
+      const names = await registry.names(trx, personId);
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.record.opened-to-change',
         recordType: 'person',
         recordId: personId,
       });
-      return { person, current, household };
+      return { person, current, household, names };
     });
   }
 
@@ -247,6 +248,22 @@ export class RegistryService {
         recordType: 'person',
         recordId: personId,
         details: { kind: n.kind },
+      });
+    });
+  }
+
+  /** Remove a name recorded in error (a wrong alias, say). The audit keeps that a name of this kind was removed. */
+  async removeName(ctx: RequestContext, personId: string, nameId: string) {
+    return this.db.transaction().execute(async (trx) => {
+      const { role } = await this.editable(trx, ctx, personId);
+      const kind = await registry.removeName(trx, personId, nameId);
+      if (!kind) throw new NotFoundError();
+      await refreshMatchData(trx, [personId], searchCoder());
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.name.removed',
+        recordType: 'person',
+        recordId: personId,
+        details: { kind },
       });
     });
   }
@@ -336,11 +353,7 @@ export class RegistryService {
     return this.db.transaction().execute(async (trx) => {
       const inv = await registry.findInvolvement(trx, involvementId);
       if (!inv || inv.person_id !== personId || inv.ended_on) throw new NotFoundError();
-      const own =
-        inv.user_id === actor.userId ||
-        (inv.team_id !== null && [...actor.teamIds, ...actor.managedTeamIds].includes(inv.team_id)) ||
-        (inv.user_id === null && inv.organisation_id === actor.organisationId);
-      if (!own && !hasRole(actor, 'front_door', 'integrated_processes')) throw new ForbiddenError();
+      if (!mayEndInvolvement(actor, inv)) throw new ForbiddenError();
       if (endedOn < inv.started_on) throw new ConflictError('The end date must be on or after the start date');
       await registry.endInvolvement(trx, involvementId, endedOn);
       await recordAudit(trx, auditContext(ctx, role), {

@@ -116,6 +116,7 @@ export async function involvements(db: Q, personId: string) {
       'i.is_lead',
       'i.user_id',
       'i.team_id',
+      'i.organisation_id',
       'o.name as organisation_name',
       'o.tier',
       't.name as team_name',

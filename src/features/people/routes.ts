@@ -23,6 +23,7 @@ export const FLASH: Record<string, string> = {
   'details-queued':
     'Identifying details changed. This record now looks like another one, so both have been sent for review',
   name: 'Name added. Search now finds the child by it',
+  'name-removed': 'Name removed',
   'family-member': 'Family member added',
   identifier: 'Identifier added',
   'identifier-exists': 'The record already has this identifier',

@@ -52,6 +52,20 @@ export function criteriaFields(c: SearchCriteria): string[] {
     .sort();
 }
 
+/** Your own involvement, your team's, your organisation's (recorded without a named person), or any for the front door. */
+export function mayEndInvolvement(
+  actor: Actor,
+  i: { user_id: string | null; team_id: string | null; organisation_id: string },
+): boolean {
+  if (!hasRole(actor, ...REGISTER_ROLES)) return false;
+  return (
+    i.user_id === actor.userId ||
+    (i.team_id !== null && [...actor.teamIds, ...actor.managedTeamIds].includes(i.team_id)) ||
+    (i.user_id === null && i.organisation_id === actor.organisationId) ||
+    !!hasRole(actor, ...PARTNERSHIP_ROLES)
+  );
+}
+
 /** Whether the actor may change a record's identifying details: they work with the child, or across the partnership. */
 export async function mayEditRecord(db: Kysely<DB>, actor: Actor, personId: string): Promise<boolean> {
   if (!hasRole(actor, ...REGISTER_ROLES)) return false;
@@ -149,7 +163,7 @@ export class PeopleService {
         identifiers,
         lead,
         family: family.filter((f) => !f.shielded || f.id === personId),
-        involvements: involved,
+        involvements: involved.map((i) => ({ ...i, canEnd: !i.ended_on && mayEndInvolvement(actor, i) })),
         consentStatus: await consentStatus(trx, actor, personId, ctx.at, { reminder: false }),
         canEdit: !person.shielded && (await mayEditRecord(trx, actor, personId)),
         canRegister: !!hasRole(actor, ...REGISTER_ROLES),
