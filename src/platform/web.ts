@@ -15,7 +15,7 @@ import type { Database } from '../db/connection.ts';
 import { type Actor, DUPLICATE_ROLES, hasRole, INDEX_ROLES, ROLE_LABELS } from './access.ts';
 import type { Clock } from './clock.ts';
 import type { RequestContext } from './context.ts';
-import { HttpError, ValidationError } from './errors.ts';
+import { HttpError, NotFoundError, ValidationError } from './errors.ts';
 import { errorView } from './forms.ts';
 import { randomToken, sha256 } from './passwords.ts';
 import { loadActor, type SessionStage, type SessionStore } from './sessions.ts';
@@ -298,7 +298,12 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
       const body = problem(
         status,
         statusTitle(status),
-        status >= 500 ? 'Something went wrong. Quote the request id if you report this.' : publicMessage(error, status),
+        status >= 500
+          ? 'Something went wrong. Quote the request id if you report this.'
+          : // A page's wording ("Page not found") means nothing to an integrator.
+            error instanceof NotFoundError && error.message === 'Page not found'
+            ? 'There is nothing here, or nothing this token may see.'
+            : publicMessage(error, status),
       );
       if (error instanceof ValidationError) body.errors = error.errors;
       if (error.code === 'FST_ERR_VALIDATION' && 'validation' in error) body.errors = error.validation;
