@@ -12,7 +12,7 @@ import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { type MatchVariant, prepareVariants } from './match-data.ts';
 import { refreshMatchData } from './match-repository.ts';
 import { candidatePairs } from './matching/blocking.ts';
-import { compare, type MatchModel, scorePair } from './matching/model.ts';
+import { bestComparison, compare, type MatchModel, type Reason, scorePair } from './matching/model.ts';
 import type { PreparedRecord } from './matching/record.ts';
 import * as merges from './merge-repository.ts';
 import * as registry from './registry-repository.ts';
@@ -39,6 +39,19 @@ const FILLABLE = [
 ] as const;
 
 type Trx = Transaction<DB>;
+
+/** A score and its reasons as the review queue keeps them: to a tenth of a bit, the wording and the weight. */
+function forQueue(c: { score: number; reasons: readonly Reason[] }) {
+  return {
+    score: Math.round(c.score * 10) / 10,
+    reasons: c.reasons.map((r) => ({ text: r.text, weight: Math.round(r.weight * 10) / 10 })),
+  };
+}
+
+/** The ways a stored person is recorded, ready to compare. */
+function variantsOf(p: { id: string; match_record: unknown }) {
+  return prepareVariants((p.match_record as MatchVariant[] | null) ?? [], searchCoder(), p.id);
+}
 
 /** Adds likely matches to the review queue; returns how many pairs are newly open (or refreshed). */
 export async function recordDuplicates(
@@ -69,22 +82,12 @@ export async function queuePairs(
   if (pairs.length === 0) return 0;
   const ids = [...new Set(pairs.flat())];
   const rows = await trx.selectFrom('person').select(['id', 'match_record']).where('id', 'in', ids).execute();
-  const coder = searchCoder();
-  const prepared = new Map(
-    rows.map((r) => [r.id, prepareVariants((r.match_record as MatchVariant[] | null) ?? [], coder, r.id)]),
-  );
+  const prepared = new Map(rows.map((r) => [r.id, variantsOf(r)]));
   let n = 0;
   for (const [a, b] of pairs) {
-    let best: ReturnType<typeof compare> | undefined;
-    for (const x of prepared.get(a) ?? []) {
-      for (const y of prepared.get(b) ?? []) {
-        const c = compare(x, y, model);
-        if (!best || c.score > best.score) best = c;
-      }
-    }
+    const best = bestComparison(prepared.get(a) ?? [], prepared.get(b) ?? [], model);
     if (!best || best.score < model.thresholds.possible) continue;
-    const reasons = best.reasons.map((r) => ({ text: r.text, weight: Math.round(r.weight * 10) / 10 }));
-    const score = Math.round(best.score * 10) / 10;
+    const { score, reasons } = forQueue(best);
     if (await merges.upsertPossibleDuplicate(trx, { personId: a, otherId: b, score, reasons, source, by })) n++;
   }
   return n;
@@ -144,16 +147,7 @@ export class DuplicateService {
   }
 
   private compareRecords(a: { id: string; match_record: unknown }, b: { id: string; match_record: unknown }) {
-    const coder = searchCoder();
-    const va = prepareVariants((a.match_record as MatchVariant[] | null) ?? [], coder, a.id);
-    const vb = prepareVariants((b.match_record as MatchVariant[] | null) ?? [], coder, b.id);
-    let best: ReturnType<typeof compare> | undefined;
-    for (const x of va)
-      for (const y of vb) {
-        const c = compare(x, y, this.model);
-        if (!best || c.score > best.score) best = c;
-      }
-    return best;
+    return bestComparison(variantsOf(a), variantsOf(b), this.model);
   }
 
   /** A reviewer has found two records that may be one child (from search, or told by a practitioner): compare them. */
@@ -167,12 +161,10 @@ export class DuplicateService {
         throw new ConflictError('One of these records has already been merged into another');
       if (a.kind !== b.kind) throw new ConflictError('A child’s record cannot be compared with an adult’s');
       const c = this.compareRecords(a, b);
-      const reasons = (c?.reasons ?? []).map((r) => ({ text: r.text, weight: Math.round(r.weight * 10) / 10 }));
       const id = await merges.openPairForReview(trx, {
         personId: firstId,
         otherId: secondId,
-        score: Math.round((c?.score ?? 0) * 10) / 10,
-        reasons,
+        ...(c ? forQueue(c) : { score: 0, reasons: [] }),
         by: ctx.actor!.userId,
       });
       await recordAudit(trx, auditContext(ctx, role), {
@@ -417,13 +409,10 @@ export async function scanForDuplicates(
     await db.transaction().execute(async (trx) => {
       let inBatch = 0;
       for (const f of found.slice(k, k + 500)) {
-        const c = compare(records[f.i]!, records[f.j]!, model);
-        const reasons = c.reasons.map((r) => ({ text: r.text, weight: Math.round(r.weight * 10) / 10 }));
         const added = await merges.upsertPossibleDuplicate(trx, {
           personId: ids[f.i]!,
           otherId: ids[f.j]!,
-          score: Math.round(c.score * 10) / 10,
-          reasons,
+          ...forQueue(compare(records[f.i]!, records[f.j]!, model)),
           source: 'scan',
           by: null,
         });

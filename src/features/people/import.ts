@@ -16,9 +16,9 @@ import * as importRepo from './import-repository.ts';
 import { type Header, type ImportRow, type RowProblem, RowValidator, readHeader } from './import-rows.ts';
 import { type MatchSource, prepareVariants, variantOf } from './match-data.ts';
 import { refreshMatchData } from './match-repository.ts';
-import { compare, type MatchModel } from './matching/model.ts';
+import { bestComparison, type MatchModel } from './matching/model.ts';
 import * as registry from './registry-repository.ts';
-import { type SearchHit, searchCoder, searchIndex } from './search.ts';
+import { criteriaForPerson, type SearchHit, searchCoder, searchIndex } from './search.ts';
 
 export { IMPORT_COLUMNS, type ImportColumn, type RowProblem } from './import-rows.ts';
 
@@ -271,20 +271,10 @@ class Placer {
    * address too, which a search does not use), the way the review queue compares a pair of records.
    */
   private async likelyMatches(row: ImportRow): Promise<ScoredHit[]> {
-    const p = row.person;
-    const born = p.dateOfBirth ?? p.expectedDateOfBirth;
     const { model } = this.options;
     const result = await searchIndex(
       this.trx,
-      {
-        givenName: [p.givenName, p.middleNames].filter(Boolean).join(' '),
-        familyName: p.familyName,
-        ...(born ? { dateOfBirth: born } : {}),
-        ...(row.address ? { postcode: row.address.postcode } : {}),
-        ...(p.nhsNumber ? { nhsNumber: p.nhsNumber } : {}),
-        ...(p.upn ? { upn: p.upn } : {}),
-        ...(p.laChildId ? { otherId: p.laChildId } : {}),
-      },
+      criteriaForPerson(row.person, row.address?.postcode ?? null),
       model,
       this.now,
       { limit: 10, minScore: model.thresholds.possible },
@@ -302,11 +292,7 @@ class Placer {
     const scored: ScoredHit[] = [];
     for (const hit of result.hits) {
       const record = records.get(hit.id);
-      let best: ReturnType<typeof compare> | undefined;
-      for (const v of prepareVariants(record?.variants ?? [], this.coder, hit.id)) {
-        const c = compare(query, v, model);
-        if (!best || c.score > best.score) best = c;
-      }
+      const best = bestComparison([query], prepareVariants(record?.variants ?? [], this.coder, hit.id), model);
       if (!best) continue;
       scored.push({
         ...hit,

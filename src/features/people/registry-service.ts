@@ -15,7 +15,7 @@ import type { MatchModel } from './matching/model.ts';
 import { type AddressInput, PERSON_COLUMN, type PersonInput } from './person-form.ts';
 import * as registry from './registry-repository.ts';
 import * as repo from './repository.ts';
-import { type SearchHit, searchCoder, searchIndex } from './search.ts';
+import { criteriaForPerson, type SearchHit, searchCoder, searchIndex } from './search.ts';
 import { mayEditRecord, mayEndInvolvement, REGISTER_ROLES, SAFEGUARDING_ROLES, SHIELD_ROLES } from './service.ts';
 
 export class DuplicateNhsNumberError extends ConflictError {
@@ -61,22 +61,11 @@ export class RegistryService {
 
   /** Records that might be the person described: the check shown before anyone is registered. */
   private async likelyMatches(trx: Trx, p: PersonInput, address: AddressInput | null, at: Date, exceptId?: string) {
-    const result = await searchIndex(
-      trx,
-      {
-        givenName: [p.givenName, p.middleNames].filter(Boolean).join(' '),
-        familyName: p.familyName,
-        ...(p.dateOfBirth || p.expectedDateOfBirth ? { dateOfBirth: (p.dateOfBirth ?? p.expectedDateOfBirth)! } : {}),
-        ...(address ? { postcode: address.postcode } : {}),
-        ...(p.nhsNumber ? { nhsNumber: p.nhsNumber } : {}),
-        ...(p.upn ? { upn: p.upn } : {}),
-        ...(p.laChildId ? { otherId: p.laChildId } : {}),
-        includeAdults: p.kind === 'adult',
-      },
-      this.model,
-      at,
-      { limit: 10, minScore: this.model.thresholds.possible, ...(exceptId ? { excludeIds: [exceptId] } : {}) },
-    );
+    const result = await searchIndex(trx, criteriaForPerson(p, address?.postcode ?? null), this.model, at, {
+      limit: 10,
+      minScore: this.model.thresholds.possible,
+      ...(exceptId ? { excludeIds: [exceptId] } : {}),
+    });
     return result.hits;
   }
 

@@ -2,7 +2,7 @@
  * Child index search: criteria → search keys → candidates (one indexed SQL query) → Fellegi–Sunter score of each
  * against every way the person is recorded → ranked results with the reasons behind each score.
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { prepareVariants } from './match-data.ts';
 import { type Candidate, candidates } from './match-repository.ts';
@@ -10,6 +10,7 @@ import { hashedKeys, queryKeyTiers } from './matching/index-keys.ts';
 import { compare, defaultModel, type MatchModel, type Outcome, type Reason, scorePair } from './matching/model.ts';
 import { nameParts, normaliseNhsNumber, normaliseOtherId, normaliseUpn, parseDate } from './matching/normalise.ts';
 import { PhoneticCoder, type PreparedRecord, prepare } from './matching/record.ts';
+import type { PersonInput } from './person-form.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -74,6 +75,21 @@ export function searchCoder(): PhoneticCoder {
 
 export function modelWith(thresholds: { match: number; possible: number }): MatchModel {
   return { ...defaultModel(), thresholds };
+}
+
+/** What a search for this person would send: used to look for them before a record is made. */
+export function criteriaForPerson(p: PersonInput, postcode: string | null): SearchCriteria {
+  const born = p.dateOfBirth ?? p.expectedDateOfBirth;
+  return {
+    givenName: [p.givenName, p.middleNames].filter(Boolean).join(' '),
+    familyName: p.familyName,
+    ...(born ? { dateOfBirth: born } : {}),
+    ...(postcode ? { postcode } : {}),
+    ...(p.nhsNumber ? { nhsNumber: p.nhsNumber } : {}),
+    ...(p.upn ? { upn: p.upn } : {}),
+    ...(p.laChildId ? { otherId: p.laChildId } : {}),
+    includeAdults: p.kind === 'adult',
+  };
 }
 
 export function queryRecord(c: SearchCriteria): PreparedRecord {
@@ -214,12 +230,4 @@ export async function searchIndex(
     };
   });
   return { hits, considered: Math.min(rows.length, candidateLimit), truncated };
-}
-
-/** Whether the search index is fully built: a count of people whose keys need remaking. */
-export async function unindexedCount(db: Q): Promise<number> {
-  const r = await sql<{
-    n: number;
-  }>`select count(*)::int as n from person where match_version = 0 and merged_into is null`.execute(db);
-  return r.rows[0]?.n ?? 0;
 }

@@ -323,3 +323,19 @@ export function compare(
 function isPrepared(r: PersonRecord | PreparedRecord): r is PreparedRecord {
   return Array.isArray((r as PreparedRecord).names) && 'address' in r && Array.isArray((r as PreparedRecord).address);
 }
+
+/** The strongest comparison over every pair of ways two people are recorded (their own records, merged ones, …). */
+export function bestComparison(
+  xs: readonly PreparedRecord[],
+  ys: readonly PreparedRecord[],
+  model: MatchModel,
+): Comparison | undefined {
+  let best: Comparison | undefined;
+  for (const x of xs) {
+    for (const y of ys) {
+      const c = compare(x, y, model);
+      if (!best || c.score > best.score) best = c;
+    }
+  }
+  return best;
+}
