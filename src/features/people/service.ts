@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB, Role } from '../../db/schema.ts';
 import { type Actor, hasRole, INDEX_ROLES, requireRole } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
@@ -32,6 +32,21 @@ export class MergedRecordError extends Error {
 export class ShieldedRecordError extends Error {
   constructor(readonly personId: string) {
     super('This record is shielded');
+  }
+}
+
+/** A shielded record was opened with a reason: everyone working with the child is told (no personal data). */
+export async function tellInvolvedOfBreakGlass(trx: Transaction<DB>, ctx: RequestContext, personId: string) {
+  const actor = ctx.actor!;
+  for (const to of await registry.activeInvolvementContacts(trx, personId)) {
+    await enqueueEmail(trx, {
+      to,
+      subject: 'A shielded record you work with was opened',
+      text:
+        `${actor.name} (${actor.organisationName}) opened a shielded record you are involved with, ` +
+        `at ${ctx.at.toISOString()}, giving a reason. Sign in to Early Help Hub and ask your data protection ` +
+        `officer for the access history if this was not expected. Reference: ${personId}`,
+    });
   }
 }
 
@@ -143,18 +158,7 @@ export class PeopleService {
         recordId: personId,
         ...(breakGlassReason ? { reason: breakGlassReason } : {}),
       });
-      if (person.shielded) {
-        for (const to of await registry.activeInvolvementContacts(trx, personId)) {
-          await enqueueEmail(trx, {
-            to,
-            subject: 'A shielded record you work with was opened',
-            text:
-              `${actor.name} (${actor.organisationName}) opened a shielded record you are involved with, ` +
-              `at ${ctx.at.toISOString()}, giving a reason. Sign in to Early Help Hub and ask your data protection ` +
-              `officer for the access history if this was not expected. Reference: ${personId}`,
-          });
-        }
-      }
+      if (person.shielded) await tellInvolvedOfBreakGlass(trx, ctx, personId);
       return {
         person,
         age: ageOn(person.date_of_birth, ctx.at),
