@@ -389,6 +389,7 @@ export interface DB {
   eligibility_rule_set: EligibilityRuleSetTable;
   directory_change: DirectoryChangeTable;
   postcode_district: PostcodeDistrictTable;
+  directory_search_synonym: DirectorySearchSynonymTable;
   area_postcode_district: AreaPostcodeDistrictTable;
   schema_migration: SchemaMigrationTable;
 }
@@ -695,4 +696,10 @@ export interface PostcodeDistrictTable {
 export interface AreaPostcodeDistrictTable {
   area_id: string;
   district: string;
+}
+
+export interface DirectorySearchSynonymTable {
+  term: string;
+  means: string[];
+  created_at: Generated<Date>;
 }
