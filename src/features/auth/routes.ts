@@ -64,13 +64,14 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
     if (!form.ok) return reply.code(400).page('auth/views/sign-in.njk', { errors: form.errors, values });
     const outcome = await auth.checkPassword(form.data.email, form.data.password, meta(request));
     if (!outcome.ok) {
+      // A locked account, a wrong password and a client over its limit all get the same words.
       const message =
-        outcome.reason === 'locked'
-          ? 'Your account is locked after too many attempts. Try again later or ask your system administrator to unlock it'
-          : outcome.reason === 'disabled'
-            ? 'Your account has been switched off. Ask your system administrator'
-            : 'Enter a correct email address and password';
-      return reply.code(400).page('auth/views/sign-in.njk', { errors: [{ field: 'email', message }], values });
+        outcome.reason === 'disabled'
+          ? 'Your account has been switched off. Ask your system administrator'
+          : 'Enter a correct email address and password';
+      return reply
+        .code(outcome.reason === 'throttled' ? 429 : 400)
+        .page('auth/views/sign-in.njk', { errors: [{ field: 'email', message }], values });
     }
     if (outcome.next === 'full') return finishSignIn(request, reply, outcome.userId);
     await startSession(request, reply, outcome.userId, outcome.next);
@@ -211,13 +212,18 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
       return reply
         .code(400)
         .page('auth/views/change-password.njk', { errors: [{ field: 'newPassword', message: problem }] });
-    const ok = await auth.changePassword(
+    const outcome = await auth.changePassword(
       request.actor!.userId,
       form.data.currentPassword,
       form.data.newPassword,
       meta(request),
     );
-    if (!ok) {
+    if (outcome === 'locked') {
+      // Too many wrong passwords: the account is locked and every session has ended, this one included.
+      reply.clearCookie(sessionCookie, { path: '/' });
+      return reply.redirect('/sign-in', 303);
+    }
+    if (outcome === 'wrong') {
       return reply.code(400).page('auth/views/change-password.njk', {
         errors: [{ field: 'currentPassword', message: 'Your current password is not correct' }],
       });
