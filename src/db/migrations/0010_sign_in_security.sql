@@ -7,3 +7,7 @@ create table sign_in_failure (
 );
 create index sign_in_failure_client_at on sign_in_failure (client_ip, at);
 create index sign_in_failure_at on sign_in_failure (at);
+
+-- Every API token now expires. A token made before this change without an expiry date gets 90 days (the default
+-- maximum) from the upgrade, so integrations keep working while their owners make new ones.
+update api_token set expires_at = now() + interval '90 days' where expires_at is null and revoked_at is null;

@@ -3,19 +3,13 @@ import type { AppDeps } from '../../app.ts';
 import { ROLE_LABELS } from '../../platform/access.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { asArray, formValues, parseForm } from '../../platform/forms.ts';
-import { ServiceAccountForm, TokenForm, UUID_PATTERN } from './schemas.ts';
+import { AuthService } from '../auth/service.ts';
+import { expiryChoices, expiryText, ownTokenForm, ServiceAccountForm, tokenForm, UUID_PATTERN } from './schemas.ts';
 import { ServiceAccountService, TokenService } from './service.ts';
 
 type IdParams = { Params: { id: string } };
 type TokenParams = { Params: { id: string; tokenId: string } };
 type DoneQuery = { Querystring: { done?: string } };
-
-const EXPIRY_OPTIONS = [
-  { value: '30', text: '30 days' },
-  { value: '90', text: '90 days' },
-  { value: '365', text: '1 year' },
-  { value: 'never', text: 'Never (revoke it yourself when it is no longer needed)' },
-];
 
 const FLASH: Record<string, string> = {
   revoked: 'The token has been revoked. It can no longer be used',
@@ -34,15 +28,27 @@ function flash(request: FastifyRequest<DoneQuery>): string | undefined {
 
 /** Pages where people manage API tokens: their own, and (for system administrators) service accounts'. */
 export function registerTokenPages(app: FastifyInstance, deps: AppDeps) {
-  const tokens = new TokenService(deps.database.db, deps.clock);
-  const accounts = new ServiceAccountService(deps.database.db, deps.clock);
+  const maxDays = deps.config.apiTokens.maxDays;
+  const tokens = new TokenService(deps.database.db, deps.clock, maxDays);
+  const accounts = new ServiceAccountService(deps.database.db, deps.clock, maxDays);
+  const auth = new AuthService(deps.database.db, deps.clock, deps.config);
   const now = () => deps.clock.now();
+  const expiryOptions = expiryChoices(maxDays).map((d) => ({ value: String(d), text: expiryText(d) }));
+  const OwnTokenForm = ownTokenForm(maxDays);
+  const TokenForm = tokenForm(maxDays);
+  /** What was typed, to show again: never the password. */
+  const typed = (body: unknown) => {
+    const { password: _password, ...values } = formValues(body);
+    return values;
+  };
 
   async function ownTokensPage(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
     return reply.page('api/views/tokens.njk', {
       tokens: await tokens.listOwn(request.ctx()),
-      expiryOptions: EXPIRY_OPTIONS,
-      values: { expiry: '90' },
+      expiryOptions,
+      maxDays,
+      askPassword: true,
+      values: { expiry: String(maxDays) },
       now: now(),
       ...extra,
     });
@@ -53,9 +59,27 @@ export function registerTokenPages(app: FastifyInstance, deps: AppDeps) {
   );
 
   app.post('/account/api-tokens', async (request, reply) => {
-    const form = parseForm(TokenForm, request.body);
+    const form = parseForm(OwnTokenForm, request.body);
     if (!form.ok) {
-      return ownTokensPage(request, reply.code(400), { errors: form.errors, values: formValues(request.body) });
+      return ownTokensPage(request, reply.code(400), { errors: form.errors, values: typed(request.body) });
+    }
+    // A token outlives the session that made it, so whoever makes one gives the password again. A wrong
+    // password counts toward the lockout; at the limit every session ends, this one included.
+    const check = await auth.reauthenticate(
+      request.actor!.userId,
+      form.data.password,
+      { requestId: String(request.id), clientIp: request.ip },
+      'api-token.create-refused',
+    );
+    if (check === 'locked') {
+      reply.clearCookie(deps.cookies.sessionCookie, { path: '/' });
+      return reply.redirect('/sign-in', 303);
+    }
+    if (check === 'wrong') {
+      return ownTokensPage(request, reply.code(400), {
+        errors: [{ field: 'password', message: 'Your password is not correct' }],
+        values: typed(request.body),
+      });
     }
     const issued = await tokens.createOwn(request.ctx(), { name: form.data.name, expiresInDays: form.data.expiry });
     return reply.page('api/views/token-created.njk', {
@@ -122,8 +146,9 @@ export function registerTokenPages(app: FastifyInstance, deps: AppDeps) {
     const detail = await accounts.get(request.ctx(), id);
     return reply.page('api/views/service-account.njk', {
       ...detail,
-      expiryOptions: EXPIRY_OPTIONS,
-      values: { expiry: '365' },
+      expiryOptions,
+      maxDays,
+      values: { expiry: String(maxDays) },
       ...extra,
     });
   }

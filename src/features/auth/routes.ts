@@ -5,6 +5,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { auditContext } from '../../platform/context.ts';
 import { formValues, parseForm } from '../../platform/forms.ts';
 import { passwordProblem } from '../../platform/passwords.ts';
+import { revokeApiTokens } from '../../platform/sessions.ts';
 import { totpUri } from '../../platform/totp.ts';
 import { ChangePasswordForm, CodeForm, EnrolForm, SignInForm } from './schemas.ts';
 import { AuthService } from './service.ts';
@@ -177,8 +178,10 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
     return reply.redirect('/signed-out', 303);
   });
 
-  app.get('/signed-out', { config: { public: true } }, async (_request, reply) =>
-    reply.page('auth/views/signed-out.njk'),
+  app.get('/signed-out', { config: { public: true } }, async (request, reply) =>
+    reply.page('auth/views/signed-out.njk', {
+      everywhere: (request.query as Record<string, string>).everywhere === '1',
+    }),
   );
 
   app.get('/account', async (request, reply) => {
@@ -190,16 +193,20 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
 
   app.post('/account/sign-out-everywhere', async (request, reply) => {
     const actor = request.actor!;
-    await deps.database.db.transaction().execute((trx) =>
-      recordAudit(trx, auditContext(request.ctx()), {
+    const ctx = request.ctx();
+    // API tokens end with the sessions: a token made from a stolen session must not outlive it.
+    await deps.database.db.transaction().execute(async (trx) => {
+      const apiTokensRevoked = await revokeApiTokens(trx, actor.userId, ctx.at);
+      await recordAudit(trx, auditContext(ctx), {
         action: 'sign-out.everywhere',
         recordType: 'user',
         recordId: actor.userId,
-      }),
-    );
+        details: { apiTokensRevoked },
+      });
+    });
     await deps.sessions.destroyAllForUser(actor.userId);
     reply.clearCookie(sessionCookie, { path: '/' });
-    return reply.redirect('/signed-out', 303);
+    return reply.redirect('/signed-out?everywhere=1', 303);
   });
 
   app.get('/account/password', async (_request, reply) => reply.page('auth/views/change-password.njk', {}));
