@@ -133,6 +133,28 @@ for (const engine of engines()) {
       assert.equal((await client.get('/account/api-tokens')).statusCode, 303, 'and the session ended');
     });
 
+    test('someone who signs in only through their organisation (no password) re-authenticates by signing in again', async () => {
+      const user = await createUser(db());
+      const client = new TestClient(t.app, t.clock);
+      await client.signIn(user);
+      await db().updateTable('app_user').set({ password_hash: null }).where('id', '=', user.id).execute();
+      const page = await client.get('/account/api-tokens');
+      assert.doesNotMatch(page.body, /name="password"/);
+      assert.match(page.body, /within 10 minutes of signing in/);
+      const fresh = await client.post('/account/api-tokens', { name: 'Fresh', expiry: '30' });
+      assert.equal(fresh.statusCode, 200, fresh.body);
+      t.clock.advance(11 * 60_000);
+      await client.get('/account/api-tokens');
+      const stale = await client.post('/account/api-tokens', { name: 'Stale', expiry: '30', password: 'anything' });
+      assert.equal(stale.statusCode, 400);
+      assert.match(stale.body, /Sign out and sign in again/);
+      const names = await db().selectFrom('api_token').select('name').where('user_id', '=', user.id).execute();
+      assert.deepEqual(
+        names.map((r) => r.name),
+        ['Fresh'],
+      );
+    });
+
     test('tokens expire: 90 days unless a shorter time is chosen, never beyond the maximum, shown on the page', async () => {
       assert.equal(t.config.apiTokens.maxDays, 90);
       const user = await createUser(db());

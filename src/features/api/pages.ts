@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppDeps } from '../../app.ts';
 import { ROLE_LABELS } from '../../platform/access.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { asArray, formValues, parseForm } from '../../platform/forms.ts';
+import { sha256 } from '../../platform/passwords.ts';
 import { AuthService } from '../auth/service.ts';
 import { expiryChoices, expiryText, ownTokenForm, ServiceAccountForm, tokenForm, UUID_PATTERN } from './schemas.ts';
 import { ServiceAccountService, TokenService } from './service.ts';
@@ -36,6 +38,25 @@ export function registerTokenPages(app: FastifyInstance, deps: AppDeps) {
   const expiryOptions = expiryChoices(maxDays).map((d) => ({ value: String(d), text: expiryText(d) }));
   const OwnTokenForm = ownTokenForm(maxDays);
   const TokenForm = tokenForm(maxDays);
+  /**
+   * Someone who signs in only through their organisation has no password to give again: instead their
+   * session must have started within the last few minutes.
+   */
+  const RECENT_MINUTES = 10;
+  async function reauthentication(request: FastifyRequest) {
+    const db = deps.database.db;
+    const user = await db
+      .selectFrom('app_user')
+      .select('password_hash')
+      .where('id', '=', request.actor!.userId)
+      .executeTakeFirst();
+    const token = request.cookies[deps.cookies.sessionCookie];
+    const session = token
+      ? await db.selectFrom('user_session').select('created_at').where('id', '=', sha256(token)).executeTakeFirst()
+      : undefined;
+    const recent = !!session && now().getTime() - session.created_at.getTime() <= RECENT_MINUTES * 60_000;
+    return { askPassword: !!user?.password_hash, recent };
+  }
   /** What was typed, to show again: never the password. */
   const typed = (body: unknown) => {
     const { password: _password, ...values } = formValues(body);
@@ -47,7 +68,8 @@ export function registerTokenPages(app: FastifyInstance, deps: AppDeps) {
       tokens: await tokens.listOwn(request.ctx()),
       expiryOptions,
       maxDays,
-      askPassword: true,
+      recentMinutes: RECENT_MINUTES,
+      askPassword: (await reauthentication(request)).askPassword,
       values: { expiry: String(maxDays) },
       now: now(),
       ...extra,
@@ -59,18 +81,36 @@ export function registerTokenPages(app: FastifyInstance, deps: AppDeps) {
   );
 
   app.post('/account/api-tokens', async (request, reply) => {
-    const form = parseForm(OwnTokenForm, request.body);
+    const reauth = await reauthentication(request);
+    const form = reauth.askPassword
+      ? parseForm(OwnTokenForm, request.body)
+      : parseForm(TokenForm.extend({ password: z.undefined().catch(undefined) }), request.body);
     if (!form.ok) {
       return ownTokensPage(request, reply.code(400), { errors: form.errors, values: typed(request.body) });
     }
+    if (!reauth.askPassword && !reauth.recent) {
+      return ownTokensPage(request, reply.code(400), {
+        errors: [
+          {
+            field: 'name',
+            message: `Sign out and sign in again, then create the token within ${RECENT_MINUTES} minutes of signing in`,
+          },
+        ],
+        values: typed(request.body),
+      });
+    }
     // A token outlives the session that made it, so whoever makes one gives the password again. A wrong
     // password counts toward the lockout; at the limit every session ends, this one included.
-    const check = await auth.reauthenticate(
-      request.actor!.userId,
-      form.data.password,
-      { requestId: String(request.id), clientIp: request.ip },
-      'api-token.create-refused',
-    );
+    const password = form.data.password;
+    const check =
+      password === undefined
+        ? 'ok'
+        : await auth.reauthenticate(
+            request.actor!.userId,
+            password,
+            { requestId: String(request.id), clientIp: request.ip },
+            'api-token.create-refused',
+          );
     if (check === 'locked') {
       reply.clearCookie(deps.cookies.sessionCookie, { path: '/' });
       return reply.redirect('/sign-in', 303);
