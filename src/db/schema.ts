@@ -141,6 +141,13 @@ export interface ApiTokenTable {
   revoked_at: Timestamp | null;
 }
 
+/** A failed sign-in from one client address, for the per-client limit. */
+export interface SignInFailureTable {
+  id: Generated<string>;
+  client_ip: string;
+  at: Timestamp;
+}
+
 export interface AuditEventTable {
   id: Generated<number>;
   occurred_at: Timestamp;
@@ -353,6 +360,7 @@ export interface DB {
   user_session: UserSessionTable;
   saved_request: SavedRequestTable;
   api_token: ApiTokenTable;
+  sign_in_failure: SignInFailureTable;
   audit_event: AuditEventTable;
   outbox_message: OutboxMessageTable;
   person: PersonTable;
