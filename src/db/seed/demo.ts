@@ -126,6 +126,8 @@ export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; tod
           name: t.name,
           phone: t.phone,
           email: t.email,
+          // Panels are teams: a consent naming a panel covers the members of that team with a panel role.
+          is_panel: /\bpanel\b/i.test(t.name),
         })),
       ),
     );

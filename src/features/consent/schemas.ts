@@ -76,7 +76,7 @@ export function parseConsent(body: unknown): FormResult<ConsentInput> {
   const panel = asArray(b.recipients).includes('panel');
   const frontDoor = asArray(b.recipients).includes('front_door');
   if (fields.ok && panel && !fields.data.panelName) {
-    errors.push({ field: 'panelName', message: 'Enter the name of the panel' });
+    errors.push({ field: 'panelName', message: 'Select the panel' });
   }
   if (!organisationIds.length && !agencyTypes.length && !panel && !frontDoor) {
     errors.push({ field: 'organisations', message: 'Select who the information may be shared with' });

@@ -6,6 +6,7 @@ import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { type FieldError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import {
   accessContext,
+  accessFromContext,
   activeConsents,
   CASE_DETAIL_ROLES,
   ConsentRequiredError,
@@ -127,23 +128,61 @@ export class ConsentService {
         recordType: 'person',
         recordId: personId,
       });
+      // Texts practitioners wrote (what a young person wants kept private, what a decision is about and
+      // why, why a marker or a withdrawal) are case detail: shown with the same basis as any other.
+      const sees = (organisationId: string, recordedBy: string) =>
+        recordedBy === actor.userId ||
+        canSeeRecord(access, { organisation_id: organisationId, recorded_by: recordedBy, category: null });
+      const hiddenBecause = (organisationId: string) => accessFromContext(access, organisationId).reasons.join(' ');
       return {
         person: rights.person,
         status,
-        history: history.map((c) => ({ ...c, active: activeIds.has(c.id), lapsed: isLapsed(c, ctx.at) })),
-        // What a young person wants kept private is itself case detail.
-        wishes: wishes.map((w) => ({
-          ...w,
-          visible: canSeeRecord(access, {
-            organisation_id: w.recorded_by_organisation_id,
-            recorded_by: w.recorded_by,
-            category: null,
-          }),
-        })),
-        decisions,
-        markers: rights.person.shielded
+        history: history.map((c) => {
+          const visible = sees(c.recorded_by_organisation_id, c.recorded_by);
+          return {
+            ...c,
+            explained: visible ? c.explained : null,
+            withdrawn_reason: visible ? c.withdrawn_reason : null,
+            competence_note: visible ? c.competence_note : null,
+            active: activeIds.has(c.id),
+            lapsed: isLapsed(c, ctx.at),
+          };
+        }),
+        wishes: wishes.map((w) => {
+          const visible = sees(w.recorded_by_organisation_id, w.recorded_by);
+          return {
+            ...w,
+            ...(visible ? {} : { information: null, best_interests_reason: null, ended_reason: null }),
+            visible,
+            hiddenBecause: visible ? null : hiddenBecause(w.recorded_by_organisation_id),
+          };
+        }),
+        decisions: decisions.map((d) => {
+          const visible = sees(d.decided_by_organisation_id, d.decided_by);
+          return visible
+            ? { ...d, visible, hiddenBecause: null }
+            : {
+                id: d.id,
+                decided_at: d.decided_at,
+                decided_by_organisation: d.decided_by_organisation,
+                visible,
+                hiddenBecause: hiddenBecause(d.decided_by_organisation_id),
+              };
+        }),
+        markers: (rights.person.shielded
           ? markers.map((m) => (m.household_id ? { ...m, what: 'An address (not shown: whereabouts protected)' } : m))
-          : markers,
+          : markers
+        ).map((m) => {
+          // What is withheld, and from whom, protects the family and shows to all; why is case detail.
+          const visible = sees(m.recorded_by_organisation_id, m.recorded_by);
+          return {
+            ...m,
+            reason: visible ? m.reason : null,
+            ended_reason: visible ? m.ended_reason : null,
+            visible,
+            hiddenBecause: visible ? null : hiddenBecause(m.recorded_by_organisation_id),
+          };
+        }),
         canChange: !!hasRole(actor, ...CHANGE_ROLES) && (!!rights.relationship || actor.roles.includes('front_door')),
         canOverride: canOverride(actor, rights.relationship),
       };
@@ -155,14 +194,15 @@ export class ConsentService {
       const rights = await this.changeRights(trx, ctx, personId, 'consent.form');
       if (rights instanceof Refusal) return rights;
       const today = londonDate(ctx.at);
-      const [adults, involved, organisations, categories, household] = await Promise.all([
+      const [adults, involved, organisations, categories, household, panels] = await Promise.all([
         repo.adultsAround(trx, personId),
         repo.involvedOrganisations(trx, personId, today),
         repo.allOrganisations(trx),
         repo.sensitiveCategories(trx),
         repo.currentHousehold(trx, personId),
+        repo.panels(trx),
       ]);
-      return { person: rights.person, adults, involved, organisations, categories, household: !!household };
+      return { person: rights.person, adults, involved, organisations, categories, household: !!household, panels };
     });
   }
 
@@ -215,6 +255,14 @@ export class ConsentService {
         errors.push({ field: 'organisations', message: 'Select organisations from the list' });
         return invalid('unknown_organisation');
       }
+      // A panel consent names one panel from the list, so it covers only that panel's members.
+      const panelName = input.panelName
+        ? (await repo.panels(trx)).find((p) => p.trim().toLowerCase() === input.panelName!.trim().toLowerCase())
+        : null;
+      if (input.panelName && !panelName) {
+        errors.push({ field: 'panelName', message: 'Select a panel from the list' });
+        return invalid('unknown_panel');
+      }
       const household = input.familyWide ? await repo.currentHousehold(trx, personId) : undefined;
       if (input.familyWide && !household) {
         errors.push({
@@ -236,8 +284,8 @@ export class ConsentService {
           agency_type: t,
           panel_name: null,
         })),
-        ...(input.panelName
-          ? [{ kind: 'panel' as const, organisation_id: null, agency_type: null, panel_name: input.panelName }]
+        ...(panelName
+          ? [{ kind: 'panel' as const, organisation_id: null, agency_type: null, panel_name: panelName }]
           : []),
         ...(input.frontDoor
           ? [{ kind: 'front_door' as const, organisation_id: null, agency_type: null, panel_name: null }]
@@ -701,6 +749,8 @@ export class ConsentService {
         return this.refuse(trx, ctx, 'consent.change-refused', personId, error, { attempted: 'case-note.record' });
       }
       let consentId: string | null = null;
+      // A disclosure is never turned away: without consent covering its category it is kept to this organisation.
+      let ownOrganisationOnly = false;
       if (input.category) {
         const category = (await repo.sensitiveCategories(trx)).find((c) => c.code === input.category);
         if (!category)
@@ -708,22 +758,8 @@ export class ConsentService {
         const consent = (await activeConsents(trx, personId, ctx.at)).find(
           (c) => c.decision === 'given' && c.sensitive_categories.includes(category.code),
         );
-        if (!consent) {
-          const errors = [
-            {
-              field: 'category',
-              message: `There is no current consent to record information about ${category.label.toLowerCase()}. Record consent that includes it first, or record a general note`,
-            },
-          ];
-          await recordAudit(trx, auditContext(ctx, rights.role), {
-            action: 'case-note.refused',
-            recordType: 'person',
-            recordId: personId,
-            details: { category: category.code, reason: 'no_explicit_consent' },
-          });
-          return new Refusal(new RuleError(errors));
-        }
-        consentId = consent.id;
+        consentId = consent?.id ?? null;
+        ownOrganisationOnly = !consent;
       }
       const id = await repo.insertNote(trx, {
         person_id: personId,
@@ -734,12 +770,13 @@ export class ConsentService {
         withhold_from_parents: input.withholdFromParents,
         recorded_by: ctx.actor!.userId,
         recorded_at: ctx.at,
+        own_organisation_only: ownOrganisationOnly,
       });
       await recordAudit(trx, auditContext(ctx, rights.role), {
         action: 'case-note.created',
         recordType: 'case_note',
         recordId: id,
-        details: { personId, category: input.category },
+        details: { personId, category: input.category, ownOrganisationOnly },
       });
       return id;
     });

@@ -1,0 +1,234 @@
+/**
+ * Holes found by probing consent and sharing: a panel consent covers only the panel it names; another
+ * agency's decision texts need a sharing basis; a sensitive disclosure is never blocked but is kept to
+ * the recorder's organisation without consent; a young child cannot consent for themselves.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Kysely } from 'kysely';
+import type { AgencyType, DB } from '../../src/db/schema.ts';
+import { TestClient } from '../support/client.ts';
+import { createOrganisation, createUser, type TestUser } from '../support/factories.ts';
+import { engines, startTestApp, type TestApp } from '../support/harness.ts';
+
+async function addPerson(db: Kysely<DB>, kind: 'child' | 'adult', given: string, family: string, dob: string) {
+  const row = await db
+    .insertInto('person')
+    .values({
+      kind,
+      given_name: given,
+      middle_names: null,
+      family_name: family,
+      known_as: null,
+      date_of_birth: dob,
+      expected_date_of_birth: null,
+      sex: 'U',
+      nhs_number: null,
+      upn: null,
+      ethnicity: null,
+      first_language: null,
+      date_of_death: null,
+      created_by: null,
+      updated_at: new Date(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function involve(db: Kysely<DB>, personId: string, user: TestUser, role: string) {
+  await db
+    .insertInto('involvement')
+    .values({
+      person_id: personId,
+      organisation_id: user.organisationId,
+      team_id: null,
+      user_id: user.id,
+      role,
+      started_on: '2025-01-01',
+      ended_on: null,
+      contact_phone: null,
+      contact_email: null,
+    })
+    .execute();
+}
+
+async function team(db: Kysely<DB>, organisationId: string, name: string, isPanel: boolean, members: TestUser[]) {
+  const row = await db
+    .insertInto('team')
+    .values({ organisation_id: organisationId, area_id: null, name, phone: null, email: null, is_panel: isPanel })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const m of members) await db.insertInto('user_team').values({ user_id: m.id, team_id: row.id }).execute();
+  return row.id;
+}
+
+for (const engine of engines()) {
+  describe(`consent and sharing safeguards on ${engine}`, () => {
+    let t: TestApp;
+    let db: Kysely<DB>;
+    let org: Record<'school' | 'health' | 'council', { id: string; agency_type: AgencyType }>;
+    let teacher: TestUser;
+    let healthVisitor: TestUser;
+    let northPanel: TestUser;
+    let southPanel: TestUser;
+    let child: string;
+    let mother: string;
+    const clients = new Map<string, TestClient>();
+    const as = async (user: TestUser) => {
+      let c = clients.get(user.id);
+      if (!c) {
+        c = new TestClient(t.app, t.clock);
+        await c.signIn(user);
+        clients.set(user.id, c);
+      }
+      return c;
+    };
+    const today = () => t.clock.now().toISOString().slice(0, 10).split('-');
+    const dateFields = (prefix: string) => {
+      const [y, m, d] = today();
+      return { [`${prefix}-day`]: String(Number(d)), [`${prefix}-month`]: String(Number(m)), [`${prefix}-year`]: y! };
+    };
+    const consentForm = (givenBy: string, extra: Record<string, string | string[]> = {}) => ({
+      decision: 'given',
+      givenBy,
+      purposes: ['information_sharing', 'panel_discussion'],
+      method: 'in_person',
+      ...dateFields('obtainedOn'),
+      ...extra,
+    });
+    const post = async (user: TestUser, url: string, form: Record<string, string | string[]>) => {
+      const c = await as(user);
+      await c.get('/people');
+      return c.post(url, form);
+    };
+
+    before(async () => {
+      t = await startTestApp(engine);
+      t.clock.set(new Date('2026-11-23T10:00:00Z'));
+      db = t.database.db;
+      const make = async (name: string, agency_type: AgencyType) =>
+        createOrganisation(db, { name, agency_type, tier: 'universal' });
+      org = {
+        school: await make('Larkspur Primary School', 'school'),
+        health: await make('Northgate Health Visiting', 'health'),
+        council: await make('Luton Borough Council', 'local_authority'),
+      };
+      teacher = await createUser(db, { roles: ['practitioner'], organisationId: org.school.id, name: 'Priya Sharma' });
+      healthVisitor = await createUser(db, { roles: ['practitioner'], organisationId: org.health.id });
+      northPanel = await createUser(db, { roles: ['panel_member'], organisationId: org.council.id });
+      southPanel = await createUser(db, { roles: ['panel_member'], organisationId: org.council.id });
+      await team(db, org.council.id, 'North Family Support Panel', true, [northPanel]);
+      await team(db, org.council.id, 'South Family Support Panel', true, [southPanel]);
+      await team(db, org.council.id, 'Youth Offending North', false, []);
+      child = await addPerson(db, 'child', 'Aleksandra', 'Kowalczyk', '2012-03-27');
+      mother = await addPerson(db, 'adult', 'Marta', 'Kowalczyk', '1985-06-01');
+      await db
+        .insertInto('relationship')
+        .values({ person_id: child, related_person_id: mother, kind: 'parent', parental_responsibility: true })
+        .execute();
+      await involve(db, child, teacher, 'Class teacher');
+      await involve(db, child, healthVisitor, 'School nurse');
+      await involve(db, child, northPanel, 'Panel member');
+      await involve(db, child, southPanel, 'Panel member');
+    });
+    after(async () => t.close());
+
+    test('a consent naming one panel lets only that panel’s members read other agencies’ notes', async () => {
+      const note = await post(teacher, `/people/${child}/notes`, {
+        category: 'general',
+        body: 'Attendance has dropped to 81% this term.',
+      });
+      assert.equal(note.statusCode, 303);
+      const form = await (await as(teacher)).get(`/people/${child}/consent/new`);
+      assert.match(form.body, /<option value="North Family Support Panel"/);
+      assert.match(form.body, /<option value="South Family Support Panel"/);
+      assert.doesNotMatch(form.body, /<option value="Youth Offending North"/);
+      const unknown = await post(
+        teacher,
+        `/people/${child}/consent`,
+        consentForm(mother, { recipients: ['panel'], panelName: 'Any panel at all' }),
+      );
+      assert.equal(unknown.statusCode, 400);
+      assert.match(unknown.body, /Select a panel from the list/);
+      const res = await post(
+        teacher,
+        `/people/${child}/consent`,
+        consentForm(mother, { recipients: ['panel'], panelName: 'north family support panel' }),
+      );
+      assert.equal(res.statusCode, 303);
+      const north = await (await as(northPanel)).get(`/people/${child}/notes`);
+      assert.match(north.body, /Attendance has dropped/);
+      const south = await (await as(southPanel)).get(`/people/${child}/notes`);
+      assert.equal(south.statusCode, 200);
+      assert.doesNotMatch(south.body, /Attendance has dropped/);
+      assert.match(south.body, /1 note is not shown to you/);
+    });
+
+    test('another agency’s sharing decision shows its texts only with a sharing basis', async () => {
+      const res = await post(teacher, `/people/${child}/consent/decisions`, {
+        decision: 'not_share',
+        what: 'The address of the refuge mum stayed at',
+        recipientKind: 'organisation',
+        recipientOrganisationId: org.health.id,
+        reason: 'Mum fears her ex-partner works alongside the clinic staff.',
+        adviceSought: 'Designated safeguarding lead',
+      });
+      assert.equal(res.statusCode, 303);
+      const own = await (await as(teacher)).get(`/people/${child}/consent`);
+      assert.match(own.body, /The address of the refuge mum stayed at/);
+      assert.match(own.body, /ex-partner works alongside/);
+      const health = await (await as(healthVisitor)).get(`/people/${child}/consent`);
+      assert.equal(health.statusCode, 200);
+      assert.match(health.body, /Case detail recorded by other agencies is hidden from you/);
+      assert.doesNotMatch(health.body, /refuge mum stayed at/);
+      assert.doesNotMatch(health.body, /ex-partner works alongside/);
+      assert.doesNotMatch(health.body, /Designated safeguarding lead/);
+      assert.match(health.body, /Details hidden/);
+      assert.match(health.body, /Larkspur Primary School/);
+      assert.match(health.body, /23 November 2026/);
+      // A withhold marker's reason is case detail too; what it withholds, and from whom, is shown to all.
+      const marker = await post(teacher, `/people/${child}/consent/markers`, {
+        target: `person:${child}`,
+        withheldFrom: mother,
+        reason: 'Court order after the incident in October.',
+      });
+      assert.equal(marker.statusCode, 303);
+      const again = await (await as(healthVisitor)).get(`/people/${child}/consent`);
+      assert.doesNotMatch(again.body, /incident in October/);
+      assert.match(again.body, /Where Aleksandra Kowalczyk lives/);
+      assert.match((await (await as(teacher)).get(`/people/${child}/consent`)).body, /incident in October/);
+    });
+
+    test('a sexual-health disclosure without consent is recorded and kept to the recorder’s organisation', async () => {
+      const colleague = await createUser(db, { roles: ['practitioner'], organisationId: org.school.id });
+      await involve(db, child, colleague, 'Head of year');
+      const form = await (await as(teacher)).get(`/people/${child}/notes`);
+      assert.match(form.body, /only your organisation will see it/);
+      assert.doesNotMatch(form.body, /record a general note/);
+      const res = await post(teacher, `/people/${child}/notes`, {
+        category: 'sexual_health',
+        body: 'Disclosed she is worried she may be pregnant.',
+      });
+      assert.equal(res.statusCode, 303, res.body.slice(0, 2000));
+      const row = await db
+        .selectFrom('case_note')
+        .select(['own_organisation_only', 'consent_id'])
+        .where('category', '=', 'sexual_health')
+        .executeTakeFirstOrThrow();
+      assert.equal(row.own_organisation_only, true);
+      assert.equal(row.consent_id, null);
+      const own = await (await as(colleague)).get(`/people/${child}/notes`);
+      assert.match(own.body, /worried she may be pregnant/);
+      assert.match(own.body, /Seen only by Larkspur Primary School/);
+      // Even a consent given later that names health for sexual health does not widen a note kept to one organisation.
+      const consent = await post(teacher, `/people/${child}/consent`, {
+        ...consentForm(mother, { organisations: [org.health.id] }),
+        sensitiveCategories: ['sexual_health'],
+      });
+      assert.equal(consent.statusCode, 303, consent.body.slice(0, 3000));
+      const health = await (await as(healthVisitor)).get(`/people/${child}/notes`);
+      assert.doesNotMatch(health.body, /may be pregnant/);
+    });
+  });
+}
