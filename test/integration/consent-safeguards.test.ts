@@ -74,6 +74,7 @@ for (const engine of engines()) {
     let southPanel: TestUser;
     let child: string;
     let mother: string;
+    let toddler: string;
     const clients = new Map<string, TestClient>();
     const as = async (user: TestUser) => {
       let c = clients.get(user.id);
@@ -127,6 +128,12 @@ for (const engine of engines()) {
         .insertInto('relationship')
         .values({ person_id: child, related_person_id: mother, kind: 'parent', parental_responsibility: true })
         .execute();
+      toddler = await addPerson(db, 'child', 'Kacper', 'Kowalczyk', '2023-05-01');
+      await db
+        .insertInto('relationship')
+        .values({ person_id: toddler, related_person_id: mother, kind: 'parent', parental_responsibility: true })
+        .execute();
+      await involve(db, toddler, healthVisitor, 'Health visitor');
       await involve(db, child, teacher, 'Class teacher');
       await involve(db, child, healthVisitor, 'School nurse');
       await involve(db, child, northPanel, 'Panel member');
@@ -229,6 +236,62 @@ for (const engine of engines()) {
       assert.equal(consent.statusCode, 303, consent.body.slice(0, 3000));
       const health = await (await as(healthVisitor)).get(`/people/${child}/notes`);
       assert.doesNotMatch(health.body, /may be pregnant/);
+    });
+
+    test('a 3-year-old cannot be the person consenting; the form asks for a person with parental responsibility', async () => {
+      const form = await (await as(healthVisitor)).get(`/people/${toddler}/consent/new`);
+      assert.equal(form.statusCode, 200);
+      assert.doesNotMatch(form.body, /Kacper Kowalczyk \(the young person\)/);
+      assert.match(form.body, /Kacper is under 12/);
+      assert.match(form.body, /a person with parental responsibility/);
+      const res = await post(healthVisitor, `/people/${toddler}/consent`, {
+        ...consentForm(toddler, { organisations: [org.school.id] }),
+        sensitiveCategories: ['mental_health'],
+        competent: 'yes',
+        competenceNote: 'He nodded.',
+      });
+      assert.equal(res.statusCode, 400);
+      assert.match(res.body, /A child under 12 cannot give consent for themselves/);
+      assert.match(res.body, /Select a person with parental responsibility/);
+      const rows = await db.selectFrom('consent').select('id').where('person_id', '=', toddler).execute();
+      assert.equal(rows.length, 0);
+      const byMother = await post(healthVisitor, `/people/${toddler}/consent`, {
+        ...consentForm(mother, { organisations: [org.school.id] }),
+      });
+      assert.equal(byMother.statusCode, 303);
+    });
+
+    test('a young person consents for themselves only with a recorded judgement of their competence', async () => {
+      const url = `/people/${child}/consent`;
+      const form = { ...consentForm(child, { organisations: [org.health.id] }), purposes: ['information_sharing'] };
+      const missing = await post(teacher, url, form);
+      assert.equal(missing.statusCode, 400);
+      assert.match(missing.body, /Select whether the young person understands what they are agreeing to/);
+      assert.match(missing.body, /Enter why you think so/);
+      const notCompetent = await post(teacher, url, {
+        ...form,
+        competent: 'no',
+        competenceNote: 'Could not say who would see it.',
+      });
+      assert.equal(notCompetent.statusCode, 400);
+      assert.match(notCompetent.body, /Ask a person with parental responsibility instead/);
+      assert.match(notCompetent.body, /Could not say who would see it/);
+      const ok = await post(teacher, url, {
+        ...form,
+        competent: 'yes',
+        competenceNote: 'She explained in her own words who would see it and that she can change her mind.',
+      });
+      assert.equal(ok.statusCode, 303);
+      const row = await db
+        .selectFrom('consent')
+        .select(['competent', 'competence_note', 'given_by_kind'])
+        .where('given_by_person_id', '=', child)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.competent, true);
+      assert.match(row.competence_note ?? '', /in her own words/);
+      assert.equal(row.given_by_kind, 'young_person');
+      const overview = await (await as(teacher)).get(url);
+      assert.match(overview.body, /Judged able to consent/);
     });
   });
 }

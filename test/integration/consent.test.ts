@@ -534,6 +534,8 @@ for (const engine of engines()) {
       // The young person consents for herself: mental health, naming the school and the health service.
       const consent = await post(teacher, `/people/${child}/consent`, {
         ...consentForm(child, { agencyTypes: ['youth_service'], organisations: [org.school.id, org.health.id] }),
+        competent: 'yes',
+        competenceNote: 'She is 14 and explained who would see it and why.',
         sensitiveCategories: ['mental_health'],
         purposes: ['information_sharing'],
       });

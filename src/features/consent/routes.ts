@@ -71,7 +71,7 @@ export function replyConsentRequired(reply: FastifyReply, error: ConsentRequired
 }
 
 export function registerConsentRoutes(app: FastifyInstance, deps: AppDeps) {
-  const service = new ConsentService(deps.database.db);
+  const service = new ConsentService(deps.database.db, { minAge: deps.config.consent.minAge });
   const check = (...ids: string[]) => {
     if (!ids.every((id) => UUID.test(id))) throw new NotFoundError();
   };

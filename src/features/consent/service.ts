@@ -46,8 +46,24 @@ type Trx = Transaction<DB>;
 
 const fullName = (p: { given_name: string; family_name: string }) => `${p.given_name} ${p.family_name}`;
 
+/** Whole years between a date of birth and a day (both YYYY-MM-DD). */
+export function ageOn(dateOfBirth: string, day: string): number {
+  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
 export class ConsentService {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly rules: { minAge: number } = { minAge: 12 },
+  ) {}
+
+  /** Whether a child is too young to be the person consenting, by the partnership's age. */
+  private tooYoung(person: { kind: string; date_of_birth: string | null }, at: Date): boolean {
+    if (person.kind !== 'child' || !person.date_of_birth) return false;
+    return ageOn(String(person.date_of_birth).slice(0, 10), londonDate(at)) < this.rules.minAge;
+  }
 
   private async run<T>(fn: (trx: Trx) => Promise<T | Refusal>): Promise<T> {
     const out = await this.db.transaction().execute(fn);
@@ -202,7 +218,17 @@ export class ConsentService {
         repo.currentHousehold(trx, personId),
         repo.panels(trx),
       ]);
-      return { person: rights.person, adults, involved, organisations, categories, household: !!household, panels };
+      return {
+        person: rights.person,
+        adults,
+        involved,
+        organisations,
+        categories,
+        household: !!household,
+        panels,
+        minAge: this.rules.minAge,
+        tooYoung: this.tooYoung(rights.person, ctx.at),
+      };
     });
   }
 
@@ -225,8 +251,34 @@ export class ConsentService {
       };
 
       let givenByKind: 'young_person' | 'parent_carer' | 'self';
-      if (input.givenBy === personId) givenByKind = person.kind === 'child' ? 'young_person' : 'self';
-      else {
+      if (input.givenBy === personId) {
+        givenByKind = person.kind === 'child' ? 'young_person' : 'self';
+        if (this.tooYoung(person, ctx.at)) {
+          errors.push({
+            field: 'givenBy',
+            message: `A child under ${this.rules.minAge} cannot give consent for themselves. Select a person with parental responsibility for ${fullName(person)}`,
+          });
+          return invalid('under_age');
+        }
+        // Gillick: a young person consents for themselves only if the practitioner judges they understand.
+        if (person.kind === 'child') {
+          if (input.competent === null) {
+            errors.push({
+              field: 'competent',
+              message: 'Select whether the young person understands what they are agreeing to',
+            });
+          }
+          if (!input.competenceNote) errors.push({ field: 'competenceNote', message: 'Enter why you think so' });
+          if (input.competent === false) {
+            errors.push({
+              field: 'competent',
+              message:
+                'A young person who does not understand what they are agreeing to cannot give consent themselves. Ask a person with parental responsibility instead',
+            });
+          }
+          if (errors.length) return invalid('competence');
+        }
+      } else {
         const giver = await repo.findPerson(trx, input.givenBy);
         const pr = giver && person.kind === 'child' && (await repo.hasParentalResponsibility(trx, personId, giver.id));
         if (!giver || !pr) {
@@ -311,6 +363,8 @@ export class ConsentService {
           review_on: input.reviewOn,
           sensitive_categories: sensitive,
           explained: input.explained,
+          competent: givenByKind === 'young_person' ? input.competent : null,
+          competence_note: givenByKind === 'young_person' ? input.competenceNote : null,
           withdrawn_on: null,
           withdrawn_reason: null,
           withdrawn_by: null,
