@@ -476,7 +476,7 @@ export class ConsentService {
           action: 'consent.change-refused',
           recordType: 'consent',
           recordId: consentId,
-          details: { attempted: 'consent.withdraw', messages: errors.map((e) => e.message) },
+          details: { personId, attempted: 'consent.withdraw', messages: errors.map((e) => e.message) },
         });
         return new Refusal(new RuleError(errors));
       }
@@ -583,6 +583,7 @@ export class ConsentService {
         recordType: 'confidentiality_wish',
         recordId: wishId,
         reason,
+        details: { personId },
       });
       return true;
     });
@@ -729,6 +730,7 @@ export class ConsentService {
         action: 'withhold-marker.ended',
         recordType: 'withhold_marker',
         recordId: markerId,
+        details: { personId },
       });
       return true;
     });
