@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { AgencyType, DB } from '../../src/db/schema.ts';
 import { TestClient } from '../support/client.ts';
-import { createOrganisation, createUser, type TestUser } from '../support/factories.ts';
+import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
 
 async function addPerson(db: Kysely<DB>, kind: 'child' | 'adult', given: string, family: string, dob: string) {
@@ -75,6 +75,8 @@ for (const engine of engines()) {
     let child: string;
     let mother: string;
     let toddler: string;
+    let frontDoorIn: TestUser;
+    let frontDoorOut: TestUser;
     const clients = new Map<string, TestClient>();
     const as = async (user: TestUser) => {
       let c = clients.get(user.id);
@@ -134,6 +136,27 @@ for (const engine of engines()) {
         .values({ person_id: toddler, related_person_id: mother, kind: 'parent', parental_responsibility: true })
         .execute();
       await involve(db, toddler, healthVisitor, 'Health visitor');
+      // The child lives in the Luton partnership; one front door serves it, another serves Bedford.
+      const luton = await createPartnership(db, 'Luton', [org.school.id, org.health.id, org.council.id]);
+      const bedford = await createOrganisation(db, { name: 'Bedford Borough Council', agency_type: 'local_authority' });
+      await createPartnership(db, 'Bedford', [bedford.id]);
+      frontDoorIn = await createUser(db, { roles: ['front_door'], organisationId: org.council.id });
+      frontDoorOut = await createUser(db, { roles: ['front_door'], organisationId: bedford.id });
+      const home = await db
+        .insertInto('household')
+        .values({
+          address_line1: '12 Larkspur Row',
+          address_line2: null,
+          town: 'Luton',
+          postcode: 'LU2 7QX',
+          area_id: luton.areaId,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('household_member')
+        .values({ household_id: home.id, person_id: child, moved_in: null, moved_out: null })
+        .execute();
       await involve(db, child, teacher, 'Class teacher');
       await involve(db, child, healthVisitor, 'School nurse');
       await involve(db, child, northPanel, 'Panel member');
@@ -292,6 +315,125 @@ for (const engine of engines()) {
       assert.equal(row.given_by_kind, 'young_person');
       const overview = await (await as(teacher)).get(url);
       assert.match(overview.body, /Judged able to consent/);
+    });
+
+    const outbox = async () =>
+      (await db.selectFrom('outbox_message').select('payload').orderBy('created_at').execute()).map(
+        (m) => m.payload as unknown as { to: string; subject: string; text: string },
+      );
+
+    test('ending a wish needs a relationship or the front door of the child’s partnership, a confirmation and a reason', async () => {
+      const res = await post(teacher, `/people/${child}/consent/wishes`, {
+        withheldFrom: mother,
+        information: 'That she sees the school counsellor',
+        bestInterests: 'She fears the sessions would be stopped.',
+      });
+      assert.equal(res.statusCode, 303);
+      const wish = await db.selectFrom('confidentiality_wish').select('id').executeTakeFirstOrThrow();
+      const url = `/people/${child}/consent/wishes/${wish.id}/end`;
+      // Another partnership's front door has no relationship with the child: no page, no change.
+      assert.equal((await (await as(frontDoorOut)).get(url)).statusCode, 403);
+      const outside = await post(frontDoorOut, url, { reason: 'Tidying up' });
+      assert.equal(outside.statusCode, 403);
+      assert.equal(
+        (await db.selectFrom('confidentiality_wish').select('ended_on').executeTakeFirstOrThrow()).ended_on,
+        null,
+      );
+      // The overview no longer offers a one-click end: it links to a confirmation page.
+      const overview = await (await as(frontDoorIn)).get(`/people/${child}/consent`);
+      assert.match(overview.body, new RegExp(`href="${url}"`));
+      const page = await (await as(frontDoorIn)).get(url);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /End a confidentiality wish/);
+      const blank = await post(frontDoorIn, url, { reason: '  ' });
+      assert.equal(blank.statusCode, 400);
+      assert.match(blank.body, /govuk-error-summary/);
+      assert.match(blank.body, /Enter why this is ending/);
+      const before = (await outbox()).length;
+      const ended = await post(frontDoorIn, url, { reason: 'Aleksandra told the nurse she has now told her mum.' });
+      assert.equal(ended.statusCode, 303);
+      const row = await db.selectFrom('confidentiality_wish').selectAll().executeTakeFirstOrThrow();
+      assert.match(row.ended_reason ?? '', /now told her mum/);
+      const event = await db
+        .selectFrom('audit_event')
+        .selectAll()
+        .where('action', '=', 'confidentiality-wish.ended')
+        .executeTakeFirstOrThrow();
+      assert.equal(event.record_type, 'person');
+      assert.equal(event.record_id, child);
+      assert.match(event.reason ?? '', /now told her mum/);
+      const mail = (await outbox()).slice(before);
+      assert.equal(mail.length, 1);
+      assert.equal(mail[0]!.to, teacher.email);
+      assert.doesNotMatch(JSON.stringify(mail[0]), /Aleksandra|Kowalczyk|counsellor|told her mum/);
+    });
+
+    test('ending a withhold marker needs a confirmation and a reason, names the child in the audit and tells the recorder', async () => {
+      const marker = await db
+        .selectFrom('withhold_marker')
+        .select('id')
+        .where('ended_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      const url = `/people/${child}/consent/markers/${marker.id}/end`;
+      assert.equal((await post(frontDoorOut, url, { reason: 'Not needed' })).statusCode, 403);
+      const page = await (await as(frontDoorIn)).get(url);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /End a withhold marker/);
+      const blank = await post(frontDoorIn, url, {});
+      assert.equal(blank.statusCode, 400);
+      assert.match(blank.body, /Enter why this is ending/);
+      const before = (await outbox()).length;
+      const ended = await post(frontDoorIn, url, { reason: 'The court order was discharged on appeal.' });
+      assert.equal(ended.statusCode, 303);
+      const row = await db
+        .selectFrom('withhold_marker')
+        .selectAll()
+        .where('id', '=', marker.id)
+        .executeTakeFirstOrThrow();
+      assert.ok(row.ended_at);
+      assert.match(row.ended_reason ?? '', /discharged on appeal/);
+      const event = await db
+        .selectFrom('audit_event')
+        .selectAll()
+        .where('action', '=', 'withhold-marker.ended')
+        .executeTakeFirstOrThrow();
+      assert.equal(event.record_type, 'person');
+      assert.equal(event.record_id, child);
+      const mail = (await outbox()).slice(before);
+      assert.equal(mail.length, 1);
+      assert.equal(mail[0]!.to, teacher.email);
+      assert.doesNotMatch(JSON.stringify(mail[0]), /Aleksandra|Kowalczyk|court order|discharged/);
+    });
+
+    test('withdrawing a consent: not by another partnership’s front door; the recorder is told', async () => {
+      const consent = await db
+        .selectFrom('consent')
+        .select('id')
+        .where('person_id', '=', child)
+        .where('given_by_person_id', '=', mother)
+        .where('withdrawn_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      const url = `/people/${child}/consent/${consent.id}/withdraw`;
+      assert.equal((await (await as(frontDoorOut)).get(url)).statusCode, 403);
+      const outside = await post(frontDoorOut, url, { ...dateFields('withdrawnOn'), reason: 'Mum rang' });
+      assert.equal(outside.statusCode, 403);
+      const blank = await post(frontDoorIn, url, { ...dateFields('withdrawnOn'), reason: '' });
+      assert.equal(blank.statusCode, 400);
+      assert.match(blank.body, /Enter what the person said when they withdrew consent/);
+      const before = (await outbox()).length;
+      const done = await post(frontDoorIn, url, { ...dateFields('withdrawnOn'), reason: 'Mum rang the front door.' });
+      assert.equal(done.statusCode, 303);
+      const event = await db
+        .selectFrom('audit_event')
+        .selectAll()
+        .where('action', '=', 'consent.withdrawn')
+        .executeTakeFirstOrThrow();
+      assert.equal(event.record_type, 'person');
+      assert.equal(event.record_id, child);
+      const mail = (await outbox()).slice(before);
+      assert.equal(mail.length, 1);
+      assert.equal(mail[0]!.to, teacher.email);
+      assert.doesNotMatch(JSON.stringify(mail[0]), /Aleksandra|Kowalczyk|Mum rang/);
     });
   });
 }

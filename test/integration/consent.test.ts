@@ -494,7 +494,7 @@ for (const engine of engines()) {
       assert.equal(res.statusCode, 303);
       const after = await (await as(healthVisitor)).get(`/people/${child}/notes`);
       assert.doesNotMatch(after.body, /Attendance has dropped/);
-      assert.equal(await auditCount(db, 'consent.withdrawn', consent.id), 1);
+      assert.equal(await auditCount(db, 'consent.withdrawn', child), 1);
       const again = await post(teacher, `/people/${child}/consent/${consent.id}/withdraw`, {
         ...dateFields('withdrawnOn'),
         reason: 'Twice',

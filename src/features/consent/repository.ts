@@ -301,10 +301,10 @@ export async function insertMarker(trx: Q, values: Insertable<WithholdMarkerTabl
   return (await trx.insertInto('withhold_marker').values(values).returning('id').executeTakeFirstOrThrow()).id;
 }
 
-export async function endMarker(trx: Q, personId: string, id: string, at: Date, by: string) {
+export async function endMarker(trx: Q, personId: string, id: string, at: Date, by: string, reason: string) {
   const r = await trx
     .updateTable('withhold_marker')
-    .set({ ended_at: at, ended_by: by })
+    .set({ ended_at: at, ended_by: by, ended_reason: reason })
     .where('id', '=', id)
     .where('subject_person_id', '=', personId)
     .where('ended_at', 'is', null)

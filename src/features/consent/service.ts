@@ -4,6 +4,8 @@ import { type Actor, hasRole, type Relationship, requireRole } from '../../platf
 import { recordAudit } from '../../platform/audit.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { type FieldError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
+import { enqueueEmail } from '../../platform/outbox.ts';
+import { withinPartnership } from '../../platform/partnership.ts';
 import {
   accessContext,
   accessFromContext,
@@ -56,7 +58,7 @@ export function ageOn(dateOfBirth: string, day: string): number {
 export class ConsentService {
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly rules: { minAge: number } = { minAge: 12 },
+    private readonly rules: { minAge: number; baseUrl: string } = { minAge: 12, baseUrl: '' },
   ) {}
 
   /** Whether a child is too young to be the person consenting, by the partnership's age. */
@@ -104,13 +106,14 @@ export class ConsentService {
       return this.refuse(trx, ctx, 'consent.change-refused', personId, error, { attempted });
     }
     const relationship = await findRelationship(trx, actor, personId, ctx.at);
-    if (!relationship && role !== 'front_door' && !actor.roles.includes('front_door')) {
+    const frontDoor = await frontDoorReach(trx, actor, personId, ctx.at);
+    if (!relationship && !frontDoor) {
       const error = new ChangeRefusedError(
         'You can only record or change consent for someone you, your team or your organisation work with. Ask a practitioner who works with them, or the front door.',
       );
       return this.refuse(trx, ctx, 'consent.change-refused', personId, error, { attempted });
     }
-    return { person, role, relationship };
+    return { person, role, relationship, frontDoor };
   }
 
   /** Seeing consent records needs a relationship, or the front door role. */
@@ -119,10 +122,32 @@ export class ConsentService {
     const role = requireRole(actor, ...CASE_DETAIL_ROLES);
     const person = await repo.findPerson(trx, personId);
     const relationship = person ? await findRelationship(trx, actor, personId, ctx.at) : null;
-    if (!person || (!relationship && !actor.roles.includes('front_door'))) {
+    const frontDoor = person ? await frontDoorReach(trx, actor, personId, ctx.at) : false;
+    if (!person || (!relationship && !frontDoor)) {
       return this.refuse(trx, ctx, action, personId, new NotFoundError(), { notFound: !person });
     }
-    return { person, role, relationship };
+    return { person, role, relationship, frontDoor };
+  }
+
+  /**
+   * Tells the practitioner who recorded a wish, marker or consent that someone else ended it. The email says
+   * only that there is something to look at, with a link: no names and nothing of what was recorded.
+   */
+  private async tellRecorder(
+    trx: Trx,
+    ctx: RequestContext,
+    recorder: { id: string; email: string },
+    personId: string,
+    what: string,
+  ) {
+    if (recorder.id === ctx.actor!.userId) return;
+    await enqueueEmail(trx, {
+      to: recorder.email,
+      subject: `Early Help Hub: ${what} you recorded has been ended`,
+      text:
+        `Another practitioner has ended ${what} that you recorded on Early Help Hub, and gave a reason. ` +
+        `Sign in to see it: ${this.rules.baseUrl}/people/${personId}/consent`,
+    });
   }
 
   async overview(ctx: RequestContext, personId: string) {
@@ -199,8 +224,8 @@ export class ConsentService {
             hiddenBecause: visible ? null : hiddenBecause(m.recorded_by_organisation_id),
           };
         }),
-        canChange: !!hasRole(actor, ...CHANGE_ROLES) && (!!rights.relationship || actor.roles.includes('front_door')),
-        canOverride: canOverride(actor, rights.relationship),
+        canChange: !!hasRole(actor, ...CHANGE_ROLES) && (!!rights.relationship || rights.frontDoor),
+        canOverride: canOverride(actor, rights.relationship, rights.frontDoor),
       };
     });
   }
@@ -489,10 +514,18 @@ export class ConsentService {
       });
       await recordAudit(trx, auditContext(ctx, rights.role), {
         action: 'consent.withdrawn',
-        recordType: 'consent',
-        recordId: consentId,
-        details: { personId, withdrawnOn: input.withdrawnOn },
+        recordType: 'person',
+        recordId: personId,
+        reason: input.reason,
+        details: { consentId, withdrawnOn: input.withdrawnOn },
       });
+      await this.tellRecorder(
+        trx,
+        ctx,
+        { id: consent.recorded_by, email: consent.recorded_by_email },
+        personId,
+        'a consent',
+      );
       return { recipients: consent.recipients };
     });
   }
@@ -521,7 +554,7 @@ export class ConsentService {
         adults,
         organisations,
         consents: consents.filter((c) => c.decision === 'given'),
-        canOverride: canOverride(ctx.actor!, rights.relationship),
+        canOverride: canOverride(ctx.actor!, rights.relationship, rights.frontDoor),
       };
     });
   }
@@ -563,16 +596,42 @@ export class ConsentService {
     });
   }
 
+  /** A current wish, for the page that confirms ending it: who it keeps information from, not what. */
+  async wishToEnd(ctx: RequestContext, personId: string, wishId: string) {
+    return this.run(async (trx) => {
+      const rights = await this.changeRights(trx, ctx, personId, 'confidentiality-wish.end-form');
+      if (rights instanceof Refusal) return rights;
+      const wish = (await repo.wishes(trx, personId)).find((w) => w.id === wishId && !w.ended_on);
+      if (!wish) {
+        return this.refuse(trx, ctx, 'consent.change-refused', personId, new NotFoundError(), {
+          attempted: 'confidentiality-wish.end-form',
+          wishId,
+        });
+      }
+      return {
+        person: rights.person,
+        kind: 'wish' as const,
+        id: wish.id,
+        summary: `Keep information from ${wish.withheld_from_name}`,
+        recordedAt: wish.recorded_at,
+        recordedBy: wish.recorded_by_name,
+      };
+    });
+  }
+
   async endWish(ctx: RequestContext, personId: string, wishId: string, reason: string) {
     return this.run(async (trx) => {
       const rights = await this.changeRights(trx, ctx, personId, 'confidentiality-wish.end');
       if (rights instanceof Refusal) return rights;
-      const ok = await repo.endWish(trx, personId, wishId, {
-        ended_on: londonDate(ctx.at),
-        ended_by: ctx.actor!.userId,
-        ended_reason: reason,
-      });
-      if (!ok) {
+      const wish = (await repo.wishes(trx, personId)).find((w) => w.id === wishId);
+      const ok =
+        !!wish &&
+        (await repo.endWish(trx, personId, wishId, {
+          ended_on: londonDate(ctx.at),
+          ended_by: ctx.actor!.userId,
+          ended_reason: reason,
+        }));
+      if (!wish || !ok) {
         return this.refuse(trx, ctx, 'consent.change-refused', personId, new NotFoundError(), {
           attempted: 'confidentiality-wish.end',
           wishId,
@@ -580,11 +639,18 @@ export class ConsentService {
       }
       await recordAudit(trx, auditContext(ctx, rights.role), {
         action: 'confidentiality-wish.ended',
-        recordType: 'confidentiality_wish',
-        recordId: wishId,
+        recordType: 'person',
+        recordId: personId,
         reason,
-        details: { personId },
+        details: { wishId },
       });
+      await this.tellRecorder(
+        trx,
+        ctx,
+        { id: wish.recorded_by, email: wish.recorded_by_email },
+        personId,
+        'a confidentiality wish',
+      );
       return true;
     });
   }
@@ -595,7 +661,7 @@ export class ConsentService {
       const rights = await this.changeRights(trx, ctx, personId, 'sharing.decision');
       if (rights instanceof Refusal) return rights;
       const lawful = input.decision === 'share' && input.basis !== 'consent';
-      if (lawful && !canOverride(actor, rights.relationship)) {
+      if (lawful && !canOverride(actor, rights.relationship, rights.frontDoor)) {
         const error = new ChangeRefusedError(
           'Only a manager working with this child, or a front door worker, can record sharing without consent. Talk to your manager or call the front door now if you think a child is at risk.',
         );
@@ -716,11 +782,37 @@ export class ConsentService {
     });
   }
 
-  async endMarker(ctx: RequestContext, personId: string, markerId: string) {
+  /** A current marker, for the page that confirms ending it. */
+  async markerToEnd(ctx: RequestContext, personId: string, markerId: string) {
+    return this.run(async (trx) => {
+      const rights = await this.changeRights(trx, ctx, personId, 'withhold-marker.end-form');
+      if (rights instanceof Refusal) return rights;
+      const marker = (await repo.markers(trx, personId)).find((m) => m.id === markerId && !m.ended_at);
+      if (!marker) {
+        return this.refuse(trx, ctx, 'consent.change-refused', personId, new NotFoundError(), {
+          attempted: 'withhold-marker.end-form',
+          markerId,
+        });
+      }
+      const what =
+        rights.person.shielded && marker.household_id ? 'An address (not shown: whereabouts protected)' : marker.what;
+      return {
+        person: rights.person,
+        kind: 'marker' as const,
+        id: marker.id,
+        summary: `${what}, withheld from ${marker.withheld_from_name}`,
+        recordedAt: marker.recorded_at,
+        recordedBy: marker.recorded_by_name,
+      };
+    });
+  }
+
+  async endMarker(ctx: RequestContext, personId: string, markerId: string, reason: string) {
     return this.run(async (trx) => {
       const rights = await this.changeRights(trx, ctx, personId, 'withhold-marker.end');
       if (rights instanceof Refusal) return rights;
-      if (!(await repo.endMarker(trx, personId, markerId, ctx.at, ctx.actor!.userId))) {
+      const marker = (await repo.markers(trx, personId)).find((m) => m.id === markerId);
+      if (!marker || !(await repo.endMarker(trx, personId, markerId, ctx.at, ctx.actor!.userId, reason))) {
         return this.refuse(trx, ctx, 'consent.change-refused', personId, new NotFoundError(), {
           attempted: 'withhold-marker.end',
           markerId,
@@ -728,10 +820,18 @@ export class ConsentService {
       }
       await recordAudit(trx, auditContext(ctx, rights.role), {
         action: 'withhold-marker.ended',
-        recordType: 'withhold_marker',
-        recordId: markerId,
-        details: { personId },
+        recordType: 'person',
+        recordId: personId,
+        reason,
+        details: { markerId },
       });
+      await this.tellRecorder(
+        trx,
+        ctx,
+        { id: marker.recorded_by, email: marker.recorded_by_email },
+        personId,
+        'a withhold marker',
+      );
       return true;
     });
   }
@@ -914,10 +1014,15 @@ export class ConsentService {
   }
 }
 
-/** Managers need a relationship with the child; the front door holds safeguarding authority for any child. */
-function canOverride(actor: Actor, relationship: Relationship | null): boolean {
-  if (actor.roles.includes('front_door')) return true;
+/** Managers need a relationship with the child; the front door holds safeguarding authority within its partnership. */
+function canOverride(actor: Actor, relationship: Relationship | null, frontDoor: boolean): boolean {
+  if (frontDoor) return true;
   return !!relationship && !!hasRole(actor, ...OVERRIDE_ROLES);
+}
+
+/** The front door's role power over a child it has no relationship with: only within its own partnership. */
+async function frontDoorReach(trx: Trx, actor: Actor, personId: string, at: Date): Promise<boolean> {
+  return actor.roles.includes('front_door') && (await withinPartnership(trx, actor, personId, at));
 }
 
 function isLapsed(c: { review_on: string | null; withdrawn_at: Date | null }, at: Date): boolean {
