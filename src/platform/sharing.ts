@@ -324,6 +324,36 @@ export function canSeeRecord(ctx: AccessContext, record: CaseDetailRecord): bool
   return record.organisation_id === ctx.actor.organisationId || ctx.crossBasis !== null;
 }
 
+/** An involvement, as far as the rule for sensitive services cares. */
+export interface ServiceInvolvement {
+  organisation_id: string;
+  team_id: string | null;
+  user_id: string | null;
+  organisation_sensitive_category: string | null;
+  team_sensitive_category: string | null;
+}
+
+export const SENSITIVE_SERVICE_NOTICE = 'A service is involved — contact the lead practitioner';
+
+/**
+ * May the actor see which service is working with a child? A service an administrator marked sensitive
+ * (mental health, sexual health …) shows only to that service itself and to organisations a current consent
+ * names for that category, as ContactPoint did; everyone else sees only that a service is involved.
+ */
+export function maySeeService(
+  ctx: Pick<AccessContext, 'actor' | 'sensitiveCategories'>,
+  i: ServiceInvolvement,
+): boolean {
+  const category = i.team_sensitive_category ?? i.organisation_sensitive_category;
+  if (!category) return true;
+  const actor = ctx.actor;
+  if (i.user_id === actor.userId) return true;
+  const ownService = i.team_sensitive_category
+    ? !!i.team_id && [...actor.teamIds, ...actor.managedTeamIds].includes(i.team_id)
+    : i.organisation_id === actor.organisationId;
+  return ownService || ctx.sensitiveCategories.includes(category);
+}
+
 /**
  * Whether the actor may see case detail about a person recorded by an organisation (by default, by
  * another agency than their own), and why. Used by every page that shows case detail.

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { AgencyType, DB } from '../../src/db/schema.ts';
+import { TokenService } from '../../src/features/api/service.ts';
 import { TestClient } from '../support/client.ts';
 import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
@@ -434,6 +435,107 @@ for (const engine of engines()) {
       assert.equal(mail.length, 1);
       assert.equal(mail[0]!.to, teacher.email);
       assert.doesNotMatch(JSON.stringify(mail[0]), /Aleksandra|Kowalczyk|Mum rang/);
+    });
+
+    test('a sensitive service’s involvement shows only to that service and to those a consent names for it', async () => {
+      const camhs = await createOrganisation(db, { name: 'Luton CAMHS', agency_type: 'health', tier: 'specialist' });
+      const camhsWorker = await createUser(db, {
+        roles: ['practitioner'],
+        organisationId: camhs.id,
+        name: 'Imran Ali',
+      });
+      const admin = await createUser(db, { roles: ['system_admin'], organisationId: org.council.id });
+      const form = await (await as(admin)).get(`/admin/organisations/${camhs.id}/edit`);
+      assert.match(form.body, /Sensitive service/);
+      const saved = await post(admin, `/admin/organisations/${camhs.id}`, {
+        name: 'Luton CAMHS',
+        agencyType: 'health',
+        tier: 'specialist',
+        sensitiveCategory: 'mental_health',
+      });
+      assert.equal(saved.statusCode, 303);
+      const marked = await db
+        .selectFrom('organisation')
+        .select('sensitive_category')
+        .where('id', '=', camhs.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(marked.sensitive_category, 'mental_health');
+      await db
+        .insertInto('involvement')
+        .values({
+          person_id: child,
+          organisation_id: camhs.id,
+          team_id: null,
+          user_id: camhsWorker.id,
+          role: 'Mental health practitioner',
+          started_on: '2026-01-01',
+          ended_on: null,
+          contact_phone: '01632 960 555',
+          contact_email: null,
+        })
+        .execute();
+      const hidden = /Mental health practitioner|Luton CAMHS|Imran Ali|01632 960 555/;
+      // The school works with Aleksandra but no consent names it for mental health.
+      const card = await (await as(teacher)).get(`/people/${child}`);
+      assert.equal(card.statusCode, 200);
+      assert.doesNotMatch(card.body, hidden);
+      assert.match(card.body, /A service is involved — contact the lead practitioner/);
+      // Her little brother's family view shows his sister's services.
+      const family = await (await as(healthVisitor)).get(`/people/${toddler}/family`);
+      assert.equal(family.statusCode, 200);
+      assert.doesNotMatch(family.body, hidden);
+      assert.match(family.body, /A service is involved — contact the lead practitioner/);
+      const tokens = new TokenService(db, t.clock);
+      const { token } = await tokens.createForEmail(
+        teacher.email,
+        { name: 'test', expiresInDays: null },
+        { requestId: 'test', clientIp: '127.0.0.1' },
+      );
+      const api = await t.app.inject({ url: `/api/v1/people/${child}`, headers: { authorization: `Bearer ${token}` } });
+      assert.equal(api.statusCode, 200, api.body);
+      assert.doesNotMatch(api.body, hidden);
+      assert.match(api.body, /A service is involved — contact the lead practitioner/);
+      // The service itself sees its own involvement.
+      assert.match((await (await as(camhsWorker)).get(`/people/${child}`)).body, /Luton CAMHS/);
+      // Health is named by a current consent that includes mental health (recorded earlier for sexual health only).
+      const named = await post(teacher, `/people/${child}/consent`, {
+        ...consentForm(child, { organisations: [org.health.id] }),
+        purposes: ['information_sharing'],
+        sensitiveCategories: ['mental_health'],
+        competent: 'yes',
+        competenceNote: 'She asked for health to know about CAMHS.',
+      });
+      assert.equal(named.statusCode, 303, named.body.slice(0, 500));
+      assert.match((await (await as(healthVisitor)).get(`/people/${child}`)).body, /Luton CAMHS/);
+      assert.doesNotMatch((await (await as(teacher)).get(`/people/${child}`)).body, /Luton CAMHS/);
+    });
+
+    test('adding yourself to a child needs a reason, which is audited and shown on the card with when and by whom', async () => {
+      const nurse = await createUser(db, { roles: ['practitioner'], organisationId: org.health.id, name: 'Nia Jones' });
+      const c = await as(nurse);
+      const form = await c.get(`/people/${child}/involvements/new`);
+      assert.match(form.body, /Why are you adding yourself/);
+      const blank = await c.post(`/people/${child}/involvements/new`, { role: 'School nurse', reason: '' });
+      assert.equal(blank.statusCode, 400);
+      assert.match(blank.body, /Enter why you are adding yourself to this child/);
+      const ok = await c.post(`/people/${child}/involvements/new`, {
+        role: 'School nurse',
+        reason: 'Referred by the school for a drop-in health check.',
+      });
+      assert.equal(ok.statusCode, 303);
+      const event = await db
+        .selectFrom('audit_event')
+        .selectAll()
+        .where('action', '=', 'person.involvement.added')
+        .where('actor_user_id', '=', nurse.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(event.record_id, child);
+      assert.match(event.reason ?? '', /drop-in health check/);
+      const card = await (await as(teacher)).get(`/people/${child}`);
+      assert.match(
+        card.body,
+        /Added by Nia Jones on 23 November 2026: Referred by the school for a drop-in health check/,
+      );
     });
   });
 }
