@@ -10,6 +10,12 @@ test('embedded defaults need no configuration', () => {
   assert.equal(c.session.absoluteHours, 12);
   assert.equal(c.mfaRequired, true);
   assert.equal(c.session.cookieSecure, false);
+  assert.equal(c.consent.minAge, 12);
+});
+
+test('CONSENT_MIN_AGE sets the age below which a child cannot consent for themselves', () => {
+  assert.equal(loadConfig({ CONSENT_MIN_AGE: '13' }).consent.minAge, 13);
+  assert.throws(() => loadConfig({ CONSENT_MIN_AGE: '19' }), /CONSENT_MIN_AGE/);
 });
 
 test('DATABASE_URL selects PostgreSQL', () => {

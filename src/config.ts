@@ -42,6 +42,7 @@ const EnvSchema = z.object({
   TRUST_PROXY: bool.default(false),
   MATCH_THRESHOLD: z.coerce.number().min(0).max(60).default(16),
   POSSIBLE_MATCH_THRESHOLD: z.coerce.number().min(0).max(60).default(8),
+  CONSENT_MIN_AGE: z.coerce.number().int().min(0).max(18).default(12),
 });
 
 export type Config = {
@@ -67,6 +68,8 @@ export type Config = {
   trustProxy: boolean;
   /** Person-matching score thresholds in bits: at or above `match` the same person; at or above `possible`, review. */
   matching: { match: number; possible: number };
+  /** Below this age a child cannot be the person consenting: a person with parental responsibility must. */
+  consent: { minAge: number };
 };
 
 export class ConfigError extends Error {}
@@ -147,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mail: { ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}), from: e.MAIL_FROM },
     trustProxy: e.TRUST_PROXY,
     matching: { match: e.MATCH_THRESHOLD, possible: e.POSSIBLE_MATCH_THRESHOLD },
+    consent: { minAge: e.CONSENT_MIN_AGE },
   };
 }
 

@@ -50,6 +50,8 @@ export interface OrganisationTable {
   email: string | null;
   is_demo: Generated<boolean>;
   created_at: CreatedAt;
+  /** A sensitive service: its involvement is shown only to those a consent names for this category. */
+  sensitive_category: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AreaTable {
@@ -69,6 +71,9 @@ export interface TeamTable {
   phone: string | null;
   email: string | null;
   created_at: CreatedAt;
+  /** A multi-agency panel: a consent naming it covers its members who hold a panel role. */
+  is_panel: Generated<boolean>;
+  sensitive_category: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AppUserTable {
@@ -330,6 +335,9 @@ export interface InvolvementTable {
   contact_email: string | null;
   created_at: CreatedAt;
   is_lead: Generated<boolean>;
+  /** Who added themselves to the child, and why. */
+  added_by: ColumnType<string | null, string | null | undefined, string | null>;
+  added_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export const NEED_LEVELS = ['universal', 'early_help', 'targeted', 'specialist'] as const;
@@ -457,6 +465,9 @@ export interface ConsentTable {
   recorded_by: string;
   recorded_by_organisation_id: string;
   recorded_at: Timestamp;
+  /** For a young person giving their own consent: the practitioner's judgement of their competence, and why. */
+  competent: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
+  competence_note: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ConsentRecipientTable {
@@ -511,6 +522,8 @@ export interface CaseNoteTable {
   withhold_from_parents: Generated<boolean>;
   recorded_by: string;
   recorded_at: Timestamp;
+  /** A sensitive note recorded without consent covering its category: seen by the recorder's organisation only. */
+  own_organisation_only: Generated<boolean>;
 }
 
 export interface WithholdMarkerTable {
@@ -524,6 +537,7 @@ export interface WithholdMarkerTable {
   recorded_at: Timestamp;
   ended_at: Timestamp | null;
   ended_by: string | null;
+  ended_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ConsentTextTable {

@@ -108,25 +108,38 @@ export function recipientCovers(row: RecipientRow, target: Recipient): boolean {
   }
 }
 
-/** Who the actor is as a recipient: their organisation, its type, and the front door or a panel if their role says so. */
-async function actorAsRecipients(db: Q, actor: Actor): Promise<{ target: Recipient; panelRole: boolean }> {
+interface ActorAsRecipient {
+  target: Recipient;
+  /** Names (lower case) of the panels the actor sits on: teams they belong to, if they hold a panel role. */
+  panels: string[];
+}
+
+const panelKey = (name: string) => name.trim().toLowerCase();
+
+/** Who the actor is as a recipient: their organisation, its type, the front door if their role says so, and their panels. */
+async function actorAsRecipients(db: Q, actor: Actor): Promise<ActorAsRecipient> {
   const org = await db
     .selectFrom('organisation')
     .select('agency_type')
     .where('id', '=', actor.organisationId)
     .executeTakeFirst();
+  // Panels are teams: a panel consent covers the members of the team it names who hold a panel role.
+  const panels =
+    hasRole(actor, ...PANEL_ROLES) && actor.teamIds.length
+      ? await db.selectFrom('team').select('name').where('id', 'in', actor.teamIds).execute()
+      : [];
   return {
     target: {
       organisationId: actor.organisationId,
       ...(org ? { agencyType: org.agency_type } : {}),
       frontDoor: actor.roles.includes('front_door'),
     },
-    panelRole: !!hasRole(actor, ...PANEL_ROLES),
+    panels: panels.map((p) => panelKey(p.name)),
   };
 }
 
-function coversActor(row: RecipientRow, who: { target: Recipient; panelRole: boolean }): boolean {
-  if (row.kind === 'panel') return who.panelRole;
+function coversActor(row: RecipientRow, who: ActorAsRecipient): boolean {
+  if (row.kind === 'panel') return !!row.panel_name && who.panels.includes(panelKey(row.panel_name));
   return recipientCovers(row, who.target);
 }
 
@@ -293,18 +306,52 @@ export interface CaseDetailRecord {
   organisation_id: string;
   recorded_by: string;
   category: string | null;
+  /** Kept to the recording organisation (a sensitive note recorded without consent covering it). */
+  own_organisation_only?: boolean;
 }
 
 /**
- * May the actor see this record? Sensitive categories are visible only to the practitioner who recorded
- * them and to organisations a current consent names explicitly for that category.
+ * May the actor see this record? A record kept to its organisation is visible only there. Sensitive
+ * categories are visible only to the practitioner who recorded them and to organisations a current
+ * consent names explicitly for that category.
  */
 export function canSeeRecord(ctx: AccessContext, record: CaseDetailRecord): boolean {
   if (!ctx.roleAllowed || !ctx.relationship) return false;
+  if (record.own_organisation_only) return record.organisation_id === ctx.actor.organisationId;
   if (record.category) {
     return record.recorded_by === ctx.actor.userId || ctx.sensitiveCategories.includes(record.category);
   }
   return record.organisation_id === ctx.actor.organisationId || ctx.crossBasis !== null;
+}
+
+/** An involvement, as far as the rule for sensitive services cares. */
+export interface ServiceInvolvement {
+  organisation_id: string;
+  team_id: string | null;
+  user_id: string | null;
+  organisation_sensitive_category: string | null;
+  team_sensitive_category: string | null;
+}
+
+export const SENSITIVE_SERVICE_NOTICE = 'A service is involved — contact the lead practitioner';
+
+/**
+ * May the actor see which service is working with a child? A service an administrator marked sensitive
+ * (mental health, sexual health …) shows only to that service itself and to organisations a current consent
+ * names for that category, as ContactPoint did; everyone else sees only that a service is involved.
+ */
+export function maySeeService(
+  ctx: Pick<AccessContext, 'actor' | 'sensitiveCategories'>,
+  i: ServiceInvolvement,
+): boolean {
+  const category = i.team_sensitive_category ?? i.organisation_sensitive_category;
+  if (!category) return true;
+  const actor = ctx.actor;
+  if (i.user_id === actor.userId) return true;
+  const ownService = i.team_sensitive_category
+    ? !!i.team_id && [...actor.teamIds, ...actor.managedTeamIds].includes(i.team_id)
+    : i.organisation_id === actor.organisationId;
+  return ownService || ctx.sensitiveCategories.includes(category);
 }
 
 /**

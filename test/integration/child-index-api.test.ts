@@ -165,6 +165,7 @@ for (const engine of engines()) {
       const involved = await post(`/api/v1/people/${child}/involvements`, {
         role: 'School nurse',
         phone: '01632 960 214',
+        reason: 'Referred by the school for a health check',
       });
       assert.equal(involved.statusCode, 201, involved.body);
       const card = (await get(`/api/v1/people/${child}`)).json();
@@ -173,8 +174,12 @@ for (const engine of engines()) {
           (i: { role: string; phone: string }) => i.role === 'School nurse' && i.phone === '01632 960 214',
         ),
       );
-      assert.equal((await post(`/api/v1/people/${child}/involvements`, { role: '   ' })).statusCode, 400);
-      assert.equal((await post(`/api/v1/people/${shielded}/involvements`, { role: 'Nurse' })).statusCode, 403);
+      assert.equal((await post(`/api/v1/people/${child}/involvements`, { role: '   ', reason: 'x' })).statusCode, 400);
+      assert.equal((await post(`/api/v1/people/${child}/involvements`, { role: 'Nurse' })).statusCode, 400);
+      assert.equal(
+        (await post(`/api/v1/people/${shielded}/involvements`, { role: 'Nurse', reason: 'Referral' })).statusCode,
+        403,
+      );
       const bad = await post('/api/v1/people', { ...person, upn: 'Z801200002017', dateOfBirth: '2099-01-01' });
       assert.equal(bad.statusCode, 400);
       const fields = bad

@@ -15,6 +15,20 @@ import { demoId, isoDate, Random } from './random.ts';
 import { DEMO_USERS, type DemoUserDef, demoUserPhone } from './users.ts';
 
 /** The one password every demo account shares. Demo data is for trying the product, never for live use. */
+
+/**
+ * The demo's sensitive services (by organisation or team key): their involvement shows on an index card only to
+ * the service itself and to organisations a current consent names for the category.
+ */
+const SENSITIVE_SERVICES: Record<string, string> = {
+  'lea-camhs': 'mental_health',
+  'aire-camhs': 'mental_health',
+  'soar-camhs': 'mental_health',
+  'safer-homes': 'domestic_abuse',
+  'clear-path': 'substance_misuse',
+  'rutmoor-council:sexual-health': 'sexual_health',
+};
+
 export const DEMO_PASSWORD = 'demo-password-2026';
 
 /** The seed for the generator: change it and every demo family changes. */
@@ -113,6 +127,7 @@ export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; tod
         phone: o.phone,
         email: o.email,
         is_demo: true,
+        sensitive_category: SENSITIVE_SERVICES[o.key] ?? null,
       })),
     );
     await insertChunks(
@@ -126,6 +141,9 @@ export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; tod
           name: t.name,
           phone: t.phone,
           email: t.email,
+          // Panels are teams: a consent naming a panel covers the members of that team with a panel role.
+          is_panel: /\bpanel\b/i.test(t.name),
+          sensitive_category: SENSITIVE_SERVICES[t.key] ?? null,
         })),
       ),
     );

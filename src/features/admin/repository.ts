@@ -74,7 +74,14 @@ export async function organisationNameTaken(db: Db, name: string, exceptId?: str
 }
 
 function organisationRow(input: OrganisationInput) {
-  return { name: input.name, agency_type: input.agencyType, tier: input.tier, phone: input.phone, email: input.email };
+  return {
+    name: input.name,
+    agency_type: input.agencyType,
+    tier: input.tier,
+    phone: input.phone,
+    email: input.email,
+    sensitive_category: input.sensitiveCategory,
+  };
 }
 
 export async function insertOrganisation(db: Db, input: OrganisationInput) {
@@ -188,7 +195,24 @@ function teamRow(input: TeamInput) {
     area_id: input.areaId,
     phone: input.phone,
     email: input.email,
+    sensitive_category: input.sensitiveCategory,
+    is_panel: input.isPanel,
   };
+}
+
+/** Categories an administrator can mark a service with: its involvement then shows only to those consent names. */
+export function sensitiveCategoryOptions(db: Db) {
+  return db
+    .selectFrom('sensitive_category')
+    .select(['code', 'label'])
+    .where('retired_at', 'is', null)
+    .orderBy('label')
+    .execute();
+}
+
+export async function sensitiveCategoryExists(db: Db, code: string) {
+  const row = await db.selectFrom('sensitive_category').select('code').where('code', '=', code).executeTakeFirst();
+  return !!row;
 }
 
 export async function insertTeam(db: Db, input: TeamInput) {

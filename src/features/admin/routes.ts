@@ -75,8 +75,13 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps) {
     return reply.page('admin/views/organisations.njk', { organisations, labels: LABELS, flash: flash(request.query) });
   });
 
-  const organisationForm = (reply: FastifyReply, data: { id?: string; values: Values; errors?: FieldError[] }) =>
-    reply.page('admin/views/organisation-form.njk', { ...data, lists: LISTS });
+  const organisationForm = async (
+    reply: FastifyReply,
+    data: { id?: string; values: Values; errors?: FieldError[] },
+  ) => {
+    const categories = await admin.sensitiveCategoryOptions(reply.request.ctx());
+    return reply.page('admin/views/organisation-form.njk', { ...data, lists: LISTS, categories });
+  };
 
   app.get('/admin/organisations/new', async (request, reply) => {
     admin.requireAdmin(request.ctx());
@@ -103,6 +108,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps) {
       tier: o.tier,
       phone: o.phone ?? '',
       email: o.email ?? '',
+      sensitiveCategory: o.sensitive_category ?? '',
     };
     return organisationForm(reply, { id: o.id, values });
   });
@@ -180,7 +186,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps) {
 
   const teamForm = async (reply: FastifyReply, data: { id?: string; values: Values; errors?: FieldError[] }) => {
     const options = await admin.teamFormOptions(reply.request.ctx());
-    return reply.page('admin/views/team-form.njk', { ...data, ...options, labels: LABELS });
+    const categories = await admin.sensitiveCategoryOptions(reply.request.ctx());
+    return reply.page('admin/views/team-form.njk', { ...data, ...options, categories, labels: LABELS });
   };
 
   app.get<Q>('/admin/teams/new', async (request, reply) => {
@@ -207,6 +214,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps) {
       areaId: t.area_id ?? '',
       phone: t.phone ?? '',
       email: t.email ?? '',
+      sensitiveCategory: t.sensitive_category ?? '',
+      isPanel: t.is_panel ? 'yes' : '',
     };
     return teamForm(reply, { id: t.id, values });
   });

@@ -33,6 +33,7 @@ describe('admin form schemas', () => {
       tier: 'universal',
       phone: null,
       email: 'office@northfield.example.org',
+      sensitiveCategory: null,
     });
   });
 

@@ -104,12 +104,19 @@ const oneOf = <T extends string>(values: readonly T[], message: string) =>
     .refine((v): v is T => (values as readonly string[]).includes(v), message)
     .transform((v) => v as T);
 
+/** A sensitive service's category (mental health, sexual health …), or none: checked against the list in the service. */
+const sensitiveCategory = z
+  .string()
+  .optional()
+  .transform((v) => v?.trim() || null);
+
 export const OrganisationForm = z.object({
   name: name(),
   agencyType: oneOf(AGENCY_TYPES, 'Select the type of organisation'),
   tier: oneOf(TIERS, 'Select a tier'),
   phone,
   email: optionalEmail,
+  sensitiveCategory,
 });
 export type OrganisationInput = z.output<typeof OrganisationForm>;
 
@@ -126,6 +133,11 @@ export const TeamForm = z.object({
   areaId: optionalId('Select an area'),
   phone,
   email: optionalEmail,
+  sensitiveCategory,
+  isPanel: z
+    .string()
+    .optional()
+    .transform((v) => v === 'yes'),
 });
 export type TeamInput = z.output<typeof TeamForm>;
 

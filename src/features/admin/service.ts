@@ -97,6 +97,7 @@ export class AdminService {
     return this.change(ctx, async (trx, actx) => {
       if (await repo.organisationNameTaken(trx, input.name))
         throw new ValidationError([DUPLICATE.organisation_name_key!]);
+      await checkCategory(trx, input.sensitiveCategory);
       const id = await repo.insertOrganisation(trx, input);
       await recordAudit(trx, actx, {
         action: 'admin.organisation.created',
@@ -117,6 +118,7 @@ export class AdminService {
       if (await repo.organisationNameTaken(trx, input.name, id)) {
         throw new ValidationError([DUPLICATE.organisation_name_key!]);
       }
+      await checkCategory(trx, input.sensitiveCategory);
       await repo.updateOrganisation(trx, id, input);
       await recordAudit(trx, actx, {
         action: 'admin.organisation.updated',
@@ -130,6 +132,7 @@ export class AdminService {
               tier: before.tier,
               phone: before.phone,
               email: before.email,
+              sensitiveCategory: before.sensitive_category,
             },
             input,
           ),
@@ -258,6 +261,8 @@ export class AdminService {
               areaId: before.area_id,
               phone: before.phone,
               email: before.email,
+              sensitiveCategory: before.sensitive_category,
+              isPanel: before.is_panel,
             },
             input,
           ),
@@ -277,7 +282,15 @@ export class AdminService {
     if (input.areaId && (await repo.countExisting(trx, 'area', [input.areaId])) === 0) {
       errors.push({ field: 'areaId', message: 'Select an area' });
     }
+    if (input.sensitiveCategory && !(await repo.sensitiveCategoryExists(trx, input.sensitiveCategory))) {
+      errors.push({ field: 'sensitiveCategory', message: 'Select a kind of sensitive service from the list' });
+    }
     if (errors.length) throw new ValidationError(errors);
+  }
+
+  async sensitiveCategoryOptions(ctx: RequestContext) {
+    this.admin(ctx);
+    return repo.sensitiveCategoryOptions(this.db);
   }
 
   // Users
@@ -502,5 +515,14 @@ export class AdminService {
       const details = await fn(trx, actx.at);
       await recordAudit(trx, actx, { action, recordType: 'user', recordId: id, details });
     });
+  }
+}
+
+/** A sensitive service's category must be one on the list. */
+async function checkCategory(trx: Trx, code: string | null) {
+  if (code && !(await repo.sensitiveCategoryExists(trx, code))) {
+    throw new ValidationError([
+      { field: 'sensitiveCategory', message: 'Select a kind of sensitive service from the list' },
+    ]);
   }
 }

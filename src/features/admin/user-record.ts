@@ -122,7 +122,14 @@ export async function createUserRecord(
       let organisation = await repo.findOrganisationByIdOrName(trx, ref, UUID.test(ref));
       if (!organisation && input.createOrganisation && ref && !UUID.test(ref)) {
         const { agencyType, tier } = input.createOrganisation;
-        const orgId = await repo.insertOrganisation(trx, { name: ref, agencyType, tier, phone: null, email: null });
+        const orgId = await repo.insertOrganisation(trx, {
+          name: ref,
+          agencyType,
+          tier,
+          phone: null,
+          email: null,
+          sensitiveCategory: null,
+        });
         await recordAudit(trx, actx, {
           action: 'admin.organisation.created',
           recordType: 'organisation',

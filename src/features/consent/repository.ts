@@ -96,6 +96,12 @@ export async function allOrganisations(db: Q) {
   return db.selectFrom('organisation').select(['id', 'name', 'agency_type']).orderBy('name').execute();
 }
 
+/** Multi-agency panels (teams marked as panels), by name: what a consent can name as a panel. */
+export async function panels(db: Q) {
+  const rows = await db.selectFrom('team').select('name').where('is_panel', '=', true).orderBy('name').execute();
+  return [...new Set(rows.map((r) => r.name))];
+}
+
 export async function organisationsByIds(db: Q, ids: string[]) {
   if (!ids.length) return [];
   return db.selectFrom('organisation').select(['id', 'name', 'agency_type']).where('id', 'in', ids).execute();
@@ -206,6 +212,7 @@ export async function wishes(db: Q, personId: string) {
     .select([
       sql<string>`f.given_name || ' ' || f.family_name`.as('withheld_from_name'),
       'u.name as recorded_by_name',
+      'u.email as recorded_by_email',
       'u.organisation_id as recorded_by_organisation_id',
     ])
     .where('w.person_id', '=', personId)
@@ -263,18 +270,26 @@ export async function markers(db: Q, personId: string) {
     withheld_from_person_id: string;
     withheld_from_name: string;
     reason: string;
+    recorded_by: string;
     recorded_by_name: string;
+    recorded_by_email: string;
+    recorded_by_organisation_id: string;
+    recorded_by_organisation: string;
     recorded_at: Date;
     ended_at: Date | null;
+    ended_reason: string | null;
   }>`
     select m.id, m.person_id, m.household_id,
            coalesce('The address ' || h.address_line1 || ', ' || h.postcode,
                     'Where ' || p.given_name || ' ' || p.family_name || ' lives, and how to contact them') as what,
            m.withheld_from_person_id, f.given_name || ' ' || f.family_name as withheld_from_name,
-           m.reason, u.name as recorded_by_name, m.recorded_at, m.ended_at
+           m.reason, m.recorded_by, u.name as recorded_by_name, u.email as recorded_by_email,
+           u.organisation_id as recorded_by_organisation_id, uo.name as recorded_by_organisation,
+           m.recorded_at, m.ended_at, m.ended_reason
       from withhold_marker m
       join person f on f.id = m.withheld_from_person_id
       join app_user u on u.id = m.recorded_by
+      join organisation uo on uo.id = u.organisation_id
       left join household h on h.id = m.household_id
       left join person p on p.id = m.person_id
      where m.subject_person_id = ${personId}
@@ -286,10 +301,10 @@ export async function insertMarker(trx: Q, values: Insertable<WithholdMarkerTabl
   return (await trx.insertInto('withhold_marker').values(values).returning('id').executeTakeFirstOrThrow()).id;
 }
 
-export async function endMarker(trx: Q, personId: string, id: string, at: Date, by: string) {
+export async function endMarker(trx: Q, personId: string, id: string, at: Date, by: string, reason: string) {
   const r = await trx
     .updateTable('withhold_marker')
-    .set({ ended_at: at, ended_by: by })
+    .set({ ended_at: at, ended_by: by, ended_reason: reason })
     .where('id', '=', id)
     .where('subject_person_id', '=', personId)
     .where('ended_at', 'is', null)

@@ -71,7 +71,10 @@ export function replyConsentRequired(reply: FastifyReply, error: ConsentRequired
 }
 
 export function registerConsentRoutes(app: FastifyInstance, deps: AppDeps) {
-  const service = new ConsentService(deps.database.db);
+  const service = new ConsentService(deps.database.db, {
+    minAge: deps.config.consent.minAge,
+    baseUrl: deps.config.baseUrl,
+  });
   const check = (...ids: string[]) => {
     if (!ids.every((id) => UUID.test(id))) throw new NotFoundError();
   };
@@ -246,24 +249,37 @@ export function registerConsentRoutes(app: FastifyInstance, deps: AppDeps) {
       again,
     );
   });
-  app.post<{ Params: { id: string; wishId: string } }>(
-    '/people/:id/consent/wishes/:wishId/end',
-    async (request, reply) => {
-      const { id, wishId } = request.params;
-      check(id, wishId);
-      const form = parseForm(EndForm, request.body);
-      const reason = form.ok ? form.data.reason : 'Ended without a reason given';
-      return change(
-        reply,
-        request.body,
-        async () => {
-          await service.endWish(request.ctx(), id, wishId, reason);
-          return `/people/${id}/consent?done=wish-ended`;
-        },
-        async () => reply.redirect(`/people/${id}/consent`, 303),
+  // Ending a wish or a marker: a confirmation page that asks why; the recorder is told.
+  type PW = { Params: { id: string; wishId: string } };
+  const endWishPage = async (reply: FastifyReply, id: string, wishId: string, extra: Record<string, unknown> = {}) => {
+    const data = await service.wishToEnd(reply.request.ctx(), id, wishId);
+    return reply.page('consent/views/end.njk', { ...data, values: {}, ...extra });
+  };
+  app.get<PW>('/people/:id/consent/wishes/:wishId/end', async (request, reply) => {
+    const { id, wishId } = request.params;
+    check(id, wishId);
+    return refusedPage(reply, () => endWishPage(reply, id, wishId));
+  });
+  app.post<PW>('/people/:id/consent/wishes/:wishId/end', async (request, reply) => {
+    const { id, wishId } = request.params;
+    check(id, wishId);
+    const form = parseForm(EndForm, request.body);
+    if (!form.ok) {
+      reply.code(400);
+      return refusedPage(reply, () =>
+        endWishPage(reply, id, wishId, { errors: form.errors, values: formValues(request.body) }),
       );
-    },
-  );
+    }
+    return change(
+      reply,
+      request.body,
+      async () => {
+        await service.endWish(request.ctx(), id, wishId, form.data.reason);
+        return `/people/${id}/consent?done=wish-ended`;
+      },
+      (errors, values) => endWishPage(reply, id, wishId, { errors, values }),
+    );
+  });
 
   app.get<P & { Querystring: { lawful?: string } }>('/people/:id/consent/decisions/new', async (request, reply) => {
     check(request.params.id);
@@ -317,22 +333,41 @@ export function registerConsentRoutes(app: FastifyInstance, deps: AppDeps) {
       again,
     );
   });
-  app.post<{ Params: { id: string; markerId: string } }>(
-    '/people/:id/consent/markers/:markerId/end',
-    async (request, reply) => {
-      const { id, markerId } = request.params;
-      check(id, markerId);
-      return change(
-        reply,
-        request.body,
-        async () => {
-          await service.endMarker(request.ctx(), id, markerId);
-          return `/people/${id}/consent?done=marker-ended`;
-        },
-        async () => reply.redirect(`/people/${id}/consent`, 303),
+  type PM = { Params: { id: string; markerId: string } };
+  const endMarkerPage = async (
+    reply: FastifyReply,
+    id: string,
+    markerId: string,
+    extra: Record<string, unknown> = {},
+  ) => {
+    const data = await service.markerToEnd(reply.request.ctx(), id, markerId);
+    return reply.page('consent/views/end.njk', { ...data, values: {}, ...extra });
+  };
+  app.get<PM>('/people/:id/consent/markers/:markerId/end', async (request, reply) => {
+    const { id, markerId } = request.params;
+    check(id, markerId);
+    return refusedPage(reply, () => endMarkerPage(reply, id, markerId));
+  });
+  app.post<PM>('/people/:id/consent/markers/:markerId/end', async (request, reply) => {
+    const { id, markerId } = request.params;
+    check(id, markerId);
+    const form = parseForm(EndForm, request.body);
+    if (!form.ok) {
+      reply.code(400);
+      return refusedPage(reply, () =>
+        endMarkerPage(reply, id, markerId, { errors: form.errors, values: formValues(request.body) }),
       );
-    },
-  );
+    }
+    return change(
+      reply,
+      request.body,
+      async () => {
+        await service.endMarker(request.ctx(), id, markerId, form.data.reason);
+        return `/people/${id}/consent?done=marker-ended`;
+      },
+      (errors, values) => endMarkerPage(reply, id, markerId, { errors, values }),
+    );
+  });
 
   const notesPage = async (reply: FastifyReply, id: string, extra: Record<string, unknown> = {}) => {
     const data = await service.notes(reply.request.ctx(), id);

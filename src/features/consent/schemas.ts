@@ -35,6 +35,11 @@ const ConsentFields = z.object({
   serviceName: optionalText('Service name', 200),
   panelName: optionalText('Panel name', 200),
   explained: optionalText('What was explained', 4000),
+  competent: z
+    .string()
+    .optional()
+    .transform((v) => (v === 'yes' ? true : v === 'no' ? false : null)),
+  competenceNote: optionalText('Why you think so', 2000),
 });
 
 export interface ConsentInput {
@@ -52,6 +57,9 @@ export interface ConsentInput {
   obtainedOn: string;
   reviewOn: string | null;
   explained: string | null;
+  /** For a young person consenting for themselves: the practitioner's judgement of their competence, and why. */
+  competent: boolean | null;
+  competenceNote: string | null;
 }
 
 /** The consent form: field rules here; rules that need the database (parental responsibility, overlaps) in the service. */
@@ -76,7 +84,7 @@ export function parseConsent(body: unknown): FormResult<ConsentInput> {
   const panel = asArray(b.recipients).includes('panel');
   const frontDoor = asArray(b.recipients).includes('front_door');
   if (fields.ok && panel && !fields.data.panelName) {
-    errors.push({ field: 'panelName', message: 'Enter the name of the panel' });
+    errors.push({ field: 'panelName', message: 'Select the panel' });
   }
   if (!organisationIds.length && !agencyTypes.length && !panel && !frontDoor) {
     errors.push({ field: 'organisations', message: 'Select who the information may be shared with' });

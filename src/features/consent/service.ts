@@ -4,8 +4,11 @@ import { type Actor, hasRole, type Relationship, requireRole } from '../../platf
 import { recordAudit } from '../../platform/audit.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { type FieldError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
+import { enqueueEmail } from '../../platform/outbox.ts';
+import { withinPartnership } from '../../platform/partnership.ts';
 import {
   accessContext,
+  accessFromContext,
   activeConsents,
   CASE_DETAIL_ROLES,
   ConsentRequiredError,
@@ -45,8 +48,24 @@ type Trx = Transaction<DB>;
 
 const fullName = (p: { given_name: string; family_name: string }) => `${p.given_name} ${p.family_name}`;
 
+/** Whole years between a date of birth and a day (both YYYY-MM-DD). */
+export function ageOn(dateOfBirth: string, day: string): number {
+  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
 export class ConsentService {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly rules: { minAge: number; baseUrl: string } = { minAge: 12, baseUrl: '' },
+  ) {}
+
+  /** Whether a child is too young to be the person consenting, by the partnership's age. */
+  private tooYoung(person: { kind: string; date_of_birth: string | null }, at: Date): boolean {
+    if (person.kind !== 'child' || !person.date_of_birth) return false;
+    return ageOn(String(person.date_of_birth).slice(0, 10), londonDate(at)) < this.rules.minAge;
+  }
 
   private async run<T>(fn: (trx: Trx) => Promise<T | Refusal>): Promise<T> {
     const out = await this.db.transaction().execute(fn);
@@ -87,13 +106,14 @@ export class ConsentService {
       return this.refuse(trx, ctx, 'consent.change-refused', personId, error, { attempted });
     }
     const relationship = await findRelationship(trx, actor, personId, ctx.at);
-    if (!relationship && role !== 'front_door' && !actor.roles.includes('front_door')) {
+    const frontDoor = await frontDoorReach(trx, actor, personId, ctx.at);
+    if (!relationship && !frontDoor) {
       const error = new ChangeRefusedError(
         'You can only record or change consent for someone you, your team or your organisation work with. Ask a practitioner who works with them, or the front door.',
       );
       return this.refuse(trx, ctx, 'consent.change-refused', personId, error, { attempted });
     }
-    return { person, role, relationship };
+    return { person, role, relationship, frontDoor };
   }
 
   /** Seeing consent records needs a relationship, or the front door role. */
@@ -102,10 +122,32 @@ export class ConsentService {
     const role = requireRole(actor, ...CASE_DETAIL_ROLES);
     const person = await repo.findPerson(trx, personId);
     const relationship = person ? await findRelationship(trx, actor, personId, ctx.at) : null;
-    if (!person || (!relationship && !actor.roles.includes('front_door'))) {
+    const frontDoor = person ? await frontDoorReach(trx, actor, personId, ctx.at) : false;
+    if (!person || (!relationship && !frontDoor)) {
       return this.refuse(trx, ctx, action, personId, new NotFoundError(), { notFound: !person });
     }
-    return { person, role, relationship };
+    return { person, role, relationship, frontDoor };
+  }
+
+  /**
+   * Tells the practitioner who recorded a wish, marker or consent that someone else ended it. The email says
+   * only that there is something to look at, with a link: no names and nothing of what was recorded.
+   */
+  private async tellRecorder(
+    trx: Trx,
+    ctx: RequestContext,
+    recorder: { id: string; email: string },
+    personId: string,
+    what: string,
+  ) {
+    if (recorder.id === ctx.actor!.userId) return;
+    await enqueueEmail(trx, {
+      to: recorder.email,
+      subject: `Early Help Hub: ${what} you recorded has been ended`,
+      text:
+        `Another practitioner has ended ${what} that you recorded on Early Help Hub, and gave a reason. ` +
+        `Sign in to see it: ${this.rules.baseUrl}/people/${personId}/consent`,
+    });
   }
 
   async overview(ctx: RequestContext, personId: string) {
@@ -127,25 +169,63 @@ export class ConsentService {
         recordType: 'person',
         recordId: personId,
       });
+      // Texts practitioners wrote (what a young person wants kept private, what a decision is about and
+      // why, why a marker or a withdrawal) are case detail: shown with the same basis as any other.
+      const sees = (organisationId: string, recordedBy: string) =>
+        recordedBy === actor.userId ||
+        canSeeRecord(access, { organisation_id: organisationId, recorded_by: recordedBy, category: null });
+      const hiddenBecause = (organisationId: string) => accessFromContext(access, organisationId).reasons.join(' ');
       return {
         person: rights.person,
         status,
-        history: history.map((c) => ({ ...c, active: activeIds.has(c.id), lapsed: isLapsed(c, ctx.at) })),
-        // What a young person wants kept private is itself case detail.
-        wishes: wishes.map((w) => ({
-          ...w,
-          visible: canSeeRecord(access, {
-            organisation_id: w.recorded_by_organisation_id,
-            recorded_by: w.recorded_by,
-            category: null,
-          }),
-        })),
-        decisions,
-        markers: rights.person.shielded
+        history: history.map((c) => {
+          const visible = sees(c.recorded_by_organisation_id, c.recorded_by);
+          return {
+            ...c,
+            explained: visible ? c.explained : null,
+            withdrawn_reason: visible ? c.withdrawn_reason : null,
+            competence_note: visible ? c.competence_note : null,
+            active: activeIds.has(c.id),
+            lapsed: isLapsed(c, ctx.at),
+          };
+        }),
+        wishes: wishes.map((w) => {
+          const visible = sees(w.recorded_by_organisation_id, w.recorded_by);
+          return {
+            ...w,
+            ...(visible ? {} : { information: null, best_interests_reason: null, ended_reason: null }),
+            visible,
+            hiddenBecause: visible ? null : hiddenBecause(w.recorded_by_organisation_id),
+          };
+        }),
+        decisions: decisions.map((d) => {
+          const visible = sees(d.decided_by_organisation_id, d.decided_by);
+          return visible
+            ? { ...d, visible, hiddenBecause: null }
+            : {
+                id: d.id,
+                decided_at: d.decided_at,
+                decided_by_organisation: d.decided_by_organisation,
+                visible,
+                hiddenBecause: hiddenBecause(d.decided_by_organisation_id),
+              };
+        }),
+        markers: (rights.person.shielded
           ? markers.map((m) => (m.household_id ? { ...m, what: 'An address (not shown: whereabouts protected)' } : m))
-          : markers,
-        canChange: !!hasRole(actor, ...CHANGE_ROLES) && (!!rights.relationship || actor.roles.includes('front_door')),
-        canOverride: canOverride(actor, rights.relationship),
+          : markers
+        ).map((m) => {
+          // What is withheld, and from whom, protects the family and shows to all; why is case detail.
+          const visible = sees(m.recorded_by_organisation_id, m.recorded_by);
+          return {
+            ...m,
+            reason: visible ? m.reason : null,
+            ended_reason: visible ? m.ended_reason : null,
+            visible,
+            hiddenBecause: visible ? null : hiddenBecause(m.recorded_by_organisation_id),
+          };
+        }),
+        canChange: !!hasRole(actor, ...CHANGE_ROLES) && (!!rights.relationship || rights.frontDoor),
+        canOverride: canOverride(actor, rights.relationship, rights.frontDoor),
       };
     });
   }
@@ -155,14 +235,25 @@ export class ConsentService {
       const rights = await this.changeRights(trx, ctx, personId, 'consent.form');
       if (rights instanceof Refusal) return rights;
       const today = londonDate(ctx.at);
-      const [adults, involved, organisations, categories, household] = await Promise.all([
+      const [adults, involved, organisations, categories, household, panels] = await Promise.all([
         repo.adultsAround(trx, personId),
         repo.involvedOrganisations(trx, personId, today),
         repo.allOrganisations(trx),
         repo.sensitiveCategories(trx),
         repo.currentHousehold(trx, personId),
+        repo.panels(trx),
       ]);
-      return { person: rights.person, adults, involved, organisations, categories, household: !!household };
+      return {
+        person: rights.person,
+        adults,
+        involved,
+        organisations,
+        categories,
+        household: !!household,
+        panels,
+        minAge: this.rules.minAge,
+        tooYoung: this.tooYoung(rights.person, ctx.at),
+      };
     });
   }
 
@@ -185,8 +276,34 @@ export class ConsentService {
       };
 
       let givenByKind: 'young_person' | 'parent_carer' | 'self';
-      if (input.givenBy === personId) givenByKind = person.kind === 'child' ? 'young_person' : 'self';
-      else {
+      if (input.givenBy === personId) {
+        givenByKind = person.kind === 'child' ? 'young_person' : 'self';
+        if (this.tooYoung(person, ctx.at)) {
+          errors.push({
+            field: 'givenBy',
+            message: `A child under ${this.rules.minAge} cannot give consent for themselves. Select a person with parental responsibility for ${fullName(person)}`,
+          });
+          return invalid('under_age');
+        }
+        // Gillick: a young person consents for themselves only if the practitioner judges they understand.
+        if (person.kind === 'child') {
+          if (input.competent === null) {
+            errors.push({
+              field: 'competent',
+              message: 'Select whether the young person understands what they are agreeing to',
+            });
+          }
+          if (!input.competenceNote) errors.push({ field: 'competenceNote', message: 'Enter why you think so' });
+          if (input.competent === false) {
+            errors.push({
+              field: 'competent',
+              message:
+                'A young person who does not understand what they are agreeing to cannot give consent themselves. Ask a person with parental responsibility instead',
+            });
+          }
+          if (errors.length) return invalid('competence');
+        }
+      } else {
         const giver = await repo.findPerson(trx, input.givenBy);
         const pr = giver && person.kind === 'child' && (await repo.hasParentalResponsibility(trx, personId, giver.id));
         if (!giver || !pr) {
@@ -215,6 +332,14 @@ export class ConsentService {
         errors.push({ field: 'organisations', message: 'Select organisations from the list' });
         return invalid('unknown_organisation');
       }
+      // A panel consent names one panel from the list, so it covers only that panel's members.
+      const panelName = input.panelName
+        ? (await repo.panels(trx)).find((p) => p.trim().toLowerCase() === input.panelName!.trim().toLowerCase())
+        : null;
+      if (input.panelName && !panelName) {
+        errors.push({ field: 'panelName', message: 'Select a panel from the list' });
+        return invalid('unknown_panel');
+      }
       const household = input.familyWide ? await repo.currentHousehold(trx, personId) : undefined;
       if (input.familyWide && !household) {
         errors.push({
@@ -236,8 +361,8 @@ export class ConsentService {
           agency_type: t,
           panel_name: null,
         })),
-        ...(input.panelName
-          ? [{ kind: 'panel' as const, organisation_id: null, agency_type: null, panel_name: input.panelName }]
+        ...(panelName
+          ? [{ kind: 'panel' as const, organisation_id: null, agency_type: null, panel_name: panelName }]
           : []),
         ...(input.frontDoor
           ? [{ kind: 'front_door' as const, organisation_id: null, agency_type: null, panel_name: null }]
@@ -263,6 +388,8 @@ export class ConsentService {
           review_on: input.reviewOn,
           sensitive_categories: sensitive,
           explained: input.explained,
+          competent: givenByKind === 'young_person' ? input.competent : null,
+          competence_note: givenByKind === 'young_person' ? input.competenceNote : null,
           withdrawn_on: null,
           withdrawn_reason: null,
           withdrawn_by: null,
@@ -387,10 +514,18 @@ export class ConsentService {
       });
       await recordAudit(trx, auditContext(ctx, rights.role), {
         action: 'consent.withdrawn',
-        recordType: 'consent',
-        recordId: consentId,
-        details: { personId, withdrawnOn: input.withdrawnOn },
+        recordType: 'person',
+        recordId: personId,
+        reason: input.reason,
+        details: { consentId, withdrawnOn: input.withdrawnOn },
       });
+      await this.tellRecorder(
+        trx,
+        ctx,
+        { id: consent.recorded_by, email: consent.recorded_by_email },
+        personId,
+        'a consent',
+      );
       return { recipients: consent.recipients };
     });
   }
@@ -419,7 +554,7 @@ export class ConsentService {
         adults,
         organisations,
         consents: consents.filter((c) => c.decision === 'given'),
-        canOverride: canOverride(ctx.actor!, rights.relationship),
+        canOverride: canOverride(ctx.actor!, rights.relationship, rights.frontDoor),
       };
     });
   }
@@ -461,16 +596,42 @@ export class ConsentService {
     });
   }
 
+  /** A current wish, for the page that confirms ending it: who it keeps information from, not what. */
+  async wishToEnd(ctx: RequestContext, personId: string, wishId: string) {
+    return this.run(async (trx) => {
+      const rights = await this.changeRights(trx, ctx, personId, 'confidentiality-wish.end-form');
+      if (rights instanceof Refusal) return rights;
+      const wish = (await repo.wishes(trx, personId)).find((w) => w.id === wishId && !w.ended_on);
+      if (!wish) {
+        return this.refuse(trx, ctx, 'consent.change-refused', personId, new NotFoundError(), {
+          attempted: 'confidentiality-wish.end-form',
+          wishId,
+        });
+      }
+      return {
+        person: rights.person,
+        kind: 'wish' as const,
+        id: wish.id,
+        summary: `Keep information from ${wish.withheld_from_name}`,
+        recordedAt: wish.recorded_at,
+        recordedBy: wish.recorded_by_name,
+      };
+    });
+  }
+
   async endWish(ctx: RequestContext, personId: string, wishId: string, reason: string) {
     return this.run(async (trx) => {
       const rights = await this.changeRights(trx, ctx, personId, 'confidentiality-wish.end');
       if (rights instanceof Refusal) return rights;
-      const ok = await repo.endWish(trx, personId, wishId, {
-        ended_on: londonDate(ctx.at),
-        ended_by: ctx.actor!.userId,
-        ended_reason: reason,
-      });
-      if (!ok) {
+      const wish = (await repo.wishes(trx, personId)).find((w) => w.id === wishId);
+      const ok =
+        !!wish &&
+        (await repo.endWish(trx, personId, wishId, {
+          ended_on: londonDate(ctx.at),
+          ended_by: ctx.actor!.userId,
+          ended_reason: reason,
+        }));
+      if (!wish || !ok) {
         return this.refuse(trx, ctx, 'consent.change-refused', personId, new NotFoundError(), {
           attempted: 'confidentiality-wish.end',
           wishId,
@@ -478,11 +639,18 @@ export class ConsentService {
       }
       await recordAudit(trx, auditContext(ctx, rights.role), {
         action: 'confidentiality-wish.ended',
-        recordType: 'confidentiality_wish',
-        recordId: wishId,
+        recordType: 'person',
+        recordId: personId,
         reason,
-        details: { personId },
+        details: { wishId },
       });
+      await this.tellRecorder(
+        trx,
+        ctx,
+        { id: wish.recorded_by, email: wish.recorded_by_email },
+        personId,
+        'a confidentiality wish',
+      );
       return true;
     });
   }
@@ -493,7 +661,7 @@ export class ConsentService {
       const rights = await this.changeRights(trx, ctx, personId, 'sharing.decision');
       if (rights instanceof Refusal) return rights;
       const lawful = input.decision === 'share' && input.basis !== 'consent';
-      if (lawful && !canOverride(actor, rights.relationship)) {
+      if (lawful && !canOverride(actor, rights.relationship, rights.frontDoor)) {
         const error = new ChangeRefusedError(
           'Only a manager working with this child, or a front door worker, can record sharing without consent. Talk to your manager or call the front door now if you think a child is at risk.',
         );
@@ -614,11 +782,37 @@ export class ConsentService {
     });
   }
 
-  async endMarker(ctx: RequestContext, personId: string, markerId: string) {
+  /** A current marker, for the page that confirms ending it. */
+  async markerToEnd(ctx: RequestContext, personId: string, markerId: string) {
+    return this.run(async (trx) => {
+      const rights = await this.changeRights(trx, ctx, personId, 'withhold-marker.end-form');
+      if (rights instanceof Refusal) return rights;
+      const marker = (await repo.markers(trx, personId)).find((m) => m.id === markerId && !m.ended_at);
+      if (!marker) {
+        return this.refuse(trx, ctx, 'consent.change-refused', personId, new NotFoundError(), {
+          attempted: 'withhold-marker.end-form',
+          markerId,
+        });
+      }
+      const what =
+        rights.person.shielded && marker.household_id ? 'An address (not shown: whereabouts protected)' : marker.what;
+      return {
+        person: rights.person,
+        kind: 'marker' as const,
+        id: marker.id,
+        summary: `${what}, withheld from ${marker.withheld_from_name}`,
+        recordedAt: marker.recorded_at,
+        recordedBy: marker.recorded_by_name,
+      };
+    });
+  }
+
+  async endMarker(ctx: RequestContext, personId: string, markerId: string, reason: string) {
     return this.run(async (trx) => {
       const rights = await this.changeRights(trx, ctx, personId, 'withhold-marker.end');
       if (rights instanceof Refusal) return rights;
-      if (!(await repo.endMarker(trx, personId, markerId, ctx.at, ctx.actor!.userId))) {
+      const marker = (await repo.markers(trx, personId)).find((m) => m.id === markerId);
+      if (!marker || !(await repo.endMarker(trx, personId, markerId, ctx.at, ctx.actor!.userId, reason))) {
         return this.refuse(trx, ctx, 'consent.change-refused', personId, new NotFoundError(), {
           attempted: 'withhold-marker.end',
           markerId,
@@ -626,10 +820,18 @@ export class ConsentService {
       }
       await recordAudit(trx, auditContext(ctx, rights.role), {
         action: 'withhold-marker.ended',
-        recordType: 'withhold_marker',
-        recordId: markerId,
-        details: { personId },
+        recordType: 'person',
+        recordId: personId,
+        reason,
+        details: { markerId },
       });
+      await this.tellRecorder(
+        trx,
+        ctx,
+        { id: marker.recorded_by, email: marker.recorded_by_email },
+        personId,
+        'a withhold marker',
+      );
       return true;
     });
   }
@@ -703,6 +905,8 @@ export class ConsentService {
         return this.refuse(trx, ctx, 'consent.change-refused', personId, error, { attempted: 'case-note.record' });
       }
       let consentId: string | null = null;
+      // A disclosure is never turned away: without consent covering its category it is kept to this organisation.
+      let ownOrganisationOnly = false;
       if (input.category) {
         const category = (await repo.sensitiveCategories(trx)).find((c) => c.code === input.category);
         if (!category)
@@ -710,22 +914,8 @@ export class ConsentService {
         const consent = (await activeConsents(trx, personId, ctx.at)).find(
           (c) => c.decision === 'given' && c.sensitive_categories.includes(category.code),
         );
-        if (!consent) {
-          const errors = [
-            {
-              field: 'category',
-              message: `There is no current consent to record information about ${category.label.toLowerCase()}. Record consent that includes it first, or record a general note`,
-            },
-          ];
-          await recordAudit(trx, auditContext(ctx, rights.role), {
-            action: 'case-note.refused',
-            recordType: 'person',
-            recordId: personId,
-            details: { category: category.code, reason: 'no_explicit_consent' },
-          });
-          return new Refusal(new RuleError(errors));
-        }
-        consentId = consent.id;
+        consentId = consent?.id ?? null;
+        ownOrganisationOnly = !consent;
       }
       const id = await repo.insertNote(trx, {
         person_id: personId,
@@ -736,12 +926,13 @@ export class ConsentService {
         withhold_from_parents: input.withholdFromParents,
         recorded_by: ctx.actor!.userId,
         recorded_at: ctx.at,
+        own_organisation_only: ownOrganisationOnly,
       });
       await recordAudit(trx, auditContext(ctx, rights.role), {
         action: 'case-note.created',
         recordType: 'case_note',
         recordId: id,
-        details: { personId, category: input.category },
+        details: { personId, category: input.category, ownOrganisationOnly },
       });
       return id;
     });
@@ -823,10 +1014,15 @@ export class ConsentService {
   }
 }
 
-/** Managers need a relationship with the child; the front door holds safeguarding authority for any child. */
-function canOverride(actor: Actor, relationship: Relationship | null): boolean {
-  if (actor.roles.includes('front_door')) return true;
+/** Managers need a relationship with the child; the front door holds safeguarding authority within its partnership. */
+function canOverride(actor: Actor, relationship: Relationship | null, frontDoor: boolean): boolean {
+  if (frontDoor) return true;
   return !!relationship && !!hasRole(actor, ...OVERRIDE_ROLES);
+}
+
+/** The front door's role power over a child it has no relationship with: only within its own partnership. */
+async function frontDoorReach(trx: Trx, actor: Actor, personId: string, at: Date): Promise<boolean> {
+  return actor.roles.includes('front_door') && (await withinPartnership(trx, actor, personId, at));
 }
 
 function isLapsed(c: { review_on: string | null; withdrawn_at: Date | null }, at: Date): boolean {

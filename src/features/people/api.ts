@@ -173,6 +173,11 @@ export const RegisterBody = z
 const InvolvementBody = z
   .object({
     role: z.string({ error: 'role is required: your role with the child' }).min(1).max(100),
+    reason: z
+      .string({ error: 'reason is required: why you are adding yourself to this child' })
+      .min(1)
+      .max(1000)
+      .describe('Why you are adding yourself to this child: audited, and shown on the index card.'),
     phone: z
       .string()
       .max(30)
@@ -346,11 +351,14 @@ export function registerPeopleApi(app: FastifyInstance, deps: AppDeps, model: Ma
     handler: async (ctx, { params, body }) => {
       const role = body.role.trim();
       if (!role) refuse([{ field: 'role', message: 'Enter your role with the child' }]);
+      const reason = body.reason.trim();
+      if (!reason) refuse([{ field: 'reason', message: 'Enter why you are adding yourself to this child' }]);
       const id = await registry.addInvolvement(ctx, params.id, {
         role,
         startedOn: ctx.at.toISOString().slice(0, 10),
         contactPhone: body.phone ?? null,
         teamId: null,
+        reason,
       });
       return { id };
     },

@@ -205,6 +205,9 @@ export interface InvolvementInput {
   startedOn: string;
   contactPhone: string | null;
   contactEmail: string | null;
+  /** A practitioner adding themselves to a child: who, and why (shown on the card). */
+  addedBy?: string | null;
+  addedReason?: string | null;
 }
 
 export async function addInvolvement(db: Q, personId: string, i: InvolvementInput): Promise<string> {
@@ -220,6 +223,8 @@ export async function addInvolvement(db: Q, personId: string, i: InvolvementInpu
       ended_on: null,
       contact_phone: i.contactPhone,
       contact_email: i.contactEmail,
+      added_by: i.addedBy ?? null,
+      added_reason: i.addedReason ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -305,7 +305,7 @@ export class RegistryService {
   async addInvolvement(
     ctx: RequestContext,
     personId: string,
-    i: { role: string; startedOn: string; contactPhone: string | null; teamId: string | null },
+    i: { role: string; startedOn: string; contactPhone: string | null; teamId: string | null; reason: string },
   ) {
     const role = requireRole(ctx.actor, ...REGISTER_ROLES);
     const actor = ctx.actor!;
@@ -324,11 +324,14 @@ export class RegistryService {
         startedOn: i.startedOn,
         contactPhone: i.contactPhone,
         contactEmail: actor.email,
+        addedBy: actor.userId,
+        addedReason: i.reason,
       });
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.involvement.added',
         recordType: 'person',
         recordId: personId,
+        reason: i.reason,
         details: { involvementId: id },
       });
       return id;

@@ -106,6 +106,7 @@ export async function involvements(db: Q, personId: string) {
     .innerJoin('organisation as o', 'o.id', 'i.organisation_id')
     .leftJoin('team as t', 't.id', 'i.team_id')
     .leftJoin('app_user as u', 'u.id', 'i.user_id')
+    .leftJoin('app_user as ab', 'ab.id', 'i.added_by')
     .select([
       'i.id',
       'i.role',
@@ -122,6 +123,10 @@ export async function involvements(db: Q, personId: string) {
       't.name as team_name',
       'u.name as practitioner_name',
       'u.job_title as practitioner_job_title',
+      'o.sensitive_category as organisation_sensitive_category',
+      't.sensitive_category as team_sensitive_category',
+      'i.added_reason',
+      'ab.name as added_by_name',
     ])
     .where('i.person_id', '=', personId)
     .orderBy('i.ended_on', (ob) => ob.nullsFirst())
@@ -213,7 +218,19 @@ export async function involvementsOf(db: Q, personIds: string[]) {
     .selectFrom('involvement as i')
     .innerJoin('organisation as o', 'o.id', 'i.organisation_id')
     .leftJoin('app_user as u', 'u.id', 'i.user_id')
-    .select(['i.person_id', 'i.role', 'i.is_lead', 'o.name as organisation_name', 'u.name as practitioner_name'])
+    .leftJoin('team as t', 't.id', 'i.team_id')
+    .select([
+      'i.person_id',
+      'i.role',
+      'i.is_lead',
+      'o.name as organisation_name',
+      'u.name as practitioner_name',
+      'i.organisation_id',
+      'i.team_id',
+      'i.user_id',
+      'o.sensitive_category as organisation_sensitive_category',
+      't.sensitive_category as team_sensitive_category',
+    ])
     .where('i.person_id', 'in', personIds)
     .where('i.ended_on', 'is', null)
     .orderBy('i.started_on')

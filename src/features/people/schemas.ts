@@ -82,4 +82,9 @@ export const InvolvementForm = z.object({
     .optional()
     .transform((v) => v || null)
     .pipe(z.string().regex(UUID, 'Select a team').nullable()),
+  reason: z
+    .string({ error: 'Enter why you are adding yourself to this child' })
+    .trim()
+    .min(1, 'Enter why you are adding yourself to this child')
+    .max(1000, 'Your reason must be 1000 characters or fewer'),
 });

@@ -5,7 +5,13 @@ import { recordAudit } from '../../platform/audit.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
-import { consentStatus } from '../../platform/sharing.ts';
+import {
+  accessContext,
+  consentStatus,
+  maySeeService,
+  SENSITIVE_SERVICE_NOTICE,
+  type ServiceInvolvement,
+} from '../../platform/sharing.ts';
 import type { MatchModel } from './matching/model.ts';
 import * as registry from './registry-repository.ts';
 import * as repo from './repository.ts';
@@ -92,6 +98,55 @@ export async function mayEditRecord(db: Kysely<DB>, actor: Actor, personId: stri
   });
 }
 
+const isSensitive = (i: ServiceInvolvement) => !!(i.team_sensitive_category ?? i.organisation_sensitive_category);
+
+/**
+ * Involvements as the actor may see them: a sensitive service they may not see keeps only its dates, with a
+ * notice in place of who it is and how to reach them.
+ */
+async function visibleInvolvements<T extends ServiceInvolvement & { person_id?: string }>(
+  db: Kysely<DB>,
+  actor: Actor,
+  rows: T[],
+  at: Date,
+): Promise<(T & { hidden: boolean })[]> {
+  const contexts = new Map<string, Awaited<ReturnType<typeof accessContext>>>();
+  const out: (T & { hidden: boolean })[] = [];
+  for (const i of rows) {
+    if (!isSensitive(i)) {
+      out.push({ ...i, hidden: false });
+      continue;
+    }
+    const personId = i.person_id ?? '';
+    let ctx = contexts.get(personId);
+    if (!ctx) {
+      ctx = await accessContext(db, actor, personId, at);
+      contexts.set(personId, ctx);
+    }
+    out.push(
+      maySeeService(ctx, i)
+        ? { ...i, hidden: false }
+        : {
+            ...i,
+            hidden: true,
+            role: SENSITIVE_SERVICE_NOTICE,
+            organisation_name: SENSITIVE_SERVICE_NOTICE,
+            team_name: null,
+            practitioner_name: null,
+            practitioner_job_title: null,
+            contact_phone: null,
+            contact_email: null,
+            added_reason: null,
+            added_by_name: null,
+            is_lead: false,
+            user_id: null,
+            team_id: null,
+          },
+    );
+  }
+  return out;
+}
+
 export class PeopleService {
   constructor(
     private readonly db: Kysely<DB>,
@@ -167,7 +222,14 @@ export class PeopleService {
         identifiers,
         lead,
         family: family.filter((f) => !f.shielded || f.id === personId),
-        involvements: involved.map((i) => ({ ...i, canEnd: !i.ended_on && mayEndInvolvement(actor, i) })),
+        involvements: (
+          await visibleInvolvements(
+            trx,
+            actor,
+            involved.map((i) => ({ ...i, person_id: personId })),
+            ctx.at,
+          )
+        ).map((i) => ({ ...i, canEnd: !i.hidden && !i.ended_on && mayEndInvolvement(actor, i) })),
         consentStatus: await consentStatus(trx, actor, personId, ctx.at, { reminder: false }),
         canEdit: !person.shielded && (await mayEditRecord(trx, actor, personId)),
         canRegister: !!hasRole(actor, ...REGISTER_ROLES),
@@ -189,9 +251,14 @@ export class PeopleService {
       const person = await repo.findPerson(trx, personId);
       if (!person || person.merged_into || person.shielded) throw new NotFoundError();
       const children = await repo.familyChildren(trx, personId);
-      const involvements = await repo.involvementsOf(
+      const involvements = await visibleInvolvements(
         trx,
-        children.map((c) => c.id),
+        ctx.actor!,
+        await repo.involvementsOf(
+          trx,
+          children.map((c) => c.id),
+        ),
+        ctx.at,
       );
       const adults = (await repo.relatives(trx, personId)).filter((r) => r.kind === 'adult' && !r.shielded);
       await recordAudit(trx, auditContext(ctx, role), {

@@ -134,6 +134,7 @@ export class RecordInvolvementPage extends AppPage {
 
   async record(role: string, phone: string, childName: string): Promise<IndexCardPage> {
     await this.page.getByLabel('Your role with the child').fill(role);
+    await this.page.getByLabel('Why are you adding yourself to this child?').fill('A referral from the school');
     await this.page.getByLabel(/Phone number to reach you/).fill(phone);
     await this.page.getByRole('button', { name: 'Save' }).click();
     return IndexCardPage.verifyFor(this.page, childName);
