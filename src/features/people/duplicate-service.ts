@@ -121,7 +121,7 @@ export class DuplicateService {
     const [names, identifiers, addresses, involvements, family] = await Promise.all([
       registry.names(trx, id),
       registry.identifiers(trx, id),
-      person.shielded ? Promise.resolve([]) : registry.addressHistory(trx, id),
+      person.whereabouts_protected ? Promise.resolve([]) : registry.addressHistory(trx, id),
       repo.involvements(trx, id),
       repo.relatives(trx, id),
     ]);

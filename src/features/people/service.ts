@@ -29,9 +29,13 @@ export class MergedRecordError extends Error {
   }
 }
 
+/** The record opens only through break-glass: the person is shielded, or lives with someone who is. */
 export class ShieldedRecordError extends Error {
-  constructor(readonly personId: string) {
-    super('This record is shielded');
+  constructor(
+    readonly personId: string,
+    readonly shielded: boolean,
+  ) {
+    super(shielded ? 'This record is shielded' : 'This person’s whereabouts are protected');
   }
 }
 
@@ -118,8 +122,9 @@ export class PeopleService {
 
   /**
    * The index card: identifying details, family, who is involved and how to reach them; never case detail.
-   * A shielded child's card opens only through break-glass: a reason, an audit event and a notice to everyone
-   * working with the child.
+   * A card whose whereabouts are protected (a shielded child, or anyone living with one) opens only through
+   * break-glass: a reason, an audit event and a notice to everyone working with the person and with the shielded
+   * child(ren) they live with. Its address is never shown.
    */
   async indexCard(ctx: RequestContext, personId: string, breakGlassReason?: string) {
     const role = requireRole(ctx.actor, ...INDEX_ROLES);
@@ -128,30 +133,39 @@ export class PeopleService {
       const person = await repo.findPerson(trx, personId);
       if (!person) throw new NotFoundError();
       if (person.merged_into) throw new MergedRecordError(await repo.liveRecordOf(trx, person.merged_into));
-      if (person.shielded && !breakGlassReason) throw new ShieldedRecordError(personId);
+      const guarded = person.whereabouts_protected;
+      if (guarded && !breakGlassReason) throw new ShieldedRecordError(personId, person.shielded);
       const [family, involved, address, names, identifiers, lead] = await Promise.all([
         repo.relatives(trx, personId),
         repo.involvements(trx, personId),
-        person.shielded ? Promise.resolve(undefined) : repo.currentAddress(trx, personId),
+        guarded ? Promise.resolve(undefined) : repo.currentAddress(trx, personId),
         registry.names(trx, personId),
         registry.identifiers(trx, personId),
         repo.leadPractitioner(trx, personId),
       ]);
+      const housemates = guarded ? await repo.shieldedHousemates(trx, personId) : [];
       await recordAudit(trx, auditContext(ctx, role), {
-        action: person.shielded ? 'person.break-glass' : 'person.index-card.viewed',
+        action: guarded ? 'person.break-glass' : 'person.index-card.viewed',
         recordType: 'person',
         recordId: personId,
         ...(breakGlassReason ? { reason: breakGlassReason } : {}),
+        ...(housemates.length ? { details: { livesWithShielded: housemates } } : {}),
       });
-      if (person.shielded) {
-        for (const to of await registry.activeInvolvementContacts(trx, personId)) {
+      if (guarded) {
+        const to = new Set<string>();
+        for (const id of [personId, ...housemates]) {
+          for (const email of await registry.activeInvolvementContacts(trx, id)) to.add(email);
+        }
+        for (const email of to) {
           await enqueueEmail(trx, {
-            to,
+            to: email,
             subject: 'A shielded record you work with was opened',
             text:
-              `${actor.name} (${actor.organisationName}) opened a shielded record you are involved with, ` +
-              `at ${ctx.at.toISOString()}, giving a reason. Sign in to Early Help Hub and ask your data protection ` +
-              `officer for the access history if this was not expected. Reference: ${personId}`,
+              `${actor.name} (${actor.organisationName}) opened a record whose whereabouts are protected by ` +
+              `shielding, at ${ctx.at.toISOString()}, giving a reason. It is a record you are involved with, or ` +
+              `the record of someone living with a shielded child you are involved with. Sign in to Early Help Hub ` +
+              `and ask your data protection officer for the access history if this was not expected. ` +
+              `Reference: ${personId}`,
           });
         }
       }
@@ -165,7 +179,7 @@ export class PeopleService {
         family: family.filter((f) => !f.shielded || f.id === personId),
         involvements: involved.map((i) => ({ ...i, canEnd: !i.ended_on && mayEndInvolvement(actor, i) })),
         consentStatus: await consentStatus(trx, actor, personId, ctx.at, { reminder: false }),
-        canEdit: !person.shielded && (await mayEditRecord(trx, actor, personId)),
+        canEdit: !guarded && (await mayEditRecord(trx, actor, personId)),
         canRegister: !!hasRole(actor, ...REGISTER_ROLES),
         canAddInvolvement:
           !!hasRole(actor, ...REGISTER_ROLES) && (!person.shielded || !!hasRole(actor, ...SAFEGUARDING_ROLES)),
@@ -175,15 +189,24 @@ export class PeopleService {
     });
   }
 
+  /** Whether a record that asks for break-glass is a shielded child's, for the wording of the page that asks. */
+  async breakGlassSubject(ctx: RequestContext, personId: string) {
+    requireRole(ctx.actor, ...INDEX_ROLES);
+    const person = await repo.findPerson(this.db, personId);
+    if (!person || person.merged_into) throw new NotFoundError();
+    return { shielded: person.shielded };
+  }
+
   /**
    * Every child in the family, one click from any of them: brothers and sisters, other children of the same
-   * parents and carers, and children living at the same address. Shielded children are left out.
+   * parents and carers, and children living at the same address. Shielded children are left out, and a person
+   * whose whereabouts are protected has no family page (it would show who lives with a shielded child).
    */
   async familyChildren(ctx: RequestContext, personId: string) {
     const role = requireRole(ctx.actor, ...INDEX_ROLES);
     return this.db.transaction().execute(async (trx) => {
       const person = await repo.findPerson(trx, personId);
-      if (!person || person.merged_into || person.shielded) throw new NotFoundError();
+      if (!person || person.merged_into || person.whereabouts_protected) throw new NotFoundError();
       const children = await repo.familyChildren(trx, personId);
       const involvements = await repo.involvementsOf(
         trx,
