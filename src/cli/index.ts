@@ -1,7 +1,5 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../config.ts';
-import { DataDirLockedError } from '../db/connection.ts';
 
 /** One file per command in ./commands; each exports `command`. */
 export interface Command {
@@ -58,6 +56,11 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`${err.message}\nUsage: early-help ${command.usage}`);
       return 1;
     }
+    // Loaded only when needed, so a command that needs no database (totp-code) starts quickly.
+    const [{ ConfigError }, { DataDirLockedError }] = await Promise.all([
+      import('../config.ts'),
+      import('../db/connection.ts'),
+    ]);
     if (err instanceof ConfigError || err instanceof DataDirLockedError) {
       console.error(err.message);
       return 2;

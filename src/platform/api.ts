@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Database } from '../db/connection.ts';
-import type { Actor } from './access.ts';
+import type { Role } from '../db/schema.ts';
+import { type Actor, requireRole } from './access.ts';
 import type { Clock } from './clock.ts';
 import type { RequestContext } from './context.ts';
 import { type FieldError, ValidationError } from './errors.ts';
@@ -47,6 +48,8 @@ export interface ApiRouteSpec<
   response: R;
   /** Success status; 200 unless the route creates something. */
   status?: number;
+  /** Roles that may call it: checked before the request is read, so other roles are refused, not told what is wrong. */
+  roles?: Role[];
   handler(
     ctx: A extends true ? AuthedContext : RequestContext,
     input: { params: z.output<P>; query: z.output<Q>; body: z.output<B> },
@@ -125,6 +128,7 @@ export function defineApiRoute<
       request.actor = outcome.actor;
     },
     handler: async (request, reply) => {
+      if (spec.roles) requireRole(request.actor, ...spec.roles);
       const errors: ApiFieldError[] = [];
       const params = parsePart(spec.params, request.params, 'path', errors);
       const query = parsePart(spec.query, request.query, 'query', errors);

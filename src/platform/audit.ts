@@ -68,11 +68,75 @@ export function hashEvent(prevHash: string, e: HashedFields): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
+/** Namespaces of events about one child (or adult) in the index: each must name them, so it shows in their history. */
+export const PERSON_EVENT_NAMESPACES = [
+  'person',
+  'consent',
+  'case-note',
+  'confidentiality-wish',
+  'withhold-marker',
+  'sharing',
+  'shielding',
+];
+/** Events in those namespaces about many people or none (searches, queues, bulk work): they list ids or none. */
+export const INDEX_WIDE_EVENTS = new Set([
+  'person.searched',
+  'person.caseload.viewed',
+  'person.duplicates.viewed',
+  'person.duplicates.scanned',
+  'person.merges.viewed',
+  'person.records.imported',
+  'person.registration.checked',
+  'person.shielding-requests.viewed',
+]);
+
+/** Events about one person in other namespaces. */
+export const PERSON_EVENTS_ELSEWHERE = new Set(['directory.eligibility.evaluated']);
+/** Namespaces of events about users, the partnership's set-up, the directory and the audit itself: no child. */
+export const NON_PERSON_EVENT_NAMESPACES = [
+  'admin',
+  'api-token',
+  'audit',
+  'demo',
+  'directory',
+  'mfa',
+  'password',
+  'sensitive-category',
+  'service-account',
+  'sign-in',
+  'sign-out',
+  'account',
+];
+
+/** Whether the event is about one person, by its action's namespace. */
+export function isPersonEvent(action: string): boolean {
+  if (PERSON_EVENTS_ELSEWHERE.has(action)) return true;
+  return PERSON_EVENT_NAMESPACES.includes(action.split('.')[0]!) && !INDEX_WIDE_EVENTS.has(action);
+}
+
+/** The people an event names: its record if that is a person, and the ids its details list. */
+export function peopleNamed(entry: AuditEntry): string[] {
+  const ids: string[] = [];
+  if (entry.recordType === 'person' && entry.recordId) ids.push(entry.recordId);
+  const d = entry.details ?? {};
+  if (typeof d.personId === 'string') ids.push(d.personId);
+  if (Array.isArray(d.personIds)) ids.push(...d.personIds.filter((x): x is string => typeof x === 'string'));
+  return ids;
+}
+
+/** An event about a person that does not name them would be missing from their access history: a programming error. */
+export class UnnamedSubjectError extends Error {
+  constructor(action: string) {
+    super(`Audit event ${action} is about a person but does not name them`);
+  }
+}
+
 /**
  * Appends an audit event inside the caller's transaction, so the event exists exactly when the
  * read or change it describes does. A transaction-scoped advisory lock keeps the hash chain linear.
  */
 export async function recordAudit(trx: Transaction<DB>, ctx: AuditContext, entry: AuditEntry): Promise<void> {
+  if (isPersonEvent(entry.action) && peopleNamed(entry).length === 0) throw new UnnamedSubjectError(entry.action);
   await sql`select pg_advisory_xact_lock(815234002)`.execute(trx);
   // A separate statement after the lock: its snapshot is taken once the lock is held, so it sees the last event.
   const last = await trx.selectFrom('audit_event').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();

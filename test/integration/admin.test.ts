@@ -270,9 +270,42 @@ for (const engine of engines()) {
         .select('id')
         .where('name', '=', 'North Locality')
         .executeTakeFirstOrThrow();
-      const form = await admin.get('/admin/users/new');
+      const first = await admin.get('/admin/users/new');
+      assert.match(first.body, /Which organisation do they work for\?/);
+      assert.doesNotMatch(first.body, /<legend[^>]*>\s*Roles\s*<\/legend>/);
+      const junk = await admin.get('/admin/users/new?organisationId=not-an-id');
+      assert.match(junk.body, /Select the organisation they work for/);
+      const form = await admin.get(`/admin/users/new?organisationId=${org.id}`);
       assert.match(form.body, /<legend[^>]*>\s*Roles\s*<\/legend>/);
       assert.match(form.body, /Integrated processes officer/);
+      // Only the organisation's own teams are offered, and a team of another organisation is refused.
+      const teamIds = [...form.body.matchAll(/name="teams" type="checkbox" value="([0-9a-f-]+)"/g)].map((m) => m[1]);
+      const orgTeams = await db().selectFrom('team').select('id').where('organisation_id', '=', org.id).execute();
+      assert.deepEqual(teamIds.sort(), orgTeams.map((x) => x.id).sort());
+      const elsewhere = await db()
+        .insertInto('team')
+        .values({ organisation_id: (await createOrganisation(db())).id, name: 'Another organisation’s team' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const mixed = await admin.post('/admin/users', {
+        email: 'mixed@eastgate.example.org',
+        name: 'Mixed Teams',
+        organisationId: org.id,
+        roles: 'practitioner',
+        teams: elsewhere.id,
+        password: 'a long temporary password',
+      });
+      assert.equal(mixed.statusCode, 400);
+      assert.match(mixed.body, /Select teams of the user’s own organisation/);
+      // Without single sign-on, a new user needs a temporary password to be able to sign in at all.
+      const noPassword = await admin.post('/admin/users', {
+        email: 'nopass@eastgate.example.org',
+        name: 'No Password',
+        organisationId: org.id,
+        roles: 'practitioner',
+      });
+      assert.equal(noPassword.statusCode, 400);
+      assert.match(noPassword.body, /single sign-on is not set up, so they need one to sign in/);
       const res = await admin.post('/admin/users', {
         email: '  Priya.Shah@Eastgate.Example.ORG ',
         name: 'Priya Shah',
@@ -319,6 +352,7 @@ for (const engine of engines()) {
         name: 'Another Priya',
         organisationId: org.id,
         roles: 'practitioner',
+        password: 'a long temporary password',
       });
       assert.equal(dup.statusCode, 400);
       assert.match(dup.body, /A user with this email address already exists/);

@@ -62,6 +62,19 @@ for (const engine of engines()) {
       t.app.inject({ method: 'POST', url, payload: payload as object, headers: { authorization: `Bearer ${bearer}` } });
     const get = (url: string, bearer = token) => t.app.inject({ url, headers: { authorization: `Bearer ${bearer}` } });
 
+    test('a role that may not register or open records is refused before its request is read', async () => {
+      for (const [url, payload] of [
+        ['/api/v1/people', {}],
+        ['/api/v1/people', { givenName: 7 }],
+        [`/api/v1/people/${shielded}/break-glass`, {}],
+        [`/api/v1/people/${child}/involvements`, {}],
+      ] as const) {
+        const res = await post(url, payload, analystToken);
+        assert.equal(res.statusCode, 403, `${url} ${JSON.stringify(payload)}`);
+        assert.doesNotMatch(res.body, /givenName|reason|role/);
+      }
+    });
+
     function matchesDocument(res: LightMyRequestResponse, path: string, method: string) {
       const schema = doc.paths[path]?.[method]?.responses['200']?.content['application/json']?.schema;
       assert.ok(schema, `${method} ${path} is documented`);

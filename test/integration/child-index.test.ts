@@ -598,6 +598,36 @@ for (const engine of engines()) {
       assert.equal(pair.found_by, admin.id);
     });
 
+    test('comparing records is a read of both: a shielded record needs a reason, audited on it and told', async () => {
+      const client = await as(admin);
+      await client.get('/duplicates');
+      const pairs = async () => (await t.database.db.selectFrom('possible_duplicate').select('id').execute()).length;
+      const before = await pairs();
+      const asked = await client.post('/duplicates/new', { first: shielded, second: william });
+      assert.equal(asked.statusCode, 400);
+      assert.match(asked.body, /One of these records is shielded: enter why you need to open it/);
+      assert.doesNotMatch(asked.body, /Nowakowska|Zofia/, 'nothing about the shielded record is shown');
+      assert.equal(await pairs(), before, 'nothing was opened without a reason');
+      const opened = await client.post('/duplicates/new', {
+        first: shielded,
+        second: william,
+        reason: 'School reports the same child under two names; checking before a merge',
+      });
+      assert.equal(opened.statusCode, 303);
+      const events = await t.database.db
+        .selectFrom('audit_event')
+        .select(['action', 'reason', 'details'])
+        .where('record_id', '=', shielded)
+        .where('action', '=', 'person.break-glass')
+        .execute();
+      assert.equal(events.length, 1);
+      assert.match(events[0]!.reason ?? '', /two names/);
+      // The pair page itself asks again: each read of a shielded record takes its own reason.
+      const page = await client.get(String(opened.headers.location));
+      assert.match(page.body, /This record is shielded/);
+      assert.match(page.body, /action="\/duplicates\/[0-9a-f-]+\/open"/);
+    });
+
     test('a name recorded in error is removed, and search stops finding the child by it', async () => {
       const client = await as(teacher);
       await client.post(`/people/${william}/names/new`, {

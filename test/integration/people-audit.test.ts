@@ -177,6 +177,18 @@ for (const engine of engines()) {
       assert.ok(events[0]!.request_id);
     });
 
+    test('a role that may not register or open records is refused before the form is read', async () => {
+      const analyst = await createUser(t.database.db, { roles: ['analyst'] });
+      const client = new TestClient(t.app, t.clock);
+      await client.signIn(analyst);
+      const register = await client.post('/people/new', {});
+      assert.equal(register.statusCode, 403);
+      assert.doesNotMatch(register.body, /There is a problem/);
+      const breakGlass = await client.post(`/people/${shieldedId}/break-glass`, {});
+      assert.equal(breakGlass.statusCode, 403);
+      assert.doesNotMatch(breakGlass.body, /There is a problem/);
+    });
+
     test('a shielded child opens only with a reason, which is audited and notifies the owners', async () => {
       const client = new TestClient(t.app, t.clock);
       await client.signIn(colleague);

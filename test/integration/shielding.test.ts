@@ -180,7 +180,7 @@ for (const engine of engines()) {
       noAddress(card.body);
     });
 
-    test('the duplicates queue hides the address of someone living with a shielded child', async () => {
+    test('comparing records: someone living with a shielded child opens with a reason and shows no address', async () => {
       const db = t.database.db;
       const twin = await createPerson(db, {
         givenName: 'Samuel',
@@ -194,7 +194,13 @@ for (const engine of engines()) {
         .returning('id')
         .executeTakeFirstOrThrow();
       const client = await as(reviewer);
-      const page = await client.get(`/duplicates/${pair.id}`);
+      const gate = await client.get(`/duplicates/${pair.id}`);
+      assert.equal(gate.statusCode, 200);
+      assert.match(gate.body, /whereabouts are protected/);
+      assert.doesNotMatch(gate.body, /Samuel/);
+      const page = await client.post(`/duplicates/${pair.id}/open`, {
+        reason: 'Reviewing the possible duplicate pair',
+      });
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /Samuel/);
       noAddress(page.body);

@@ -66,3 +66,28 @@ export async function createUser(
   }
   return { id: user.id, email, password: TEST_PASSWORD, totpSecret, organisationId };
 }
+
+/**
+ * A partnership (a top-level area) with one area inside it, and the given organisations serving it through a team
+ * in that area. Returns the ids, for placing households (household.area_id) and checking the boundary.
+ */
+export async function createPartnership(db: Kysely<DB>, name: string, organisationIds: string[] = []) {
+  const suffix = unique();
+  const partnership = await db
+    .insertInto('area')
+    .values({ name: `${name} ${suffix}`, kind: 'partnership', parent_id: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const area = await db
+    .insertInto('area')
+    .values({ name: `${name} area ${suffix}`, kind: 'area', parent_id: partnership.id })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const organisationId of organisationIds) {
+    await db
+      .insertInto('team')
+      .values({ organisation_id: organisationId, area_id: area.id, name: `${name} team ${suffix}` })
+      .execute();
+  }
+  return { partnershipId: partnership.id, areaId: area.id };
+}

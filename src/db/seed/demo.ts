@@ -46,7 +46,7 @@ export function demoSignInHelp(password: string): string {
     ...rows.map((u) => `  ${u.email.padEnd(width)}  ${u.roles.join(', ')}`),
     `  Password for every demo account: ${password}`,
     '  Each account has a fixed authenticator setup key, listed in docs/demo-data.md',
-    '  (or print a code with: early-help totp-code --secret KEY).',
+    '  (or print a code with: ./bin/early-help totp-code --secret KEY; each code works once: to sign in again, wait for the next one).',
   ].join('\n');
 }
 

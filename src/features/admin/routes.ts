@@ -39,7 +39,7 @@ const LABELS = { agencyTypes: AGENCY_TYPE_LABELS, tiers: TIER_LABELS, areaKinds:
 const flash = (q: Record<string, string | undefined>) => FLASH[q.done ?? ''];
 
 export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps) {
-  const admin = new AdminService(deps.database.db, deps.clock);
+  const admin = new AdminService(deps.database.db, deps.clock, !!deps.config.oidc);
   const check = (id: string) => {
     if (!UUID.test(id)) throw new NotFoundError();
   };
@@ -262,11 +262,29 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps) {
     reply: FastifyReply,
     data: { id?: string; name?: string; values: Values; errors?: FieldError[] },
   ) => {
-    const options = await admin.userFormOptions(reply.request.ctx());
+    const organisationId = typeof data.values.organisationId === 'string' ? data.values.organisationId : undefined;
+    const options = await admin.userFormOptions(reply.request.ctx(), organisationId);
+    // A new user's organisation is chosen first: without one (or with one that does not exist), ask for it.
+    if (!data.id && !options.organisation) {
+      const errors =
+        data.errors ??
+        (organisationId ? [{ field: 'organisationId', message: 'Select the organisation they work for' }] : undefined);
+      return reply.page('admin/views/user-organisation.njk', { ...options, values: data.values, errors });
+    }
     return reply.page('admin/views/user-form.njk', { ...data, ...options, lists: LISTS, labels: LABELS });
   };
 
-  app.get('/admin/users/new', async (_request, reply) => userForm(reply, { values: { roles: ['practitioner'] } }));
+  app.get<Q>('/admin/users/new', async (request, reply) => {
+    const organisationId = request.query.organisationId;
+    const errors =
+      organisationId !== undefined && !UUID.test(organisationId)
+        ? [{ field: 'organisationId', message: 'Select the organisation they work for' }]
+        : undefined;
+    return userForm(reply, {
+      values: { roles: ['practitioner'], ...(organisationId && !errors ? { organisationId } : {}) },
+      ...(errors ? { errors } : {}),
+    });
+  });
 
   app.post('/admin/users', async (request, reply) =>
     submit(

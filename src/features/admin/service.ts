@@ -49,6 +49,8 @@ export class AdminService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly clock: Clock,
+    /** Whether users can sign in with the organisation's single sign-on: without it, a new user needs a password. */
+    private readonly singleSignOn = false,
   ) {}
 
   private admin(ctx: RequestContext) {
@@ -301,18 +303,31 @@ export class AdminService {
     return { ...user, locked: Boolean(user.locked_until && user.locked_until > now), self: id === ctx.actor?.userId };
   }
 
-  async userFormOptions(ctx: RequestContext) {
+  /** The form's choices: teams only of the user's organisation, so the form stays short and cannot mix them. */
+  async userFormOptions(ctx: RequestContext, organisationId?: string) {
     this.admin(ctx);
+    const organisations = await repo.organisationOptions(this.db);
+    const organisation = organisationId ? organisations.find((o) => o.id === organisationId) : undefined;
     return {
-      organisations: await repo.organisationOptions(this.db),
+      organisations,
+      organisation,
       areas: await repo.listAreas(this.db),
-      teams: await repo.listTeams(this.db),
+      teams: organisation ? await repo.listTeams(this.db, organisation.id) : [],
+      singleSignOn: this.singleSignOn,
     };
   }
 
   async createUser(ctx: RequestContext, body: unknown): Promise<string> {
     this.admin(ctx);
     const input = validate(UserCreateForm, body);
+    if (!input.password && !this.singleSignOn) {
+      throw new ValidationError([
+        {
+          field: 'password',
+          message: 'Enter a temporary password: single sign-on is not set up, so they need one to sign in',
+        },
+      ]);
+    }
     return this.change(ctx, async (trx, actx) => {
       await this.checkMemberships(trx, input);
       return insertUserRecord(
@@ -400,8 +415,13 @@ export class AdminService {
       errors.push({ field: 'areas', message: 'Select areas from the list' });
     }
     const teams = [...new Set([...input.teams, ...input.managedTeams])];
-    if ((await repo.countExisting(trx, 'team', teams)) !== teams.length) {
+    const found = teams.length
+      ? await trx.selectFrom('team').select(['id', 'organisation_id']).where('id', 'in', teams).execute()
+      : [];
+    if (found.length !== teams.length) {
       errors.push({ field: 'teams', message: 'Select teams from the list' });
+    } else if (found.some((t) => t.organisation_id !== input.organisationId)) {
+      errors.push({ field: 'teams', message: 'Select teams of the user’s own organisation' });
     }
     if (errors.length) throw new ValidationError(errors);
   }

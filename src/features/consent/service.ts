@@ -374,7 +374,7 @@ export class ConsentService {
           action: 'consent.change-refused',
           recordType: 'consent',
           recordId: consentId,
-          details: { attempted: 'consent.withdraw', messages: errors.map((e) => e.message) },
+          details: { personId, attempted: 'consent.withdraw', messages: errors.map((e) => e.message) },
         });
         return new Refusal(new RuleError(errors));
       }
@@ -481,6 +481,7 @@ export class ConsentService {
         recordType: 'confidentiality_wish',
         recordId: wishId,
         reason,
+        details: { personId },
       });
       return true;
     });
@@ -627,6 +628,7 @@ export class ConsentService {
         action: 'withhold-marker.ended',
         recordType: 'withhold_marker',
         recordId: markerId,
+        details: { personId },
       });
       return true;
     });

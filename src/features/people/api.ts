@@ -11,7 +11,7 @@ import type { MatchModel } from './matching/model.ts';
 import { parsePersonForm, parseSearchForm, readAddress } from './person-form.ts';
 import { DuplicateNhsNumberError, RegistryService } from './registry-service.ts';
 import type { SearchHit } from './search.ts';
-import { MergedRecordError, PeopleService, ShieldedRecordError } from './service.ts';
+import { INDEX_ROLES, MergedRecordError, PeopleService, REGISTER_ROLES, ShieldedRecordError } from './service.ts';
 
 const text = (name: string, max = 100) =>
   z
@@ -338,6 +338,7 @@ export function registerPeopleApi(app: FastifyInstance, deps: AppDeps, model: Ma
     params: IdParams,
     body: BreakGlassBody,
     response: IndexCard,
+    roles: INDEX_ROLES,
     handler: (ctx, { params, body }) => card(ctx, params.id, body.reason),
   });
 
@@ -354,6 +355,7 @@ export function registerPeopleApi(app: FastifyInstance, deps: AppDeps, model: Ma
     body: InvolvementBody,
     response: InvolvementResponse,
     status: 201,
+    roles: REGISTER_ROLES,
     handler: async (ctx, { params, body }) => {
       const role = body.role.trim();
       if (!role) refuse([{ field: 'role', message: 'Enter your role with the child' }]);
@@ -379,6 +381,7 @@ export function registerPeopleApi(app: FastifyInstance, deps: AppDeps, model: Ma
     auth: true,
     body: RegisterBody,
     response: RegisterResponse,
+    roles: REGISTER_ROLES,
     handler: async (ctx, { body }) => {
       const form = parsePersonForm(
         {

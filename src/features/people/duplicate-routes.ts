@@ -6,7 +6,8 @@ import { formValues, parseForm } from '../../platform/forms.ts';
 import { NAME_KIND_LABELS } from './codes.ts';
 import { DuplicateService } from './duplicate-service.ts';
 import type { MatchModel } from './matching/model.ts';
-import { MergeForm, NotDuplicateForm, UnmergeForm, UUID } from './schemas.ts';
+import { BreakGlassForm, MergeForm, NotDuplicateForm, UnmergeForm, UUID } from './schemas.ts';
+import { ShieldedRecordError } from './service.ts';
 
 type P = { Params: { id: string } };
 
@@ -48,26 +49,68 @@ export function registerDuplicateRoutes(app: FastifyInstance, deps: AppDeps, mod
         errors: errs,
       });
     if (errors.length) return queueWith(errors);
+    // A reason is asked for only when one of the records is shielded (break-glass); then it is required.
+    const given = typeof body.reason === 'string' && body.reason.trim() !== '';
+    const breakGlass = given ? parseForm(BreakGlassForm, body) : undefined;
+    if (breakGlass && !breakGlass.ok) return queueWith(breakGlass.errors);
     try {
-      const id = await service.pairByReference(request.ctx(), ref('first'), ref('second'));
-      return reply.redirect(`/duplicates/${id}`, 303);
+      const id = await service.pairByReference(request.ctx(), ref('first'), ref('second'), breakGlass?.data?.reason);
+      return reply.redirect(`/duplicates/${id}${breakGlass ? '?opened=1' : ''}`, 303);
     } catch (err) {
       if (err instanceof ConflictError) return queueWith([{ field: 'first', message: err.message }]);
+      if (err instanceof ShieldedRecordError) {
+        return queueWith([
+          { field: 'reason', message: 'One of these records is shielded: enter why you need to open it' },
+        ]);
+      }
       throw err;
     }
   });
 
-  const pairPage = async (reply: FastifyReply, id: string, values: unknown, errors?: FieldError[]) =>
-    reply.page('people/views/duplicate.njk', {
-      ...(await service.pair(reply.request.ctx(), id)),
-      nameKinds: NAME_KIND_LABELS,
-      values,
-      errors,
-    });
+  const pairPage = async (
+    reply: FastifyReply,
+    id: string,
+    values: unknown,
+    errors?: FieldError[],
+    breakGlassReason?: string,
+  ) => {
+    try {
+      return reply.page('people/views/duplicate.njk', {
+        ...(await service.pair(reply.request.ctx(), id, breakGlassReason)),
+        nameKinds: NAME_KIND_LABELS,
+        values,
+        errors,
+      });
+    } catch (err) {
+      if (!(err instanceof ShieldedRecordError)) throw err;
+      return reply.page('people/views/break-glass.njk', {
+        id,
+        action: `/duplicates/${id}/open`,
+        shielded: err.shielded,
+        values: {},
+      });
+    }
+  };
 
   app.get<P>('/duplicates/:id', async (request, reply) => {
     checkId(request.params.id);
     return pairPage(reply, request.params.id, {});
+  });
+
+  // A pair with a shielded record opens only with a reason, as its index card does.
+  app.post<P>('/duplicates/:id/open', async (request, reply) => {
+    checkId(request.params.id);
+    const form = parseForm(BreakGlassForm, request.body);
+    if (!form.ok) {
+      return reply.code(400).page('people/views/break-glass.njk', {
+        id: request.params.id,
+        action: `/duplicates/${request.params.id}/open`,
+        shielded: true,
+        errors: form.errors,
+        values: formValues(request.body),
+      });
+    }
+    return pairPage(reply, request.params.id, {}, undefined, form.data.reason);
   });
 
   app.post<P>('/duplicates/:id/merge', async (request, reply) => {

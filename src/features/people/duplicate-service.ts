@@ -18,6 +18,7 @@ import * as merges from './merge-repository.ts';
 import * as registry from './registry-repository.ts';
 import * as repo from './repository.ts';
 import { type SearchHit, searchCoder } from './search.ts';
+import { ShieldedRecordError, tellInvolvedOfBreakGlass } from './service.ts';
 
 export { DUPLICATE_ROLES };
 
@@ -128,13 +129,41 @@ export class DuplicateService {
     return { person, names, identifiers, addresses, involvements, family: family.filter((f) => !f.shielded) };
   }
 
+  /**
+   * Comparing records is a read of both, under the card's rules: a record whose whereabouts are protected (a
+   * shielded child, or anyone living with one) opens only with a reason (break-glass), which is audited on that
+   * record and told to everyone working with the person and with the shielded child.
+   */
+  private async openShielded(
+    trx: Trx,
+    ctx: RequestContext,
+    role: string,
+    people: { id: string; shielded: boolean; whereabouts_protected: boolean }[],
+    reason: string | undefined,
+  ) {
+    const shielded = people.filter((p) => p.whereabouts_protected);
+    if (shielded.length === 0) return;
+    if (!reason) throw new ShieldedRecordError(shielded[0]!.id, shielded[0]!.shielded);
+    for (const p of shielded) {
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.break-glass',
+        recordType: 'person',
+        recordId: p.id,
+        reason,
+        details: { via: 'duplicate-review' },
+      });
+      await tellInvolvedOfBreakGlass(trx, ctx, p.id);
+    }
+  }
+
   /** Both records side by side, with the evidence for and against their being one person. */
-  async pair(ctx: RequestContext, duplicateId: string) {
+  async pair(ctx: RequestContext, duplicateId: string, breakGlassReason?: string) {
     const role = requireRole(ctx.actor, ...DUPLICATE_ROLES);
     return this.db.transaction().execute(async (trx) => {
       const d = await merges.findDuplicate(trx, duplicateId);
       if (!d) throw new NotFoundError();
       const [a, b] = [await this.side(trx, d.person_id), await this.side(trx, d.other_person_id)];
+      await this.openShielded(trx, ctx, role, [a.person, b.person], breakGlassReason);
       const comparison = this.compareRecords(a.person, b.person);
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.duplicate.viewed',
@@ -151,12 +180,19 @@ export class DuplicateService {
   }
 
   /** A reviewer has found two records that may be one child (from search, or told by a practitioner): compare them. */
-  async pairByReference(ctx: RequestContext, firstId: string, secondId: string): Promise<string> {
+  async pairByReference(
+    ctx: RequestContext,
+    firstId: string,
+    secondId: string,
+    breakGlassReason?: string,
+  ): Promise<string> {
     const role = requireRole(ctx.actor, ...DUPLICATE_ROLES);
     return this.db.transaction().execute(async (trx) => {
       if (firstId === secondId) throw new ConflictError('Enter two different record references');
       const [a, b] = [await repo.findPerson(trx, firstId), await repo.findPerson(trx, secondId)];
       if (!a || !b) throw new ConflictError('There is no record with that reference: check it on the index card');
+      // Before anything is said about the records: whether they match is itself something about a shielded child.
+      await this.openShielded(trx, ctx, role, [a, b], breakGlassReason);
       if (a.merged_into || b.merged_into)
         throw new ConflictError('One of these records has already been merged into another');
       if (a.kind !== b.kind) throw new ConflictError('A child’s record cannot be compared with an adult’s');

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../../app.ts';
-import { hasRole } from '../../platform/access.ts';
+import { hasRole, INDEX_ROLES, requireRole } from '../../platform/access.ts';
 import type { FieldError } from '../../platform/errors.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { asArray, formValues, parseForm } from '../../platform/forms.ts';
@@ -102,6 +102,8 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps) {
   });
 
   app.post<P>('/people/:id/break-glass', async (request, reply) => {
+    // The role first: a role that may not open records is refused before the form is read.
+    requireRole(request.ctx().actor, ...INDEX_ROLES);
     checkId(request.params.id);
     const form = parseForm(BreakGlassForm, request.body);
     if (!form.ok) {
@@ -159,6 +161,7 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps) {
   });
 
   app.post('/people/new', async (request, reply) => {
+    if (!canRegister(request)) return reply.code(403).page('pages/forbidden.njk');
     const ctx = request.ctx();
     const body = (request.body ?? {}) as Record<string, unknown>;
     const v = values(body);

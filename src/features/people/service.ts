@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB, Role } from '../../db/schema.ts';
 import { type Actor, hasRole, INDEX_ROLES, requireRole } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
@@ -36,6 +36,29 @@ export class ShieldedRecordError extends Error {
     readonly shielded: boolean,
   ) {
     super(shielded ? 'This record is shielded' : 'This person’s whereabouts are protected');
+  }
+}
+
+/**
+ * A record whose whereabouts are protected was opened with a reason: everyone working with the person, and with
+ * any shielded child they live with, is told (no personal data).
+ */
+export async function tellInvolvedOfBreakGlass(trx: Transaction<DB>, ctx: RequestContext, personId: string) {
+  const actor = ctx.actor!;
+  const recipients = new Set<string>();
+  for (const id of [personId, ...(await repo.shieldedHousemates(trx, personId))]) {
+    for (const email of await registry.activeInvolvementContacts(trx, id)) recipients.add(email);
+  }
+  for (const to of recipients) {
+    await enqueueEmail(trx, {
+      to,
+      subject: 'A shielded record you work with was opened',
+      text:
+        `${actor.name} (${actor.organisationName}) opened a record whose whereabouts are protected by ` +
+        `shielding, at ${ctx.at.toISOString()}, giving a reason. It is a record you are involved with, or the ` +
+        `record of someone living with a shielded child you are involved with. Sign in to Early Help Hub and ask ` +
+        `your data protection officer for the access history if this was not expected. Reference: ${personId}`,
+    });
   }
 }
 
@@ -151,24 +174,7 @@ export class PeopleService {
         ...(breakGlassReason ? { reason: breakGlassReason } : {}),
         ...(housemates.length ? { details: { livesWithShielded: housemates } } : {}),
       });
-      if (guarded) {
-        const to = new Set<string>();
-        for (const id of [personId, ...housemates]) {
-          for (const email of await registry.activeInvolvementContacts(trx, id)) to.add(email);
-        }
-        for (const email of to) {
-          await enqueueEmail(trx, {
-            to: email,
-            subject: 'A shielded record you work with was opened',
-            text:
-              `${actor.name} (${actor.organisationName}) opened a record whose whereabouts are protected by ` +
-              `shielding, at ${ctx.at.toISOString()}, giving a reason. It is a record you are involved with, or ` +
-              `the record of someone living with a shielded child you are involved with. Sign in to Early Help Hub ` +
-              `and ask your data protection officer for the access history if this was not expected. ` +
-              `Reference: ${personId}`,
-          });
-        }
-      }
+      if (guarded) await tellInvolvedOfBreakGlass(trx, ctx, personId);
       return {
         person,
         age: ageOn(person.date_of_birth, ctx.at),
