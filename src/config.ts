@@ -25,6 +25,9 @@ const EnvSchema = z.object({
   MFA_REQUIRED: bool.optional(),
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   SIGN_IN_LOCKOUT_MINUTES: minutes.default(15),
+  SIGN_IN_CLIENT_MAX_FAILURES: z.coerce.number().int().min(1).max(10_000).default(20),
+  SIGN_IN_CLIENT_WINDOW_MINUTES: minutes.default(15),
+  API_TOKEN_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   SEED_DEMO: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OIDC_ISSUER: z.url().optional(),
@@ -50,7 +53,13 @@ export type Config = {
   dataDir: string;
   session: { secret: string; idleMinutes: number; absoluteHours: number; cookieSecure: boolean };
   mfaRequired: boolean;
-  signIn: { maxFailures: number; lockoutMinutes: number };
+  /**
+   * An account locks for `lockoutMinutes` after `maxFailures` wrong attempts; one client address with
+   * `clientMaxFailures` failed sign-ins (across any accounts) within `clientWindowMinutes` is refused.
+   */
+  signIn: { maxFailures: number; lockoutMinutes: number; clientMaxFailures: number; clientWindowMinutes: number };
+  /** The longest an API token may last, in days; new tokens are offered this by default. */
+  apiTokens: { maxDays: number };
   seedDemo: boolean;
   logLevel: string;
   oidc?: { issuer: string; clientId: string; clientSecret: string; buttonText: string };
@@ -116,7 +125,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cookieSecure: e.COOKIE_SECURE ?? production,
     },
     mfaRequired: e.MFA_REQUIRED ?? true,
-    signIn: { maxFailures: e.SIGN_IN_MAX_FAILURES, lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES },
+    signIn: {
+      maxFailures: e.SIGN_IN_MAX_FAILURES,
+      lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES,
+      clientMaxFailures: e.SIGN_IN_CLIENT_MAX_FAILURES,
+      clientWindowMinutes: e.SIGN_IN_CLIENT_WINDOW_MINUTES,
+    },
+    apiTokens: { maxDays: e.API_TOKEN_MAX_DAYS },
     seedDemo: e.SEED_DEMO ?? !production,
     logLevel: e.LOG_LEVEL,
     ...(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET

@@ -141,6 +141,13 @@ export interface ApiTokenTable {
   revoked_at: Timestamp | null;
 }
 
+/** A failed sign-in from one client address, for the per-client limit. */
+export interface SignInFailureTable {
+  id: Generated<string>;
+  client_ip: string;
+  at: Timestamp;
+}
+
 export interface AuditEventTable {
   id: Generated<number>;
   occurred_at: Timestamp;
@@ -369,6 +376,7 @@ export interface DB {
   user_session: UserSessionTable;
   saved_request: SavedRequestTable;
   api_token: ApiTokenTable;
+  sign_in_failure: SignInFailureTable;
   audit_event: AuditEventTable;
   outbox_message: OutboxMessageTable;
   person: PersonTable;
@@ -406,6 +414,7 @@ export interface DB {
   eligibility_rule_set: EligibilityRuleSetTable;
   directory_change: DirectoryChangeTable;
   postcode_district: PostcodeDistrictTable;
+  directory_search_synonym: DirectorySearchSynonymTable;
   area_postcode_district: AreaPostcodeDistrictTable;
   schema_migration: SchemaMigrationTable;
 }
@@ -712,4 +721,10 @@ export interface PostcodeDistrictTable {
 export interface AreaPostcodeDistrictTable {
   area_id: string;
   district: string;
+}
+
+export interface DirectorySearchSynonymTable {
+  term: string;
+  means: string[];
+  created_at: Generated<Date>;
 }

@@ -155,6 +155,20 @@ export async function loadActor(db: Kysely<DB>, userId: string, via: Actor['via'
   return actorOf(row.rows[0], via);
 }
 
+/**
+ * Revokes every API token of the user that is still active: part of signing out everywhere and of
+ * an administrator's account recovery, so a token cannot outlive the sessions it was made from.
+ */
+export async function revokeApiTokens(db: Kysely<DB>, userId: string, at: Date): Promise<number> {
+  const result = await db
+    .updateTable('api_token')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows ?? 0);
+}
+
 export interface TokenActor {
   tokenId: string;
   expiresAt: Date | null;

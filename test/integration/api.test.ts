@@ -288,7 +288,10 @@ for (const engine of engines()) {
             const param = op.parameters.find((p: { name: string }) => `{${p.name}}` === name);
             assert.ok(param && param.in === 'path' && param.required, `${path} declares ${name}`);
           }
-          const probe = await t.app.inject({ method: method.toUpperCase() as 'GET' | 'POST', url: path.replace(/\{\w+\}/g, 'x') });
+          const probe = await t.app.inject({
+            method: method.toUpperCase() as 'GET' | 'POST',
+            url: path.replace(/\{\w+\}/g, 'x'),
+          });
           assert.notEqual(probe.statusCode, 500, `${method} ${path}`);
           assert.match(String(probe.headers['content-type']), /json/);
         }
@@ -321,7 +324,11 @@ for (const engine of engines()) {
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /You have no API tokens/);
 
-      const noCsrf = await client.post('/account/api-tokens', { name: 'Script', expiry: '30' }, { csrf: null });
+      const noCsrf = await client.post(
+        '/account/api-tokens',
+        { name: 'Script', expiry: '30', password: user.password },
+        { csrf: null },
+      );
       assert.equal(noCsrf.statusCode, 403);
       assert.equal(
         (await t.database.db.selectFrom('api_token').select('id').where('user_id', '=', user.id).execute()).length,
@@ -333,7 +340,11 @@ for (const engine of engines()) {
       assert.match(invalid.body, /Enter a name for the token/);
       assert.match(invalid.body, /Select when the token expires/);
 
-      const created = await client.post('/account/api-tokens', { name: 'Weekly report', expiry: '30' });
+      const created = await client.post('/account/api-tokens', {
+        name: 'Weekly report',
+        expiry: '30',
+        password: user.password,
+      });
       assert.equal(created.statusCode, 200);
       assert.match(created.body, /You will not be able to see it again/);
       const token = TOKEN.exec(created.body)?.[0];
@@ -426,7 +437,7 @@ for (const engine of engines()) {
       assert.match(duplicate.body, /already has this identifier/);
 
       assert.match((await admin.get(accountPath)).body, /This service account has no tokens/);
-      const issued = await admin.post(`${accountPath}/tokens`, { name: 'Nightly sync', expiry: '365' });
+      const issued = await admin.post(`${accountPath}/tokens`, { name: 'Nightly sync', expiry: '90' });
       assert.equal(issued.statusCode, 200);
       const token = TOKEN.exec(issued.body)?.[0];
       assert.ok(token);

@@ -175,6 +175,30 @@ for (const engine of engines()) {
       assert.doesNotMatch(innerEast, /Rutmoor/);
     });
 
+    test('abbreviations practitioners use find what they stand for, and a postcode finds its area’s services', async () => {
+      const camhs = await client.get('/directory?q=camhs');
+      assert.equal(camhs.statusCode, 200);
+      assert.match(results(camhs), /Targeted mental health in schools/);
+      assert.match(camhs.body, /Also searched for: child and adolescent mental health/);
+      const yos = await client.get('/directory?q=YOS');
+      assert.match(results(yos), /Youth Offending Service/);
+      // A postcode in the partnership's Gipton Moor cluster: that cluster's services and the partnership-wide ones.
+      const near = results(await client.get('/directory?postcode=ls9+7aa'));
+      assert.match(near, /Cluster family support \(Gipton Moor\)/);
+      assert.doesNotMatch(near, /Early Start team \(Holbeck Mills\)/);
+      assert.doesNotMatch(near, /Rutmoor/);
+      // Typed into the search words, a postcode is taken as one; only its first part is kept in the page's links.
+      const typed = await client.get('/directory?q=LS9+7AA');
+      assert.match(results(typed), /Cluster family support \(Gipton Moor\)/);
+      assert.doesNotMatch(results(typed), /Rutmoor/);
+      const unknown = await client.get('/directory?postcode=ZZ9');
+      assert.match(unknown.body, /No area of this partnership covers ZZ9/);
+      const bad = await client.get('/directory?postcode=not+a+postcode');
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /Enter a postcode, like LU3 2AB, or the first part of one, like LU3/);
+      assert.match(bad.body, /value="not a postcode"/);
+    });
+
     test('bad filter values are shown as GOV.UK errors with the input kept, never a 500', async () => {
       const res = await client.get('/directory?age=fourteen&area=nowhere&tier=huge');
       assert.equal(res.statusCode, 400);

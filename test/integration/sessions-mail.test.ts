@@ -53,7 +53,7 @@ for (const engine of engines()) {
       await phone.signIn(user);
       await laptop.get('/account');
       const res = await laptop.post('/account/sign-out-everywhere', {});
-      assert.equal(res.headers.location, '/signed-out');
+      assert.equal(res.headers.location, '/signed-out?everywhere=1');
       assert.equal((await phone.get('/account')).statusCode, 303);
     });
 

@@ -10,6 +10,8 @@ import type { TestUser } from './factories.ts';
 export class TestClient {
   cookies = new Map<string, string>();
   csrf: string | undefined;
+  /** The address the app sees the requests come from (request.ip), to act as different clients. */
+  remoteAddress: string | undefined;
 
   private readonly now: () => Date;
 
@@ -38,7 +40,12 @@ export class TestClient {
   }
 
   async get(url: string, headers: Record<string, string> = {}) {
-    const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader(), ...headers } });
+    const res = await this.app.inject({
+      method: 'GET',
+      url,
+      headers: { cookie: this.cookieHeader(), ...headers },
+      ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}),
+    });
     this.remember(res);
     return res;
   }
@@ -54,6 +61,7 @@ export class TestClient {
       url,
       payload: params.toString(),
       headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}),
     });
     this.remember(res);
     return res;

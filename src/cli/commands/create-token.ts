@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../../config.ts';
 import { TokenService } from '../../features/api/service.ts';
 import { systemClock } from '../../platform/clock.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
@@ -15,16 +16,18 @@ export const command: Command = {
     if (!email) throw new UsageError('Give the user’s email address (or service account identifier) with --user');
     const name = (strings.name ?? 'Command line').trim();
     if (!name || name.length > 100) throw new UsageError('--name must be 1 to 100 characters');
-    let expiresInDays: number | null = null;
+    // Every token expires: by default after the longest time allowed (API_TOKEN_MAX_DAYS).
+    const maxDays = loadConfig().apiTokens.maxDays;
+    let expiresInDays = maxDays;
     if (strings['expires-days'] !== undefined) {
       const days = strings['expires-days'];
-      if (!/^\d+$/.test(days) || Number(days) < 1 || Number(days) > 3650) {
-        throw new UsageError('--expires-days must be a whole number of days from 1 to 3650');
+      if (!/^\d+$/.test(days) || Number(days) < 1 || Number(days) > maxDays) {
+        throw new UsageError(`--expires-days must be a whole number of days from 1 to ${maxDays}`);
       }
       expiresInDays = Number(days);
     }
     return withDatabase(async (database) => {
-      const tokens = new TokenService(database.db, systemClock);
+      const tokens = new TokenService(database.db, systemClock, maxDays);
       try {
         const issued = await tokens.createForEmail(
           email,

@@ -23,8 +23,10 @@ const FLASH: Record<string, string> = {
   disabled: 'Account disabled. They have been signed out everywhere',
   enabled: 'Account re-enabled',
   unlocked: 'Account unlocked. They can sign in again now',
-  'two-factor-reset': 'Two-factor authentication reset. They will set it up again when they next sign in',
-  'password-set': 'Temporary password set. Give it to them securely; they have been signed out everywhere',
+  'two-factor-reset':
+    'Two-factor authentication reset. They have been signed out everywhere and their API tokens have been revoked. They will set it up again when they next sign in',
+  'password-set':
+    'Temporary password set. Give it to them securely; they have been signed out everywhere and their API tokens have been revoked',
 };
 
 /** The fixed lists the forms offer, with the labels people read. */

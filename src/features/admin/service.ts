@@ -8,6 +8,7 @@ import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { parseForm } from '../../platform/forms.ts';
 import { hashPassword } from '../../platform/passwords.ts';
+import { revokeApiTokens } from '../../platform/sessions.ts';
 import * as repo from './repository.ts';
 import {
   AreaForm,
@@ -452,7 +453,10 @@ export class AdminService {
     });
   }
 
-  /** The person sets up their authenticator again at their next sign-in; old recovery codes stop working. */
+  /**
+   * The person sets up their authenticator again at their next sign-in; old recovery codes stop working,
+   * and their sessions and API tokens end, since whoever had the lost phone may have made one.
+   */
   async resetTwoFactor(ctx: RequestContext, id: string): Promise<void> {
     await this.userChange(ctx, id, 'admin.user.two-factor-reset', async (trx, at) => {
       await repo.setUserFields(trx, id, {
@@ -461,11 +465,14 @@ export class AdminService {
         recovery_code_hashes: '[]',
         updated_at: at,
       });
-      return { sessionsEnded: await repo.deleteSessions(trx, id) };
+      return {
+        sessionsEnded: await repo.deleteSessions(trx, id),
+        apiTokensRevoked: await revokeApiTokens(trx, id, at),
+      };
     });
   }
 
-  /** A temporary password ends existing sessions too: whoever knew the old one is signed out. */
+  /** A temporary password ends existing sessions and API tokens too: whoever knew the old one is shut out. */
   async setTemporaryPassword(ctx: RequestContext, id: string, body: unknown): Promise<void> {
     this.admin(ctx);
     const { password } = validate(PasswordForm, body);
@@ -477,7 +484,10 @@ export class AdminService {
         locked_until: null,
         updated_at: at,
       });
-      return { sessionsEnded: await repo.deleteSessions(trx, id) };
+      return {
+        sessionsEnded: await repo.deleteSessions(trx, id),
+        apiTokensRevoked: await revokeApiTokens(trx, id, at),
+      };
     });
   }
 

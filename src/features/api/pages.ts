@@ -1,21 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppDeps } from '../../app.ts';
 import { ROLE_LABELS } from '../../platform/access.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { asArray, formValues, parseForm } from '../../platform/forms.ts';
-import { ServiceAccountForm, TokenForm, UUID_PATTERN } from './schemas.ts';
+import { sha256 } from '../../platform/passwords.ts';
+import { AuthService } from '../auth/service.ts';
+import { expiryChoices, expiryText, ownTokenForm, ServiceAccountForm, tokenForm, UUID_PATTERN } from './schemas.ts';
 import { ServiceAccountService, TokenService } from './service.ts';
 
 type IdParams = { Params: { id: string } };
 type TokenParams = { Params: { id: string; tokenId: string } };
 type DoneQuery = { Querystring: { done?: string } };
-
-const EXPIRY_OPTIONS = [
-  { value: '30', text: '30 days' },
-  { value: '90', text: '90 days' },
-  { value: '365', text: '1 year' },
-  { value: 'never', text: 'Never (revoke it yourself when it is no longer needed)' },
-];
 
 const FLASH: Record<string, string> = {
   revoked: 'The token has been revoked. It can no longer be used',
@@ -34,15 +30,47 @@ function flash(request: FastifyRequest<DoneQuery>): string | undefined {
 
 /** Pages where people manage API tokens: their own, and (for system administrators) service accounts'. */
 export function registerTokenPages(app: FastifyInstance, deps: AppDeps) {
-  const tokens = new TokenService(deps.database.db, deps.clock);
-  const accounts = new ServiceAccountService(deps.database.db, deps.clock);
+  const maxDays = deps.config.apiTokens.maxDays;
+  const tokens = new TokenService(deps.database.db, deps.clock, maxDays);
+  const accounts = new ServiceAccountService(deps.database.db, deps.clock, maxDays);
+  const auth = new AuthService(deps.database.db, deps.clock, deps.config);
   const now = () => deps.clock.now();
+  const expiryOptions = expiryChoices(maxDays).map((d) => ({ value: String(d), text: expiryText(d) }));
+  const OwnTokenForm = ownTokenForm(maxDays);
+  const TokenForm = tokenForm(maxDays);
+  /**
+   * Someone who signs in only through their organisation has no password to give again: instead their
+   * session must have started within the last few minutes.
+   */
+  const RECENT_MINUTES = 10;
+  async function reauthentication(request: FastifyRequest) {
+    const db = deps.database.db;
+    const user = await db
+      .selectFrom('app_user')
+      .select('password_hash')
+      .where('id', '=', request.actor!.userId)
+      .executeTakeFirst();
+    const token = request.cookies[deps.cookies.sessionCookie];
+    const session = token
+      ? await db.selectFrom('user_session').select('created_at').where('id', '=', sha256(token)).executeTakeFirst()
+      : undefined;
+    const recent = !!session && now().getTime() - session.created_at.getTime() <= RECENT_MINUTES * 60_000;
+    return { askPassword: !!user?.password_hash, recent };
+  }
+  /** What was typed, to show again: never the password. */
+  const typed = (body: unknown) => {
+    const { password: _password, ...values } = formValues(body);
+    return values;
+  };
 
   async function ownTokensPage(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
     return reply.page('api/views/tokens.njk', {
       tokens: await tokens.listOwn(request.ctx()),
-      expiryOptions: EXPIRY_OPTIONS,
-      values: { expiry: '90' },
+      expiryOptions,
+      maxDays,
+      recentMinutes: RECENT_MINUTES,
+      askPassword: (await reauthentication(request)).askPassword,
+      values: { expiry: String(maxDays) },
       now: now(),
       ...extra,
     });
@@ -53,9 +81,45 @@ export function registerTokenPages(app: FastifyInstance, deps: AppDeps) {
   );
 
   app.post('/account/api-tokens', async (request, reply) => {
-    const form = parseForm(TokenForm, request.body);
+    const reauth = await reauthentication(request);
+    const form = reauth.askPassword
+      ? parseForm(OwnTokenForm, request.body)
+      : parseForm(TokenForm.extend({ password: z.undefined().catch(undefined) }), request.body);
     if (!form.ok) {
-      return ownTokensPage(request, reply.code(400), { errors: form.errors, values: formValues(request.body) });
+      return ownTokensPage(request, reply.code(400), { errors: form.errors, values: typed(request.body) });
+    }
+    if (!reauth.askPassword && !reauth.recent) {
+      return ownTokensPage(request, reply.code(400), {
+        errors: [
+          {
+            field: 'name',
+            message: `Sign out and sign in again, then create the token within ${RECENT_MINUTES} minutes of signing in`,
+          },
+        ],
+        values: typed(request.body),
+      });
+    }
+    // A token outlives the session that made it, so whoever makes one gives the password again. A wrong
+    // password counts toward the lockout; at the limit every session ends, this one included.
+    const password = form.data.password;
+    const check =
+      password === undefined
+        ? 'ok'
+        : await auth.reauthenticate(
+            request.actor!.userId,
+            password,
+            { requestId: String(request.id), clientIp: request.ip },
+            'api-token.create-refused',
+          );
+    if (check === 'locked') {
+      reply.clearCookie(deps.cookies.sessionCookie, { path: '/' });
+      return reply.redirect('/sign-in', 303);
+    }
+    if (check === 'wrong') {
+      return ownTokensPage(request, reply.code(400), {
+        errors: [{ field: 'password', message: 'Your password is not correct' }],
+        values: typed(request.body),
+      });
     }
     const issued = await tokens.createOwn(request.ctx(), { name: form.data.name, expiresInDays: form.data.expiry });
     return reply.page('api/views/token-created.njk', {
@@ -122,8 +186,9 @@ export function registerTokenPages(app: FastifyInstance, deps: AppDeps) {
     const detail = await accounts.get(request.ctx(), id);
     return reply.page('api/views/service-account.njk', {
       ...detail,
-      expiryOptions: EXPIRY_OPTIONS,
-      values: { expiry: '365' },
+      expiryOptions,
+      maxDays,
+      values: { expiry: String(maxDays) },
       ...extra,
     });
   }

@@ -88,24 +88,43 @@ export const OpenApiDocument = z.looseObject({ openapi: z.string() }).describe('
 
 // ---- Forms (GOV.UK wording)
 
-export const EXPIRY_CHOICES = ['30', '90', '365', 'never'] as const;
-export type ExpiryChoice = (typeof EXPIRY_CHOICES)[number];
+/** The lifetimes offered for a new token: the usual ones shorter than the maximum, and the maximum itself. */
+export function expiryChoices(maxDays: number): number[] {
+  return [...new Set([7, 30, 90, 180, 365].filter((d) => d < maxDays).concat(maxDays))];
+}
 
-export const TokenForm = z.object({
-  name: z
-    .string({ error: 'Enter a name for the token' })
-    .trim()
-    .min(1, 'Enter a name for the token')
-    .max(100, 'Token name must be 100 characters or fewer'),
-  expiry: z
-    .string({ error: 'Select when the token expires' })
-    .refine(
-      (v): v is ExpiryChoice => (EXPIRY_CHOICES as readonly string[]).includes(v),
-      'Select when the token expires',
-    )
-    .transform((v) => (v === 'never' ? null : Number(v))),
-});
-export type TokenInput = z.output<typeof TokenForm>;
+export function expiryText(days: number): string {
+  return days === 365 ? '1 year' : `${days} days`;
+}
+
+const tokenFields = (maxDays: number) => {
+  const choices = expiryChoices(maxDays).map(String);
+  return {
+    name: z
+      .string({ error: 'Enter a name for the token' })
+      .trim()
+      .min(1, 'Enter a name for the token')
+      .max(100, 'Token name must be 100 characters or fewer'),
+    expiry: z
+      .string({ error: 'Select when the token expires' })
+      .refine((v) => choices.includes(v), 'Select when the token expires')
+      .transform(Number),
+  };
+};
+
+/** A service account's token, issued by an administrator: a name and a lifetime within the maximum. */
+export const tokenForm = (maxDays: number) => z.object(tokenFields(maxDays));
+
+/** A person's own token: they give their password again, since a token outlives the session that made it. */
+export const ownTokenForm = (maxDays: number) =>
+  z.object({
+    ...tokenFields(maxDays),
+    password: z
+      .string({ error: 'Enter your password' })
+      .min(1, 'Enter your password')
+      .max(256, 'Password must be 256 characters or fewer'),
+  });
+export type TokenInput = z.output<ReturnType<typeof tokenForm>>;
 
 const IDENTIFIER_FORMAT = 'Enter an identifier in the format of an email address, like case-system@council.example';
 

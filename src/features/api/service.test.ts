@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TokenRow } from './repository.ts';
-import { ServiceAccountForm, TokenForm } from './schemas.ts';
+import { expiryChoices, ownTokenForm, ServiceAccountForm, tokenForm } from './schemas.ts';
 import { expiryDate, newTokenValue, tokenStatus } from './service.ts';
 
 const now = new Date('2026-11-23T09:00:00Z');
@@ -32,21 +32,35 @@ describe('tokens', () => {
     assert.equal(tokenStatus(row({ expires_at: now, revoked_at: now }), now), 'revoked');
   });
 
-  test('expiry is whole days from now, or none', () => {
-    assert.equal(expiryDate(now, 30)?.toISOString(), '2026-12-23T09:00:00.000Z');
-    assert.equal(expiryDate(now, null), null);
+  test('expiry is whole days from now', () => {
+    assert.equal(expiryDate(now, 30).toISOString(), '2026-12-23T09:00:00.000Z');
   });
 });
 
 describe('forms', () => {
-  test('token form: a name and an expiry choice', () => {
-    assert.deepEqual(TokenForm.parse({ name: ' Script ', expiry: 'never' }), { name: 'Script', expiry: null });
-    assert.deepEqual(TokenForm.parse({ name: 'Script', expiry: '90' }), { name: 'Script', expiry: 90 });
-    const bad = TokenForm.safeParse({ name: '', expiry: '7' });
+  test('token form: a name and an expiry choice within the maximum; never is not a choice', () => {
+    assert.deepEqual(expiryChoices(90), [7, 30, 90]);
+    assert.deepEqual(expiryChoices(365), [7, 30, 90, 180, 365]);
+    assert.deepEqual(expiryChoices(45), [7, 30, 45]);
+    assert.deepEqual(expiryChoices(1), [1]);
+    assert.deepEqual(tokenForm(90).parse({ name: ' Script ', expiry: '90' }), { name: 'Script', expiry: 90 });
+    for (const expiry of ['never', '365', '0', '-1', '91']) {
+      assert.equal(tokenForm(90).safeParse({ name: 'Script', expiry }).success, false, expiry);
+    }
+    const bad = tokenForm(90).safeParse({ name: '', expiry: '1000' });
     assert.deepEqual(
       bad.error?.issues.map((i) => i.message),
       ['Enter a name for the token', 'Select when the token expires'],
     );
+  });
+
+  test('own token form: the password is asked for again', () => {
+    const bad = ownTokenForm(90).safeParse({ name: 'Script', expiry: '30' });
+    assert.deepEqual(
+      bad.error?.issues.map((i) => i.message),
+      ['Enter your password'],
+    );
+    assert.equal(ownTokenForm(90).parse({ name: 'Script', expiry: '30', password: 'x' }).password, 'x');
   });
 
   test('service account form: identifier like an email, roles from the list', () => {

@@ -5,7 +5,7 @@ import { TOKEN_PREFIX } from '../../platform/api.ts';
 import { type AuditContext, recordAudit } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { randomToken, sha256 } from '../../platform/passwords.ts';
 import * as repo from './repository.ts';
 import type { ServiceAccountInput } from './schemas.ts';
@@ -32,15 +32,23 @@ export function tokenStatus(row: repo.TokenRow, now: Date): TokenStatus {
   return 'active';
 }
 
-export function expiryDate(now: Date, days: number | null): Date | null {
-  return days === null ? null : new Date(now.getTime() + days * 24 * 3600_000);
+export function expiryDate(now: Date, days: number): Date {
+  return new Date(now.getTime() + days * 24 * 3600_000);
+}
+
+/** Every token expires, within the configured maximum: a token is never a credential that lasts for ever. */
+function lifetime(days: number, maxDays: number): number {
+  if (!Number.isInteger(days) || days < 1 || days > maxDays) {
+    throw new ValidationError([{ field: 'expiry', message: 'Select when the token expires' }]);
+  }
+  return days;
 }
 
 /** Creates a token inside the caller's transaction and audits it there; the value never reaches the audit. */
 async function issueToken(
   trx: Transaction<DB>,
   audit: AuditContext,
-  values: { userId: string; name: string; expiresAt: Date | null; createdBy: string | null; via: string },
+  values: { userId: string; name: string; expiresAt: Date; createdBy: string | null; via: string },
 ): Promise<IssuedToken> {
   const token = newTokenValue();
   const record = await repo.insertToken(trx, {
@@ -59,7 +67,7 @@ async function issueToken(
     details: {
       tokenId: record.id,
       name: values.name,
-      expiresAt: values.expiresAt?.toISOString() ?? null,
+      expiresAt: values.expiresAt.toISOString(),
       via: values.via,
     },
   });
@@ -84,6 +92,8 @@ export class TokenService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly clock: Clock,
+    /** The longest a token may last (API_TOKEN_MAX_DAYS). */
+    readonly maxDays = 90,
   ) {}
 
   private person(ctx: RequestContext): Actor {
@@ -99,13 +109,15 @@ export class TokenService {
     return rows.map((r) => ({ ...r, status: tokenStatus(r, now) }));
   }
 
-  async createOwn(ctx: RequestContext, input: { name: string; expiresInDays: number | null }): Promise<IssuedToken> {
+  /** The caller has already given their password again (re-authentication): see the tokens page. */
+  async createOwn(ctx: RequestContext, input: { name: string; expiresInDays: number }): Promise<IssuedToken> {
     const actor = this.person(ctx);
+    const days = lifetime(input.expiresInDays, this.maxDays);
     return this.db.transaction().execute((trx) =>
       issueToken(trx, auditContext(ctx), {
         userId: actor.userId,
         name: input.name,
-        expiresAt: expiryDate(ctx.at, input.expiresInDays),
+        expiresAt: expiryDate(ctx.at, days),
         createdBy: actor.userId,
         via: 'account',
       }),
@@ -122,13 +134,14 @@ export class TokenService {
     });
   }
 
-  /** For the command line: an operator with database access issues a token for a named user. */
+  /** For the command line: an operator with database access issues a token for a named user (null: the maximum). */
   async createForEmail(
     email: string,
     input: { name: string; expiresInDays: number | null },
     meta: { requestId: string; clientIp: string },
   ): Promise<IssuedToken> {
     const now = this.clock.now();
+    const days = lifetime(input.expiresInDays ?? this.maxDays, this.maxDays);
     return this.db.transaction().execute(async (trx) => {
       const user = await repo.findUserByEmail(trx, email.trim().toLowerCase());
       if (!user) throw new NotFoundError(`There is no user with the email address ${email}`);
@@ -139,7 +152,7 @@ export class TokenService {
         {
           userId: user.id,
           name: input.name,
-          expiresAt: expiryDate(now, input.expiresInDays),
+          expiresAt: expiryDate(now, days),
           createdBy: null,
           via: 'cli',
         },
@@ -158,6 +171,8 @@ export class ServiceAccountService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly clock: Clock,
+    /** Service-account tokens have the same maximum lifetime as people's (API_TOKEN_MAX_DAYS). */
+    readonly maxDays = 90,
   ) {}
 
   private admin(ctx: RequestContext): string {
@@ -212,9 +227,10 @@ export class ServiceAccountService {
   async issue(
     ctx: RequestContext,
     accountId: string,
-    input: { name: string; expiresInDays: number | null },
+    input: { name: string; expiresInDays: number },
   ): Promise<IssuedToken> {
     const role = this.admin(ctx);
+    const days = lifetime(input.expiresInDays, this.maxDays);
     return this.db.transaction().execute(async (trx) => {
       const account = await repo.findServiceAccount(trx, accountId, ctx.at);
       if (!account) throw new NotFoundError();
@@ -222,7 +238,7 @@ export class ServiceAccountService {
       return issueToken(trx, auditContext(ctx, role), {
         userId: accountId,
         name: input.name,
-        expiresAt: expiryDate(ctx.at, input.expiresInDays),
+        expiresAt: expiryDate(ctx.at, days),
         createdBy: ctx.actor!.userId,
         via: 'service-account',
       });

@@ -5,6 +5,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { auditContext } from '../../platform/context.ts';
 import { formValues, parseForm } from '../../platform/forms.ts';
 import { passwordProblem } from '../../platform/passwords.ts';
+import { revokeApiTokens } from '../../platform/sessions.ts';
 import { totpUri } from '../../platform/totp.ts';
 import { ChangePasswordForm, CodeForm, EnrolForm, SignInForm } from './schemas.ts';
 import { AuthService } from './service.ts';
@@ -64,13 +65,14 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
     if (!form.ok) return reply.code(400).page('auth/views/sign-in.njk', { errors: form.errors, values });
     const outcome = await auth.checkPassword(form.data.email, form.data.password, meta(request));
     if (!outcome.ok) {
+      // A locked account, a wrong password and a client over its limit all get the same words.
       const message =
-        outcome.reason === 'locked'
-          ? 'Your account is locked after too many attempts. Try again later or ask your system administrator to unlock it'
-          : outcome.reason === 'disabled'
-            ? 'Your account has been switched off. Ask your system administrator'
-            : 'Enter a correct email address and password';
-      return reply.code(400).page('auth/views/sign-in.njk', { errors: [{ field: 'email', message }], values });
+        outcome.reason === 'disabled'
+          ? 'Your account has been switched off. Ask your system administrator'
+          : 'Enter a correct email address and password';
+      return reply
+        .code(outcome.reason === 'throttled' ? 429 : 400)
+        .page('auth/views/sign-in.njk', { errors: [{ field: 'email', message }], values });
     }
     if (outcome.next === 'full') return finishSignIn(request, reply, outcome.userId);
     await startSession(request, reply, outcome.userId, outcome.next);
@@ -176,8 +178,10 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
     return reply.redirect('/signed-out', 303);
   });
 
-  app.get('/signed-out', { config: { public: true } }, async (_request, reply) =>
-    reply.page('auth/views/signed-out.njk'),
+  app.get('/signed-out', { config: { public: true } }, async (request, reply) =>
+    reply.page('auth/views/signed-out.njk', {
+      everywhere: (request.query as Record<string, string>).everywhere === '1',
+    }),
   );
 
   app.get('/account', async (request, reply) => {
@@ -189,16 +193,20 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
 
   app.post('/account/sign-out-everywhere', async (request, reply) => {
     const actor = request.actor!;
-    await deps.database.db.transaction().execute((trx) =>
-      recordAudit(trx, auditContext(request.ctx()), {
+    const ctx = request.ctx();
+    // API tokens end with the sessions: a token made from a stolen session must not outlive it.
+    await deps.database.db.transaction().execute(async (trx) => {
+      const apiTokensRevoked = await revokeApiTokens(trx, actor.userId, ctx.at);
+      await recordAudit(trx, auditContext(ctx), {
         action: 'sign-out.everywhere',
         recordType: 'user',
         recordId: actor.userId,
-      }),
-    );
+        details: { apiTokensRevoked },
+      });
+    });
     await deps.sessions.destroyAllForUser(actor.userId);
     reply.clearCookie(sessionCookie, { path: '/' });
-    return reply.redirect('/signed-out', 303);
+    return reply.redirect('/signed-out?everywhere=1', 303);
   });
 
   app.get('/account/password', async (_request, reply) => reply.page('auth/views/change-password.njk', {}));
@@ -211,13 +219,18 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
       return reply
         .code(400)
         .page('auth/views/change-password.njk', { errors: [{ field: 'newPassword', message: problem }] });
-    const ok = await auth.changePassword(
+    const outcome = await auth.changePassword(
       request.actor!.userId,
       form.data.currentPassword,
       form.data.newPassword,
       meta(request),
     );
-    if (!ok) {
+    if (outcome === 'locked') {
+      // Too many wrong passwords: the account is locked and every session has ended, this one included.
+      reply.clearCookie(sessionCookie, { path: '/' });
+      return reply.redirect('/sign-in', 303);
+    }
+    if (outcome === 'wrong') {
       return reply.code(400).page('auth/views/change-password.njk', {
         errors: [{ field: 'currentPassword', message: 'Your current password is not correct' }],
       });

@@ -1,14 +1,15 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { DB } from '../../db/schema.ts';
-import { recordAudit } from '../../platform/audit.ts';
+import { type AuditContext, recordAudit } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { enqueueEmail } from '../../platform/outbox.ts';
 import { hashPassword, safeEqual, sha256, verifyPassword } from '../../platform/passwords.ts';
 import { checkTotp, newRecoveryCodes, newTotpSecret, normaliseRecoveryCode } from '../../platform/totp.ts';
 
 export type PasswordOutcome =
   | { ok: true; userId: string; next: 'mfa' | 'mfa_setup' | 'full' }
-  | { ok: false; reason: 'invalid' | 'locked' | 'disabled' };
+  | { ok: false; reason: 'invalid' | 'disabled' | 'throttled' };
 
 interface Meta {
   requestId: string;
@@ -25,53 +26,40 @@ export class AuthService {
 
   async checkPassword(email: string, password: string, meta: Meta): Promise<PasswordOutcome> {
     const now = this.clock.now();
+    const ctx = { actor: null, requestId: meta.requestId, clientIp: meta.clientIp, at: now };
+    // One client with many recent failures is refused before any account is looked at, so it cannot
+    // lock accounts wholesale. The answer depends only on the client, so nothing is learnt from it.
+    if (await this.clientLimited(meta.clientIp, now)) {
+      await this.db.transaction().execute((trx) => recordAudit(trx, ctx, { action: 'sign-in.refused-client-limit' }));
+      return { ok: false, reason: 'throttled' };
+    }
     const user = await this.db
       .selectFrom('app_user')
-      .select([
-        'id',
-        'name',
-        'organisation_id',
-        'password_hash',
-        'totp_enrolled_at',
-        'locked_until',
-        'disabled_at',
-        'kind',
-      ])
+      .select(['id', 'email', 'password_hash', 'totp_enrolled_at', 'locked_until', 'disabled_at', 'kind'])
       .where('email', '=', email.trim())
       .executeTakeFirst();
+    // The hash is always checked, locked or not, so the time taken says nothing either.
     const passwordOk = await verifyPassword(user?.kind === 'person' ? (user?.password_hash ?? null) : null, password);
-    if (!user) return { ok: false, reason: 'invalid' };
     return this.db.transaction().execute(async (trx) => {
-      const ctx = { actor: null, requestId: meta.requestId, clientIp: meta.clientIp, at: now };
+      if (!user) {
+        await this.recordClientFailure(trx, meta.clientIp, now);
+        return { ok: false, reason: 'invalid' } as const;
+      }
       const subject = { recordType: 'user', recordId: user.id };
+      // While locked, the right password gets the same answer as a wrong one: guessing on teaches nothing.
+      if (user.locked_until && user.locked_until > now) {
+        await this.recordClientFailure(trx, meta.clientIp, now);
+        await recordAudit(trx, ctx, { action: 'sign-in.refused-locked', ...subject });
+        return { ok: false, reason: 'invalid' } as const;
+      }
       if (!passwordOk) {
-        const failures = await trx
-          .updateTable('app_user')
-          .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) }))
-          .where('id', '=', user.id)
-          .returning('failed_sign_ins')
-          .executeTakeFirstOrThrow();
-        const lock = failures.failed_sign_ins >= this.config.signIn.maxFailures;
-        if (lock) {
-          await trx
-            .updateTable('app_user')
-            .set({
-              locked_until: new Date(now.getTime() + this.config.signIn.lockoutMinutes * 60_000),
-              failed_sign_ins: 0,
-            })
-            .where('id', '=', user.id)
-            .execute();
-        }
-        await recordAudit(trx, ctx, { action: lock ? 'sign-in.locked' : 'sign-in.failed', ...subject });
+        await this.recordClientFailure(trx, meta.clientIp, now);
+        await this.countFailure(trx, user, ctx, { failed: 'sign-in.failed', locked: 'sign-in.locked' });
         return { ok: false, reason: 'invalid' } as const;
       }
       if (user.disabled_at) {
         await recordAudit(trx, ctx, { action: 'sign-in.refused-disabled', ...subject });
         return { ok: false, reason: 'disabled' } as const;
-      }
-      if (user.locked_until && user.locked_until > now) {
-        await recordAudit(trx, ctx, { action: 'sign-in.refused-locked', ...subject });
-        return { ok: false, reason: 'locked' } as const;
       }
       await trx
         .updateTable('app_user')
@@ -84,13 +72,74 @@ export class AuthService {
     });
   }
 
+  private async clientLimited(clientIp: string, now: Date): Promise<boolean> {
+    const since = new Date(now.getTime() - this.config.signIn.clientWindowMinutes * 60_000);
+    const row = await this.db
+      .selectFrom('sign_in_failure')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('client_ip', '=', clientIp)
+      .where('at', '>', since)
+      .executeTakeFirstOrThrow();
+    return Number(row.n) >= this.config.signIn.clientMaxFailures;
+  }
+
+  /** Remembers a failed sign-in from this client, and forgets any that are older than the window. */
+  private async recordClientFailure(trx: Transaction<DB>, clientIp: string, now: Date): Promise<void> {
+    const since = new Date(now.getTime() - this.config.signIn.clientWindowMinutes * 60_000);
+    await trx.deleteFrom('sign_in_failure').where('at', '<=', since).execute();
+    await trx.insertInto('sign_in_failure').values({ client_ip: clientIp, at: now }).execute();
+  }
+
+  /**
+   * One more wrong attempt (password or code) on the account. At the limit the account locks and its
+   * owner is told by email; the email says only what happened and when. Returns whether it locked.
+   */
+  private async countFailure(
+    trx: Transaction<DB>,
+    user: { id: string; email: string },
+    ctx: AuditContext,
+    actions: { failed: string; locked: string },
+  ): Promise<boolean> {
+    const failures = await trx
+      .updateTable('app_user')
+      .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) }))
+      .where('id', '=', user.id)
+      .returning('failed_sign_ins')
+      .executeTakeFirstOrThrow();
+    const lock = failures.failed_sign_ins >= this.config.signIn.maxFailures;
+    if (lock) {
+      await trx
+        .updateTable('app_user')
+        .set({
+          locked_until: new Date(ctx.at.getTime() + this.config.signIn.lockoutMinutes * 60_000),
+          failed_sign_ins: 0,
+        })
+        .where('id', '=', user.id)
+        .execute();
+      await enqueueEmail(trx, {
+        to: user.email,
+        subject: 'Your Early Help Hub account has been locked',
+        text:
+          `Your Early Help Hub account was locked after repeated failed sign-in attempts, at ${ctx.at.toISOString()}. ` +
+          `It unlocks itself after ${this.config.signIn.lockoutMinutes} minutes, or your administrator can unlock it. ` +
+          "If this wasn't you, contact your administrator.",
+      });
+    }
+    await recordAudit(trx, ctx, {
+      action: lock ? actions.locked : actions.failed,
+      recordType: 'user',
+      recordId: user.id,
+    });
+    return lock;
+  }
+
   /** Checks a TOTP code or, failing that, a single-use recovery code (which is then spent). */
   async checkSecondFactor(userId: string, code: string, meta: Meta): Promise<'totp' | 'recovery' | false> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       const user = await trx
         .selectFrom('app_user')
-        .select(['totp_secret', 'totp_last_step', 'recovery_code_hashes', 'locked_until'])
+        .select(['email', 'totp_secret', 'totp_last_step', 'recovery_code_hashes', 'locked_until'])
         .where('id', '=', userId)
         .forUpdate()
         .executeTakeFirst();
@@ -120,23 +169,10 @@ export class AuthService {
         }
       }
       if (!method) {
-        const failures = await trx
-          .updateTable('app_user')
-          .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) }))
-          .where('id', '=', userId)
-          .returning('failed_sign_ins')
-          .executeTakeFirstOrThrow();
-        if (failures.failed_sign_ins >= this.config.signIn.maxFailures) {
-          await trx
-            .updateTable('app_user')
-            .set({
-              locked_until: new Date(now.getTime() + this.config.signIn.lockoutMinutes * 60_000),
-              failed_sign_ins: 0,
-            })
-            .where('id', '=', userId)
-            .execute();
-        }
-        await recordAudit(trx, ctx, { action: 'sign-in.second-factor-failed', ...subject });
+        await this.countFailure(trx, { id: userId, email: user.email }, ctx, {
+          failed: 'sign-in.second-factor-failed',
+          locked: 'sign-in.second-factor-failed',
+        });
         return false;
       }
       await trx.updateTable('app_user').set({ failed_sign_ins: 0 }).where('id', '=', userId).execute();
@@ -190,19 +226,50 @@ export class AuthService {
     return { ok: true, recoveryCodes: codes };
   }
 
-  async changePassword(userId: string, current: string, next: string, meta: Meta): Promise<boolean> {
+  /**
+   * Asks a signed-in person for their password again before something sensitive. A wrong password
+   * counts toward the same lockout as sign-in; at the limit the account locks and every one of its
+   * sessions ends, so whoever was guessing is signed out.
+   */
+  async reauthenticate(
+    userId: string,
+    password: string,
+    meta: Meta,
+    failedAction: string,
+  ): Promise<'ok' | 'wrong' | 'locked'> {
     const user = await this.db
       .selectFrom('app_user')
-      .select('password_hash')
+      .select(['email', 'password_hash'])
       .where('id', '=', userId)
       .executeTakeFirstOrThrow();
-    if (!(await verifyPassword(user.password_hash, current))) return false;
+    if (await verifyPassword(user.password_hash, password)) return 'ok';
+    const now = this.clock.now();
+    const ctx = { actor: null, requestId: meta.requestId, clientIp: meta.clientIp, at: now };
+    return this.db.transaction().execute(async (trx) => {
+      const locked = await this.countFailure(trx, { id: userId, email: user.email }, ctx, {
+        failed: failedAction,
+        locked: 'sign-in.locked',
+      });
+      if (!locked) return 'wrong';
+      await trx.deleteFrom('user_session').where('user_id', '=', userId).execute();
+      return 'locked';
+    });
+  }
+
+  async changePassword(
+    userId: string,
+    current: string,
+    next: string,
+    meta: Meta,
+  ): Promise<'changed' | 'wrong' | 'locked'> {
+    const check = await this.reauthenticate(userId, current, meta, 'password.change-refused');
+    if (check !== 'ok') return check;
     const hash = await hashPassword(next);
     const now = this.clock.now();
     await this.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('app_user')
-        .set({ password_hash: hash, updated_at: now })
+        .set({ password_hash: hash, failed_sign_ins: 0, updated_at: now })
         .where('id', '=', userId)
         .execute();
       await recordAudit(
@@ -211,7 +278,7 @@ export class AuthService {
         { action: 'password.changed', recordType: 'user', recordId: userId },
       );
     });
-    return true;
+    return 'changed';
   }
 
   /** A form kept when the session ended, offered back only to the same user. */

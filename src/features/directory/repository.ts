@@ -4,6 +4,8 @@ import type { AccessRoute, DB, ServiceStatus, Tier } from '../../db/schema.ts';
 /** Everything the directory can filter services by; the web search and the Open Referral API share it. */
 export interface ServiceFilters {
   text?: string;
+  /** Other ways of saying the search words (what an abbreviation stands for): a service matching any is found. */
+  textAlternatives?: string[];
   /** Services with any of these taxonomy terms. */
   termIds?: string[];
   taxonomyId?: string;
@@ -35,10 +37,13 @@ const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 function where(filters: ServiceFilters) {
   const parts: Expression<SqlBool>[] = [];
   if (filters.text) {
-    const q = like(filters.text);
-    parts.push(sql<SqlBool>`(s.name ilike ${q} or s.description ilike ${q} or o.name ilike ${q}
+    const matches = [filters.text, ...(filters.textAlternatives ?? [])].map((text) => {
+      const q = like(text);
+      return sql<SqlBool>`(s.name ilike ${q} or s.description ilike ${q} or o.name ilike ${q}
       or exists (select 1 from directory_service_taxonomy st join directory_taxonomy_term t on t.id = st.taxonomy_term_id
-                 where st.service_id = s.id and t.name ilike ${q}))`);
+                 where st.service_id = s.id and t.name ilike ${q}))`;
+    });
+    parts.push(sql<SqlBool>`(${sql.join(matches, sql` or `)})`);
   }
   if (filters.termIds?.length) {
     parts.push(sql<SqlBool>`exists (select 1 from directory_service_taxonomy st where st.service_id = s.id
@@ -220,6 +225,16 @@ export async function areaFamily(db: Kysely<DB>, areaIds: string[], upOnly = fal
     )
     select id from up ${upOnly ? sql`` : sql`union select id from down`}`.execute(db);
   return rows.rows.map((r) => r.id);
+}
+
+/** What the search words stand for: the whole phrase, and each word, looked up as an abbreviation. */
+export async function searchSynonyms(db: Kysely<DB>, text: string): Promise<string[]> {
+  const words = [...new Set([text, ...text.split(/[^\p{L}\p{N}]+/u)].map((w) => w.trim().toLowerCase()))].filter(
+    (w) => w.length >= 2,
+  );
+  if (words.length === 0) return [];
+  const rows = await db.selectFrom('directory_search_synonym').select('means').where('term', 'in', words).execute();
+  return [...new Set(rows.flatMap((r) => r.means))];
 }
 
 export async function areasForDistrict(db: Kysely<DB>, district: string) {

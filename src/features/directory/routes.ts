@@ -43,7 +43,12 @@ export async function registerDirectoryRoutes(app: FastifyInstance, deps: AppDep
     const pages = Math.ceil(found.total / PAGE_SIZE);
     const pageLink = (n: number) => {
       const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(parsed.values))
+      // Only the postcode's first part travels in the page links.
+      const values = {
+        ...parsed.values,
+        postcode: parsed.data.district && parsed.values.postcode ? parsed.data.district : '',
+      };
+      for (const [k, v] of Object.entries(values))
         for (const x of Array.isArray(v) ? v : [v]) if (x) params.append(k, x);
       params.set('page', String(n));
       return `/directory?${params}`;
@@ -51,6 +56,9 @@ export async function registerDirectoryRoutes(app: FastifyInstance, deps: AppDep
     return reply.page('directory/views/search.njk', {
       ...data,
       results: found.rows.map((r) => serviceDisplay(r, found.details, found.today)),
+      alternatives: found.alternatives,
+      district: found.district,
+      districtKnown: found.districtKnown,
       total: found.total,
       page: parsed.data.page,
       pagination:

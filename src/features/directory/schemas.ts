@@ -15,6 +15,8 @@ import { UUID } from './oruk.ts';
 
 export interface DirectorySearch {
   q?: string;
+  /** A postcode district (the outward code, like LU3): services in the areas it lies in. */
+  district?: string;
   need: string[];
   age?: number;
   area?: string;
@@ -23,6 +25,14 @@ export interface DirectorySearch {
   access: AccessRoute[];
   open: boolean;
   page: number;
+}
+
+/** The outward code of a full postcode or of an outward code alone (LU3 2AB or LU3 → LU3), or undefined. */
+export function postcodeDistrict(text: string): string | undefined {
+  const compact = text.replace(/\s+/g, '').toUpperCase();
+  const full = /^([A-Z]{1,2}[0-9][A-Z0-9]?)[0-9][A-Z]{2}$/.exec(compact);
+  if (full) return full[1];
+  return /^[A-Z]{1,2}[0-9][A-Z0-9]?$/.test(compact) ? compact : undefined;
 }
 
 /** The search is a GET form (services are not personal data), so a bad value is shown, never thrown. */
@@ -40,6 +50,7 @@ export function parseDirectorySearch(query: Record<string, unknown>): FormResult
     need: many('need'),
     age: one('age').slice(0, 10),
     area: one('area'),
+    postcode: one('postcode').slice(0, 20),
     tier: many('tier'),
     language: one('language').slice(0, 60),
     access: many('access'),
@@ -52,6 +63,16 @@ export function parseDirectorySearch(query: Record<string, unknown>): FormResult
     if (!/^\d{1,2}$/.test(values.age) || Number(values.age) > 25) {
       errors.push({ field: 'age', message: 'Enter an age in whole years, from 0 to 25' });
     } else data.age = Number(values.age);
+  }
+  if (values.postcode) {
+    const district = postcodeDistrict(values.postcode);
+    if (district) data.district = district;
+    else
+      errors.push({ field: 'postcode', message: 'Enter a postcode, like LU3 2AB, or the first part of one, like LU3' });
+  } else if (data.q && postcodeDistrict(data.q)) {
+    // Postcode-shaped search words: a practitioner typing where the family lives.
+    data.district = postcodeDistrict(data.q);
+    delete data.q;
   }
   if (values.area) {
     if (UUID.test(values.area)) data.area = values.area;

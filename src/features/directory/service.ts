@@ -63,9 +63,15 @@ export class DirectoryService {
   /** Services are not personal data: searching needs a signed-in user but writes no audit event. */
   async search(ctx: RequestContext, criteria: DirectorySearch) {
     const now = londonNow(ctx.at);
-    const areaIds = criteria.area ? await repo.areaFamily(this.db, [criteria.area]) : undefined;
+    const chosen = criteria.district
+      ? await repo.areasForDistrict(this.db, criteria.district)
+      : criteria.area
+        ? [criteria.area]
+        : undefined;
+    const areaIds = chosen ? await repo.areaFamily(this.db, chosen) : undefined;
+    const alternatives = criteria.q ? await repo.searchSynonyms(this.db, criteria.q) : [];
     const filters: repo.ServiceFilters = {
-      ...(criteria.q ? { text: criteria.q } : {}),
+      ...(criteria.q ? { text: criteria.q, textAlternatives: alternatives } : {}),
       ...(criteria.need.length ? { termIds: criteria.need } : {}),
       ...(criteria.age !== undefined ? { age: criteria.age } : {}),
       ...(areaIds ? { areaIds } : {}),
@@ -83,7 +89,14 @@ export class DirectoryService {
       this.db,
       rows.map((r) => r.id),
     );
-    return { rows, total, details, today: now.today };
+    return {
+      rows,
+      total,
+      details,
+      today: now.today,
+      alternatives,
+      ...(criteria.district ? { district: criteria.district, districtKnown: (chosen?.length ?? 0) > 0 } : {}),
+    };
   }
 
   async filterOptions() {
