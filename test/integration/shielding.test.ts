@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TokenService } from '../../src/features/api/service.ts';
 import { TestClient } from '../support/client.ts';
-import { createOrganisation, createUser, type TestUser } from '../support/factories.ts';
+import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
 import { createPerson, relate } from '../support/people.ts';
 
@@ -431,6 +431,83 @@ for (const engine of engines()) {
       });
       assert.equal(blocked.statusCode, 404);
       assert.equal(await where(child), 'LU4 4HW');
+    });
+
+    test('role powers stop at the partnership boundary: outside it only a relationship to the child counts', async () => {
+      const db = t.database.db;
+      const leaOrg = (await createOrganisation(db, { agency_type: 'local_authority' })).id;
+      const aireOrg = (await createOrganisation(db, { agency_type: 'local_authority' })).id;
+      const lea = await createPartnership(db, 'Lea', [leaOrg]);
+      await createPartnership(db, 'Aire', [aireOrg]);
+      const leaDoor = await createUser(db, { roles: ['front_door'], organisationId: leaOrg });
+      const leaManager = await createUser(db, { roles: ['manager'], organisationId: leaOrg });
+      const aireDoor = await createUser(db, { roles: ['front_door'], organisationId: aireOrg });
+      const aireManager = await createUser(db, { roles: ['manager'], organisationId: aireOrg });
+      const inLea = async (spec: Parameters<typeof createPerson>[1]) => {
+        const id = await createPerson(db, spec);
+        await db
+          .updateTable('household')
+          .set({ area_id: lea.areaId })
+          .where('id', 'in', db.selectFrom('household_member').select('household_id').where('person_id', '=', id))
+          .execute();
+        return id;
+      };
+      const kid = await inLea({
+        givenName: 'Bea',
+        familyName: 'Calloway',
+        dateOfBirth: '2015-07-07',
+        address: { line1: '3 Lea Road', postcode: 'LU9 9LR' },
+      });
+      const known = await inLea({
+        givenName: 'Cal',
+        familyName: 'Calloway',
+        dateOfBirth: '2013-07-07',
+        address: { line1: '5 Lea Road', postcode: 'LU9 9LR' },
+        involvement: { organisationId: aireOrg, userId: aireDoor.id },
+      });
+      const outside = await as(aireDoor);
+      for (const path of ['edit', 'names/new', 'identifiers/new', 'address']) {
+        assert.equal((await outside.get(`/people/${kid}/${path}`)).statusCode, 404, path);
+      }
+      await outside.get('/people');
+      const dateOfDeath = { 'dateOfDeath-day': '1', 'dateOfDeath-month': '1', 'dateOfDeath-year': '2025' };
+      assert.equal((await outside.post(`/people/${kid}/edit`, dateOfDeath)).statusCode, 404);
+      assert.doesNotMatch((await outside.get(`/people/${kid}`)).body, /Change identifying details|Shield this child/);
+      // A relationship still counts outside the partnership.
+      assert.equal((await outside.get(`/people/${known}/edit`)).statusCode, 200);
+      // Inside it, the role does.
+      assert.equal((await (await as(leaDoor)).get(`/people/${kid}/edit`)).statusCode, 200);
+
+      const aire = await as(aireManager);
+      assert.equal((await aire.get(`/people/${kid}/shielding`)).statusCode, 404);
+      const shieldForm = { action: 'shield', reason: 'Trying to shield a child outside my partnership' };
+      assert.equal((await aire.post(`/people/${kid}/shielding`, shieldForm)).statusCode, 404);
+      const row = await db.selectFrom('person').select('shielded').where('id', '=', kid).executeTakeFirstOrThrow();
+      assert.equal(row.shielded, false);
+
+      // A request to lift a Lea child's shielding is decided in Lea, not in Aire.
+      const leaKid = await inLea({
+        givenName: 'Dot',
+        familyName: 'Calloway',
+        dateOfBirth: '2011-07-07',
+        address: { line1: '7 Lea Road', postcode: 'LU9 9LR' },
+        shielded: true,
+        involvement: { organisationId: leaOrg, userId: leaDoor.id },
+      });
+      const asker = await as(leaDoor);
+      await asker.get(`/people/${leaKid}/shielding`);
+      await asker.post(`/people/${leaKid}/shielding`, { action: 'lift', reason: 'The risk has been reviewed' });
+      const request = await db
+        .selectFrom('shielding_request')
+        .select('id')
+        .where('person_id', '=', leaKid)
+        .executeTakeFirstOrThrow();
+      assert.doesNotMatch((await aire.get('/people/shielding-requests')).body, new RegExp(request.id));
+      assert.equal((await aire.get(`/people/shielding-requests/${request.id}`)).statusCode, 404);
+      const decision = { decision: 'approve', reason: 'Approving from another partnership' };
+      assert.equal((await aire.post(`/people/shielding-requests/${request.id}`, decision)).statusCode, 404);
+      const lead = await as(leaManager);
+      assert.match((await lead.get('/people/shielding-requests')).body, new RegExp(request.id));
     });
 
     test('a record the user may not change is a 404 on every change route, as one they may not read', async () => {

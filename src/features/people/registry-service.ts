@@ -10,6 +10,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
+import { withinPartnership } from '../../platform/partnership.ts';
 import { recordDuplicates } from './duplicate-service.ts';
 import { refreshMatchData } from './match-repository.ts';
 import type { MatchModel } from './matching/model.ts';
@@ -17,7 +18,14 @@ import { type AddressInput, PERSON_COLUMN, type PersonInput } from './person-for
 import * as registry from './registry-repository.ts';
 import * as repo from './repository.ts';
 import { criteriaForPerson, type SearchHit, searchCoder, searchIndex } from './search.ts';
-import { mayEditRecord, mayEndInvolvement, REGISTER_ROLES, SAFEGUARDING_ROLES, SHIELD_ROLES } from './service.ts';
+import {
+  mayEditRecord,
+  mayEndInvolvement,
+  REGISTER_ROLES,
+  rolePowerOver,
+  SAFEGUARDING_ROLES,
+  SHIELD_ROLES,
+} from './service.ts';
 
 export class DuplicateNhsNumberError extends ConflictError {
   constructor(readonly existingId: string) {
@@ -127,7 +135,9 @@ export class RegistryService {
       const offered = await this.likelyMatches(trx, p, address, ctx.at);
       const match = offered.find((m) => m.id === personId);
       if (!match) throw new NotFoundError();
-      if (match.shielded && !hasRole(ctx.actor!, ...SAFEGUARDING_ROLES)) throw new ShieldedLinkError();
+      if (match.shielded && !(await rolePowerOver(trx, ctx.actor!, SAFEGUARDING_ROLES, personId, ctx.at))) {
+        throw new ShieldedLinkError();
+      }
       const involvementId = await this.addOwnInvolvement(trx, ctx, personId, you);
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.linked',
@@ -163,7 +173,7 @@ export class RegistryService {
     const role = requireRole(ctx.actor, ...REGISTER_ROLES);
     const person = await repo.findPerson(trx, personId);
     if (!person || person.merged_into || person.whereabouts_protected) throw new NotFoundError();
-    if (!(await mayEditRecord(trx, ctx.actor!, personId))) throw new NotFoundError();
+    if (!(await mayEditRecord(trx, ctx.actor!, personId, ctx.at))) throw new NotFoundError();
     return { person, role };
   }
 
@@ -174,7 +184,7 @@ export class RegistryService {
   private async movable(trx: Trx, ctx: RequestContext, householdId: string, personId: string) {
     const out = [];
     for (const m of await repo.householdMembers(trx, householdId, personId)) {
-      if (m.kind === 'adult' || (await mayEditRecord(trx, ctx.actor!, m.id))) out.push(m);
+      if (m.kind === 'adult' || (await mayEditRecord(trx, ctx.actor!, m.id, ctx.at))) out.push(m);
     }
     return out;
   }
@@ -201,9 +211,9 @@ export class RegistryService {
    * that is waiting for approval.
    */
   async shieldingSubject(ctx: RequestContext, personId: string) {
-    const role = shieldingRole(ctx);
     const actor = ctx.actor!;
     return this.db.transaction().execute(async (trx) => {
+      const role = await shieldingRole(trx, ctx, personId);
       const person = await repo.findPerson(trx, personId);
       if (!person || person.merged_into) throw new NotFoundError();
       const [history, waiting, worksWith] = await Promise.all([
@@ -225,8 +235,8 @@ export class RegistryService {
    * changes nothing and says so.
    */
   async shield(ctx: RequestContext, personId: string, reason: string): Promise<'shielded' | 'already-shielded'> {
-    const role = shieldingRole(ctx);
     return this.db.transaction().execute(async (trx) => {
+      const role = await shieldingRole(trx, ctx, personId);
       const person = await repo.findPerson(trx, personId);
       if (!person || person.merged_into) throw new NotFoundError();
       if (person.shielded) return 'already-shielded';
@@ -251,9 +261,9 @@ export class RegistryService {
     personId: string,
     reason: string,
   ): Promise<'requested' | 'already-waiting' | 'not-shielded'> {
-    const role = shieldingRole(ctx);
     const actor = ctx.actor!;
     return this.db.transaction().execute(async (trx) => {
+      const role = await shieldingRole(trx, ctx, personId);
       const person = await repo.findPerson(trx, personId);
       if (!person || person.merged_into) throw new NotFoundError();
       if (!(await worksWithChild(trx, actor, personId))) throw new NotFoundError();
@@ -283,7 +293,11 @@ export class RegistryService {
   async liftRequests(ctx: RequestContext) {
     const role = requireRole(ctx.actor, ...SHIELD_ROLES);
     return this.db.transaction().execute(async (trx) => {
-      const rows = await registry.waitingLiftRequests(trx);
+      const rows = [];
+      // Only children within the user's partnership, or whom they work with.
+      for (const r of await registry.waitingLiftRequests(trx)) {
+        if (await mayDecideFor(trx, ctx, r.person_id)) rows.push(r);
+      }
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.shielding-requests.viewed',
         details: { personIds: rows.map((r) => r.person_id) },
@@ -297,7 +311,7 @@ export class RegistryService {
     const role = requireRole(ctx.actor, ...SHIELD_ROLES);
     return this.db.transaction().execute(async (trx) => {
       const request = await registry.findLiftRequest(trx, requestId);
-      if (!request) throw new NotFoundError();
+      if (!request || !(await mayDecideFor(trx, ctx, request.person_id))) throw new NotFoundError();
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.shielding-request.viewed',
         recordType: 'person',
@@ -323,7 +337,7 @@ export class RegistryService {
     const actor = ctx.actor!;
     return this.db.transaction().execute(async (trx) => {
       const request = await registry.findLiftRequest(trx, requestId);
-      if (!request) throw new NotFoundError();
+      if (!request || !(await mayDecideFor(trx, ctx, request.person_id))) throw new NotFoundError();
       if (request.requested_by === actor.userId) {
         throw new ForbiddenError('Someone other than the person who asked must decide this request');
       }
@@ -506,7 +520,9 @@ export class RegistryService {
     return this.db.transaction().execute(async (trx) => {
       const person = await repo.findPerson(trx, personId);
       if (!person || person.merged_into) throw new NotFoundError();
-      if (person.shielded && !hasRole(actor, ...SAFEGUARDING_ROLES)) throw new NotFoundError();
+      if (person.shielded && !(await rolePowerOver(trx, actor, SAFEGUARDING_ROLES, personId, ctx.at))) {
+        throw new NotFoundError();
+      }
       const id = await registry.addInvolvement(trx, personId, {
         organisationId: actor.organisationId,
         teamId: i.teamId,
@@ -533,7 +549,9 @@ export class RegistryService {
     return this.db.transaction().execute(async (trx) => {
       const inv = await registry.findInvolvement(trx, involvementId);
       if (!inv || inv.person_id !== personId || inv.ended_on) throw new NotFoundError();
-      if (!mayEndInvolvement(actor, inv)) throw new NotFoundError();
+      if (!mayEndInvolvement(actor, inv, await withinPartnership(trx, actor, personId, ctx.at))) {
+        throw new NotFoundError();
+      }
       if (endedOn < inv.started_on) throw new ConflictError('The end date must be on or after the start date');
       await registry.endInvolvement(trx, involvementId, endedOn);
       await recordAudit(trx, auditContext(ctx, role), {
@@ -589,14 +607,24 @@ export class RegistryService {
 }
 
 /**
- * The role that lets the user change a child's shielding. Someone who may use the index but not change shielding
- * gets the same 404 as for a child they may not see.
+ * The role that lets the user change this child's shielding: a safeguarding role, with the child within the user's
+ * partnership or a relationship to the child. Anyone else who may use the index gets the same 404 as for a child
+ * they may not see.
  */
-function shieldingRole(ctx: RequestContext) {
+async function shieldingRole(trx: Trx, ctx: RequestContext, personId: string) {
   requireRole(ctx.actor, ...INDEX_ROLES);
-  const role = hasRole(ctx.actor!, ...SHIELD_ROLES);
+  const actor = ctx.actor!;
+  const role = hasRole(actor, ...SHIELD_ROLES);
   if (!role) throw new NotFoundError();
+  if (!(await mayDecideFor(trx, ctx, personId))) throw new NotFoundError();
   return role;
+}
+
+/** A safeguarding role's power over this child's shielding: within the user's partnership, or working with the child. */
+async function mayDecideFor(trx: Trx, ctx: RequestContext, personId: string): Promise<boolean> {
+  return (
+    (await withinPartnership(trx, ctx.actor!, personId, ctx.at)) || (await worksWithChild(trx, ctx.actor!, personId))
+  );
 }
 
 /** Whether the actor, or a team they belong to or manage, works with the child now. */

@@ -5,6 +5,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
+import { withinPartnership } from '../../platform/partnership.ts';
 import { consentStatus } from '../../platform/sharing.ts';
 import type { MatchModel } from './matching/model.ts';
 import * as registry from './registry-repository.ts';
@@ -79,24 +80,45 @@ export function criteriaFields(c: SearchCriteria): string[] {
     .sort();
 }
 
-/** Your own involvement, your team's, your organisation's (recorded without a named person), or any for the front door. */
+/**
+ * Your own involvement, your team's, your organisation's (recorded without a named person), or any for the front
+ * door when the child is within its partnership (`inPartnership`, from withinPartnership).
+ */
 export function mayEndInvolvement(
   actor: Actor,
   i: { user_id: string | null; team_id: string | null; organisation_id: string },
+  inPartnership: boolean,
 ): boolean {
   if (!hasRole(actor, ...REGISTER_ROLES)) return false;
   return (
     i.user_id === actor.userId ||
     (i.team_id !== null && [...actor.teamIds, ...actor.managedTeamIds].includes(i.team_id)) ||
     (i.user_id === null && i.organisation_id === actor.organisationId) ||
-    !!hasRole(actor, ...PARTNERSHIP_ROLES)
+    (!!hasRole(actor, ...PARTNERSHIP_ROLES) && inPartnership)
   );
 }
 
-/** Whether the actor may change a record's identifying details: they work with the child, or across the partnership. */
-export async function mayEditRecord(db: Kysely<DB>, actor: Actor, personId: string): Promise<boolean> {
+/**
+ * Whether one of the actor's roles gives them this power over the person: they hold one of the roles, and the
+ * person is within the actor's partnership. Outside it, only a relationship to the child counts.
+ */
+export async function rolePowerOver(
+  db: Kysely<DB>,
+  actor: Actor,
+  roles: Role[],
+  personId: string,
+  at: Date,
+): Promise<boolean> {
+  return !!hasRole(actor, ...roles) && (await withinPartnership(db, actor, personId, at));
+}
+
+/**
+ * Whether the actor may change a record's identifying details: they work with the child, or have a partnership
+ * role and the child is within their partnership.
+ */
+export async function mayEditRecord(db: Kysely<DB>, actor: Actor, personId: string, at: Date): Promise<boolean> {
   if (!hasRole(actor, ...REGISTER_ROLES)) return false;
-  if (hasRole(actor, ...PARTNERSHIP_ROLES)) return true;
+  if (await rolePowerOver(db, actor, PARTNERSHIP_ROLES, personId, at)) return true;
   return registry.actorInvolved(db, personId, {
     userId: actor.userId,
     organisationId: actor.organisationId,
@@ -175,6 +197,12 @@ export class PeopleService {
         ...(housemates.length ? { details: { livesWithShielded: housemates } } : {}),
       });
       if (guarded) await tellInvolvedOfBreakGlass(trx, ctx, personId);
+      const inPartnership = await withinPartnership(trx, actor, personId, ctx.at);
+      const involvedNow = await registry.actorInvolved(trx, personId, {
+        userId: actor.userId,
+        organisationId: null,
+        teamIds: [...actor.teamIds, ...actor.managedTeamIds],
+      });
       return {
         person,
         age: ageOn(person.date_of_birth, ctx.at),
@@ -183,14 +211,19 @@ export class PeopleService {
         identifiers,
         lead,
         family: family.filter((f) => !f.shielded || f.id === personId),
-        involvements: involved.map((i) => ({ ...i, canEnd: !i.ended_on && mayEndInvolvement(actor, i) })),
+        involvements: involved.map((i) => ({
+          ...i,
+          canEnd: !i.ended_on && mayEndInvolvement(actor, i, inPartnership),
+        })),
         consentStatus: await consentStatus(trx, actor, personId, ctx.at, { reminder: false }),
-        canEdit: !guarded && (await mayEditRecord(trx, actor, personId)),
+        canEdit: !guarded && (await mayEditRecord(trx, actor, personId, ctx.at)),
         canRegister: !!hasRole(actor, ...REGISTER_ROLES),
         canAddInvolvement:
-          !!hasRole(actor, ...REGISTER_ROLES) && (!person.shielded || !!hasRole(actor, ...SAFEGUARDING_ROLES)),
-        canShield: !!hasRole(actor, ...SHIELD_ROLES),
+          !!hasRole(actor, ...REGISTER_ROLES) &&
+          (!person.shielded || (!!hasRole(actor, ...SAFEGUARDING_ROLES) && inPartnership)),
+        canShield: !!hasRole(actor, ...SHIELD_ROLES) && (inPartnership || involvedNow),
         involvedNow: involved.some((i) => !i.ended_on && i.user_id === actor.userId),
+        inPartnership,
       };
     });
   }
@@ -252,7 +285,9 @@ export class PeopleService {
     return this.db.transaction().execute(async (trx) => {
       const person = await repo.findPerson(trx, personId);
       if (!person || person.merged_into) throw new NotFoundError();
-      if (person.shielded && !hasRole(ctx.actor!, ...SAFEGUARDING_ROLES)) throw new NotFoundError();
+      if (person.shielded && !(await rolePowerOver(trx, ctx.actor!, SAFEGUARDING_ROLES, personId, ctx.at))) {
+        throw new NotFoundError();
+      }
       const involvements = await repo.involvements(trx, personId);
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.involvements.viewed',
