@@ -255,6 +255,22 @@ export interface ShieldingChangeTable {
   changed_at: CreatedAt;
 }
 
+export const SHIELDING_REQUEST_STATUSES = ['waiting', 'approved', 'declined'] as const;
+export type ShieldingRequestStatus = (typeof SHIELDING_REQUEST_STATUSES)[number];
+
+/** A request to lift shielding, waiting for (or decided by) a second person. */
+export interface ShieldingRequestTable {
+  id: Generated<string>;
+  person_id: string;
+  reason: string;
+  requested_by: string;
+  requested_at: CreatedAt;
+  status: Generated<ShieldingRequestStatus>;
+  decided_by: string | null;
+  decided_at: Date | null;
+  decision_reason: string | null;
+}
+
 export const DUPLICATE_SOURCES = ['registration', 'edit', 'import', 'scan', 'manual'] as const;
 export type DuplicateSource = (typeof DUPLICATE_SOURCES)[number];
 export interface PossibleDuplicateTable {
@@ -375,6 +391,7 @@ export interface DB {
   person_name: PersonNameTable;
   person_identifier: PersonIdentifierTable;
   shielding_change: ShieldingChangeTable;
+  shielding_request: ShieldingRequestTable;
   possible_duplicate: PossibleDuplicateTable;
   person_merge: PersonMergeTable;
   household: HouseholdTable;

@@ -87,6 +87,7 @@ export const INDEX_WIDE_EVENTS = new Set([
   'person.merges.viewed',
   'person.records.imported',
   'person.registration.checked',
+  'person.shielding-requests.viewed',
 ]);
 
 /** Events about one person in other namespaces. */

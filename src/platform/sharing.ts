@@ -438,10 +438,12 @@ export async function consentStatus(
   options: { reminder?: boolean } = {},
 ): Promise<ConsentStatus> {
   const ctx = await accessContext(db, actor, personId, at);
-  // A shielded child's whereabouts never show, not even inside a marker that protects them.
+  // A shielded child's whereabouts never show, not even inside a marker that protects them, nor does the address
+  // of anyone living with a shielded child.
   const markers = await sql<{ id: string; what: string; withheld_from: string }>`
     select m.id,
-           coalesce(case when s.shielded then 'An address (not shown: whereabouts protected)'
+           coalesce(case when h.id is null then null
+                         when whereabouts_protected(s.id) or household_protected(h.id) then 'An address (not shown: whereabouts protected)'
                          else 'Address: ' || h.address_line1 || ', ' || h.postcode end,
                     'Details of ' || p.given_name || ' ' || p.family_name) as what,
            f.given_name || ' ' || f.family_name as withheld_from

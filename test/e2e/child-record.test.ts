@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createPerson } from '../support/people.ts';
-import { ChildrenAndFamiliesPage, IndexCardPage, textOf } from './pages/people.ts';
+import { createPerson, relate } from '../support/people.ts';
+import { BreakGlassPage, ChildrenAndFamiliesPage, IndexCardPage, textOf } from './pages/people.ts';
 import {
   AddFamilyMemberPage,
   AddIdentifierPage,
@@ -11,6 +11,7 @@ import {
   EndInvolvementPage,
   RecordInvolvementPage,
   ShieldingPage,
+  ShieldingRequestsPage,
 } from './pages/people-record.ts';
 import { browserSuite } from './support/fixture.ts';
 import { signIn } from './support/journeys.ts';
@@ -28,12 +29,14 @@ browserSuite('changing a child’s index record in the browser', (env) => {
       address: { line1: '5 Kestrel Lane', postcode: 'LU1 3XY', town: 'Luton' },
       involvement: { organisationId: teacher.organisationId, userId: teacher.id, role: 'Class teacher' },
     });
+    // His sister moves with him: she is offered because the teacher works with her too.
     await createPerson(db(), {
       givenName: 'Daria',
       familyName: 'Petrenko',
       dateOfBirth: '2019-02-02',
       sex: 'F',
       address: { line1: '5 Kestrel Lane', postcode: 'LU1 3XY' },
+      involvement: { organisationId: teacher.organisationId, userId: teacher.id, role: 'Class teacher' },
     });
     const page = await env.newPage();
     await signIn(env, page, teacher);
@@ -82,9 +85,8 @@ browserSuite('changing a child’s index record in the browser', (env) => {
     assert.equal(sister.postcode, 'LU2 8PT', 'the sister moved with him');
   });
 
-  test('a practitioner records and ends their involvement; a manager shields a child and lifts it', async () => {
+  test('a practitioner records and ends their involvement', async () => {
     const nurse = await env.createUser({ name: 'Ifeoma Eze', organisationName: 'Southfield School Nursing' });
-    const manager = await env.createUser({ name: 'Graham Holt', roles: ['manager'] });
     const child = await createPerson(db(), {
       givenName: 'Leila',
       familyName: 'Haddad',
@@ -101,24 +103,82 @@ browserSuite('changing a child’s index record in the browser', (env) => {
     const today = new Date(env.clock.now()).toISOString().slice(0, 10);
     card = await (await EndInvolvementPage.from(card, 'School nurse')).end(today, 'Leila Haddad');
     assert.ok((await card.involvements()).some((i) => /Ended/.test(i.role)));
+  });
 
+  test('shielding: one step to shield, the parent’s address hidden too, and two people to lift it', async () => {
+    const manager = await env.createUser({ name: 'Graham Holt', roles: ['manager'] });
+    const frontDoor = await env.createUser({ name: 'Nia Roberts', roles: ['front_door'] });
+    const approver = await env.createUser({ name: 'Declan Byrne', roles: ['manager'] });
+    const home = { line1: '9 Fern Road', postcode: 'LU3 1AB' };
+    const child = await createPerson(db(), {
+      givenName: 'Leila',
+      familyName: 'Haddad',
+      dateOfBirth: '2013-08-30',
+      sex: 'F',
+      address: home,
+      involvement: { organisationId: frontDoor.organisationId, userId: frontDoor.id, role: 'Front door worker' },
+    });
+    const mother = await createPerson(db(), {
+      kind: 'adult',
+      givenName: 'Rania',
+      familyName: 'Haddad',
+      dateOfBirth: '1984-04-04',
+      sex: 'F',
+      address: home,
+    });
+    await relate(db(), child, mother, 'parent');
+
+    // A manager shields the child. The same form sent again (from a second tab) changes nothing and says so.
     const other = await env.newPage({ javaScriptEnabled: false });
     await signIn(env, other, manager);
     const managerCard = await IndexCardPage.open(other, child, 'Leila Haddad');
     const shield = await ShieldingPage.from(managerCard, "Shield this child's whereabouts");
+    const secondTab = await other.context().newPage();
+    await secondTab.goto(`/people/${child}/shielding`);
+    const shieldAgain = await ShieldingPage.verifyOnPage(secondTab);
     await shield.submit('Shield this child', 'short');
     await ShieldingPage.verifyOnPage(other);
     assert.match(await textOf(shield.errorSummary()), /Enter why/);
     await shield.submit('Shield this child', 'Mother and Leila are in a refuge after domestic abuse.');
     const list = await ChildrenAndFamiliesPage.verifyOnPage(other);
     assert.match(await textOf(list.successBanner()), /now shielded/);
-    const row = await db().selectFrom('person').select('shielded').where('id', '=', child).executeTakeFirstOrThrow();
-    assert.equal(row.shielded, true);
-    await other.goto(`/people/${child}/shielding`);
-    const lift = await ShieldingPage.verifyOnPage(other);
-    assert.match(await textOf(other.locator('[data-qa="shielding-history"]')), /refuge/);
-    await lift.submit('Lift shielding', 'The family has moved on and the risk has been reviewed.');
-    const lifted = await IndexCardPage.verifyFor(other, 'Leila Haddad');
-    assert.match(await textOf(lifted.successBanner()), /Shielding lifted/);
+    await shieldAgain.submit('Shield this child', 'Mother and Leila are in a refuge after domestic abuse.');
+    const again = await ChildrenAndFamiliesPage.verifyOnPage(secondTab);
+    assert.match(await textOf(again.successBanner()), /This child is already shielded/);
+    await secondTab.close();
+    const changes = await db().selectFrom('shielding_change').selectAll().where('person_id', '=', child).execute();
+    assert.equal(changes.length, 1);
+
+    // The mother lives with her: her card asks for a reason too, and never shows the address.
+    await other.goto(`/people/${mother}`);
+    const gate = await BreakGlassPage.verifyOnPage(other);
+    assert.doesNotMatch(await textOf(other.locator('main')), /Fern Road|LU3 1AB/);
+    const motherCard = await gate.openWithReason('Mother rang the front door asking for support', 'Rania Haddad');
+    assert.match(await textOf(motherCard.address()), /Not shown/);
+    assert.doesNotMatch(await textOf(other.locator('main')), /Fern Road|LU3 1AB/);
+
+    // The front door worker working with Leila asks for shielding to be lifted.
+    const asker = await env.newPage();
+    await signIn(env, asker, frontDoor);
+    await asker.goto(`/people/${child}/shielding`);
+    const lift = await ShieldingPage.verifyOnPage(asker);
+    await lift.submit('Ask for shielding to be lifted', 'The family has moved on and the risk has been reviewed.');
+    const waiting = await ShieldingPage.verifyOnPage(asker);
+    assert.match(await textOf(waiting.successBanner()), /waiting for approval/);
+    let row = await db().selectFrom('person').select('shielded').where('id', '=', child).executeTakeFirstOrThrow();
+    assert.equal(row.shielded, true, 'still shielded until someone else approves');
+
+    // A second manager approves it from the list linked on the home page.
+    const decider = await env.newPage();
+    await signIn(env, decider, approver);
+    const requests = await ShieldingRequestsPage.fromHome(decider);
+    const request = await requests.open('Leila Haddad');
+    assert.match(await textOf(decider.locator('[data-qa="request-reason"]')), /risk has been reviewed/);
+    const decided = await request.decide('Approve: lift shielding', 'Agreed with the refuge and the social worker.');
+    assert.match(await textOf(decided.successBanner()), /Request approved/);
+    row = await db().selectFrom('person').select('shielded').where('id', '=', child).executeTakeFirstOrThrow();
+    assert.equal(row.shielded, false);
+    const lifted = await IndexCardPage.open(other, child, 'Leila Haddad');
+    assert.match(await textOf(lifted.address()), /9 Fern Road/);
   });
 });

@@ -15,6 +15,7 @@ export async function findPerson(db: Q, id: string) {
   return db
     .selectFrom('person')
     .select(['id', 'kind', 'given_name', 'family_name', 'known_as', 'date_of_birth', 'shielded'])
+    .select(sql<boolean>`whereabouts_protected(id)`.as('whereabouts_protected'))
     .where('id', '=', id)
     .executeTakeFirst();
 }
@@ -57,8 +58,12 @@ export async function currentHousehold(db: Q, personId: string) {
 /** Current households of the person and of everyone related to them: the addresses a marker can protect. */
 export async function familyHouseholds(db: Q, personId: string) {
   const result = await sql<{ id: string; address_line1: string; postcode: string; residents: string }>`
-    select h.id, h.address_line1, h.postcode,
-           string_agg(p.given_name || ' ' || p.family_name, ', ' order by p.given_name) as residents
+    select h.id,
+           case when household_protected(h.id) then 'An address (not shown: whereabouts protected)'
+                else h.address_line1 end as address_line1,
+           case when household_protected(h.id) then '' else h.postcode end as postcode,
+           coalesce(string_agg(p.given_name || ' ' || p.family_name, ', ' order by p.given_name)
+                      filter (where not p.shielded or p.id = ${personId}), 'someone') as residents
       from household h
       join household_member hm on hm.household_id = h.id and hm.moved_out is null
       join person p on p.id = hm.person_id
@@ -280,7 +285,8 @@ export async function markers(db: Q, personId: string) {
     ended_reason: string | null;
   }>`
     select m.id, m.person_id, m.household_id,
-           coalesce('The address ' || h.address_line1 || ', ' || h.postcode,
+           coalesce(case when household_protected(h.id) then 'An address (not shown: whereabouts protected)'
+                         else 'The address ' || h.address_line1 || ', ' || h.postcode end,
                     'Where ' || p.given_name || ' ' || p.family_name || ' lives, and how to contact them') as what,
            m.withheld_from_person_id, f.given_name || ' ' || f.family_name as withheld_from_name,
            m.reason, m.recorded_by, u.name as recorded_by_name, u.email as recorded_by_email,

@@ -210,7 +210,7 @@ export class ConsentService {
                 hiddenBecause: hiddenBecause(d.decided_by_organisation_id),
               };
         }),
-        markers: (rights.person.shielded
+        markers: (rights.person.whereabouts_protected
           ? markers.map((m) => (m.household_id ? { ...m, what: 'An address (not shown: whereabouts protected)' } : m))
           : markers
         ).map((m) => {
@@ -544,7 +544,7 @@ export class ConsentService {
       return {
         person: rights.person,
         related,
-        households: rights.person.shielded
+        households: rights.person.whereabouts_protected
           ? households.map((h) => ({
               ...h,
               address_line1: 'An address (not shown: whereabouts protected)',
@@ -951,7 +951,7 @@ export class ConsentService {
       const [texts, english, household, categories] = await Promise.all([
         repo.consentTexts(trx, lang),
         repo.consentTexts(trx, 'en'),
-        rights.person.shielded ? Promise.resolve(undefined) : repo.currentHousehold(trx, personId),
+        rights.person.whereabouts_protected ? Promise.resolve(undefined) : repo.currentHousehold(trx, personId),
         repo.sensitiveCategories(trx, true),
       ]);
       // A marker withholding this address from the person the letter is for wins over everything else.

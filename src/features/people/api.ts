@@ -66,8 +66,14 @@ const Hit = z.object({
   dateOfBirth: z.string().nullable(),
   expectedDateOfBirth: z.string().nullable(),
   sex: z.enum(['M', 'F', 'U']),
-  postcode: z.string().nullable().describe('Never given for a shielded child.'),
+  postcode: z
+    .string()
+    .nullable()
+    .describe('Never given when whereabouts are protected (a shielded child, or anyone living with one).'),
   shielded: z.boolean(),
+  whereaboutsProtected: z
+    .boolean()
+    .describe('Shielded, or living with a shielded child: found only by an exact match, opened only with a reason.'),
   score: z.number().describe('The sum of the evidence, in bits: the higher, the likelier the same person.'),
   outcome: z.enum(['match', 'possible', 'non-match']),
   reasons: z.array(Reason),
@@ -112,8 +118,9 @@ export const IndexCard = z.object({
   address: z
     .object({ line1: z.string(), line2: z.string().nullable(), town: z.string().nullable(), postcode: z.string() })
     .nullable()
-    .describe('Never given for a shielded child.'),
+    .describe('Never given when whereabouts are protected (a shielded child, or anyone living with one).'),
   shielded: z.boolean(),
+  whereaboutsProtected: z.boolean(),
   earlyHelpAssessment: z.enum(['in_progress', 'completed']).nullable(),
   family: z.array(
     z.object({
@@ -277,6 +284,7 @@ export function registerPeopleApi(app: FastifyInstance, deps: AppDeps, model: Ma
             }
           : null,
         shielded: c.person.shielded,
+        whereaboutsProtected: c.person.whereabouts_protected,
         earlyHelpAssessment: c.person.early_help_assessment,
         family: c.family
           .filter((f) => f.direction === 'to')
@@ -304,7 +312,12 @@ export function registerPeopleApi(app: FastifyInstance, deps: AppDeps, model: Ma
         throw new HttpError(404, `This record was merged into another: ${err.keptId}`);
       }
       if (err instanceof ShieldedRecordError) {
-        throw new HttpError(409, 'This child is shielded: open the record with a reason (POST …/break-glass)');
+        throw new HttpError(
+          409,
+          err.shielded
+            ? 'This child is shielded: open the record with a reason (POST …/break-glass)'
+            : 'This person lives with a shielded child, so their whereabouts are protected: open the record with a reason (POST …/break-glass)',
+        );
       }
       throw err;
     }

@@ -83,7 +83,12 @@ export function registerDuplicateRoutes(app: FastifyInstance, deps: AppDeps, mod
       });
     } catch (err) {
       if (!(err instanceof ShieldedRecordError)) throw err;
-      return reply.page('people/views/break-glass.njk', { id, action: `/duplicates/${id}/open`, values: {} });
+      return reply.page('people/views/break-glass.njk', {
+        id,
+        action: `/duplicates/${id}/open`,
+        shielded: err.shielded,
+        values: {},
+      });
     }
   };
 
@@ -100,6 +105,7 @@ export function registerDuplicateRoutes(app: FastifyInstance, deps: AppDeps, mod
       return reply.code(400).page('people/views/break-glass.njk', {
         id: request.params.id,
         action: `/duplicates/${request.params.id}/open`,
+        shielded: true,
         errors: form.errors,
         values: formValues(request.body),
       });

@@ -122,7 +122,7 @@ export class DuplicateService {
     const [names, identifiers, addresses, involvements, family] = await Promise.all([
       registry.names(trx, id),
       registry.identifiers(trx, id),
-      person.shielded ? Promise.resolve([]) : registry.addressHistory(trx, id),
+      person.whereabouts_protected ? Promise.resolve([]) : registry.addressHistory(trx, id),
       repo.involvements(trx, id),
       repo.relatives(trx, id),
     ]);
@@ -130,19 +130,20 @@ export class DuplicateService {
   }
 
   /**
-   * Comparing records is a read of both, under the card's rules: a shielded record opens only with a reason
-   * (break-glass), which is audited on that record and told to everyone working with the child.
+   * Comparing records is a read of both, under the card's rules: a record whose whereabouts are protected (a
+   * shielded child, or anyone living with one) opens only with a reason (break-glass), which is audited on that
+   * record and told to everyone working with the person and with the shielded child.
    */
   private async openShielded(
     trx: Trx,
     ctx: RequestContext,
     role: string,
-    people: { id: string; shielded: boolean }[],
+    people: { id: string; shielded: boolean; whereabouts_protected: boolean }[],
     reason: string | undefined,
   ) {
-    const shielded = people.filter((p) => p.shielded);
+    const shielded = people.filter((p) => p.whereabouts_protected);
     if (shielded.length === 0) return;
-    if (!reason) throw new ShieldedRecordError(shielded[0]!.id);
+    if (!reason) throw new ShieldedRecordError(shielded[0]!.id, shielded[0]!.shielded);
     for (const p of shielded) {
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.break-glass',

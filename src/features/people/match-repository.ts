@@ -123,6 +123,8 @@ export interface Candidate {
   expected_date_of_birth: string | null;
   sex: 'M' | 'F' | 'U';
   shielded: boolean;
+  /** Shielded, or living with someone shielded (whereabouts_protected, migration 0008). */
+  whereabouts_protected: boolean;
   date_of_death: string | null;
   match_record: MatchVariant[] | null;
 }
@@ -157,6 +159,6 @@ export async function candidates(db: Q, f: CandidateFilter): Promise<Candidate[]
          ${f.bornTo ? sql`and ${born} <= ${f.bornTo}::date` : sql``}
          ${f.excludeIds?.length ? sql`and id <> all(${`{${f.excludeIds.join(',')}}`}::uuid[])` : sql``}
     )
-    select * from found limit ${f.limit}`.execute(db);
+    select *, whereabouts_protected(id) as whereabouts_protected from found limit ${f.limit}`.execute(db);
   return result.rows;
 }

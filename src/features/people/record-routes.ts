@@ -8,7 +8,7 @@ import { IDENTIFIER_SCHEMES, NAME_KIND_LABELS, RELATIONSHIP_LABELS } from './cod
 import { type PersonInput, parsePersonForm, readAddress } from './person-form.ts';
 import { DuplicateNhsNumberError, type RegistryService } from './registry-service.ts';
 import { FORM_LISTS } from './routes.ts';
-import { IdentifierForm, InvolvementForm, NameForm, ShieldingForm, UUID } from './schemas.ts';
+import { IdentifierForm, InvolvementForm, LiftDecisionForm, NameForm, ShieldingForm, UUID } from './schemas.ts';
 import type { PeopleService } from './service.ts';
 
 type P = { Params: { id: string } };
@@ -320,27 +320,77 @@ export function registerRecordRoutes(app: FastifyInstance, registry: RegistrySer
 
   // ---- Shielding ---------------------------------------------------------------------------------------------
 
-  const shieldingForm = async (reply: FastifyReply, personId: string, values: unknown, errors?: FieldError[]) =>
+  const shieldingForm = async (
+    reply: FastifyReply,
+    personId: string,
+    values: unknown,
+    errors?: FieldError[],
+    flash?: string,
+  ) =>
     reply.page('people/views/shielding.njk', {
       ...(await registry.shieldingSubject(reply.request.ctx(), personId)),
       values,
       errors,
+      flash,
     });
 
-  app.get<P>('/people/:id/shielding', async (request, reply) => {
+  app.get<P & { Querystring: { done?: string } }>('/people/:id/shielding', async (request, reply) => {
     checkId(request.params.id);
-    return shieldingForm(reply, request.params.id, {});
+    return shieldingForm(reply, request.params.id, {}, undefined, SHIELDING_FLASH[request.query.done ?? '']);
   });
 
+  // The form says what it wants (shield, or ask for shielding to be lifted): a repeat changes nothing, and says so.
   app.post<P>('/people/:id/shielding', async (request, reply) => {
     checkId(request.params.id);
     const ctx = request.ctx();
     const { person } = await registry.shieldingSubject(ctx, request.params.id);
     const form = parseForm(ShieldingForm, request.body);
     if (!form.ok) return shieldingForm(reply.code(400), request.params.id, formValues(request.body), form.errors);
-    await registry.setShielding(ctx, person.id, !person.shielded, form.data.reason);
-    // Shielding on: the card itself now asks for a reason, so go back to the search page instead.
-    if (!person.shielded) return reply.redirect('/people?done=shielded', 303);
-    return done(reply, person.id, 'unshielded');
+    if (form.data.action === 'shield') {
+      const outcome = await registry.shield(ctx, person.id, form.data.reason);
+      // The card itself now asks for a reason, so go back to the search page instead.
+      return reply.redirect(`/people?done=${outcome}`, 303);
+    }
+    const outcome = await registry.requestLift(ctx, person.id, form.data.reason);
+    return reply.redirect(`/people/${person.id}/shielding?done=${outcome}`, 303);
+  });
+
+  app.get<{ Querystring: { done?: string } }>('/people/shielding-requests', async (request, reply) =>
+    reply.page('people/views/shielding-requests.njk', {
+      requests: await registry.liftRequests(request.ctx()),
+      flash: SHIELDING_FLASH[request.query.done ?? ''],
+    }),
+  );
+
+  type PR = { Params: { requestId: string } };
+  const requestPage = async (reply: FastifyReply, requestId: string, values: unknown, errors?: FieldError[]) =>
+    reply.page('people/views/shielding-request.njk', {
+      ...(await registry.liftRequest(reply.request.ctx(), requestId)),
+      values,
+      errors,
+    });
+
+  app.get<PR>('/people/shielding-requests/:requestId', async (request, reply) => {
+    checkId(request.params.requestId);
+    return requestPage(reply, request.params.requestId, {});
+  });
+
+  app.post<PR>('/people/shielding-requests/:requestId', async (request, reply) => {
+    const { requestId } = request.params;
+    checkId(requestId);
+    const form = parseForm(LiftDecisionForm, request.body);
+    if (!form.ok) return requestPage(reply.code(400), requestId, formValues(request.body), form.errors);
+    const outcome = await registry.decideLift(request.ctx(), requestId, form.data.decision, form.data.reason);
+    return reply.redirect(`/people/shielding-requests?done=${outcome}`, 303);
   });
 }
+
+const SHIELDING_FLASH: Record<string, string> = {
+  requested:
+    'Your request to lift shielding is waiting for approval by a safeguarding lead or manager. The child stays shielded until then',
+  'already-waiting': 'A request to lift shielding is already waiting for approval. Nothing was changed',
+  'not-shielded': 'This child is not shielded. Nothing was changed',
+  approved: 'Request approved: shielding is lifted, and everyone working with the child has been told',
+  declined: 'Request declined: the child stays shielded. The person who asked has been told',
+  'already-decided': 'This request has already been decided. Nothing was changed',
+};

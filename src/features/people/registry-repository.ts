@@ -274,7 +274,7 @@ export async function activeInvolvementContacts(db: Q, personId: string): Promis
 export async function actorInvolved(
   db: Q,
   personId: string,
-  actor: { userId: string; organisationId: string; teamIds: string[] },
+  actor: { userId: string; organisationId: string | null; teamIds: string[] },
 ): Promise<boolean> {
   const row = await db
     .selectFrom('involvement')
@@ -284,7 +284,7 @@ export async function actorInvolved(
     .where((eb) =>
       eb.or([
         eb('user_id', '=', actor.userId),
-        eb('organisation_id', '=', actor.organisationId),
+        ...(actor.organisationId ? [eb('organisation_id', '=', actor.organisationId)] : []),
         ...(actor.teamIds.length ? [eb('team_id', 'in', actor.teamIds)] : []),
       ]),
     )
@@ -301,4 +301,81 @@ export async function shieldingHistory(db: Q, personId: string) {
     .where('s.person_id', '=', personId)
     .orderBy('s.changed_at', 'desc')
     .execute();
+}
+
+/** The request to lift this person's shielding that is waiting for a decision, if there is one. */
+export async function waitingLiftRequest(db: Q, personId: string) {
+  return db
+    .selectFrom('shielding_request as r')
+    .innerJoin('app_user as u', 'u.id', 'r.requested_by')
+    .select(['r.id', 'r.reason', 'r.requested_by', 'r.requested_at', 'u.name as requested_by_name'])
+    .where('r.person_id', '=', personId)
+    .where('r.status', '=', 'waiting')
+    .executeTakeFirst();
+}
+
+export async function insertLiftRequest(db: Q, personId: string, reason: string, by: string, at: Date) {
+  const row = await db
+    .insertInto('shielding_request')
+    .values({ person_id: personId, reason, requested_by: by, requested_at: at })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+const liftRequestColumns = [
+  'r.id',
+  'r.person_id',
+  'r.reason',
+  'r.requested_by',
+  'r.requested_at',
+  'r.status',
+  'r.decided_at',
+  'r.decision_reason',
+  'u.name as requested_by_name',
+  'o.name as requested_by_organisation',
+  'p.given_name',
+  'p.family_name',
+  'p.date_of_birth',
+] as const;
+
+export async function findLiftRequest(db: Q, id: string) {
+  return db
+    .selectFrom('shielding_request as r')
+    .innerJoin('app_user as u', 'u.id', 'r.requested_by')
+    .innerJoin('organisation as o', 'o.id', 'u.organisation_id')
+    .innerJoin('person as p', 'p.id', 'r.person_id')
+    .leftJoin('app_user as d', 'd.id', 'r.decided_by')
+    .select([...liftRequestColumns, 'd.name as decided_by_name'])
+    .where('r.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Requests waiting for a decision, oldest first. */
+export async function waitingLiftRequests(db: Q) {
+  return db
+    .selectFrom('shielding_request as r')
+    .innerJoin('app_user as u', 'u.id', 'r.requested_by')
+    .innerJoin('organisation as o', 'o.id', 'u.organisation_id')
+    .innerJoin('person as p', 'p.id', 'r.person_id')
+    .select([...liftRequestColumns])
+    .where('r.status', '=', 'waiting')
+    .orderBy('r.requested_at')
+    .limit(500)
+    .execute();
+}
+
+/** Decides a waiting request; false when it had already been decided (a second submission). */
+export async function decideLiftRequest(
+  db: Q,
+  id: string,
+  d: { status: 'approved' | 'declined'; by: string; at: Date; reason: string },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('shielding_request')
+    .set({ status: d.status, decided_by: d.by, decided_at: d.at, decision_reason: d.reason })
+    .where('id', '=', id)
+    .where('status', '=', 'waiting')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }

@@ -5,10 +5,12 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, PersonNameKind, RELATIONSHIP_KINDS } from '../../db/schema.ts';
-import { hasRole, requireRole } from '../../platform/access.ts';
+import { type Actor, hasRole, INDEX_ROLES, requireRole } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
+import { enqueueEmail } from '../../platform/outbox.ts';
+import { withinPartnership } from '../../platform/partnership.ts';
 import { recordDuplicates } from './duplicate-service.ts';
 import { refreshMatchData } from './match-repository.ts';
 import type { MatchModel } from './matching/model.ts';
@@ -16,7 +18,14 @@ import { type AddressInput, PERSON_COLUMN, type PersonInput } from './person-for
 import * as registry from './registry-repository.ts';
 import * as repo from './repository.ts';
 import { criteriaForPerson, type SearchHit, searchCoder, searchIndex } from './search.ts';
-import { mayEditRecord, mayEndInvolvement, REGISTER_ROLES, SAFEGUARDING_ROLES, SHIELD_ROLES } from './service.ts';
+import {
+  mayEditRecord,
+  mayEndInvolvement,
+  REGISTER_ROLES,
+  rolePowerOver,
+  SAFEGUARDING_ROLES,
+  SHIELD_ROLES,
+} from './service.ts';
 
 export class DuplicateNhsNumberError extends ConflictError {
   constructor(readonly existingId: string) {
@@ -126,7 +135,9 @@ export class RegistryService {
       const offered = await this.likelyMatches(trx, p, address, ctx.at);
       const match = offered.find((m) => m.id === personId);
       if (!match) throw new NotFoundError();
-      if (match.shielded && !hasRole(ctx.actor!, ...SAFEGUARDING_ROLES)) throw new ShieldedLinkError();
+      if (match.shielded && !(await rolePowerOver(trx, ctx.actor!, SAFEGUARDING_ROLES, personId, ctx.at))) {
+        throw new ShieldedLinkError();
+      }
       const involvementId = await this.addOwnInvolvement(trx, ctx, personId, you);
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.linked',
@@ -154,12 +165,28 @@ export class RegistryService {
     });
   }
 
+  /**
+   * A record the user may change: not merged away, its whereabouts not protected, and the user works with the
+   * person or has a partnership role. Otherwise the same 404 as a record they may not read.
+   */
   private async editable(trx: Trx, ctx: RequestContext, personId: string) {
     const role = requireRole(ctx.actor, ...REGISTER_ROLES);
     const person = await repo.findPerson(trx, personId);
-    if (!person || person.merged_into) throw new NotFoundError();
-    if (person.shielded || !(await mayEditRecord(trx, ctx.actor!, personId))) throw new ForbiddenError();
+    if (!person || person.merged_into || person.whereabouts_protected) throw new NotFoundError();
+    if (!(await mayEditRecord(trx, ctx.actor!, personId, ctx.at))) throw new NotFoundError();
     return { person, role };
+  }
+
+  /**
+   * Who a change of address may take along: people living with the person now, adults, and children the user may
+   * change themselves. Never anyone shielded (whose household makes the person's whereabouts protected anyway).
+   */
+  private async movable(trx: Trx, ctx: RequestContext, householdId: string, personId: string) {
+    const out = [];
+    for (const m of await repo.householdMembers(trx, householdId, personId)) {
+      if (m.kind === 'adult' || (await mayEditRecord(trx, ctx.actor!, m.id, ctx.at))) out.push(m);
+    }
+    return out;
   }
 
   /** The record as a change form starts from: its details, current address and who lives there. */
@@ -168,29 +195,199 @@ export class RegistryService {
       const { person, role } = await this.editable(trx, ctx, personId);
       const current = await repo.currentAddress(trx, personId);
       const household = current ? await repo.householdMembers(trx, current.id, personId) : [];
+      const movable = current ? await this.movable(trx, ctx, current.id, personId) : [];
       const names = await registry.names(trx, personId);
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.record.opened-to-change',
         recordType: 'person',
         recordId: personId,
       });
-      return { person, current, household, names };
+      return { person, current, household, movable, names };
     });
   }
 
-  /** The child whose shielding a safeguarding lead is about to change. */
+  /**
+   * The child whose shielding a safeguarding lead is about to change, with its history and any request to lift it
+   * that is waiting for approval.
+   */
   async shieldingSubject(ctx: RequestContext, personId: string) {
-    const role = requireRole(ctx.actor, ...SHIELD_ROLES);
+    const actor = ctx.actor!;
     return this.db.transaction().execute(async (trx) => {
+      const role = await shieldingRole(trx, ctx, personId);
       const person = await repo.findPerson(trx, personId);
       if (!person || person.merged_into) throw new NotFoundError();
-      const history = await registry.shieldingHistory(trx, personId);
+      const [history, waiting, worksWith] = await Promise.all([
+        registry.shieldingHistory(trx, personId),
+        registry.waitingLiftRequest(trx, personId),
+        worksWithChild(trx, actor, personId),
+      ]);
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.shielding.viewed',
         recordType: 'person',
         recordId: personId,
       });
-      return { person, history };
+      return { person, history, waiting, canRequestLift: person.shielded && worksWith && !waiting };
+    });
+  }
+
+  /**
+   * Shield a child: one step, with a reason, because protecting a child must never wait. Sending the form again
+   * changes nothing and says so.
+   */
+  async shield(ctx: RequestContext, personId: string, reason: string): Promise<'shielded' | 'already-shielded'> {
+    return this.db.transaction().execute(async (trx) => {
+      const role = await shieldingRole(trx, ctx, personId);
+      const person = await repo.findPerson(trx, personId);
+      if (!person || person.merged_into) throw new NotFoundError();
+      if (person.shielded) return 'already-shielded';
+      await registry.recordShielding(trx, personId, true, reason, ctx.actor!.userId, ctx.at);
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.shielded',
+        recordType: 'person',
+        recordId: personId,
+        reason,
+      });
+      return 'shielded';
+    });
+  }
+
+  /**
+   * Ask for shielding to be lifted: only someone who works with the child now (themselves, or a team they belong
+   * to or manage), with a reason. Nothing changes until a second person approves; everyone working with the child
+   * is told that it was asked.
+   */
+  async requestLift(
+    ctx: RequestContext,
+    personId: string,
+    reason: string,
+  ): Promise<'requested' | 'already-waiting' | 'not-shielded'> {
+    const actor = ctx.actor!;
+    return this.db.transaction().execute(async (trx) => {
+      const role = await shieldingRole(trx, ctx, personId);
+      const person = await repo.findPerson(trx, personId);
+      if (!person || person.merged_into) throw new NotFoundError();
+      if (!(await worksWithChild(trx, actor, personId))) throw new NotFoundError();
+      if (!person.shielded) return 'not-shielded';
+      if (await registry.waitingLiftRequest(trx, personId)) return 'already-waiting';
+      const requestId = await registry.insertLiftRequest(trx, personId, reason, actor.userId, ctx.at);
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.shielding.lift-requested',
+        recordType: 'person',
+        recordId: personId,
+        reason,
+        details: { requestId },
+      });
+      await tellInvolved(
+        trx,
+        personId,
+        'A request to lift shielding on a record you work with',
+        `Someone has asked for shielding to be lifted on a record you are involved with. It stays shielded ` +
+          `unless a safeguarding lead or manager approves the request. Sign in to Early Help Hub if you have a ` +
+          `view on this. Reference: ${requestId}`,
+      );
+      return 'requested';
+    });
+  }
+
+  /** Requests to lift shielding waiting for a second person, for the safeguarding leads and managers who decide. */
+  async liftRequests(ctx: RequestContext) {
+    const role = requireRole(ctx.actor, ...SHIELD_ROLES);
+    return this.db.transaction().execute(async (trx) => {
+      const rows = [];
+      // Only children within the user's partnership, or whom they work with.
+      for (const r of await registry.waitingLiftRequests(trx)) {
+        if (await mayDecideFor(trx, ctx, r.person_id)) rows.push(r);
+      }
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.shielding-requests.viewed',
+        details: { personIds: rows.map((r) => r.person_id) },
+      });
+      return rows.map((r) => ({ ...r, own: r.requested_by === ctx.actor!.userId }));
+    });
+  }
+
+  /** One request, to approve or decline. The person who asked may see it but not decide it. */
+  async liftRequest(ctx: RequestContext, requestId: string) {
+    const role = requireRole(ctx.actor, ...SHIELD_ROLES);
+    return this.db.transaction().execute(async (trx) => {
+      const request = await registry.findLiftRequest(trx, requestId);
+      if (!request || !(await mayDecideFor(trx, ctx, request.person_id))) throw new NotFoundError();
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.shielding-request.viewed',
+        recordType: 'person',
+        recordId: request.person_id,
+        details: { requestId },
+      });
+      return { request, canDecide: request.status === 'waiting' && request.requested_by !== ctx.actor!.userId };
+    });
+  }
+
+  /**
+   * Approve (shielding is lifted) or decline a request, with a reason: a safeguarding lead or manager other than
+   * the person who asked. A second decision on the same request changes nothing. Everyone working with the child
+   * is told when shielding is lifted; the person who asked is told either way.
+   */
+  async decideLift(
+    ctx: RequestContext,
+    requestId: string,
+    decision: 'approve' | 'decline',
+    reason: string,
+  ): Promise<'approved' | 'declined' | 'already-decided'> {
+    const role = requireRole(ctx.actor, ...SHIELD_ROLES);
+    const actor = ctx.actor!;
+    return this.db.transaction().execute(async (trx) => {
+      const request = await registry.findLiftRequest(trx, requestId);
+      if (!request || !(await mayDecideFor(trx, ctx, request.person_id))) throw new NotFoundError();
+      if (request.requested_by === actor.userId) {
+        throw new ForbiddenError('Someone other than the person who asked must decide this request');
+      }
+      const status = decision === 'approve' ? 'approved' : 'declined';
+      if (!(await registry.decideLiftRequest(trx, requestId, { status, by: actor.userId, at: ctx.at, reason }))) {
+        return 'already-decided';
+      }
+      const personId = request.person_id;
+      const person = await repo.findPerson(trx, personId);
+      if (status === 'approved' && person?.shielded) {
+        await registry.recordShielding(
+          trx,
+          personId,
+          false,
+          `${request.reason} (approved: ${reason})`,
+          actor.userId,
+          ctx.at,
+        );
+      }
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: status === 'approved' ? 'person.shielding.lifted' : 'person.shielding.lift-declined',
+        recordType: 'person',
+        recordId: personId,
+        reason,
+        details: { requestId, requestedBy: request.requested_by },
+      });
+      const requester = await trx
+        .selectFrom('app_user')
+        .select('email')
+        .where('id', '=', request.requested_by)
+        .executeTakeFirst();
+      const ref = `Reference: ${requestId}`;
+      if (status === 'approved') {
+        await tellInvolved(
+          trx,
+          personId,
+          'Shielding was lifted on a record you work with',
+          `A safeguarding lead or manager approved a request to lift shielding on a record you are involved with. ` +
+            `Sign in to Early Help Hub and ask your data protection officer for the history if this was not ` +
+            `expected. ${ref}`,
+          requester?.email,
+        );
+      } else if (requester) {
+        await enqueueEmail(trx, {
+          to: requester.email,
+          subject: 'Your request to lift shielding was declined',
+          text: `A safeguarding lead or manager declined your request to lift shielding. Sign in to Early Help Hub to see why. ${ref}`,
+        });
+      }
+      return status;
     });
   }
 
@@ -277,27 +474,35 @@ export class RegistryService {
     });
   }
 
-  /** A move: the new address becomes current and the old one stays in the history (and in search). */
+  /**
+   * A move: the new address becomes current and the old one stays in the history (and in search). Others move
+   * too only if the form offered them (see movable); anything else sent is ignored. Each person moved has the move
+   * in their own access history.
+   */
   async move(ctx: RequestContext, personId: string, address: AddressInput, movedIn: string, withIds: string[]) {
     return this.db.transaction().execute(async (trx) => {
       const { role } = await this.editable(trx, ctx, personId);
-      const household = await registry.findOrCreateHousehold(trx, address, null);
-      // Family members who moved too: only those living with the child now.
       const current = await repo.currentAddress(trx, personId);
-      const movers = [personId];
-      if (current && withIds.length) {
-        for (const id of withIds) {
-          if (await repo.livesAt(trx, id, current.id)) movers.push(id);
-        }
-      }
+      const offered = current && withIds.length ? await this.movable(trx, ctx, current.id, personId) : [];
+      const alsoMoved = offered.filter((m) => withIds.includes(m.id)).map((m) => m.id);
+      const household = await registry.findOrCreateHousehold(trx, address, null);
+      const movers = [personId, ...alsoMoved];
       for (const id of movers) await registry.moveTo(trx, id, household, movedIn);
       await refreshMatchData(trx, movers, searchCoder());
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.moved',
         recordType: 'person',
         recordId: personId,
-        details: { householdId: household, alsoMoved: movers.slice(1) },
+        details: { householdId: household, alsoMoved },
       });
+      for (const id of alsoMoved) {
+        await recordAudit(trx, auditContext(ctx, role), {
+          action: 'person.moved',
+          recordType: 'person',
+          recordId: id,
+          details: { householdId: household, movedWith: personId },
+        });
+      }
     });
   }
 
@@ -315,7 +520,9 @@ export class RegistryService {
     return this.db.transaction().execute(async (trx) => {
       const person = await repo.findPerson(trx, personId);
       if (!person || person.merged_into) throw new NotFoundError();
-      if (person.shielded && !hasRole(actor, ...SAFEGUARDING_ROLES)) throw new ForbiddenError();
+      if (person.shielded && !(await rolePowerOver(trx, actor, SAFEGUARDING_ROLES, personId, ctx.at))) {
+        throw new NotFoundError();
+      }
       const id = await registry.addInvolvement(trx, personId, {
         organisationId: actor.organisationId,
         teamId: i.teamId,
@@ -345,7 +552,9 @@ export class RegistryService {
     return this.db.transaction().execute(async (trx) => {
       const inv = await registry.findInvolvement(trx, involvementId);
       if (!inv || inv.person_id !== personId || inv.ended_on) throw new NotFoundError();
-      if (!mayEndInvolvement(actor, inv)) throw new ForbiddenError();
+      if (!mayEndInvolvement(actor, inv, await withinPartnership(trx, actor, personId, ctx.at))) {
+        throw new NotFoundError();
+      }
       if (endedOn < inv.started_on) throw new ConflictError('The end date must be on or after the start date');
       await registry.endInvolvement(trx, involvementId, endedOn);
       await recordAudit(trx, auditContext(ctx, role), {
@@ -398,23 +607,43 @@ export class RegistryService {
       return relatedId;
     });
   }
+}
 
-  /** Shield a child (or lift shielding), with a reason; the record's owners are told by the audit trail. */
-  async setShielding(ctx: RequestContext, personId: string, shielded: boolean, reason: string) {
-    const role = requireRole(ctx.actor, ...SHIELD_ROLES);
-    return this.db.transaction().execute(async (trx) => {
-      const person = await repo.findPerson(trx, personId);
-      if (!person || person.merged_into) throw new NotFoundError();
-      if (person.shielded === shielded) return;
-      await registry.recordShielding(trx, personId, shielded, reason, ctx.actor!.userId, ctx.at);
-      await recordAudit(trx, auditContext(ctx, role), {
-        action: shielded ? 'person.shielded' : 'person.shielding.lifted',
-        recordType: 'person',
-        recordId: personId,
-        reason,
-      });
-    });
-  }
+/**
+ * The role that lets the user change this child's shielding: a safeguarding role, with the child within the user's
+ * partnership or a relationship to the child. Anyone else who may use the index gets the same 404 as for a child
+ * they may not see.
+ */
+async function shieldingRole(trx: Trx, ctx: RequestContext, personId: string) {
+  requireRole(ctx.actor, ...INDEX_ROLES);
+  const actor = ctx.actor!;
+  const role = hasRole(actor, ...SHIELD_ROLES);
+  if (!role) throw new NotFoundError();
+  if (!(await mayDecideFor(trx, ctx, personId))) throw new NotFoundError();
+  return role;
+}
+
+/** A safeguarding role's power over this child's shielding: within the user's partnership, or working with the child. */
+async function mayDecideFor(trx: Trx, ctx: RequestContext, personId: string): Promise<boolean> {
+  return (
+    (await withinPartnership(trx, ctx.actor!, personId, ctx.at)) || (await worksWithChild(trx, ctx.actor!, personId))
+  );
+}
+
+/** Whether the actor, or a team they belong to or manage, works with the child now. */
+async function worksWithChild(trx: Trx, actor: Actor, personId: string): Promise<boolean> {
+  return registry.actorInvolved(trx, personId, {
+    userId: actor.userId,
+    organisationId: null,
+    teamIds: [...actor.teamIds, ...actor.managedTeamIds],
+  });
+}
+
+/** An email to everyone working with the person now (and anyone else named): never any personal data. */
+async function tellInvolved(trx: Trx, personId: string, subject: string, text: string, also?: string) {
+  const to = new Set(await registry.activeInvolvementContacts(trx, personId));
+  if (also) to.add(also);
+  for (const email of to) await enqueueEmail(trx, { to: email, subject, text });
 }
 
 function fieldChanged(before: Record<string, unknown>, key: keyof PersonInput, after: PersonInput): boolean {

@@ -12,7 +12,18 @@ export interface PersonSummary {
   expected_date_of_birth: string | null;
   sex: 'M' | 'F' | 'U';
   shielded: boolean;
+  /** Shielded, or living with someone shielded: the postcode is then null. */
+  whereabouts_protected: boolean;
   postcode: string | null;
+}
+
+/**
+ * Whether a person's whereabouts are protected: they are shielded, or live now in a household with someone who
+ * is (the database function whereabouts_protected, migration 0008). Every query that returns an address or a
+ * postcode checks this, never person.shielded alone.
+ */
+export function whereaboutsProtected(idColumn: string) {
+  return sql<boolean>`whereabouts_protected(${sql.ref(idColumn)})`;
 }
 
 const summaryColumns = [
@@ -26,15 +37,20 @@ const summaryColumns = [
   'p.shielded',
 ] as const;
 
-/** The postcode of the household the person lives in now. */
-const currentPostcode = sql<string | null>`(select h.postcode from household_member hm
-  join household h on h.id = hm.household_id where hm.person_id = p.id and hm.moved_out is null limit 1)`;
+/** The postcode of the household the person lives in now, unless their whereabouts are protected. */
+const currentPostcode = sql<string | null>`case when whereabouts_protected(p.id) then null else
+  (select h.postcode from household_member hm join household h on h.id = hm.household_id
+    where hm.person_id = p.id and hm.moved_out is null limit 1) end`;
 
 /** Children the user works with now: directly, through one of their teams, or a team they manage. */
 export async function caseload(db: Q, userId: string, teamIds: string[]): Promise<PersonSummary[]> {
   return db
     .selectFrom('person as p')
-    .select([...summaryColumns, currentPostcode.as('postcode')])
+    .select([
+      ...summaryColumns,
+      whereaboutsProtected('p.id').as('whereabouts_protected'),
+      currentPostcode.as('postcode'),
+    ])
     .where('p.kind', '=', 'child')
     .where('p.merged_into', 'is', null)
     .where((eb) =>
@@ -58,7 +74,31 @@ export async function caseload(db: Q, userId: string, teamIds: string[]): Promis
 }
 
 export async function findPerson(db: Q, id: string) {
-  return db.selectFrom('person').selectAll().where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('person')
+    .selectAll()
+    .select(whereaboutsProtected('person.id').as('whereabouts_protected'))
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Shielded people living now in the same household as this person: whose whereabouts theirs would reveal. */
+export async function shieldedHousemates(db: Q, personId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('household_member as hm')
+    .innerJoin('household_member as other', (j) =>
+      j.onRef('other.household_id', '=', 'hm.household_id').on('other.moved_out', 'is', null),
+    )
+    .innerJoin('person as s', 's.id', 'other.person_id')
+    .select('s.id')
+    .distinct()
+    .where('hm.person_id', '=', personId)
+    .where('hm.moved_out', 'is', null)
+    .where('s.shielded', '=', true)
+    .where('s.merged_into', 'is', null)
+    .where('s.id', '<>', personId)
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 export async function currentAddress(db: Q, personId: string) {

@@ -30,8 +30,9 @@ export const FLASH: Record<string, string> = {
   moved: 'Change of address recorded. The previous address is kept in the history',
   involvement: 'Your involvement is recorded',
   'involvement-ended': 'Involvement ended',
-  shielded: 'The child is now shielded: their address is hidden and their record opens only with a reason',
-  unshielded: 'Shielding lifted',
+  shielded:
+    'The child is now shielded: their address, and the address of everyone living with them, is hidden, and their record opens only with a reason',
+  'already-shielded': 'This child is already shielded. Nothing was changed',
 };
 
 /** The lists and labels the identifying-details form needs. */
@@ -93,7 +94,7 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps) {
       });
     } catch (err) {
       if (err instanceof ShieldedRecordError)
-        return reply.page('people/views/break-glass.njk', { id: err.personId, values: {} });
+        return reply.page('people/views/break-glass.njk', { id: err.personId, shielded: err.shielded, values: {} });
       // A bookmark or an old link to a record merged into another leads to the record kept.
       if (err instanceof MergedRecordError) return reply.redirect(`/people/${err.keptId}`, 303);
       throw err;
@@ -108,6 +109,7 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps) {
     if (!form.ok) {
       return reply.code(400).page('people/views/break-glass.njk', {
         id: request.params.id,
+        ...(await people.breakGlassSubject(request.ctx(), request.params.id)),
         errors: form.errors,
         values: formValues(request.body),
       });

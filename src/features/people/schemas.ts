@@ -12,7 +12,16 @@ const reason = (missing: string) =>
 
 export const BreakGlassForm = z.object({ reason: reason('Enter why you need to open this record') });
 
-export const ShieldingForm = z.object({ reason: reason('Enter why') });
+/** Says what it wants, so that sending it twice cannot undo it. */
+export const ShieldingForm = z.object({
+  action: z.enum(['shield', 'lift'], { error: 'Choose whether to shield the child or ask for shielding to be lifted' }),
+  reason: reason('Enter why'),
+});
+
+export const LiftDecisionForm = z.object({
+  decision: z.enum(['approve', 'decline'], { error: 'Select whether to approve or decline the request' }),
+  reason: reason('Enter the reason for your decision'),
+});
 
 export const NotDuplicateForm = z.object({ reason: reason('Enter why these records are not the same person') });
 

@@ -39,9 +39,11 @@ export interface SearchHit {
   dateOfBirth: string | null;
   expectedDateOfBirth: string | null;
   sex: 'M' | 'F' | 'U';
-  /** Hidden (null) for a shielded child. */
+  /** Hidden (null) when whereabouts are protected. */
   postcode: string | null;
   shielded: boolean;
+  /** Shielded, or living with a shielded child: no postcode, found only by an exact match, opened by break-glass. */
+  whereaboutsProtected: boolean;
   dateOfDeath: string | null;
   score: number;
   outcome: Outcome;
@@ -120,7 +122,7 @@ export function bornBetween(today: Date, ageFrom?: number, ageTo?: number): { fr
 }
 
 /**
- * A shielded child is found only by an exact identifier, or by exact full name and date of birth: a near miss
+ * A shielded child (and anyone living with one) is found only by an exact identifier, or by exact full name and date of birth: a near miss
  * must not reveal that the child is in the index.
  */
 export function exactlyIdentifies(q: PreparedRecord, c: Candidate): boolean {
@@ -199,7 +201,10 @@ export async function searchIndex(
   const truncated = rows.length > candidateLimit;
   const ranked = scored
     .slice(0, candidateLimit)
-    .filter((x) => x.variant && x.score >= (options.minScore ?? 0) && (!x.c.shielded || exactlyIdentifies(q, x.c)))
+    .filter(
+      (x) =>
+        x.variant && x.score >= (options.minScore ?? 0) && (!x.c.whereabouts_protected || exactlyIdentifies(q, x.c)),
+    )
     .sort(
       (a, b) =>
         b.score - a.score ||
@@ -219,14 +224,16 @@ export async function searchIndex(
       dateOfBirth: c.date_of_birth,
       expectedDateOfBirth: c.expected_date_of_birth,
       sex: c.sex,
-      postcode: c.shielded ? null : (c.match_record?.[0]?.p ?? null),
+      postcode: c.whereabouts_protected ? null : (c.match_record?.[0]?.p ?? null),
       shielded: c.shielded,
+      whereaboutsProtected: c.whereabouts_protected,
       dateOfDeath: c.date_of_death,
       score: Math.round(explained.score * 10) / 10,
       // A record that agrees with everything the query says is the likely child, even when the query says too
       // little to reach the match threshold on its own (a name and a date of birth, say).
       outcome: explained.score >= gate && explained.score >= model.thresholds.possible ? 'match' : explained.outcome,
-      reasons: explained.reasons,
+      // Where they live is not confirmed for a protected record, even as agreement with a postcode typed.
+      reasons: c.whereabouts_protected ? explained.reasons.filter((r) => r.field !== 'place') : explained.reasons,
     };
   });
   return { hits, considered: Math.min(rows.length, candidateLimit), truncated };

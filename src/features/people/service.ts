@@ -12,6 +12,7 @@ import {
   SENSITIVE_SERVICE_NOTICE,
   type ServiceInvolvement,
 } from '../../platform/sharing.ts';
+import { withinPartnership } from '../../platform/partnership.ts';
 import type { MatchModel } from './matching/model.ts';
 import * as registry from './registry-repository.ts';
 import * as repo from './repository.ts';
@@ -35,23 +36,35 @@ export class MergedRecordError extends Error {
   }
 }
 
+/** The record opens only through break-glass: the person is shielded, or lives with someone who is. */
 export class ShieldedRecordError extends Error {
-  constructor(readonly personId: string) {
-    super('This record is shielded');
+  constructor(
+    readonly personId: string,
+    readonly shielded: boolean,
+  ) {
+    super(shielded ? 'This record is shielded' : 'This person’s whereabouts are protected');
   }
 }
 
-/** A shielded record was opened with a reason: everyone working with the child is told (no personal data). */
+/**
+ * A record whose whereabouts are protected was opened with a reason: everyone working with the person, and with
+ * any shielded child they live with, is told (no personal data).
+ */
 export async function tellInvolvedOfBreakGlass(trx: Transaction<DB>, ctx: RequestContext, personId: string) {
   const actor = ctx.actor!;
-  for (const to of await registry.activeInvolvementContacts(trx, personId)) {
+  const recipients = new Set<string>();
+  for (const id of [personId, ...(await repo.shieldedHousemates(trx, personId))]) {
+    for (const email of await registry.activeInvolvementContacts(trx, id)) recipients.add(email);
+  }
+  for (const to of recipients) {
     await enqueueEmail(trx, {
       to,
       subject: 'A shielded record you work with was opened',
       text:
-        `${actor.name} (${actor.organisationName}) opened a shielded record you are involved with, ` +
-        `at ${ctx.at.toISOString()}, giving a reason. Sign in to Early Help Hub and ask your data protection ` +
-        `officer for the access history if this was not expected. Reference: ${personId}`,
+        `${actor.name} (${actor.organisationName}) opened a record whose whereabouts are protected by ` +
+        `shielding, at ${ctx.at.toISOString()}, giving a reason. It is a record you are involved with, or the ` +
+        `record of someone living with a shielded child you are involved with. Sign in to Early Help Hub and ask ` +
+        `your data protection officer for the access history if this was not expected. Reference: ${personId}`,
     });
   }
 }
@@ -73,24 +86,45 @@ export function criteriaFields(c: SearchCriteria): string[] {
     .sort();
 }
 
-/** Your own involvement, your team's, your organisation's (recorded without a named person), or any for the front door. */
+/**
+ * Your own involvement, your team's, your organisation's (recorded without a named person), or any for the front
+ * door when the child is within its partnership (`inPartnership`, from withinPartnership).
+ */
 export function mayEndInvolvement(
   actor: Actor,
   i: { user_id: string | null; team_id: string | null; organisation_id: string },
+  inPartnership: boolean,
 ): boolean {
   if (!hasRole(actor, ...REGISTER_ROLES)) return false;
   return (
     i.user_id === actor.userId ||
     (i.team_id !== null && [...actor.teamIds, ...actor.managedTeamIds].includes(i.team_id)) ||
     (i.user_id === null && i.organisation_id === actor.organisationId) ||
-    !!hasRole(actor, ...PARTNERSHIP_ROLES)
+    (!!hasRole(actor, ...PARTNERSHIP_ROLES) && inPartnership)
   );
 }
 
-/** Whether the actor may change a record's identifying details: they work with the child, or across the partnership. */
-export async function mayEditRecord(db: Kysely<DB>, actor: Actor, personId: string): Promise<boolean> {
+/**
+ * Whether one of the actor's roles gives them this power over the person: they hold one of the roles, and the
+ * person is within the actor's partnership. Outside it, only a relationship to the child counts.
+ */
+export async function rolePowerOver(
+  db: Kysely<DB>,
+  actor: Actor,
+  roles: Role[],
+  personId: string,
+  at: Date,
+): Promise<boolean> {
+  return !!hasRole(actor, ...roles) && (await withinPartnership(db, actor, personId, at));
+}
+
+/**
+ * Whether the actor may change a record's identifying details: they work with the child, or have a partnership
+ * role and the child is within their partnership.
+ */
+export async function mayEditRecord(db: Kysely<DB>, actor: Actor, personId: string, at: Date): Promise<boolean> {
   if (!hasRole(actor, ...REGISTER_ROLES)) return false;
-  if (hasRole(actor, ...PARTNERSHIP_ROLES)) return true;
+  if (await rolePowerOver(db, actor, PARTNERSHIP_ROLES, personId, at)) return true;
   return registry.actorInvolved(db, personId, {
     userId: actor.userId,
     organisationId: actor.organisationId,
@@ -188,8 +222,9 @@ export class PeopleService {
 
   /**
    * The index card: identifying details, family, who is involved and how to reach them; never case detail.
-   * A shielded child's card opens only through break-glass: a reason, an audit event and a notice to everyone
-   * working with the child.
+   * A card whose whereabouts are protected (a shielded child, or anyone living with one) opens only through
+   * break-glass: a reason, an audit event and a notice to everyone working with the person and with the shielded
+   * child(ren) they live with. Its address is never shown.
    */
   async indexCard(ctx: RequestContext, personId: string, breakGlassReason?: string) {
     const role = requireRole(ctx.actor, ...INDEX_ROLES);
@@ -198,22 +233,31 @@ export class PeopleService {
       const person = await repo.findPerson(trx, personId);
       if (!person) throw new NotFoundError();
       if (person.merged_into) throw new MergedRecordError(await repo.liveRecordOf(trx, person.merged_into));
-      if (person.shielded && !breakGlassReason) throw new ShieldedRecordError(personId);
+      const guarded = person.whereabouts_protected;
+      if (guarded && !breakGlassReason) throw new ShieldedRecordError(personId, person.shielded);
       const [family, involved, address, names, identifiers, lead] = await Promise.all([
         repo.relatives(trx, personId),
         repo.involvements(trx, personId),
-        person.shielded ? Promise.resolve(undefined) : repo.currentAddress(trx, personId),
+        guarded ? Promise.resolve(undefined) : repo.currentAddress(trx, personId),
         registry.names(trx, personId),
         registry.identifiers(trx, personId),
         repo.leadPractitioner(trx, personId),
       ]);
+      const housemates = guarded ? await repo.shieldedHousemates(trx, personId) : [];
       await recordAudit(trx, auditContext(ctx, role), {
-        action: person.shielded ? 'person.break-glass' : 'person.index-card.viewed',
+        action: guarded ? 'person.break-glass' : 'person.index-card.viewed',
         recordType: 'person',
         recordId: personId,
         ...(breakGlassReason ? { reason: breakGlassReason } : {}),
+        ...(housemates.length ? { details: { livesWithShielded: housemates } } : {}),
       });
-      if (person.shielded) await tellInvolvedOfBreakGlass(trx, ctx, personId);
+      if (guarded) await tellInvolvedOfBreakGlass(trx, ctx, personId);
+      const inPartnership = await withinPartnership(trx, actor, personId, ctx.at);
+      const involvedNow = await registry.actorInvolved(trx, personId, {
+        userId: actor.userId,
+        organisationId: null,
+        teamIds: [...actor.teamIds, ...actor.managedTeamIds],
+      });
       return {
         person,
         age: ageOn(person.date_of_birth, ctx.at),
@@ -229,27 +273,38 @@ export class PeopleService {
             involved.map((i) => ({ ...i, person_id: personId })),
             ctx.at,
           )
-        ).map((i) => ({ ...i, canEnd: !i.hidden && !i.ended_on && mayEndInvolvement(actor, i) })),
+        ).map((i) => ({ ...i, canEnd: !i.hidden && !i.ended_on && mayEndInvolvement(actor, i, inPartnership) })),
         consentStatus: await consentStatus(trx, actor, personId, ctx.at, { reminder: false }),
-        canEdit: !person.shielded && (await mayEditRecord(trx, actor, personId)),
+        canEdit: !guarded && (await mayEditRecord(trx, actor, personId, ctx.at)),
         canRegister: !!hasRole(actor, ...REGISTER_ROLES),
         canAddInvolvement:
-          !!hasRole(actor, ...REGISTER_ROLES) && (!person.shielded || !!hasRole(actor, ...SAFEGUARDING_ROLES)),
-        canShield: !!hasRole(actor, ...SHIELD_ROLES),
+          !!hasRole(actor, ...REGISTER_ROLES) &&
+          (!person.shielded || (!!hasRole(actor, ...SAFEGUARDING_ROLES) && inPartnership)),
+        canShield: !!hasRole(actor, ...SHIELD_ROLES) && (inPartnership || involvedNow),
         involvedNow: involved.some((i) => !i.ended_on && i.user_id === actor.userId),
+        inPartnership,
       };
     });
   }
 
+  /** Whether a record that asks for break-glass is a shielded child's, for the wording of the page that asks. */
+  async breakGlassSubject(ctx: RequestContext, personId: string) {
+    requireRole(ctx.actor, ...INDEX_ROLES);
+    const person = await repo.findPerson(this.db, personId);
+    if (!person || person.merged_into) throw new NotFoundError();
+    return { shielded: person.shielded };
+  }
+
   /**
    * Every child in the family, one click from any of them: brothers and sisters, other children of the same
-   * parents and carers, and children living at the same address. Shielded children are left out.
+   * parents and carers, and children living at the same address. Shielded children are left out, and a person
+   * whose whereabouts are protected has no family page (it would show who lives with a shielded child).
    */
   async familyChildren(ctx: RequestContext, personId: string) {
     const role = requireRole(ctx.actor, ...INDEX_ROLES);
     return this.db.transaction().execute(async (trx) => {
       const person = await repo.findPerson(trx, personId);
-      if (!person || person.merged_into || person.shielded) throw new NotFoundError();
+      if (!person || person.merged_into || person.whereabouts_protected) throw new NotFoundError();
       const children = await repo.familyChildren(trx, personId);
       const involvements = await visibleInvolvements(
         trx,
@@ -294,7 +349,9 @@ export class PeopleService {
     return this.db.transaction().execute(async (trx) => {
       const person = await repo.findPerson(trx, personId);
       if (!person || person.merged_into) throw new NotFoundError();
-      if (person.shielded && !hasRole(ctx.actor!, ...SAFEGUARDING_ROLES)) throw new NotFoundError();
+      if (person.shielded && !(await rolePowerOver(trx, ctx.actor!, SAFEGUARDING_ROLES, personId, ctx.at))) {
+        throw new NotFoundError();
+      }
       const involvements = await repo.involvements(trx, personId);
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.involvements.viewed',

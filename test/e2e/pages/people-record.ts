@@ -4,6 +4,7 @@
  */
 import type { Page } from 'playwright-core';
 import { AppPage } from './app-page.ts';
+import { HomePage } from './home.ts';
 import { IndexCardPage } from './people.ts';
 
 /** Fills a GOV.UK date input by its fieldset legend. */
@@ -167,5 +168,33 @@ export class ShieldingPage extends AppPage {
   async submit(button: string, reason: string): Promise<void> {
     await this.page.getByLabel('Why?').fill(reason);
     await this.page.getByRole('button', { name: button }).click();
+  }
+}
+
+/** The requests to lift shielding that wait for a second person (safeguarding leads and managers). */
+export class ShieldingRequestsPage extends AppPage {
+  readonly heading = 'Shielding changes waiting for approval';
+
+  /** From the home page's link. */
+  static async fromHome(page: Page): Promise<ShieldingRequestsPage> {
+    await HomePage.open(page);
+    await page.getByRole('link', { name: 'Shielding changes waiting for approval' }).click();
+    return ShieldingRequestsPage.verifyOnPage(page);
+  }
+
+  async open(childName: string): Promise<ShieldingRequestPage> {
+    await this.page.getByRole('link', { name: new RegExp(`^${childName}`) }).click();
+    return ShieldingRequestPage.verifyOnPage(this.page);
+  }
+}
+
+export class ShieldingRequestPage extends AppPage {
+  readonly heading = 'Request to lift shielding';
+
+  async decide(decision: 'Approve: lift shielding' | 'Decline: the child stays shielded', reason: string) {
+    await this.page.getByLabel(decision).check();
+    await this.page.getByLabel('Why?').fill(reason);
+    await this.page.getByRole('button', { name: 'Save decision' }).click();
+    return ShieldingRequestsPage.verifyOnPage(this.page);
   }
 }

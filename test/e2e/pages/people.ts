@@ -268,9 +268,12 @@ export class IndexCardPage extends AppPage {
   }
 }
 
-/** A shielded child's record asks why it is needed before it opens (break-glass). */
+/**
+ * A shielded child's record, or the record of someone living with one, asks why it is needed before it opens
+ * (break-glass).
+ */
 export class BreakGlassPage extends AppPage {
-  readonly heading = 'This record is shielded';
+  readonly heading = /^(This record is shielded|This person's whereabouts are protected)$/;
 
   async openWithReason(reason: string, name: string): Promise<IndexCardPage> {
     await this.page.getByLabel('Why do you need to open this record?').fill(reason);
