@@ -193,7 +193,7 @@ for (const engine of engines()) {
       const res = await client.get(`/directory/services/${mst}`);
       assert.equal(res.statusCode, 200);
       assert.match(res.body, /Through a panel: Children Aire panel/);
-      assert.match(res.body, /0113 247 6830/);
+      assert.match(res.body, /0113 496 0830/);
       assert.match(res.body, /Always consider the need for consent/);
       assert.match(res.body, /MST is not for young people with autism/);
       assert.match(res.body, /Aged 11 to 17/);
