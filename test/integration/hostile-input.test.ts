@@ -3,7 +3,8 @@
  * generated: it takes every route from the running app's route table (and every API operation from the
  * OpenAPI document the app serves), fills path parameters with real ids from the demo data and with
  * junk, and sends a table of hostile values in every field each route takes, signed in as a user with
- * every role and a valid CSRF token. Nothing may answer with a 5xx.
+ * every role and a valid CSRF token. Nothing may answer with a 5xx. It runs over every route on PGlite,
+ * and on PostgreSQL over the routes that run searches and lists (POSTGRES_SUBSET), to keep the run short.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -156,8 +157,8 @@ for (const engine of engines()) {
       assert.equal(long.statusCode, 414);
     });
 
-    test('generated: no route answers hostile input with a 5xx', { timeout: 240_000 }, async (t) => {
-      const failures = await generated(h);
+    test('generated: no route answers hostile input with a 5xx', { timeout: 600_000 }, async (t) => {
+      const failures = await generated(h, engine);
       t.diagnostic(`${failures.requests} requests over ${failures.routes} routes`);
       assert.deepEqual(failures.list, []);
     });
@@ -187,9 +188,15 @@ const HOSTILE: Hostile[] = [
   { name: 'DEL', allAtOnce: true, form: 'a\u007fb', query: 'a%7Fb', raw: '"a\\u007fb"' },
   { name: 'lone surrogate', allAtOnce: true, form: '%ED%A0%80', query: '%ED%A0%80', raw: '"\\ud800"' },
   { name: 'lone low surrogate', raw: '"x\\udc00"' },
-  { name: '100 KB string', form: 'a'.repeat(100 * 1024), query: 'a'.repeat(4000), raw: `"${'a'.repeat(100 * 1024)}"` },
+  {
+    name: '100 KB string',
+    allAtOnce: true,
+    form: 'a'.repeat(100 * 1024),
+    query: 'a'.repeat(4000),
+    raw: `"${'a'.repeat(100 * 1024)}"`,
+  },
   { name: '1 MB string', raw: `"${'a'.repeat(MB)}"` },
-  { name: 'repeated field', form: ['a', 'b'], query: 'a&FIELD=b' },
+  { name: 'repeated field', allAtOnce: true, form: ['a', 'b'], query: 'a&FIELD=b' },
   { name: 'empty', allAtOnce: true, form: '', query: '', raw: '""' },
   { name: 'number', raw: '12345678901234567890' },
   { name: 'negative', allAtOnce: true, form: '-1', query: '-1', raw: '-1' },
@@ -199,7 +206,7 @@ const HOSTILE: Hostile[] = [
   { name: 'boolean', raw: 'true' },
   { name: 'deep nesting', raw: `${'['.repeat(10_000)}${']'.repeat(10_000)}` },
 ];
-const JUNK_PARAMS = ['junk', '00000000-0000-0000-0000-000000000000', '%00', '%ED%A0%80', '1e999'];
+const JUNK_PARAMS = ['junk', '00000000-0000-0000-0000-000000000000', '%00'];
 const STRAY = 'strayField';
 
 /** Which table a path parameter's real id comes from, by the route it is in. */
@@ -337,7 +344,10 @@ function withPlaceholder(body: unknown, path: string[]): string {
   return JSON.stringify(copy);
 }
 
-async function generated(h: Harness) {
+/** On PostgreSQL, the routes whose handlers run engine-specific SQL on what was typed (search and lists). */
+const POSTGRES_SUBSET = /^\/(api|openreferral|directory|people\/search|admin\/users\/search|audit)/;
+
+async function generated(h: Harness, engine: EngineName) {
   const { app, client, database } = h;
   const list: string[] = [];
   let requests = 0;
@@ -397,6 +407,7 @@ async function generated(h: Harness) {
   const routes = h.routes
     .filter((r) => ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method))
     .filter((r) => !r.url.includes('*') && !r.url.startsWith('/assets'))
+    .filter((r) => engine === 'pglite' || POSTGRES_SUBSET.test(r.url))
     .sort((a, b) => last(a) - last(b));
   const distinct = new Set(routes.map((r) => `${r.method} ${r.url}`));
 
@@ -489,11 +500,15 @@ async function generated(h: Harness) {
     }
     if (route.method === 'GET') {
       const names = [...Object.keys(fields), STRAY];
-      for (const name of names) {
-        for (const v of HOSTILE.filter((x) => x.query !== undefined)) {
-          const q = `${encodeURIComponent(name)}=${v.query!.replace('FIELD', encodeURIComponent(name))}`;
-          check(await client.get(`${concrete}?${q}`), label, `query ${name}`, v.name);
-        }
+      const param = (name: string, v: Hostile) =>
+        `${encodeURIComponent(name)}=${v.query!.replace('FIELD', encodeURIComponent(name))}`;
+      // Every field at once; on a 5xx, one field at a time to name it.
+      for (const v of HOSTILE.filter((x) => x.query !== undefined)) {
+        const res = await client.get(`${concrete}?${names.map((n) => param(n, v)).join('&')}`);
+        requests++;
+        if (res.statusCode < 500) continue;
+        for (const name of names)
+          check(await client.get(`${concrete}?${param(name, v)}`), label, `query ${name}`, v.name);
       }
       continue;
     }
