@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fastifyRateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import type { Config } from './config.ts';
 import type { Database } from './db/connection.ts';
 import { registerAdminRoutes } from './features/admin/routes.ts';
@@ -37,6 +37,8 @@ export interface BuildOptions {
   clock?: Clock;
   mailer?: Mailer;
   logger?: boolean;
+  /** Told of every route as it is added (tests use it to enumerate the route table). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** The composition root: every dependency is passed in, so tests build the same app with a test clock or mailer. */
@@ -60,6 +62,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
   });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   const sessions = new SessionStore(database.db, config.session);
   await app.register(fastifyRateLimit, { global: false });
   const cookies = await registerWebPlatform(app, { config, database, clock, sessions, version: VERSION });

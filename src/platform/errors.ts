@@ -47,3 +47,15 @@ export class ConflictError extends HttpError {
     super(409, message);
   }
 }
+
+/** Text that cannot be stored (control characters, lone surrogates) or nesting deeper than any form needs. */
+export class UnstorableInputError extends HttpError {
+  constructor(readonly reason: 'characters' | 'depth') {
+    super(
+      400,
+      reason === 'characters'
+        ? 'The text contains characters that cannot be stored, such as control characters. Remove them and try again.'
+        : 'The request is nested too deeply to be read.',
+    );
+  }
+}

@@ -15,8 +15,9 @@ import type { Database } from '../db/connection.ts';
 import { type Actor, DUPLICATE_ROLES, hasRole, INDEX_ROLES, ROLE_LABELS } from './access.ts';
 import type { Clock } from './clock.ts';
 import type { RequestContext } from './context.ts';
-import { HttpError, NotFoundError, ValidationError } from './errors.ts';
+import { HttpError, NotFoundError, UnstorableInputError, ValidationError } from './errors.ts';
 import { errorView } from './forms.ts';
+import { findUnstorable } from './hostile-input.ts';
 import { randomToken, sha256 } from './passwords.ts';
 import { loadActor, type SessionStage, type SessionStore } from './sessions.ts';
 
@@ -50,6 +51,8 @@ const MOJ_DIR = dirname(require.resolve('@ministryofjustice/frontend/package.jso
 export const SESSION_COOKIE = (secure: boolean) => (secure ? '__Host-ehh_session' : 'ehh_session');
 const RESUME_COOKIE = 'ehh_resume';
 const RETURN_COOKIE = 'ehh_return';
+/** As Node's HTTP server would refuse a longer request line with its default header size limit. */
+const MAX_URL_LENGTH = 8 * 1024;
 
 export interface WebDeps {
   config: Config;
@@ -202,6 +205,16 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
     });
   });
 
+  // Hostile input is refused once, here, for every route: query, path and body (form or JSON) alike.
+  app.addHook('onRequest', async (request) => {
+    if (request.url.length > MAX_URL_LENGTH) throw new HttpError(414, 'The address is too long.');
+  });
+  app.addHook('preValidation', async (request) => {
+    const found =
+      findUnstorable(request.query) ?? findUnstorable(request.params) ?? findUnstorable(request.body ?? null);
+    if (found) throw new UnstorableInputError(found);
+  });
+
   // Load the session and, for a fully signed-in session, the actor.
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith('/assets/')) return;
@@ -285,7 +298,7 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
   });
 
   app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const api = isApiRequest(request);
+    const api = isApiRequest(request) || request.url.startsWith('/openreferral');
     let status = error instanceof HttpError ? error.status : (error.statusCode ?? 500);
     if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') status = 403;
     if (status >= 500) {
@@ -317,6 +330,8 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
       return reply.page('pages/csrf.njk');
     }
     if (status === 403) return reply.page('pages/forbidden.njk');
+    if (error instanceof UnstorableInputError)
+      return reply.page('pages/unstorable-input.njk', { reason: error.reason });
     if (status < 500) return reply.page('pages/bad-request.njk', { message: publicMessage(error, status) });
     return reply.page('pages/error.njk', { requestId: request.id });
   });
@@ -344,6 +359,7 @@ export function statusTitle(status: number): string {
       405: 'Method Not Allowed',
       409: 'Conflict',
       413: 'Content Too Large',
+      414: 'URI Too Long',
       415: 'Unsupported Media Type',
       429: 'Too Many Requests',
     }[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error')

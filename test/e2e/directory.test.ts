@@ -19,6 +19,8 @@ const MST_TYPE = { age: 14, area: /: Holbeck Mills \(yours\)$/, needs: [BEHAVIOU
 const RISK_OF_CARE = 'Is the young person at risk of coming into care?';
 const YOUTH_OFFENDING = 'Is the young person involved with the Youth Offending Service?';
 /** MST's exclusions, none of which applies to the young people in these journeys. */
+const LIVES_IN_AIRE = "Does the child live in Aire City Children's Partnership?";
+
 const MST_NO_EXCLUSIONS: Record<string, Answer> = {
   'Is sexual offending the primary issue, with no other anti-social behaviour?': 'No',
   'Does the young person have autism?': 'No',
@@ -95,10 +97,27 @@ browserSuite('services directory (browser)', (env) => {
       .values({ user_id: practitioner.id, area_id: demo.areaIds['Holbeck Mills']! })
       .execute();
     const yos = await createOrganisation(db, { name: 'Aire Youth Justice Service', agency_type: 'youth_offending' });
-    await addChild(db, { given: 'Reuben', family: 'Ashworth', dateOfBirth: bornYearsAgo(env.clock.now(), 14) }, [
-      { organisationId: practitioner.organisationId, userId: practitioner.id },
-      { organisationId: yos.id },
-    ]);
+    const reuben = await addChild(
+      db,
+      { given: 'Reuben', family: 'Ashworth', dateOfBirth: bornYearsAgo(env.clock.now(), 14) },
+      [{ organisationId: practitioner.organisationId, userId: practitioner.id }, { organisationId: yos.id }],
+    );
+    // Reuben lives in the Holbeck Mills cluster, so the record answers where he lives.
+    const home = await db
+      .insertInto('household')
+      .values({
+        address_line1: '7 Demo Close',
+        address_line2: null,
+        town: 'Leeds',
+        postcode: 'LS11 5ZZ',
+        area_id: demo.areaIds['Holbeck Mills']!,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('household_member')
+      .values({ household_id: home.id, person_id: reuben, moved_in: '2020-01-01', moved_out: null })
+      .execute();
     await addChild(db, { given: 'Isla', family: 'Ashworth', dateOfBirth: bornYearsAgo(env.clock.now(), 10) }, [
       { organisationId: practitioner.organisationId },
     ]);
@@ -136,7 +155,11 @@ browserSuite('services directory (browser)', (env) => {
     assert.equal(await unanswered.reasonResult(/^At risk of coming into care$/), 'Not known');
     assert.equal(await unanswered.reasonResult(/^MST is not for young people with autism$/), 'Not known');
 
-    const eligible = await unanswered.check(14, { [RISK_OF_CARE]: 'Yes', ...MST_NO_EXCLUSIONS });
+    const eligible = await unanswered.check(14, {
+      [RISK_OF_CARE]: 'Yes',
+      [LIVES_IN_AIRE]: 'Yes',
+      ...MST_NO_EXCLUSIONS,
+    });
     assert.equal(await eligible.outcomeCode(), 'eligible');
     assert.equal(await eligible.outcomeHeading(), 'Likely to be eligible');
     assert.equal(await eligible.reasonResult(/^At risk of coming into care$/), 'Met');
@@ -157,6 +180,13 @@ browserSuite('services directory (browser)', (env) => {
     assert.equal(await reuben.outcomeCode(), 'eligible');
     assert.equal(await reuben.outcomeHeading(), 'Reuben Ashworth: Likely to be eligible');
     assert.equal(
+      await reuben.reasonResult(
+        /^Serves families in Aire City Children's Partnership; this child lives in Holbeck Mills\.$/,
+      ),
+      'Met from the child’s record',
+    );
+    assert.equal(await reuben.question(LIVES_IN_AIRE).count(), 0);
+    assert.equal(
       await reuben.reasonResult(/^Involved with the Youth Offending Service$/),
       'Met from the child’s record',
     );
@@ -171,9 +201,10 @@ browserSuite('services directory (browser)', (env) => {
       (await isla.reasons())[0]!.text,
       'MST works with young people aged 11 to 17. The child is 10, which is under the age range.',
     );
-    // Isla's record says nothing about youth justice, so the question is asked.
+    // Isla's record says nothing about youth justice or where she lives, so the questions are asked.
     assert.deepEqual(await isla.answeredFromRecord(), []);
     assert.equal(await isla.answer(YOUTH_OFFENDING), 'Not known');
+    assert.equal(await isla.answer(LIVES_IN_AIRE), 'Not known');
   });
 
   test('an administrator changes an eligibility rule, the history shows the new version, and the next evaluation uses it', async () => {
@@ -184,6 +215,7 @@ browserSuite('services directory (browser)', (env) => {
       'Do the parents have limited capacity to change, for example because of learning disabilities?': 'No',
       'Is the young person living independently?': 'No',
       'Does the young person have learning disabilities or severe mental health issues?': 'No',
+      [LIVES_IN_AIRE]: 'Yes',
     };
 
     // Before the change, the family of a 3-year-old is likely to be eligible.

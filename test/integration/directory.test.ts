@@ -55,6 +55,20 @@ async function addChild(
   return child.id;
 }
 
+/** A current address for a child, in an area (or none, to be found by postcode district). */
+async function moveInto(db: Kysely<DB>, personId: string, postcode: string, areaId: string | null) {
+  const h = await db
+    .insertInto('household')
+    .values({ address_line1: '9 Invented Row', address_line2: null, town: null, postcode, area_id: areaId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('household_member')
+    .values({ household_id: h.id, person_id: personId, moved_in: '2024-01-01', moved_out: null })
+    .execute();
+  return h.id;
+}
+
 const htmlText = (s: string) =>
   s
     .replace(/&#39;/g, "'")
@@ -217,7 +231,7 @@ for (const engine of engines()) {
       const res = await client.get(`/directory/services/${mst}`);
       assert.equal(res.statusCode, 200);
       assert.match(res.body, /Through a panel: Children Aire panel/);
-      assert.match(res.body, /0113 247 6830/);
+      assert.match(res.body, /0113 496 0830/);
       assert.match(res.body, /Always consider the need for consent/);
       assert.match(res.body, /MST is not for young people with autism/);
       assert.match(res.body, /Aged 11 to 17/);
@@ -232,6 +246,7 @@ for (const engine of engines()) {
         subject: 'age',
         age: '14',
         'answer-risk-of-care': 'yes',
+        'answer-_area': 'yes',
         ...MST_NO_EXCLUSIONS,
       });
       assert.equal(res.statusCode, 200);
@@ -286,6 +301,7 @@ for (const engine of engines()) {
         { organisationId: practitioner.organisationId, userId: practitioner.id },
         { organisationId: yot.id },
       ]);
+      await moveInto(t.database.db, childId, 'LS11 5ZZ', demo.areaIds['Holbeck Mills']!);
       const form = await client.get(`/directory/services/${mst}/eligibility`);
       assert.match(form.body, /Reuben Ashworth-Oyelaran/);
       const res = await client.post(`/directory/services/${mst}/eligibility`, {
@@ -314,6 +330,56 @@ for (const engine of engines()) {
       });
       assert.equal(denied.statusCode, 404);
       assert.doesNotMatch(denied.body, /Reuben/);
+    });
+
+    test('area is a rule: a Luton child is not eligible for a Leeds service, with the reason in words', async () => {
+      const dob = `${TUESDAY_MORNING.getUTCFullYear() - 14}-01-15`;
+      const mine = [{ organisationId: practitioner.organisationId, userId: practitioner.id }];
+      // By the household's area (and its parent partnership).
+      const luton = await addChild(t.database.db, dob, mine);
+      await moveInto(t.database.db, luton, 'LU3 9ZZ', demo.areaIds['Lea North']!);
+      await client.get(`/directory/services/${mst}/eligibility`);
+      const answers = { 'answer-risk-of-care': 'yes', ...MST_NO_EXCLUSIONS };
+      const res = await client.post(`/directory/services/${mst}/eligibility`, { childId: luton, ...answers });
+      assert.equal(res.statusCode, 200);
+      assert.match(res.body, /data-outcome="not_eligible"/);
+      assert.match(res.body, /this child lives in Lea North, which is outside that area\.[\s\S]*?Not met/);
+      assert.doesNotMatch(res.body, /LU3 9ZZ|Invented Row/);
+      assert.doesNotMatch(res.body, /name="answer-_area"/);
+
+      // By postcode district alone, rolled up to the partnership.
+      const leeds = await addChild(t.database.db, dob, mine);
+      await moveInto(t.database.db, leeds, 'LS11 5ZZ', null);
+      const ok = await client.post(`/directory/services/${mst}/eligibility`, { childId: leeds, ...answers });
+      assert.match(ok.body, /data-outcome="eligible"/);
+      assert.match(ok.body, /this child lives in Holbeck Mills\.[\s\S]*?Met/);
+
+      // No address: the area is asked, and counted.
+      const nowhere = await addChild(t.database.db, dob, mine);
+      const ask = await client.post(`/directory/services/${mst}/eligibility`, { childId: nowhere, ...answers });
+      assert.match(ask.body, /data-outcome="more_information"/);
+      assert.match(ask.body, /Where this child lives is not known/);
+      assert.match(ask.body, /name="answer-_area"/);
+      const said = await client.post(`/directory/services/${mst}/eligibility`, {
+        childId: nowhere,
+        ...answers,
+        'answer-_area': 'no',
+      });
+      assert.match(said.body, /data-outcome="not_eligible"/);
+
+      // Someone in the household is shielded: where the child lives is "not known", never shown.
+      const hidden = await addChild(t.database.db, dob, mine);
+      const home = await moveInto(t.database.db, hidden, 'LU3 9ZZ', demo.areaIds['Lea North']!);
+      const parent = await addChild(t.database.db, '1990-01-01', []);
+      await t.database.db.updateTable('person').set({ shielded: true }).where('id', '=', parent).execute();
+      await t.database.db
+        .insertInto('household_member')
+        .values({ household_id: home, person_id: parent, moved_in: '2024-01-01', moved_out: null })
+        .execute();
+      const withheld = await client.post(`/directory/services/${mst}/eligibility`, { childId: hidden, ...answers });
+      assert.match(withheld.body, /data-outcome="more_information"/);
+      assert.match(withheld.body, /Where this child lives is not known/);
+      assert.doesNotMatch(withheld.body, /Lea North/);
     });
 
     test('only administrators and the owning organisation’s managers edit entries', async () => {
@@ -377,6 +443,7 @@ for (const engine of engines()) {
         subject: 'age',
         age: '10',
         'answer-risk-of-care': 'yes',
+        'answer-_area': 'yes',
         ...MST_NO_EXCLUSIONS,
       });
       assert.match(res.body, /data-outcome="eligible"/);

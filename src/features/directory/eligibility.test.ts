@@ -60,3 +60,41 @@ test('an unborn child counts as age 0; a service with no rules checks age only',
   assert.equal(evaluate(ageOnlyRules(null, null), { age: null }, {}).outcome, 'eligible');
   assert.equal(RulesSchema.safeParse({ ...rules, minimumAge: 18, maximumAge: 2 }).success, false);
 });
+
+const SERVES_AIRE = { ids: ['aire'], names: ['Aire City'] };
+const ageOnly = ageOnlyRules(0, 18);
+
+test('a service that serves areas: a child living elsewhere is not eligible, saying where in words', () => {
+  const r = evaluate(ageOnly, { age: 7, area: { ids: ['lea-north', 'lea'], name: 'Lea North' } }, {}, SERVES_AIRE);
+  assert.equal(r.outcome, 'not_eligible');
+  const area = r.reasons.find((x) => x.kind === 'area')!;
+  assert.equal(area.status, 'not_met');
+  assert.equal(area.source, 'record');
+  assert.match(area.text, /Serves families in Aire City; this child lives in Lea North/);
+  assert.ok(!r.questions.some((q) => q.kind === 'area'), 'not asked when the record answers it');
+});
+
+test('a child in the area, through a parent area, is eligible on area', () => {
+  const r = evaluate(ageOnly, { age: 7, area: { ids: ['gipton', 'aire'], name: 'Gipton Moor' } }, {}, SERVES_AIRE);
+  assert.equal(r.outcome, 'eligible');
+  assert.equal(r.reasons.find((x) => x.kind === 'area')!.status, 'met');
+});
+
+test('no address, or a shielded child: the area is not known and is asked, never revealing where', () => {
+  for (const area of [null, 'withheld' as const, undefined]) {
+    const r = evaluate(ageOnly, { age: 7, area }, {}, SERVES_AIRE);
+    assert.equal(r.outcome, 'more_information');
+    const reason = r.reasons.find((x) => x.kind === 'area')!;
+    assert.equal(reason.status, 'unknown');
+    assert.match(reason.text, /not known/);
+    assert.ok(r.questions.some((q) => q.kind === 'area' && /Aire City/.test(q.question)));
+    assert.equal(evaluate(ageOnly, { age: 7, area }, { _area: 'no' }, SERVES_AIRE).outcome, 'not_eligible');
+    assert.equal(evaluate(ageOnly, { age: 7, area }, { _area: 'yes' }, SERVES_AIRE).outcome, 'eligible');
+  }
+});
+
+test('a service with no areas has no area rule', () => {
+  const r = evaluate(ageOnly, { age: 7, area: { ids: ['lea'], name: 'Lea' } }, {}, { ids: [], names: [] });
+  assert.equal(r.outcome, 'eligible');
+  assert.ok(!r.reasons.some((x) => x.kind === 'area'));
+});

@@ -60,10 +60,31 @@ export interface Subject {
   unborn?: boolean;
   /** Agency types with an open involvement, when a real child was chosen. */
   involvedAgencyTypes?: string[];
+  /**
+   * Where a chosen child lives: the areas their current address is in (the household's area and those
+   * above it, and areas covering its postcode district) and, in words, the nearest one. null when no
+   * address or area is known; 'withheld' for a shielded child, whose whereabouts are never shown;
+   * undefined for a child with no record.
+   */
+  area?: { ids: string[]; name: string } | null | 'withheld';
+}
+
+/** The areas a service serves; none means it serves anywhere. */
+export interface ServedAreas {
+  ids: string[];
+  names: string[];
+}
+
+/** The id of the area question: criterion ids cannot contain "_", so it never clashes with one. */
+export const AREA_QUESTION_ID = '_area';
+
+function listText(names: string[]): string {
+  if (names.length <= 1) return names[0] ?? '';
+  return `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 }
 
 export interface Reason {
-  kind: 'age' | 'criterion' | 'exclusion';
+  kind: 'age' | 'area' | 'criterion' | 'exclusion';
   status: 'met' | 'not_met' | 'unknown' | 'applies' | 'does_not_apply';
   text: string;
   /** Where the answer came from: the child's record or the practitioner. */
@@ -72,7 +93,7 @@ export interface Reason {
 
 export interface Question {
   id: string;
-  kind: 'criterion' | 'exclusion';
+  kind: 'area' | 'criterion' | 'exclusion';
   question: string;
   answer: Answer;
   /** Answered from the record; not asked. */
@@ -113,11 +134,55 @@ function ageReason(rules: Rules, subject: Subject): Reason | undefined {
   return { kind: 'age', status: 'met', text: `${range}. ${who}, which is within the age range.` };
 }
 
-export function evaluate(rules: Rules, subject: Subject, answers: Record<string, Answer | undefined>): Evaluation {
+/** The area question, put when the record cannot answer it. */
+export function areaQuestion(served: ServedAreas): string {
+  return `Does the child live in ${listText(served.names)}?`;
+}
+
+function areaReason(
+  served: ServedAreas,
+  subject: Subject,
+  answers: Record<string, Answer | undefined>,
+  questions: Question[],
+): Reason | undefined {
+  if (served.ids.length === 0) return undefined;
+  const serves = `Serves families in ${listText(served.names)}`;
+  const area = subject.area;
+  if (area && area !== 'withheld' && area.ids.length > 0) {
+    const inside = area.ids.some((id) => served.ids.includes(id));
+    return {
+      kind: 'area',
+      status: inside ? 'met' : 'not_met',
+      text: `${serves}; this child lives in ${area.name}${inside ? '' : ', which is outside that area'}.`,
+      source: 'record',
+    };
+  }
+  const answer: Answer = answers[AREA_QUESTION_ID] ?? 'unknown';
+  questions.push({ id: AREA_QUESTION_ID, kind: 'area', question: areaQuestion(served), answer, known: false });
+  if (answer === 'unknown') {
+    const where = area === undefined ? 'Where the child lives' : 'Where this child lives';
+    return { kind: 'area', status: 'unknown', text: `${serves}. ${where} is not known.` };
+  }
+  return {
+    kind: 'area',
+    status: answer === 'yes' ? 'met' : 'not_met',
+    text: `${serves}. You said the child ${answer === 'yes' ? 'lives' : 'does not live'} there.`,
+    source: 'answer',
+  };
+}
+
+export function evaluate(
+  rules: Rules,
+  subject: Subject,
+  answers: Record<string, Answer | undefined>,
+  served: ServedAreas = { ids: [], names: [] },
+): Evaluation {
   const reasons: Reason[] = [];
   const questions: Question[] = [];
   const age = ageReason(rules, subject);
   if (age) reasons.push(age);
+  const area = areaReason(served, subject, answers, questions);
+  if (area) reasons.push(area);
 
   const criterionStatus: Reason['status'][] = [];
   for (const c of rules.criteria) {
@@ -163,8 +228,10 @@ export function evaluate(rules: Rules, subject: Subject, answers: Record<string,
   const excluded = reasons.some((r) => r.status === 'applies');
   const unknownExclusion = reasons.some((r) => r.kind === 'exclusion' && r.status === 'unknown');
   let outcome: Outcome;
-  if (age?.status === 'not_met' || criteria === 'not_met' || excluded) outcome = 'not_eligible';
-  else if (age?.status === 'unknown' || criteria === 'unknown' || unknownExclusion) outcome = 'more_information';
+  if (age?.status === 'not_met' || area?.status === 'not_met' || criteria === 'not_met' || excluded)
+    outcome = 'not_eligible';
+  else if (age?.status === 'unknown' || area?.status === 'unknown' || criteria === 'unknown' || unknownExclusion)
+    outcome = 'more_information';
   else outcome = 'eligible';
 
   // Lead with what decided the outcome, so the practitioner reads the reason first.

@@ -634,3 +634,78 @@ export async function overdueCount(db: Kysely<DB>, today: string, ownerOrganisat
   if (ownerOrganisationId) q = q.where('o.organisation_id', '=', ownerOrganisationId);
   return Number((await q.executeTakeFirstOrThrow()).n);
 }
+
+/** The areas a service says it serves (those recorded against an area of the partnership). */
+export async function servedAreas(db: Kysely<DB>, serviceId: string) {
+  const rows = await db
+    .selectFrom('directory_service_area as sa')
+    .innerJoin('area as a', 'a.id', 'sa.area_id')
+    .select(['a.id', 'a.name'])
+    .where('sa.service_id', '=', serviceId)
+    .orderBy('a.name')
+    .execute();
+  return { ids: rows.map((r) => r.id), names: rows.map((r) => r.name) };
+}
+
+/**
+ * Where a child lives, as areas: the current household's area and its parents, and any area covering the
+ * postcode district, with the nearest one's name. Nothing about a child who is shielded or shares a
+ * household with someone who is: their whereabouts are never shown.
+ */
+export async function childArea(
+  db: Kysely<DB>,
+  childId: string,
+): Promise<{ ids: string[]; name: string } | null | 'withheld'> {
+  const home = await db
+    .selectFrom('household_member as m')
+    .innerJoin('household as h', 'h.id', 'm.household_id')
+    .select(['h.id', 'h.area_id', 'h.postcode'])
+    .where('m.person_id', '=', childId)
+    .where('m.moved_out', 'is', null)
+    .orderBy('m.moved_in', 'desc')
+    .executeTakeFirst();
+  const shielded = await db
+    .selectFrom('person as p')
+    .select('p.id')
+    .where('p.shielded', '=', true)
+    .where((eb) =>
+      eb.or([
+        eb('p.id', '=', childId),
+        ...(home
+          ? [
+              eb.exists(
+                eb
+                  .selectFrom('household_member as o')
+                  .select('o.person_id')
+                  .whereRef('o.person_id', '=', 'p.id')
+                  .where('o.household_id', '=', home.id)
+                  .where('o.moved_out', 'is', null),
+              ),
+            ]
+          : []),
+      ]),
+    )
+    .executeTakeFirst();
+  if (shielded) return 'withheld';
+  if (!home) return null;
+  const postcode = home.postcode.trim().toUpperCase().replace(/\s+/g, '');
+  const district = postcode.length > 3 ? postcode.slice(0, -3) : postcode;
+  const byDistrict = await db
+    .selectFrom('area_postcode_district')
+    .select('area_id')
+    .where('district', '=', district)
+    .execute();
+  const start = [home.area_id, ...byDistrict.map((r) => r.area_id)].filter((id): id is string => Boolean(id));
+  if (start.length === 0) return null;
+  const areas = await db.selectFrom('area').select(['id', 'parent_id', 'name']).execute();
+  const byId = new Map(areas.map((a) => [a.id, a]));
+  const ids = new Set<string>();
+  for (let id of start) {
+    for (let guard = 0; id && !ids.has(id) && guard < 20; guard++) {
+      ids.add(id);
+      id = byId.get(id)?.parent_id ?? '';
+    }
+  }
+  const name = byId.get(start[0]!)?.name;
+  return name ? { ids: [...ids], name } : null;
+}

@@ -3,7 +3,15 @@ import type { AppDeps } from '../../app.ts';
 import { ACCESS_ROUTES, AGENCY_TYPES, SERVICE_STATUSES, TIERS } from '../../db/schema.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { formValues } from '../../platform/forms.ts';
-import { ageRangeText, type Evaluation, OUTCOME_LABELS, type Rules } from './eligibility.ts';
+import {
+  AREA_QUESTION_ID,
+  ageRangeText,
+  areaQuestion,
+  type Evaluation,
+  OUTCOME_LABELS,
+  type Rules,
+  type ServedAreas,
+} from './eligibility.ts';
 import { registerOpenReferralRoutes } from './openreferral-routes.ts';
 import { UUID } from './oruk.ts';
 import { parseDirectorySearch, parseEligibilityForm, parseRulesForm, parseServiceForm, SPARE_ROWS } from './schemas.ts';
@@ -90,14 +98,31 @@ export async function registerDirectoryRoutes(app: FastifyInstance, deps: AppDep
     });
   });
 
-  const eligibilityPage = (data: Record<string, unknown> & { rules: Rules; evaluation?: Evaluation }) => {
+  const eligibilityPage = (
+    data: Record<string, unknown> & { rules: Rules; served: ServedAreas; evaluation?: Evaluation },
+  ) => {
     // A criterion the chosen child's record answered is shown as answered, not asked again as "Not known".
     const fromRecord = new Set(data.evaluation?.questions.filter((q) => q.known).map((q) => q.id));
+    // Where the child lives is asked unless the chosen child's record answered it.
+    const areaAnswered = data.evaluation?.reasons.some((r) => r.kind === 'area' && r.source === 'record');
+    const area =
+      data.served.ids.length && !areaAnswered
+        ? [
+            {
+              id: AREA_QUESTION_ID,
+              kind: 'area',
+              question: areaQuestion(data.served),
+              wording: 'where the child lives',
+              fromRecord: false,
+            },
+          ]
+        : [];
     return {
       ...SHARED,
       ...data,
       ageRange: ageRangeText(data.rules.minimumAge, data.rules.maximumAge),
       questions: [
+        ...area,
         ...data.rules.criteria.map((c) => ({ ...c, kind: 'criterion', fromRecord: fromRecord.has(c.id) })),
         ...data.rules.exclusions.map((e) => ({ ...e, kind: 'exclusion', fromRecord: false })),
       ],

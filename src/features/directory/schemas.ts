@@ -10,7 +10,14 @@ import {
 } from '../../db/schema.ts';
 import type { FieldError } from '../../platform/errors.ts';
 import { asArray, dateParts, type FormResult, parseForm } from '../../platform/forms.ts';
-import { type Answer, type Criterion, type Exclusion, type Rules, RulesSchema } from './eligibility.ts';
+import {
+  type Answer,
+  AREA_QUESTION_ID,
+  type Criterion,
+  type Exclusion,
+  type Rules,
+  RulesSchema,
+} from './eligibility.ts';
 import { UUID } from './oruk.ts';
 
 export interface DirectorySearch {
@@ -280,7 +287,7 @@ export function parseEligibilityForm(
   | { ok: false; errors: FieldError[] } {
   const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : '');
   const answers: Record<string, Answer> = {};
-  for (const item of [...rules.criteria, ...rules.exclusions]) {
+  for (const item of [...rules.criteria, ...rules.exclusions, { id: AREA_QUESTION_ID }]) {
     const v = str(`answer-${item.id}`);
     if (v === 'yes' || v === 'no' || v === 'unknown') answers[item.id] = v;
   }

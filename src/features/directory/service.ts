@@ -124,7 +124,8 @@ export class DirectoryService {
     if (!row) throw new NotFoundError();
     const set = await repo.latestRules(this.db, serviceId);
     const rules = set ? RulesSchema.parse(set.rules) : ageOnlyRules(row.minimum_age, row.maximum_age);
-    return { service: row, rules, version: set?.version ?? null, changedAt: set?.created_at ?? null };
+    const served = await repo.servedAreas(this.db, serviceId);
+    return { service: row, rules, served, version: set?.version ?? null, changedAt: set?.created_at ?? null };
   }
 
   async eligibilityForm(ctx: RequestContext, serviceId: string) {
@@ -159,7 +160,7 @@ export class DirectoryService {
     const found = await this.rulesFor(serviceId);
     return {
       ...found,
-      evaluation: evaluate(found.rules, { age }, answers),
+      evaluation: evaluate(found.rules, { age }, answers, found.served),
       children: await this.childrenToChoose(ctx),
     };
   }
@@ -181,8 +182,10 @@ export class DirectoryService {
           age: ageOn(child.date_of_birth, ctx.at),
           unborn: !child.date_of_birth && Boolean(child.expected_date_of_birth),
           involvedAgencyTypes: child.agencyTypes,
+          area: await repo.childArea(trx, child.id),
         },
         answers,
+        found.served,
       );
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'directory.eligibility.evaluated',
