@@ -288,7 +288,10 @@ for (const engine of engines()) {
             const param = op.parameters.find((p: { name: string }) => `{${p.name}}` === name);
             assert.ok(param && param.in === 'path' && param.required, `${path} declares ${name}`);
           }
-          const probe = await t.app.inject({ method: method.toUpperCase(), url: path.replace(/\{\w+\}/g, 'x') });
+          const probe = await t.app.inject({
+            method: method.toUpperCase() as 'GET' | 'POST',
+            url: path.replace(/\{\w+\}/g, 'x'),
+          });
           assert.notEqual(probe.statusCode, 500, `${method} ${path}`);
           assert.match(String(probe.headers['content-type']), /json/);
         }
