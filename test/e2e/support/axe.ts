@@ -104,7 +104,7 @@ export async function reflowProblems(page: Page): Promise<string[]> {
 }
 
 /**
- * Copy slips in the text a person sees: two spaces in a row, and sentences run together ("found.The").
+ * Copy slips in the text a person sees: two spaces in a row as rendered (a no-break space beside a space; spaces in the source collapse), and sentences run together ("found.The").
  * Preformatted text (code examples) is left alone, and so are addresses, e-mail addresses and
  * file names, where a full stop between letters is right.
  */
