@@ -200,6 +200,7 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
       version: deps.version,
       oidcEnabled: Boolean(config.oidc),
       oidcButtonText: config.oidc?.buttonText,
+      sessionIdleMinutes: config.session.idleMinutes,
       ...(errors ? errorView(errors) : {}),
       ...data,
     });

@@ -3,6 +3,7 @@ import { it } from 'node:test';
 import { AppPage } from './pages/app-page.ts';
 import { RecoveryCodesPage, SignedOutPage, SignInPage, TwoFactorPage } from './pages/auth.ts';
 import { AccessibilityStatementPage, CookiesPage, HomePage, NotFoundPage, PrivacyPage } from './pages/home.ts';
+import { copySlips, reflowProblems } from './support/axe.ts';
 import { browserSuite } from './support/fixture.ts';
 import { enrolAuthenticator, signIn } from './support/journeys.ts';
 
@@ -101,5 +102,21 @@ browserSuite('Keyboard, no JavaScript and service pages (browser)', (env) => {
     await page.context().clearCookies();
     await signInPage.signIn('someone@test.invalid', 'any password at all');
     await FormNotSentPage.verifyOnPage(page);
+  });
+
+  it('the checks on every page catch sideways scrolling at 320 pixels and copy slips', async () => {
+    const page = await env.newPage();
+    await page.setContent(
+      '<main><p>1 child found.The score adds up.</p><p>Two&nbsp; spaces.</p><p>Write to a.b@example.org or see https://x.example/A.B</p>' +
+        '<div style="width: 600px">wide</div><pre>keep  code</pre></main>',
+    );
+    assert.deepEqual(await copySlips(page), [
+      'sentences run together in "1 child found.The score adds up."',
+      'doubled space in "Two\u00a0 spaces."',
+    ]);
+    assert.equal((await reflowProblems(page)).length, 1);
+    await page.setContent('<main><p>Fits.</p></main>');
+    assert.deepEqual(await reflowProblems(page), []);
+    assert.deepEqual(page.viewportSize(), { width: 1280, height: 720 }, 'the viewport is put back');
   });
 });

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { londonDate } from '../../src/platform/sharing.ts';
 import { createOrganisation } from '../support/factories.ts';
 import { family } from './pages/consent-data.ts';
-import { ConsentPage, IndexCardPage, RecordConsentPage, text } from './pages/consent-pages.ts';
+import { ConsentPage, DecisionPage, IndexCardPage, RecordConsentPage, text } from './pages/consent-pages.ts';
+import { expectAccessible } from './support/axe.ts';
 import { browserSuite } from './support/fixture.ts';
 import { signIn } from './support/journeys.ts';
 
@@ -90,5 +91,22 @@ browserSuite('recording consent, wishes and sharing decisions in the browser', (
       .where('action', '=', 'sharing.override')
       .execute();
     assert.ok(audit.some((a) => /strategy discussion/.test(a.reason ?? '')));
+  });
+
+  test('with JavaScript, the sharing decision form stays accessible in every state its choices put it in', async () => {
+    // The journey above runs without JavaScript, so the radios' script never ran there: each choice is
+    // made here with the script running, and the page checked again after it.
+    const db = env.app.database.db;
+    const worker = await env.createUser({ organisationName: 'Dunstable Front Door', roles: ['front_door'] });
+    const school = await createOrganisation(db, { name: 'Hillside Primary', agency_type: 'school' });
+    const f = await family(db, [{ userId: null, organisationId: school.id }]);
+    const page = await env.newPage();
+    await signIn(env, page, worker);
+    await page.goto(`/people/${f.child}/consent/decisions/new`);
+    await DecisionPage.verifyOnPage(page);
+    for (const choice of ['A named organisation', 'Any service of a type', 'Someone else', 'Consent in scope']) {
+      await page.getByLabel(choice, { exact: true }).check();
+      await expectAccessible(page);
+    }
   });
 });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { AccountPage, ChangePasswordPage, ResumePage, SignedOutPage, SignInPage, TwoFactorPage } from './pages/auth.ts';
+import { HomePage } from './pages/home.ts';
+import { expectAccessible } from './support/axe.ts';
 import { browserSuite } from './support/fixture.ts';
 import { signIn } from './support/journeys.ts';
 
@@ -71,5 +73,59 @@ browserSuite('Sessions (browser)', (env) => {
     await tablet.reload();
     const signInPage = await SignInPage.verifyOnPage(tablet);
     assert.equal(await signInPage.headerName().count(), 0);
+  });
+
+  it('warns two minutes before the idle timeout; "Stay signed in" keeps the session, by button or Escape', async () => {
+    const user = await env.createUser();
+    const page = await env.newPage();
+    await page.clock.install();
+    await signIn(env, page, user);
+    const dialog = page.getByRole('dialog', { name: 'You’re about to be signed out' });
+    assert.equal(await dialog.isVisible(), false);
+
+    // 28 minutes idle (the test's SESSION_IDLE_MINUTES is 30): the warning opens, with focus inside it.
+    env.clock.advance(28 * 60_000);
+    await page.clock.fastForward('28:01');
+    await dialog.waitFor({ state: 'visible' });
+    assert.equal(
+      await page.evaluate(() => !!document.activeElement?.closest('dialog')),
+      true,
+      'focus is in the dialog',
+    );
+    assert.match((await dialog.textContent()) ?? '', /sign you out in/);
+    await expectAccessible(page);
+
+    const kept = page.waitForResponse((r) => r.url().endsWith('/session/keep-alive'));
+    await dialog.getByRole('button', { name: 'Stay signed in' }).click();
+    assert.equal((await kept).status(), 204);
+    await dialog.waitFor({ state: 'hidden' });
+
+    // The session was extended on the server: another 20 minutes (48 since signing in) and it is still open.
+    env.clock.advance(20 * 60_000);
+    await page.clock.fastForward('28:01');
+    await dialog.waitFor({ state: 'visible' });
+    const keptAgain = page.waitForResponse((r) => r.url().endsWith('/session/keep-alive'));
+    await page.keyboard.press('Escape');
+    assert.equal((await keptAgain).status(), 204);
+    await dialog.waitFor({ state: 'hidden' });
+    env.clock.advance(20 * 60_000);
+    await page.reload();
+    await HomePage.verifyOnPage(page);
+  });
+
+  it('"Sign out" in the warning signs out; without JavaScript there is no warning', async () => {
+    const user = await env.createUser();
+    const page = await env.newPage();
+    await page.clock.install();
+    await signIn(env, page, user);
+    await page.clock.fastForward('28:01');
+    const dialog = page.getByRole('dialog', { name: 'You’re about to be signed out' });
+    await dialog.waitFor({ state: 'visible' });
+    await dialog.getByRole('button', { name: 'Sign out' }).click();
+    await SignedOutPage.verifyOnPage(page);
+
+    const scriptless = await env.newPage({ javaScriptEnabled: false });
+    await signIn(env, scriptless, user);
+    assert.equal(await scriptless.locator('dialog').isVisible(), false);
   });
 });

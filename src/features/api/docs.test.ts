@@ -49,3 +49,52 @@ describe('docSections', () => {
     assert.equal(sections[0]!.operations[0]!.curl, 'curl "https://hub.example/api/v1/openapi.json"');
   });
 });
+
+describe('request bodies', () => {
+  const body = {
+    type: 'object',
+    properties: {
+      reason: { type: 'string', minLength: 10, description: 'Why you need the card.' },
+      address: {
+        type: 'object',
+        properties: { line1: { type: 'string' }, postcode: { type: 'string' } },
+        required: ['line1'],
+      },
+    },
+    required: ['reason'],
+  };
+  const doc = {
+    servers: [{ url: 'https://hub.example' }],
+    paths: {
+      '/api/v1/people/{id}/break-glass': {
+        post: {
+          operationId: 'breakGlass',
+          summary: 'Open',
+          tags: ['People'],
+          security: [{ bearerAuth: [] }],
+          parameters: [],
+          requestBody: { required: true, content: { 'application/json': { schema: body } } },
+          responses: { '200': { description: 'Success' } },
+        },
+      },
+    },
+  };
+
+  test('lists each field of the body, nested fields by their path, with type, whether required and description', () => {
+    const op = docSections(doc)[0]!.operations[0]!;
+    assert.deepEqual(op.body, [
+      { name: 'reason', in: 'body', type: 'string', required: true, description: 'Why you need the card.' },
+      { name: 'address', in: 'body', type: 'object', required: false, description: '' },
+      { name: 'address.line1', in: 'body', type: 'string', required: true, description: '' },
+      { name: 'address.postcode', in: 'body', type: 'string', required: false, description: '' },
+    ]);
+  });
+
+  test('the curl example sends a JSON body, so it does not answer 400', () => {
+    const op = docSections(doc)[0]!.operations[0]!;
+    assert.match(op.curl, /-H "Content-Type: application\/json"/);
+    const sent = /-d '([^']+)'/.exec(op.curl)?.[1];
+    assert.ok(sent, op.curl);
+    assert.equal(typeof JSON.parse(sent).reason, 'string');
+  });
+});

@@ -18,6 +18,8 @@ export interface DocOperation {
   description: string;
   auth: boolean;
   parameters: DocParameter[];
+  /** The fields of the JSON request body, nested ones by their path (`address.line1`). */
+  body: DocParameter[];
   responses: { status: string; description: string }[];
   curl: string;
 }
@@ -45,10 +47,70 @@ export function describeSchema(schema: Json): string {
   return parts.join(', ');
 }
 
-function curlFor(method: string, path: string, auth: boolean, serverUrl: string): string {
+/**
+ * Example request bodies, fictional and small, for the operations that take one: the documentation
+ * page's curl example sends them, and a test runs every example against the app.
+ */
+export const EXAMPLE_BODIES: Record<string, Json> = {
+  'POST /api/v1/people/search': { givenName: 'Blessing', familyName: 'Okafor', dateOfBirth: '2021-11-10' },
+  'POST /api/v1/people': {
+    givenName: 'Blessing',
+    familyName: 'Okafor',
+    dateOfBirth: '2021-11-10',
+    sex: 'F',
+    address: { line1: '71 Cross Flatts Grove', postcode: 'LS11 9BQ' },
+    role: 'School nurse',
+  },
+  'POST /api/v1/people/{id}/break-glass': { reason: 'Child brought to A&E, finding who is involved' },
+  'POST /api/v1/people/{id}/involvements': { role: 'School nurse', phone: '01632 960 214' },
+};
+
+/** A body with each required field, for an operation without a written example. */
+function exampleFromSchema(schema: Json): unknown {
+  if (Array.isArray(schema.examples) && schema.examples.length) return schema.examples[0];
+  if (Array.isArray(schema.enum)) return schema.enum[0];
+  switch (schema.type) {
+    case 'object': {
+      const properties = (schema.properties ?? {}) as Record<string, Json>;
+      const required = new Set((schema.required ?? []) as string[]);
+      return Object.fromEntries(
+        Object.entries(properties)
+          .filter(([name]) => required.has(name))
+          .map(([name, p]) => [name, exampleFromSchema(p)]),
+      );
+    }
+    case 'array':
+      return [];
+    case 'integer':
+    case 'number':
+      return typeof schema.minimum === 'number' ? schema.minimum : 1;
+    case 'boolean':
+      return false;
+    default:
+      return 'x'.repeat(typeof schema.minLength === 'number' ? schema.minLength : 1);
+  }
+}
+
+function bodyFields(schema: Json, prefix = ''): DocParameter[] {
+  const properties = (schema.properties ?? {}) as Record<string, Json>;
+  const required = new Set((schema.required ?? []) as string[]);
+  return Object.entries(properties).flatMap(([name, p]) => [
+    {
+      name: `${prefix}${name}`,
+      in: 'body',
+      type: describeSchema(p),
+      required: required.has(name),
+      description: String(p.description ?? ''),
+    },
+    ...(p.type === 'object' ? bodyFields(p, `${prefix}${name}.`) : []),
+  ]);
+}
+
+function curlFor(method: string, path: string, auth: boolean, serverUrl: string, body: unknown): string {
   const parts = ['curl'];
   if (method !== 'GET') parts.push(`-X ${method}`);
   if (auth) parts.push(`-H "Authorization: Bearer ${PLACEHOLDER_TOKEN}"`);
+  if (body !== undefined) parts.push('-H "Content-Type: application/json"', `-d '${JSON.stringify(body)}'`);
   parts.push(`"${serverUrl}${path}"`);
   return parts.join(' ');
 }
@@ -71,6 +133,11 @@ export function docSections(document: Json): DocSection[] {
         status,
         description: String(r.description ?? ''),
       }));
+      const bodySchema = ((op.requestBody as Json | undefined)?.content as Record<string, Json> | undefined)?.[
+        'application/json'
+      ]?.schema as Json | undefined;
+      const key = `${method.toUpperCase()} ${path}`;
+      const example = bodySchema ? (EXAMPLE_BODIES[key] ?? exampleFromSchema(bodySchema)) : undefined;
       const operation: DocOperation = {
         id: String(op.operationId),
         method: method.toUpperCase(),
@@ -79,8 +146,9 @@ export function docSections(document: Json): DocSection[] {
         description: String(op.description ?? ''),
         auth,
         parameters,
+        body: bodySchema ? bodyFields(bodySchema) : [],
         responses,
-        curl: curlFor(method.toUpperCase(), path, auth, serverUrl),
+        curl: curlFor(method.toUpperCase(), path, auth, serverUrl, example),
       };
       for (const tag of (op.tags as string[] | undefined) ?? ['Other']) {
         sections.set(tag, [...(sections.get(tag) ?? []), operation]);

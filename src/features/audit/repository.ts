@@ -19,6 +19,10 @@ export interface AuditQuery {
   recordType?: string;
   recordId?: string;
   actorUserId?: string;
+  action?: string;
+  /** YYYY-MM-DD, inclusive, London dates taken as UTC days. */
+  from?: string;
+  to?: string;
   limit: number;
   offset: number;
 }
@@ -43,6 +47,9 @@ export async function findEvents(db: Kysely<DB> | Transaction<DB>, q: AuditQuery
     ]);
   if (q.recordType && q.recordId) query = query.where(aboutRecord(q.recordType, q.recordId));
   if (q.actorUserId) query = query.where('e.actor_user_id', '=', q.actorUserId);
+  if (q.action) query = query.where('e.action', '=', q.action);
+  if (q.from) query = query.where('e.occurred_at', '>=', new Date(`${q.from}T00:00:00Z`));
+  if (q.to) query = query.where('e.occurred_at', '<', new Date(Date.parse(`${q.to}T00:00:00Z`) + 86_400_000));
   const rows = await query
     .orderBy('e.id', 'desc')
     .limit(q.limit + 1)
@@ -79,4 +86,44 @@ export async function recordTypes(db: Kysely<DB>) {
     .orderBy('record_type')
     .execute();
   return rows.map((r) => r.record_type as string);
+}
+
+/** The tables whose rows are audited by their own id: a reference that is not there is "no record", not "nobody". */
+const RECORD_TABLES = {
+  person: 'person',
+  user: 'app_user',
+  organisation: 'organisation',
+  area: 'area',
+  team: 'team',
+} as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a record exists: looked up in its table when the type has one, otherwise known by any event about it. */
+export async function recordExists(db: Kysely<DB> | Transaction<DB>, recordType: string, recordId: string) {
+  const table = RECORD_TABLES[recordType as keyof typeof RECORD_TABLES];
+  if (table) {
+    if (!UUID.test(recordId)) return false;
+    const row = await db.selectFrom(table).select('id').where('id', '=', recordId).executeTakeFirst();
+    return !!row;
+  }
+  const event = await db
+    .selectFrom('audit_event as e')
+    .select('e.id')
+    .where(aboutRecord(recordType, recordId))
+    .limit(1)
+    .executeTakeFirst();
+  return !!event;
+}
+
+/** The actions written about a record, for the filter. */
+export async function actionsAbout(db: Kysely<DB> | Transaction<DB>, recordType: string, recordId: string) {
+  const rows = await db
+    .selectFrom('audit_event as e')
+    .select('e.action')
+    .distinct()
+    .where(aboutRecord(recordType, recordId))
+    .orderBy('e.action')
+    .execute();
+  return rows.map((r) => r.action);
 }

@@ -3,7 +3,16 @@ import type { DB } from '../../db/schema.ts';
 import { requireRole } from '../../platform/access.ts';
 import { recordAudit, verifyAuditChain } from '../../platform/audit.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
-import { accessSummary, findEvents, recordTypes } from './repository.ts';
+import { actionInWords } from './action-words.ts';
+import { accessSummary, actionsAbout, findEvents, recordExists, recordTypes } from './repository.ts';
+import type { HistoryFilters } from './schemas.ts';
+
+/** The most events one export holds: a longer history is exported a date range at a time. */
+export const EXPORT_LIMIT = 10_000;
+
+function inWords<T extends { action: string }>(rows: T[]) {
+  return rows.map((r) => ({ ...r, action_words: actionInWords(r.action) }));
+}
 
 export const PAGE_SIZE = 50;
 
@@ -11,17 +20,63 @@ export const PAGE_SIZE = 50;
 export class AuditService {
   constructor(private readonly db: Kysely<DB>) {}
 
-  async recordHistory(ctx: RequestContext, recordType: string, recordId: string, page: number) {
+  /** A record's access history, filtered; `found: false` when no record has that reference. */
+  async recordHistory(
+    ctx: RequestContext,
+    recordType: string,
+    recordId: string,
+    page: number,
+    filters: HistoryFilters = {},
+  ) {
     const role = requireRole(ctx.actor, 'data_protection', 'system_admin');
     return this.db.transaction().execute(async (trx) => {
+      if (!(await recordExists(trx, recordType, recordId))) return { found: false as const };
       const summary = await accessSummary(trx, recordType, recordId);
-      const events = await findEvents(trx, { recordType, recordId, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+      const actions = (await actionsAbout(trx, recordType, recordId)).map((a) => ({
+        value: a,
+        text: actionInWords(a),
+      }));
+      const events = await findEvents(trx, {
+        recordType,
+        recordId,
+        actorUserId: filters.user,
+        action: filters.action,
+        from: filters.from,
+        to: filters.to,
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+      });
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'audit.record-history.viewed',
         recordType,
         recordId,
       });
-      return { summary, ...events };
+      return { found: true as const, summary, actions, rows: inWords(events.rows), more: events.more };
+    });
+  }
+
+  /** Every event of a record's history that matches the filters (up to EXPORT_LIMIT), for a CSV or a printout. */
+  async exportHistory(ctx: RequestContext, recordType: string, recordId: string, filters: HistoryFilters = {}) {
+    const role = requireRole(ctx.actor, 'data_protection', 'system_admin');
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await recordExists(trx, recordType, recordId))) return { found: false as const };
+      const events = await findEvents(trx, {
+        recordType,
+        recordId,
+        actorUserId: filters.user,
+        action: filters.action,
+        from: filters.from,
+        to: filters.to,
+        limit: EXPORT_LIMIT,
+        offset: 0,
+      });
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'audit.record-history.exported',
+        recordType,
+        recordId,
+        details: { filters, events: events.rows.length, truncated: events.more },
+      });
+      return { found: true as const, rows: inWords(events.rows), truncated: events.more };
     });
   }
 
@@ -40,7 +95,7 @@ export class AuditService {
         recordType: 'user',
         recordId: userId,
       });
-      return { user, ...events };
+      return { user, rows: inWords(events.rows), more: events.more };
     });
   }
 

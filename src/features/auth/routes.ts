@@ -7,6 +7,7 @@ import { formValues, parseForm } from '../../platform/forms.ts';
 import { passwordProblem } from '../../platform/passwords.ts';
 import { revokeApiTokens } from '../../platform/sessions.ts';
 import { totpUri } from '../../platform/totp.ts';
+import { describeKeptForm } from './kept-form.ts';
 import { ChangePasswordForm, CodeForm, EnrolForm, SignInForm } from './schemas.ts';
 import { AuthService } from './service.ts';
 
@@ -158,8 +159,12 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps) {
       (Array.isArray(v) ? v : [v]).map((value) => ({ name, value: String(value) })),
     );
     const secrets = RETYPE_FIELDS[saved.path] ?? [];
-    return reply.page('auth/views/resume.njk', { path: saved.path, fields, secrets });
+    const kept = await describeKeptForm(deps.database.db, request.actor!, saved.path);
+    return reply.page('auth/views/resume.njk', { path: saved.path, fields, secrets, kept });
   });
+
+  // "Stay signed in" in the timeout warning: any signed-in request counts as activity, so this needs no body.
+  app.post('/session/keep-alive', async (_request, reply) => reply.code(204).send());
 
   app.post('/sign-out', { config: { public: true } }, async (request, reply) => {
     const token = request.cookies[sessionCookie];

@@ -5,6 +5,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
+import { withinPartnership } from '../../platform/partnership.ts';
 import {
   accessContext,
   consentStatus,
@@ -12,7 +13,6 @@ import {
   SENSITIVE_SERVICE_NOTICE,
   type ServiceInvolvement,
 } from '../../platform/sharing.ts';
-import { withinPartnership } from '../../platform/partnership.ts';
 import type { MatchModel } from './matching/model.ts';
 import * as registry from './registry-repository.ts';
 import * as repo from './repository.ts';
@@ -181,6 +181,9 @@ async function visibleInvolvements<T extends ServiceInvolvement & { person_id?: 
   return out;
 }
 
+/** Roles that read the audit trail, and may find a child in the index only to see who has accessed their record. */
+export const AUDIT_ROLES: Role[] = ['data_protection', 'system_admin'];
+
 export class PeopleService {
   constructor(
     private readonly db: Kysely<DB>,
@@ -206,8 +209,13 @@ export class PeopleService {
    * Search the index. Candidates come from the reader (a replica when there is one); the audit of which records
    * were shown is written on the primary, in its own transaction, before the results are returned.
    */
-  async search(ctx: RequestContext, criteria: SearchCriteria, options: { limit?: number } = {}): Promise<SearchResult> {
-    const role = requireRole(ctx.actor, ...INDEX_ROLES);
+  async search(
+    ctx: RequestContext,
+    criteria: SearchCriteria,
+    options: { limit?: number; forAudit?: boolean } = {},
+  ): Promise<SearchResult> {
+    // The data-protection officer finds a child to see their access history: the same search, audited the same way.
+    const role = requireRole(ctx.actor, ...(options.forAudit ? AUDIT_ROLES : INDEX_ROLES));
     const result =
       this.reader === this.db ? undefined : await searchIndex(this.reader, criteria, this.model, ctx.at, options);
     return this.db.transaction().execute(async (trx) => {

@@ -1,0 +1,170 @@
+/**
+ * The API's documentation is tried as a new user would try it: every curl example on the documentation page and in
+ * docs/api.md is sent to a started app (token and host placeholders replaced, example ids replaced by real ones) and
+ * must get the status the OpenAPI document gives for success; and docs/api.md documents exactly the operations the
+ * OpenAPI document has.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { PLACEHOLDER_TOKEN } from '../../src/features/api/docs.ts';
+import { TokenService } from '../../src/features/api/service.ts';
+import { createOrganisation, createUser } from '../support/factories.ts';
+import { engines, startTestApp, type TestApp } from '../support/harness.ts';
+import { createPerson } from '../support/people.ts';
+
+type Operation = { responses: Record<string, unknown> };
+type Doc = { paths: Record<string, Record<string, Operation>> };
+
+const API_MD = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+
+interface Example {
+  source: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** The status the text before the example says it gets ("A `400`, for example:"), if it names one. */
+  status?: string;
+}
+
+/** Reads a curl command as a shell would for the few options the examples use: -X, -H, -d and the URL. */
+export function parseCurl(command: string, source: string): Example {
+  const words = [...command.replace(/\\\n/g, ' ').matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3]!,
+  );
+  assert.equal(words.shift(), 'curl', `${source}: ${command}`);
+  const example: Example = { source, method: 'GET', url: '', headers: {} };
+  while (words.length) {
+    const word = words.shift()!;
+    if (word === '-X') example.method = words.shift()!;
+    else if (word === '-H') {
+      const [name, ...value] = words.shift()!.split(':');
+      example.headers[name!.trim().toLowerCase()] = value.join(':').trim();
+    } else if (word === '-d') example.body = words.shift()!;
+    else if (word.startsWith('-')) assert.fail(`${source}: an option the test does not read: ${word}`);
+    else example.url = word;
+  }
+  if (example.body !== undefined && example.method === 'GET') example.method = 'POST';
+  return example;
+}
+
+/** The curl commands in the ```sh blocks of a Markdown file, continuation lines joined. */
+function markdownExamples(markdown: string): Example[] {
+  return [...markdown.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((block) => {
+    const before = markdown.slice(0, block.index).trimEnd().split('\n').at(-1) ?? '';
+    const status = /^An? `(\d{3})`/.exec(before)?.[1];
+    return block[1]!
+      .replace(/\\\n\s*/g, ' ')
+      .split('\n')
+      .filter((line) => line.startsWith('curl '))
+      .map((line) => ({ ...parseCurl(line, 'docs/api.md'), ...(status ? { status } : {}) }));
+  });
+}
+
+function htmlDecode(text: string): string {
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** The operation in the OpenAPI document that a method and concrete path match, a fixed path before a template. */
+function operationOf(doc: Doc, method: string, path: string): Operation | undefined {
+  const matching = Object.keys(doc.paths)
+    .filter((p) => doc.paths[p]![method.toLowerCase()])
+    .filter((p) => new RegExp(`^${p.replace(/\./g, '\\.').replace(/\{\w+\}/g, '[^/]+')}$`).test(path))
+    .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0));
+  return matching[0] ? doc.paths[matching[0]]![method.toLowerCase()] : undefined;
+}
+
+/** `#### \`GET /api/v1/me\`` headings in the section about the Early Help Hub API. */
+function documentedOperations(): string[] {
+  const section = API_MD.split('## The Early Help Hub API')[1]!.split('\n## ')[0]!;
+  return [...section.matchAll(/^#### `(GET|POST|PUT|PATCH|DELETE) (\/[^`]+)`/gm)].map((m) => `${m[1]} ${m[2]}`);
+}
+
+for (const engine of engines()) {
+  describe(`the API documentation's examples on ${engine}`, () => {
+    let t: TestApp;
+    let token: string;
+    let organisationId: string;
+    let doc: Doc;
+
+    before(async () => {
+      t = await startTestApp(engine);
+      const db = t.database.db;
+      const school = await createOrganisation(db, { name: 'Parkside Primary' });
+      organisationId = school.id;
+      const user = await createUser(db, { roles: ['practitioner'], organisationId: school.id });
+      const ctx = { requestId: 'test', clientIp: '127.0.0.1' };
+      token = (
+        await new TokenService(db, t.clock).createForEmail(user.email, { name: 'docs', expiresInDays: null }, ctx)
+      ).token;
+      doc = (await t.app.inject('/api/v1/openapi.json')).json();
+    });
+    after(async () => t.close());
+
+    /** Sends an example as written, with a real token, the app as host and a real record for each example id. */
+    async function run(example: Example) {
+      const url = new URL(example.url);
+      const written = decodeURIComponent(url.pathname);
+      let path = written.replace(/^\/api\/v1\/organisations\/[^/]+/, `/api/v1/organisations/${organisationId}`);
+      if (/^\/api\/v1\/people\/[^/]+/.test(path) && path !== '/api/v1/people/search') {
+        const child = await createPerson(t.database.db, {
+          givenName: 'Amara',
+          familyName: 'Lindqvist',
+          dateOfBirth: '2015-06-01',
+          sex: 'F',
+        });
+        path = path.replace(/^\/api\/v1\/people\/[^/]+/, `/api/v1/people/${child}`);
+      }
+      const headers = { ...example.headers };
+      if (headers.authorization) {
+        headers.authorization = headers.authorization.replace(PLACEHOLDER_TOKEN, token).replace('$TOKEN', token);
+      }
+      const res = await t.app.inject({
+        method: example.method as 'GET' | 'POST',
+        url: path + url.search,
+        headers,
+        ...(example.body !== undefined ? { payload: example.body } : {}),
+      });
+      const operation = operationOf(doc, example.method, written);
+      const success = operation ? Object.keys(operation.responses).filter((s) => s.startsWith('2')) : ['200'];
+      const expected = example.status ? [example.status] : success;
+      assert.ok(
+        expected.includes(String(res.statusCode)),
+        `${example.source}: ${example.method} ${example.url} answered ${res.statusCode}, expected ${expected.join(' or ')}: ${res.body.slice(0, 300)}`,
+      );
+    }
+
+    test('every example on the documentation page gets the status documented for success', async () => {
+      const page = await t.app.inject('/api/docs');
+      assert.equal(page.statusCode, 200);
+      const examples = [...page.body.matchAll(/<pre[^>]*data-qa="example"[^>]*><code>([\s\S]*?)<\/code><\/pre>/g)].map(
+        (m) => parseCurl(htmlDecode(m[1]!), '/api/docs'),
+      );
+      const operations = Object.values(doc.paths).flatMap((item) => Object.keys(item)).length;
+      assert.equal(examples.length, operations, 'one example for each operation');
+      for (const example of examples) await run(example);
+    });
+
+    test('every example in docs/api.md gets the status documented for success', async () => {
+      const examples = markdownExamples(API_MD);
+      assert.ok(examples.length >= 15, `found ${examples.length} examples`);
+      for (const example of examples) await run(example);
+    });
+
+    test('docs/api.md documents every operation in the OpenAPI document, and only those', () => {
+      const inOpenApi = Object.entries(doc.paths)
+        .flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`))
+        .sort();
+      assert.deepEqual([...new Set(documentedOperations())].sort(), inOpenApi);
+      const table = API_MD.split('### What it offers now')[1]!.split('\n### ')[0]!;
+      const listed = [...table.matchAll(/^\| `(GET|POST) (\/[^`]+)`/gm)].map((m) => `${m[1]} ${m[2]}`).sort();
+      assert.deepEqual(listed, inOpenApi, 'the table of what the API offers');
+    });
+  });
+}
