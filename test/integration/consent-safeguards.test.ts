@@ -460,6 +460,8 @@ for (const engine of engines()) {
         .where('id', '=', camhs.id)
         .executeTakeFirstOrThrow();
       assert.equal(marked.sensitive_category, 'mental_health');
+      // The CAMHS practitioner leads: who leads must not give away who is involved.
+      await db.updateTable('involvement').set({ is_lead: false }).where('person_id', '=', child).execute();
       await db
         .insertInto('involvement')
         .values({
@@ -472,6 +474,7 @@ for (const engine of engines()) {
           ended_on: null,
           contact_phone: '01632 960 555',
           contact_email: null,
+          is_lead: true,
         })
         .execute();
       const hidden = /Mental health practitioner|Luton CAMHS|Imran Ali|01632 960 555/;
@@ -480,6 +483,7 @@ for (const engine of engines()) {
       assert.equal(card.statusCode, 200);
       assert.doesNotMatch(card.body, hidden);
       assert.match(card.body, /A service is involved — contact the lead practitioner/);
+      assert.match(card.body, /Appointed, from a service whose involvement is not shown to you/);
       // Her little brother's family view shows his sister's services.
       const family = await (await as(healthVisitor)).get(`/people/${toddler}/family`);
       assert.equal(family.statusCode, 200);

@@ -266,22 +266,25 @@ export class PeopleService {
         organisationId: null,
         teamIds: [...actor.teamIds, ...actor.managedTeamIds],
       });
+      const visible = await visibleInvolvements(
+        trx,
+        actor,
+        involved.map((i) => ({ ...i, person_id: personId })),
+        ctx.at,
+      );
       return {
         person,
         age: ageOn(person.date_of_birth, ctx.at),
         address,
         names,
         identifiers,
-        lead,
+        // A lead from a sensitive service the user may not see is not named: who leads would say who is involved.
+        lead: lead && visible.some((i) => i.id === lead.id && i.hidden) ? { hidden: true as const } : lead,
         family: family.filter((f) => !f.shielded || f.id === personId),
-        involvements: (
-          await visibleInvolvements(
-            trx,
-            actor,
-            involved.map((i) => ({ ...i, person_id: personId })),
-            ctx.at,
-          )
-        ).map((i) => ({ ...i, canEnd: !i.hidden && !i.ended_on && mayEndInvolvement(actor, i, inPartnership) })),
+        involvements: visible.map((i) => ({
+          ...i,
+          canEnd: !i.hidden && !i.ended_on && mayEndInvolvement(actor, i, inPartnership),
+        })),
         consentStatus: await consentStatus(trx, actor, personId, ctx.at, { reminder: false }),
         canEdit: !guarded && (await mayEditRecord(trx, actor, personId, ctx.at)),
         canRegister: !!hasRole(actor, ...REGISTER_ROLES),
