@@ -49,6 +49,20 @@ function utcDate(iso: string): number {
   return t;
 }
 
+const longDateFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+});
+
+/** A date as GOV.UK writes it: "Tuesday 29 December 2026" (without the comma some runtimes add after the day). */
+export function longDate(iso: string): string {
+  const p = Object.fromEntries(longDateFormat.formatToParts(new Date(utcDate(iso))).map((x) => [x.type, x.value]));
+  return `${p.weekday} ${p.day} ${p.month} ${p.year}`;
+}
+
 export function addDays(iso: string, days: number): string {
   return new Date(utcDate(iso) + days * DAY_MS).toISOString().slice(0, 10);
 }

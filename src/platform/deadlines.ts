@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { DB, DeadlineTable } from '../db/schema.ts';
-import { addDays, dueDay, londonMidnight, londonToday, type WorkingCalendar } from './calendar.ts';
+import { addDays, dueDay, londonMidnight, londonToday, longDate, type WorkingCalendar } from './calendar.ts';
 
 /**
  * Deadlines as data on the record that owns them. A rule says how the due instant follows from a starting instant
@@ -89,20 +89,7 @@ export const STATUS_TAGS: Record<DeadlineStatus, { text: string; classes: string
   met_late: { text: 'Met late', classes: 'govuk-tag--orange' },
 };
 
-const dayFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-});
-/** GOV.UK style: "Thursday 31 December 2026", without the comma some runtimes put after the day's name. */
-const dayWords = {
-  format(at: Date): string {
-    const p = Object.fromEntries(dayFormat.formatToParts(at).map((x) => [x.type, x.value]));
-    return `${p.weekday} ${p.day} ${p.month} ${p.year}`;
-  },
-};
+const dayWords = { format: (at: Date) => longDate(londonToday(at)) };
 const timeWords = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' });
 
 /** "by the end of Tuesday 8 December 2026", or "by 14:00 on Tuesday 8 December 2026" for an hour-based rule. */
