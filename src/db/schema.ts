@@ -425,6 +425,8 @@ export interface DB {
   directory_search_synonym: DirectorySearchSynonymTable;
   area_postcode_district: AreaPostcodeDistrictTable;
   schema_migration: SchemaMigrationTable;
+  calendar_closure: CalendarClosureTable;
+  deadline: DeadlineTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -741,4 +743,28 @@ export interface DirectorySearchSynonymTable {
   term: string;
   means: string[];
   created_at: Generated<Date>;
+}
+
+// Working days and deadlines (migration 0013).
+export interface CalendarClosureTable {
+  id: Generated<string>;
+  closed_on: string;
+  name: string;
+  area_id: string | null;
+  added_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface DeadlineTable {
+  id: Generated<string>;
+  owner_type: string;
+  owner_id: string;
+  rule_code: string;
+  rule_words: string;
+  started_at: Timestamp;
+  due_at: Timestamp;
+  at_risk_from: Timestamp;
+  met_at: Timestamp | null;
+  met_by: string | null;
+  created_at: CreatedAt;
 }

@@ -8,6 +8,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AgencyType, ConsentPurpose, DB, LawfulBasis, RecipientKind, Role } from '../db/schema.ts';
 import { type Actor, hasRole, type Relationship } from './access.ts';
+import { londonToday } from './calendar.ts';
 import { HttpError } from './errors.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
@@ -88,7 +89,7 @@ export class ConsentRequiredError extends HttpError {
 
 /** The calendar date in England at an instant: consent dates are days, not instants. */
 export function londonDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(at);
+  return londonToday(at);
 }
 
 export function recipientCovers(row: RecipientRow, target: Recipient): boolean {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { londonToday } from '../../src/platform/calendar.ts';
 import { createPerson, relate } from '../support/people.ts';
 import { BreakGlassPage, ChildrenAndFamiliesPage, IndexCardPage, textOf } from './pages/people.ts';
 import {
@@ -100,7 +101,7 @@ browserSuite('changing a child’s index record in the browser', (env) => {
     card = await (await RecordInvolvementPage.from(card)).record('School nurse', '01632 960 214', 'Leila Haddad');
     assert.match(await textOf(card.successBanner()), /Your involvement is recorded/);
     assert.ok((await card.involvements()).some((i) => i.role === 'School nurse' && /Ifeoma Eze/.test(i.who)));
-    const today = new Date(env.clock.now()).toISOString().slice(0, 10);
+    const today = londonToday(new Date(env.clock.now()));
     card = await (await EndInvolvementPage.from(card, 'School nurse')).end(today, 'Leila Haddad');
     assert.ok((await card.involvements()).some((i) => /Ended/.test(i.role)));
   });

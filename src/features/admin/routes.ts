@@ -4,6 +4,7 @@ import { AGENCY_TYPES, AREA_KINDS, ROLES, TIERS } from '../../db/schema.ts';
 import { ROLE_LABELS } from '../../platform/access.ts';
 import { type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { formValues } from '../../platform/forms.ts';
+import { registerClosureRoutes } from './closures.ts';
 import { AGENCY_TYPE_LABELS, AREA_KIND_LABELS, TeamFilter, TIER_LABELS, UserFilter, UUID } from './schemas.ts';
 import { AdminService, USERS_PAGE_SIZE } from './service.ts';
 
@@ -62,6 +63,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps) {
       throw err;
     }
   }
+
+  registerClosureRoutes(app, deps);
 
   app.get<Q>('/admin', async (request, reply) => {
     const summary = await admin.summary(request.ctx());

@@ -5,6 +5,8 @@
 export const ACTION_WORDS: Record<string, string> = {
   'admin.area.created': 'Created an area',
   'admin.area.updated': 'Changed an area',
+  'admin.closure-day.added': 'Added a closure day',
+  'admin.closure-day.removed': 'Removed a closure day',
   'admin.organisation.created': 'Created an organisation',
   'admin.organisation.updated': 'Changed an organisation',
   'admin.team.created': 'Created a team',

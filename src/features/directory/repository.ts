@@ -1,5 +1,6 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { AccessRoute, DB, ServiceStatus, Tier } from '../../db/schema.ts';
+import { londonToday } from '../../platform/calendar.ts';
 
 /** Everything the directory can filter services by; the web search and the Open Referral API share it. */
 export interface ServiceFilters {
@@ -424,7 +425,7 @@ export async function insertService(db: Kysely<DB>, organisationId: string, fiel
       directory_organisation_id: organisationId,
       minimum_age: null,
       maximum_age: null,
-      assured_date: at.toISOString().slice(0, 10),
+      assured_date: londonToday(at),
       source_feed: null,
       updated_at: at,
     })

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { type Actor, hasRole, requireRole } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { londonNow } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { ageOn, INDEX_ROLES } from '../people/service.ts';
@@ -12,27 +13,7 @@ import type { DirectorySearch, ServiceForm } from './schemas.ts';
 export const PAGE_SIZE = 20;
 
 /** Today's date and the time of day where the partnership works, whatever the server's zone. */
-export function londonNow(at: Date) {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/London',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  return {
-    today: `${parts.year}-${parts.month}-${parts.day}`,
-    day: String(parts.weekday).slice(0, 2).toUpperCase(),
-    time: `${parts.hour}:${parts.minute}`,
-  };
-}
+export { londonNow };
 
 export function addMonths(isoDate: string, months: number): string {
   const d = new Date(`${isoDate}T00:00:00Z`);

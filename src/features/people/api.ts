@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../app.ts';
 import { defineApiRoute } from '../../platform/api.ts';
+import { londonToday } from '../../platform/calendar.ts';
 import { type FieldError, HttpError, ValidationError } from '../../platform/errors.ts';
 import type { MatchModel } from './matching/model.ts';
 import { parsePersonForm, parseSearchForm, readAddress } from './person-form.ts';
@@ -368,7 +369,7 @@ export function registerPeopleApi(app: FastifyInstance, deps: AppDeps, model: Ma
       if (!reason) refuse([{ field: 'reason', message: 'Enter why you are adding yourself to this child' }]);
       const id = await registry.addInvolvement(ctx, params.id, {
         role,
-        startedOn: ctx.at.toISOString().slice(0, 10),
+        startedOn: londonToday(ctx.at),
         contactPhone: body.phone ?? null,
         teamId: null,
         reason,
@@ -420,7 +421,7 @@ export function registerPeopleApi(app: FastifyInstance, deps: AppDeps, model: Ma
           ctx,
           form.data,
           address,
-          { role: body.role.trim(), startedOn: ctx.at.toISOString().slice(0, 10) },
+          { role: body.role.trim(), startedOn: londonToday(ctx.at) },
           { confirmedNew: body.confirmedNoMatch },
         );
         if (r.status === 'check')

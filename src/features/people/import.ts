@@ -10,6 +10,7 @@
 import type { Kysely, Transaction, Updateable } from 'kysely';
 import type { DB, PersonTable } from '../../db/schema.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { londonToday } from '../../platform/calendar.ts';
 import { recordDuplicates } from './duplicate-service.ts';
 import { DEFAULT_MAX_ROWS, ImportFileError, readCsvRecords } from './import-file.ts';
 import * as importRepo from './import-repository.ts';
@@ -237,7 +238,7 @@ class Placer {
     private readonly report: PeopleImportReport,
   ) {
     this.role = options.role ?? DEFAULT_IMPORT_ROLE;
-    this.today = now.toISOString().slice(0, 10);
+    this.today = londonToday(now);
   }
 
   async place(row: ImportRow): Promise<RowOutcome> {

@@ -2,6 +2,8 @@
  * The identifying details form (register a child, change their details) and the search form: server-side
  * validation in GOV.UK wording, with what was typed kept by the caller for redisplay.
  */
+
+import { londonToday } from '../../platform/calendar.ts';
 import type { FieldError } from '../../platform/errors.ts';
 import { asArray, type FormResult, readDate } from '../../platform/forms.ts';
 import { DISABILITY_LABELS, ETHNICITY_LABELS } from './codes.ts';
@@ -167,7 +169,7 @@ export function readAddress(b: Body, errors: FieldError[], required = false): Ad
 
 export function parsePersonForm(b: Body, today: Date, fixedKind?: PersonKind): FormResult<PersonInput> {
   const errors: FieldError[] = [];
-  const todayIso = today.toISOString().slice(0, 10);
+  const todayIso = londonToday(today);
   const kindRaw = fixedKind ?? str(b, 'kind');
   const kind = (['child', 'unborn', 'adult'] as const).find((k) => k === kindRaw);
   if (!kind) errors.push({ field: 'kind', message: 'Select whether the child is born yet' });
@@ -285,7 +287,7 @@ export function parseSearchForm(b: Body, today: Date): FormResult<SearchCriteria
   const givenName = text(b, 'givenName', 'First name', errors);
   const familyName = text(b, 'familyName', 'Last name', errors);
   const dob = readDate(b, 'dob', 'Date of birth', errors);
-  const todayIso = today.toISOString().slice(0, 10);
+  const todayIso = londonToday(today);
   if (dob && dob > addDays(todayIso, 300)) {
     errors.push({ field: 'dob', message: 'Date of birth must be in the past, or an expected date within 10 months' });
   }

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Selectable } from 'kysely';
 import { type PersonTable, RELATIONSHIP_KINDS } from '../../db/schema.ts';
+import { londonToday } from '../../platform/calendar.ts';
 import { ConflictError, type FieldError, NotFoundError } from '../../platform/errors.ts';
 import { asArray, formValues, parseForm, readDate } from '../../platform/forms.ts';
 import { IDENTIFIER_SCHEMES, NAME_KIND_LABELS, RELATIONSHIP_LABELS } from './codes.ts';
@@ -48,7 +49,7 @@ export function registerRecordRoutes(app: FastifyInstance, registry: RegistrySer
   const checkId = (...ids: string[]) => {
     if (!ids.every((id) => UUID.test(id))) throw new NotFoundError();
   };
-  const today = (at: Date) => at.toISOString().slice(0, 10);
+  const today = londonToday;
   const name = (p: { given_name: string; family_name: string }) => `${p.given_name} ${p.family_name}`;
   const done = (reply: FastifyReply, id: string, flash: string) => reply.redirect(`/people/${id}?done=${flash}`, 303);
 

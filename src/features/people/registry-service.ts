@@ -7,6 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB, PersonNameKind, RELATIONSHIP_KINDS } from '../../db/schema.ts';
 import { type Actor, hasRole, INDEX_ROLES, requireRole } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { londonToday } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
@@ -586,7 +587,7 @@ export class RegistryService {
         relatedId = await registry.insertPerson(trx, p, ctx.actor!.userId, ctx.at);
         if (m.livesWithChild) {
           const current = await repo.currentAddress(trx, personId);
-          if (current) await registry.moveTo(trx, relatedId, current.id, ctx.at.toISOString().slice(0, 10));
+          if (current) await registry.moveTo(trx, relatedId, current.id, londonToday(ctx.at));
         }
         await refreshMatchData(trx, [relatedId], searchCoder());
       }

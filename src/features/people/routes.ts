@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../../app.ts';
 import { hasRole, INDEX_ROLES, requireRole } from '../../platform/access.ts';
+import { londonToday } from '../../platform/calendar.ts';
 import type { FieldError } from '../../platform/errors.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { asArray, formValues, parseForm } from '../../platform/forms.ts';
@@ -172,7 +173,7 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps) {
     if (!role) errors.push({ field: 'role', message: 'Enter your role with the child' });
     else if (role.length > 100) errors.push({ field: 'role', message: 'Your role must be 100 characters or fewer' });
     if (errors.length || !form.ok) return registerForm(reply.code(400), v, { errors });
-    const you = { role, startedOn: ctx.at.toISOString().slice(0, 10) };
+    const you = { role, startedOn: londonToday(ctx.at) };
     const decision = typeof body.decision === 'string' ? body.decision : '';
     try {
       if (decision.startsWith('link:')) {

@@ -4,6 +4,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import { londonToday } from '../../platform/calendar.ts';
 import { prepareVariants } from './match-data.ts';
 import { type Candidate, candidates } from './match-repository.ts';
 import { hashedKeys, queryKeyTiers } from './matching/index-keys.ts';
@@ -111,8 +112,9 @@ export function queryRecord(c: SearchCriteria): PreparedRecord {
 
 /** Dates of birth covered by an age range on a given day: age 14 runs from the 15th birthday's eve back a year. */
 export function bornBetween(today: Date, ageFrom?: number, ageTo?: number): { from?: string; to?: string } {
+  const [y, m, d0] = londonToday(today).split('-').map(Number) as [number, number, number];
   const shift = (years: number, days: number) => {
-    const d = new Date(Date.UTC(today.getUTCFullYear() - years, today.getUTCMonth(), today.getUTCDate() + days));
+    const d = new Date(Date.UTC(y - years, m - 1, d0 + days));
     return d.toISOString().slice(0, 10);
   };
   const out: { from?: string; to?: string } = {};

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB, Role } from '../../db/schema.ts';
 import { type Actor, hasRole, INDEX_ROLES, requireRole } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { ageOn } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
@@ -69,14 +70,8 @@ export async function tellInvolvedOfBreakGlass(trx: Transaction<DB>, ctx: Reques
   }
 }
 
-export function ageOn(dateOfBirth: string | null, today: Date): number | null {
-  if (!dateOfBirth) return null;
-  const [y, m, d] = dateOfBirth.split('-').map(Number) as [number, number, number];
-  let age = today.getUTCFullYear() - y;
-  const beforeBirthday = today.getUTCMonth() + 1 < m || (today.getUTCMonth() + 1 === m && today.getUTCDate() < d);
-  if (beforeBirthday) age--;
-  return age;
-}
+/** A child's age on the London date of an instant. */
+export { ageOn };
 
 /** Which search fields were used: the audit records this, never what was typed (that is personal data too). */
 export function criteriaFields(c: SearchCriteria): string[] {

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { addDays, dueDay, WorkingCalendar } from './calendar.ts';
+import { computeDeadline, DEADLINE_RULES, deadlineStatus } from './deadlines.ts';
+import { seeded } from './seeded-random.ts';
+
+const calendar = new WorkingCalendar([{ date: '2026-12-29', name: 'Christmas closure' }]);
+
+test('property: no rule makes a deadline fall on a weekend, bank holiday or closure day (2024–2030)', () => {
+  const r = seeded(2026);
+  const rules = Object.values(DEADLINE_RULES);
+  for (let i = 0; i < 3000; i++) {
+    const day = addDays('2024-01-01', r.int(0, 2555));
+    const start = new Date(Date.parse(`${day}T00:00:00Z`) + r.int(0, 1439) * 60_000);
+    const rule = rules[r.int(0, rules.length - 1)]!;
+    const { dueAt, atRiskFrom } = computeDeadline(calendar, rule, start);
+    assert.ok(calendar.isWorkingDay(dueDay(dueAt)), `${rule.code} from ${start.toISOString()}`);
+    assert.ok(atRiskFrom <= dueAt);
+    if (rule.kind === 'working_days_before') assert.ok(dueAt <= start || dueDay(dueAt) < day);
+    else assert.ok(dueAt > start && atRiskFrom >= start);
+  }
+});
+
+test('a contact at 23:30 UTC on a summer Friday is Saturday in London: decision due by the end of Tuesday', () => {
+  const { dueAt, atRiskFrom } = computeDeadline(
+    calendar,
+    DEADLINE_RULES.FRONT_DOOR_DECISION,
+    new Date('2026-07-10T23:30:00Z'),
+  );
+  assert.equal(dueDay(dueAt), '2026-07-14');
+  assert.equal(dueAt.toISOString(), '2026-07-14T23:00:00.000Z');
+  assert.equal(atRiskFrom.toISOString(), '2026-07-13T23:00:00.000Z');
+});
+
+test('statuses', () => {
+  const d = { due_at: new Date('2026-12-09T00:00:00Z'), at_risk_from: new Date('2026-12-08T00:00:00Z') };
+  assert.equal(deadlineStatus({ ...d, met_at: null }, new Date('2026-12-07T12:00:00Z')), 'due');
+  assert.equal(deadlineStatus({ ...d, met_at: null }, new Date('2026-12-08T12:00:00Z')), 'at_risk');
+  assert.equal(deadlineStatus({ ...d, met_at: null }, new Date('2026-12-09T00:00:00Z')), 'overdue');
+  assert.equal(deadlineStatus({ ...d, met_at: new Date('2026-12-08T23:59:59Z') }, new Date('2027-01-01')), 'met');
+  assert.equal(deadlineStatus({ ...d, met_at: new Date('2026-12-09T00:00:01Z') }, new Date('2027-01-01')), 'met_late');
+});
