@@ -364,7 +364,7 @@ browserSuite('services directory (browser)', (env) => {
     assert.equal(await corrected.outcomeCode(), 'more_information');
     assert.equal(await corrected.answer('Does the young person have autism?'), 'No');
 
-    // Nothing typed, for a service that publishes only its age range: the age is what is missing.
+    // Nothing typed, for a service that publishes only its age range and its area: both are what is missing.
     const yos = await (await DirectorySearchPage.fromMenu(page))
       .filter({ words: 'Youth Offending' })
       .then((found) => found.openService('Youth Offending Service'));
@@ -373,6 +373,10 @@ browserSuite('services directory (browser)', (env) => {
     assert.equal(await ageOnly.outcomeCode(), 'more_information');
     assert.deepEqual(await ageOnly.reasons(), [
       { text: 'For children and young people aged 10 to 17. Give the child’s age.', result: 'Not known' },
+      {
+        text: "Serves families in Aire City Children's Partnership. Where the child lives is not known.",
+        result: 'Not known',
+      },
     ]);
     assert.match(await textOf(ageOnly.outcome()), /Give the child’s age below, or talk to the service\./);
     assert.equal(await ageOnly.rulesVersion(), '(age range only)');

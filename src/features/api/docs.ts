@@ -62,7 +62,11 @@ export const EXAMPLE_BODIES: Record<string, Json> = {
     role: 'School nurse',
   },
   'POST /api/v1/people/{id}/break-glass': { reason: 'Child brought to A&E, finding who is involved' },
-  'POST /api/v1/people/{id}/involvements': { role: 'School nurse', phone: '01632 960 214' },
+  'POST /api/v1/people/{id}/involvements': {
+    role: 'School nurse',
+    phone: '01632 960 214',
+    reason: 'Referred to the school nursing service by the school',
+  },
 };
 
 /** A body with each required field, for an operation without a written example. */
