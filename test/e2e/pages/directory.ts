@@ -190,7 +190,7 @@ export class EligibilityPage extends AppPage {
 
   /** The rules version the result names ("Checked against eligibility rules version 2"). */
   async rulesVersion(): Promise<string | undefined> {
-    return /eligibility rules (version \d+|\(age range only\))/.exec(await textOf(this.outcome()))?.[1];
+    return /eligibility rules (version \d+|\([a-z ]+ only\))/.exec(await textOf(this.outcome()))?.[1];
   }
 
   outcome(): Locator {
