@@ -378,7 +378,10 @@ browserSuite('services directory (browser)', (env) => {
         result: 'Not known',
       },
     ]);
-    assert.match(await textOf(ageOnly.outcome()), /Answer the questions marked “Not known” below, or talk to the service\./);
+    assert.match(
+      await textOf(ageOnly.outcome()),
+      /Answer the questions marked “Not known” below, or talk to the service\./,
+    );
     assert.equal(await ageOnly.rulesVersion(), '(age range and areas served only)');
   });
 });
