@@ -16,6 +16,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from './access.ts';
+import { londonToday } from './calendar.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -71,8 +72,10 @@ export async function withinPartnership(
   personId: string,
   at: Date,
 ): Promise<boolean> {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(at);
-  const [mine, theirs] = await Promise.all([actorPartnerships(db, actor), personPartnerships(db, personId, today)]);
+  const [mine, theirs] = await Promise.all([
+    actorPartnerships(db, actor),
+    personPartnerships(db, personId, londonToday(at)),
+  ]);
   if (theirs.length === 0) return true;
   return theirs.some((p) => mine.includes(p));
 }

@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app.ts';
+import { londonToday } from '../../platform/calendar.ts';
 import { parseForm } from '../../platform/forms.ts';
 import { modelWith } from '../people/search.ts';
 import { PeopleService } from '../people/service.ts';
@@ -83,7 +84,8 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AppDeps) {
   });
 
   // The whole filtered history as a spreadsheet. The file name holds the record type and date, not a name.
-  app.get('/audit/record.csv', async (request, reply) => {
+  // The whole filtered history, for the CSV and the printout: the lookup checked, the export audited.
+  const exportFor = async (request: FastifyRequest, reply: FastifyReply) => {
     const form = parseForm(RecordLookup, request.query);
     if (!form.ok)
       return reply
@@ -92,6 +94,13 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AppDeps) {
     const { type, id, page: _page, ...filters } = form.data;
     const result = await audit.exportHistory(request.ctx(), type, id, filters);
     if (!result.found) return reply.code(404).page('pages/not-found.njk');
+    return { type, id, filters, result };
+  };
+
+  app.get('/audit/record.csv', async (request, reply) => {
+    const exported = await exportFor(request, reply);
+    if (!('result' in exported)) return exported;
+    const { type, result } = exported;
     const rows = result.rows.map((e) => [
       e.occurred_at.toISOString(),
       e.actor_name ?? 'Not signed in',
@@ -107,21 +116,16 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AppDeps) {
       .type('text/csv; charset=utf-8')
       .header(
         'Content-Disposition',
-        `attachment; filename="access-history-${type}-${request.ctx().at.toISOString().slice(0, 10)}.csv"`,
+        `attachment; filename="access-history-${type}-${londonToday(request.ctx().at)}.csv"`,
       )
       .send(csv);
   });
 
   // The same history on paper: every event that matches, without the service's navigation.
   app.get('/audit/record/print', async (request, reply) => {
-    const form = parseForm(RecordLookup, request.query);
-    if (!form.ok)
-      return reply
-        .code(400)
-        .page('audit/views/index.njk', { types: await typesFor(request), errors: form.errors, values: request.query });
-    const { type, id, page: _page, ...filters } = form.data;
-    const result = await audit.exportHistory(request.ctx(), type, id, filters);
-    if (!result.found) return reply.code(404).page('pages/not-found.njk');
+    const exported = await exportFor(request, reply);
+    if (!('result' in exported)) return exported;
+    const { type, id, filters, result } = exported;
     return reply.page('audit/views/print.njk', {
       type,
       id,

@@ -17,6 +17,20 @@ function inWords<T extends { action: string }>(rows: T[]) {
 export const PAGE_SIZE = 50;
 
 /** The data-protection officer's view of the audit trail. Looking at it is itself audited. */
+/** A record's history, filtered as the data-protection officer asked, as the event search takes it. */
+function historySearch(recordType: string, recordId: string, filters: HistoryFilters, limit: number, offset: number) {
+  return {
+    recordType,
+    recordId,
+    actorUserId: filters.user,
+    action: filters.action,
+    from: filters.from,
+    to: filters.to,
+    limit,
+    offset,
+  };
+}
+
 export class AuditService {
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -36,16 +50,10 @@ export class AuditService {
         value: a,
         text: actionInWords(a),
       }));
-      const events = await findEvents(trx, {
-        recordType,
-        recordId,
-        actorUserId: filters.user,
-        action: filters.action,
-        from: filters.from,
-        to: filters.to,
-        limit: PAGE_SIZE,
-        offset: (page - 1) * PAGE_SIZE,
-      });
+      const events = await findEvents(
+        trx,
+        historySearch(recordType, recordId, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE),
+      );
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'audit.record-history.viewed',
         recordType,
@@ -60,16 +68,7 @@ export class AuditService {
     const role = requireRole(ctx.actor, 'data_protection', 'system_admin');
     return this.db.transaction().execute(async (trx) => {
       if (!(await recordExists(trx, recordType, recordId))) return { found: false as const };
-      const events = await findEvents(trx, {
-        recordType,
-        recordId,
-        actorUserId: filters.user,
-        action: filters.action,
-        from: filters.from,
-        to: filters.to,
-        limit: EXPORT_LIMIT,
-        offset: 0,
-      });
+      const events = await findEvents(trx, historySearch(recordType, recordId, filters, EXPORT_LIMIT, 0));
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'audit.record-history.exported',
         recordType,
