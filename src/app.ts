@@ -12,6 +12,7 @@ import { registerConsentRoutes } from './features/consent/routes.ts';
 import { registerDirectoryRoutes } from './features/directory/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
+import { registerThresholdRoutes } from './features/threshold/routes.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Mailer } from './platform/mailer.ts';
 import { SessionStore } from './platform/sessions.ts';
@@ -82,6 +83,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerAuditRoutes(app, deps);
   registerPeopleRoutes(app, deps);
   registerConsentRoutes(app, deps);
+  registerThresholdRoutes(app, deps);
   await registerDirectoryRoutes(app, deps);
   await registerApiRoutes(app, deps);
   return app;

@@ -365,6 +365,28 @@ export interface NeedLevelTable {
   reason: string;
   recorded_by: string | null;
   recorded_at: Timestamp;
+  organisation_id: ColumnType<string | null, string | null | undefined, string | null>;
+  guidance_id: ColumnType<string | null, string | null | undefined, string | null>;
+  suggested_level: ColumnType<NeedLevel | null, NeedLevel | null | undefined, NeedLevel | null>;
+  /** The indicators picked: [{ id, text, level, subArea, domain }]. */
+  indicators: ColumnType<RecordedIndicator[], string | undefined, string>;
+}
+
+export interface RecordedIndicator {
+  id: string;
+  text: string;
+  level: NeedLevel;
+  subArea: string;
+  domain: string;
+}
+
+export interface ThresholdGuidanceTable {
+  id: Generated<string>;
+  version: number;
+  content: ColumnType<unknown, string, string>;
+  note: string;
+  published_by: string | null;
+  published_at: CreatedAt;
 }
 
 export interface SchemaMigrationTable {
@@ -399,6 +421,7 @@ export interface DB {
   relationship: RelationshipTable;
   involvement: InvolvementTable;
   need_level: NeedLevelTable;
+  threshold_guidance: ThresholdGuidanceTable;
   sensitive_category: SensitiveCategoryTable;
   consent: ConsentTable;
   consent_recipient: ConsentRecipientTable;
