@@ -52,6 +52,7 @@ export interface OrganisationTable {
   created_at: CreatedAt;
   /** A sensitive service: its involvement is shown only to those a consent names for this category. */
   sensitive_category: ColumnType<string | null, string | null | undefined, string | null>;
+  safeguarding_lead_user_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AreaTable {
@@ -74,7 +75,21 @@ export interface TeamTable {
   /** A multi-agency panel: a consent naming it covers its members who hold a panel role. */
   is_panel: Generated<boolean>;
   sensitive_category: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The part the team plays in conversations about a child: front door, advice line, targeted services … */
+  contact_role: ColumnType<TeamContactRole | null, TeamContactRole | null | undefined, TeamContactRole | null>;
+  /** When it answers, in words: "Monday to Friday, 9am to 5pm". */
+  hours: ColumnType<string | null, string | null | undefined, string | null>;
 }
+
+export const TEAM_CONTACT_ROLES = [
+  'front_door',
+  'out_of_hours',
+  'advice_line',
+  'integrated_processes',
+  'targeted_services',
+  'family_information',
+] as const;
+export type TeamContactRole = (typeof TEAM_CONTACT_ROLES)[number];
 
 export interface AppUserTable {
   id: Generated<string>;

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { AGENCY_TYPES, ROLES } from '../schema.ts';
 import { buildDemoData, DEMO_PASSWORD, demoSignInHelp } from './demo.ts';
 import { isPermanentUpn, isTestNhsNumber } from './identifiers.ts';
+import { DEMO_TEAM_CONTACTS } from './partnership.ts';
 import { isDramaNumber } from './phones.ts';
 import { ageOn, demoId } from './random.ts';
 import { DEMO_USERS } from './users.ts';
@@ -180,4 +181,13 @@ test('the start-up help names the key accounts, the password and where the keys 
   assert.match(help, /dpo@demo\.early-help\.invalid\s+data_protection/);
   assert.ok(help.includes(DEMO_PASSWORD));
   assert.match(help, /docs\/demo-data\.md/);
+});
+
+test('every team named in the demo conversation contacts exists, and each partnership has a front door', () => {
+  const teams = new Set(partnership.organisations.flatMap((o) => o.teams.map((t) => t.key)));
+  for (const key of Object.keys(DEMO_TEAM_CONTACTS)) assert.ok(teams.has(key), key);
+  const frontDoors = Object.entries(DEMO_TEAM_CONTACTS).filter(([, c]) => c.role === 'front_door');
+  assert.deepEqual(frontDoors.map(([k]) => k.split('-')[0]).sort(), ['aire', 'lea', 'soar']);
+  const outOfHours = Object.entries(DEMO_TEAM_CONTACTS).filter(([, c]) => c.role === 'out_of_hours');
+  assert.equal(outOfHours.length, 3);
 });

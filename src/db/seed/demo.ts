@@ -10,7 +10,7 @@ import type { DB } from '../schema.ts';
 import { addDemoDuplicates } from './duplicates.ts';
 import { addEarlyHelpSummaries } from './early-help.ts';
 import { FamilyGenerator, type FamilyRows } from './families.ts';
-import { buildPartnership, type Partnership } from './partnership.ts';
+import { buildPartnership, DEMO_TEAM_CONTACTS, type Partnership } from './partnership.ts';
 import { demoId, isoDate, Random } from './random.ts';
 import { DEMO_USERS, type DemoUserDef, demoUserPhone } from './users.ts';
 
@@ -144,6 +144,8 @@ export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; tod
           // Panels are teams: a consent naming a panel covers the members of that team with a panel role.
           is_panel: /\bpanel\b/i.test(t.name),
           sensitive_category: SENSITIVE_SERVICES[t.key] ?? null,
+          contact_role: DEMO_TEAM_CONTACTS[t.key]?.role ?? null,
+          hours: DEMO_TEAM_CONTACTS[t.key]?.hours ?? null,
         })),
       ),
     );
@@ -193,6 +195,15 @@ export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; tod
         })),
       ),
     );
+    // Each organisation's safeguarding lead: the first person whose job title says so.
+    for (const u of DEMO_USERS.filter((x) => /safeguarding lead/i.test(x.jobTitle ?? ''))) {
+      await trx
+        .updateTable('organisation')
+        .set({ safeguarding_lead_user_id: userId(u) })
+        .where('id', '=', demoId(`org:${u.org}`))
+        .where('safeguarding_lead_user_id', 'is', null)
+        .execute();
+    }
     await insertChunks(trx, 'household', families.households);
     await insertChunks(trx, 'person', families.persons);
     await insertChunks(trx, 'household_member', families.members);

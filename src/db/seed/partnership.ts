@@ -1,4 +1,4 @@
-import type { AgencyType, Tier } from '../schema.ts';
+import type { AgencyType, TeamContactRole, Tier } from '../schema.ts';
 import { AIRE_CLUSTERS, type AreaDef, LEA_AREAS, PARTNERSHIP_AREAS, SOAR_LOCALITIES } from './areas.ts';
 import { PhoneBook, type PhoneRange } from './phones.ts';
 
@@ -119,6 +119,33 @@ class Builder {
   }
 }
 
+const OFFICE = 'Monday to Friday, 9am to 5pm';
+const OUT_OF_HOURS = 'Evenings from 5pm, weekends and bank holidays';
+
+/**
+ * The part teams play in conversations about a child ("who can I talk to?"), by team key: each partnership's
+ * front door in and out of hours, its advice line, integrated processes and targeted services, and family
+ * information service.
+ */
+export const DEMO_TEAM_CONTACTS: Record<string, { role: TeamContactRole; hours: string }> = {
+  'lea-csc:intake': { role: 'front_door', hours: OFFICE },
+  'lea-csc:out-of-hours': { role: 'out_of_hours', hours: OUT_OF_HOURS },
+  'lea-council:change-for-children': { role: 'integrated_processes', hours: OFFICE },
+  'lea-council:afs-north': { role: 'targeted_services', hours: OFFICE },
+  'lea-council:afs-central': { role: 'targeted_services', hours: OFFICE },
+  'lea-council:afs-south': { role: 'targeted_services', hours: OFFICE },
+  'aire-csws:duty': { role: 'front_door', hours: OFFICE },
+  'aire-csws:out-of-hours': { role: 'out_of_hours', hours: OUT_OF_HOURS },
+  'aire-council:ipt': { role: 'integrated_processes', hours: OFFICE },
+  'aire-council:fis': { role: 'family_information', hours: 'Monday to Friday, 9am to 5pm (freephone)' },
+  'soar-csc:first-response': { role: 'front_door', hours: 'Monday to Friday, 8.30am to 5pm' },
+  'soar-csc:out-of-hours': { role: 'out_of_hours', hours: OUT_OF_HOURS },
+  'soar-csc:advice-line': { role: 'advice_line', hours: 'Every working day, 9am to 4pm' },
+  'soar-county:locality-coordination': { role: 'targeted_services', hours: OFFICE },
+  'rutmoor-council:early-intervention': { role: 'integrated_processes', hours: OFFICE },
+  'rutmoor-council:fis': { role: 'family_information', hours: OFFICE },
+};
+
 function buildLea(b: Builder, services: Partnership['services']) {
   const areas = LEA_AREAS;
   const short = (a: AreaDef) => a.key.replace('lea-', '');
@@ -132,6 +159,7 @@ function buildLea(b: Builder, services: Partnership['services']) {
   b.org('lea-csc', "Lea Borough Children's Social Care", 'social_care', 'specialist', 'fiction', [
     ['intake', 'Intake and Assessment', 'lea'],
     ['cin', 'Children in Need and Protection', 'lea'],
+    ['out-of-hours', 'Emergency Duty Team', 'lea'],
   ]);
   b.org('lea-health', 'Lea Valley Community Health', 'health', 'universal', 'fiction', [
     ...areas.map((a) => [`hv-${short(a)}`, `Health Visiting – ${a.name}`, a.key] as const),
@@ -367,6 +395,7 @@ function buildSoar(b: Builder, services: Partnership['services']) {
     ['first-response', 'First Response', 'soar'],
     ['advice-line', 'Professional Advice Line', 'soar'],
     ['cin', 'Child in Need – Soar', 'soar'],
+    ['out-of-hours', 'Emergency Duty Team – Soar', 'soar'],
   ]);
   // The small county's early intervention offer: nine services in two Stronger Communities teams.
   b.org('rutmoor-council', 'Rutmoor County Council Stronger Communities', 'local_authority', 'targeted', 'fiction', [

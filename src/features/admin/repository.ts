@@ -81,7 +81,20 @@ function organisationRow(input: OrganisationInput) {
     phone: input.phone,
     email: input.email,
     sensitive_category: input.sensitiveCategory,
+    safeguarding_lead_user_id: input.safeguardingLeadId,
   };
+}
+
+/** People of an organisation who can be named its safeguarding lead. */
+export function organisationPeople(db: Db, organisationId: string) {
+  return db
+    .selectFrom('app_user')
+    .select(['id', 'name', 'job_title'])
+    .where('organisation_id', '=', organisationId)
+    .where('kind', '=', 'person')
+    .where('disabled_at', 'is', null)
+    .orderBy('name')
+    .execute();
 }
 
 export async function insertOrganisation(db: Db, input: OrganisationInput) {
@@ -197,6 +210,8 @@ function teamRow(input: TeamInput) {
     email: input.email,
     sensitive_category: input.sensitiveCategory,
     is_panel: input.isPanel,
+    contact_role: input.contactRole,
+    hours: input.hours,
   };
 }
 

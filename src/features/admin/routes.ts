@@ -5,7 +5,15 @@ import { ROLE_LABELS } from '../../platform/access.ts';
 import { type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { formValues } from '../../platform/forms.ts';
 import { registerClosureRoutes } from './closures.ts';
-import { AGENCY_TYPE_LABELS, AREA_KIND_LABELS, TeamFilter, TIER_LABELS, UserFilter, UUID } from './schemas.ts';
+import {
+  AGENCY_TYPE_LABELS,
+  AREA_KIND_LABELS,
+  TEAM_CONTACT_ROLE_LABELS,
+  TeamFilter,
+  TIER_LABELS,
+  UserFilter,
+  UUID,
+} from './schemas.ts';
 import { AdminService, USERS_PAGE_SIZE } from './service.ts';
 
 type P = { Params: { id: string } };
@@ -83,7 +91,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps) {
     data: { id?: string; values: Values; errors?: FieldError[] },
   ) => {
     const categories = await admin.sensitiveCategoryOptions(reply.request.ctx());
-    return reply.page('admin/views/organisation-form.njk', { ...data, lists: LISTS, categories });
+    const people = data.id ? await admin.organisationPeople(reply.request.ctx(), data.id) : [];
+    return reply.page('admin/views/organisation-form.njk', { ...data, lists: LISTS, categories, people });
   };
 
   app.get('/admin/organisations/new', async (request, reply) => {
@@ -112,6 +121,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps) {
       phone: o.phone ?? '',
       email: o.email ?? '',
       sensitiveCategory: o.sensitive_category ?? '',
+      safeguardingLeadId: o.safeguarding_lead_user_id ?? '',
     };
     return organisationForm(reply, { id: o.id, values });
   });
@@ -190,7 +200,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps) {
   const teamForm = async (reply: FastifyReply, data: { id?: string; values: Values; errors?: FieldError[] }) => {
     const options = await admin.teamFormOptions(reply.request.ctx());
     const categories = await admin.sensitiveCategoryOptions(reply.request.ctx());
-    return reply.page('admin/views/team-form.njk', { ...data, ...options, categories, labels: LABELS });
+    const contactRoles = Object.entries(TEAM_CONTACT_ROLE_LABELS).map(([value, text]) => ({ value, text }));
+    return reply.page('admin/views/team-form.njk', { ...data, ...options, categories, contactRoles, labels: LABELS });
   };
 
   app.get<Q>('/admin/teams/new', async (request, reply) => {
@@ -219,6 +230,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps) {
       email: t.email ?? '',
       sensitiveCategory: t.sensitive_category ?? '',
       isPanel: t.is_panel ? 'yes' : '',
+      contactRole: t.contact_role ?? '',
+      hours: t.hours ?? '',
     };
     return teamForm(reply, { id: t.id, values });
   });

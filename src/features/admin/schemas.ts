@@ -6,6 +6,8 @@ import {
   type AreaKind,
   ROLES,
   type Role,
+  TEAM_CONTACT_ROLES,
+  type TeamContactRole,
   TIERS,
   type Tier,
 } from '../../db/schema.ts';
@@ -117,6 +119,7 @@ export const OrganisationForm = z.object({
   phone,
   email: optionalEmail,
   sensitiveCategory,
+  safeguardingLeadId: optionalId('Select a person from the list'),
 });
 export type OrganisationInput = z.output<typeof OrganisationForm>;
 
@@ -138,7 +141,21 @@ export const TeamForm = z.object({
     .string()
     .optional()
     .transform((v) => v === 'yes'),
+  contactRole: z
+    .string()
+    .optional()
+    .refine((v) => !v || (TEAM_CONTACT_ROLES as readonly string[]).includes(v), 'Select a part from the list')
+    .transform((v) => (v ? (v as TeamContactRole) : null)),
+  hours: optionalText('When the team answers', 200),
 });
+export const TEAM_CONTACT_ROLE_LABELS: Record<TeamContactRole, string> = {
+  front_door: 'Front door (in hours)',
+  out_of_hours: 'Out-of-hours duty',
+  advice_line: 'Professional advice line',
+  integrated_processes: 'Integrated processes team',
+  targeted_services: 'Targeted services for its area or cluster',
+  family_information: 'Family information service',
+};
 export type TeamInput = z.output<typeof TeamForm>;
 
 export const ROLE_LIST_PROBLEM = 'Select at least one role';

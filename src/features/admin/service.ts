@@ -91,6 +91,11 @@ export class AdminService {
     return org;
   }
 
+  async organisationPeople(ctx: RequestContext, id: string) {
+    this.admin(ctx);
+    return repo.organisationPeople(this.db, id);
+  }
+
   async createOrganisation(ctx: RequestContext, body: unknown): Promise<string> {
     this.admin(ctx);
     const input = validate(OrganisationForm, body);
@@ -98,7 +103,7 @@ export class AdminService {
       if (await repo.organisationNameTaken(trx, input.name))
         throw new ValidationError([DUPLICATE.organisation_name_key!]);
       await checkCategory(trx, input.sensitiveCategory);
-      const id = await repo.insertOrganisation(trx, input);
+      const id = await repo.insertOrganisation(trx, { ...input, safeguardingLeadId: null });
       await recordAudit(trx, actx, {
         action: 'admin.organisation.created',
         recordType: 'organisation',
@@ -119,6 +124,12 @@ export class AdminService {
         throw new ValidationError([DUPLICATE.organisation_name_key!]);
       }
       await checkCategory(trx, input.sensitiveCategory);
+      if (
+        input.safeguardingLeadId &&
+        !(await repo.organisationPeople(trx, id)).some((u) => u.id === input.safeguardingLeadId)
+      ) {
+        throw new ValidationError([{ field: 'safeguardingLeadId', message: 'Select a person from the list' }]);
+      }
       await repo.updateOrganisation(trx, id, input);
       await recordAudit(trx, actx, {
         action: 'admin.organisation.updated',
@@ -133,6 +144,7 @@ export class AdminService {
               phone: before.phone,
               email: before.email,
               sensitiveCategory: before.sensitive_category,
+              safeguardingLeadId: before.safeguarding_lead_user_id,
             },
             input,
           ),

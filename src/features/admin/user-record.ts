@@ -129,6 +129,7 @@ export async function createUserRecord(
           phone: null,
           email: null,
           sensitiveCategory: null,
+          safeguardingLeadId: null,
         });
         await recordAudit(trx, actx, {
           action: 'admin.organisation.created',

@@ -74,6 +74,8 @@ export const ACTION_WORDS: Record<string, string> = {
   'person.shielded': 'Shielded the child’s whereabouts',
   'person.shielding.lifted': 'Approved lifting shielding, which lifted it',
   'person.shielding.lift-requested': 'Asked for shielding to be lifted',
+  'person.contacts.viewed': 'Looked at who to talk to about the child',
+  'person.contacts.refused': 'Was refused who to talk to about the child',
   'person.need-level.viewed': 'Looked at the levels of need recorded',
   'person.need-level.recorded': 'Recorded a level of need',
   'person.need-level.refused': 'Was refused the levels of need',

@@ -133,7 +133,7 @@ const isSensitive = (i: ServiceInvolvement) => !!(i.team_sensitive_category ?? i
  * Involvements as the actor may see them: a sensitive service they may not see keeps only its dates, with a
  * notice in place of who it is and how to reach them.
  */
-async function visibleInvolvements<T extends ServiceInvolvement & { person_id?: string }>(
+export async function visibleInvolvements<T extends ServiceInvolvement & { person_id?: string }>(
   db: Kysely<DB>,
   actor: Actor,
   rows: T[],

@@ -76,9 +76,13 @@ export function registerThresholdRoutes(app: FastifyInstance, deps: AppDeps) {
   ) => {
     const result = await service.suggest(reply.request.ctx(), body);
     const view = resultView(result);
+    const frontDoor = result.suggestion.possibleSignificantHarm
+      ? (await service.contacts(reply.request.ctx())).frontDoor
+      : [];
     return reply.page('threshold/views/result.njk', {
       ...view,
       person,
+      frontDoor,
       values: { level: result.suggestion.overall ?? '', ...(extra.values ?? {}) },
       ...(extra.errors ? { errors: extra.errors } : {}),
     });
@@ -116,6 +120,23 @@ export function registerThresholdRoutes(app: FastifyInstance, deps: AppDeps) {
           })),
         })),
       })),
+    });
+  });
+
+  // ---- Who can I talk to about this child, now? -----------------------------------------------------------------
+
+  app.get('/who-to-talk-to', async (request, reply) => {
+    const found = await service.contacts(request.ctx());
+    return reply.page('threshold/views/who-to-talk-to.njk', { ...found, person: null, name: null });
+  });
+
+  app.get<P>('/people/:id/who-to-talk-to', async (request, reply) => {
+    checkId(request.params.id);
+    const found = await service.childContacts(request.ctx(), request.params.id);
+    if (found.kind === 'moved') return reply.redirect(`/people/${found.to}/who-to-talk-to`, 303);
+    return reply.page('threshold/views/who-to-talk-to.njk', {
+      ...found,
+      name: `${found.person.given_name} ${found.person.family_name}`,
     });
   });
 

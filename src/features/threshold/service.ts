@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { type DB, NEED_LEVELS, type NeedLevel, type RecordedIndicator } from '../../db/schema.ts';
-import { hasRole, requireRole } from '../../platform/access.ts';
+import { hasRole, INDEX_ROLES, requireRole } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
@@ -20,6 +20,7 @@ import {
   UNMET_NEEDS_PROMPT_AT,
 } from './guidance.ts';
 import * as repo from './repository.ts';
+import { whoToTalkTo } from './who-to-talk-to.ts';
 
 type Trx = Transaction<DB>;
 
@@ -185,6 +186,43 @@ export class ThresholdService {
       });
       const unmetNeeds = await repo.unmetNeedsRecordedBy(trx, personId, actor.organisationId);
       return { id, level: form.data.level as NeedLevel, unmetNeeds };
+    });
+  }
+
+  /**
+   * Who the user can talk to, now: about a child (anyone who may use the child index; for a child whose
+   * whereabouts are protected, only with a relationship or as the front door), or in general.
+   */
+  async contacts(ctx: RequestContext) {
+    if (!ctx.actor) throw new ForbiddenError();
+    return whoToTalkTo(this.db, ctx.actor, null, ctx.at);
+  }
+
+  async childContacts(ctx: RequestContext, personId: string) {
+    const actor = ctx.actor;
+    if (!actor) throw new ForbiddenError();
+    return runRefusable(this.db, async (trx) => {
+      const person = await findPerson(trx, personId);
+      if (!person) throw new NotFoundError();
+      if (person.merged_into) return { kind: 'moved' as const, to: person.merged_into };
+      if (!hasRole(actor, ...INDEX_ROLES)) {
+        return refuseOnPerson(trx, ctx, 'person.contacts.refused', personId, new ForbiddenError(), { role: false });
+      }
+      if (person.whereabouts_protected) {
+        const relationship = await findRelationship(trx, actor, personId, ctx.at);
+        const frontDoor = actor.roles.includes('front_door') && (await withinPartnership(trx, actor, personId, ctx.at));
+        if (!relationship && !frontDoor) {
+          return refuseOnPerson(trx, ctx, 'person.contacts.refused', personId, new NotFoundError(), {
+            protected: true,
+          });
+        }
+      }
+      await recordAudit(trx, auditContext(ctx), {
+        action: 'person.contacts.viewed',
+        recordType: 'person',
+        recordId: personId,
+      });
+      return { kind: 'ok' as const, person, ...(await whoToTalkTo(trx, actor, personId, ctx.at)) };
     });
   }
 
