@@ -12,8 +12,9 @@ import {
 } from '../../src/platform/relationships.ts';
 import { findRelationship } from '../../src/platform/sharing.ts';
 import { TestClient } from '../support/client.ts';
-import { createOrganisation, createUser, type TestUser } from '../support/factories.ts';
+import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
+import { createPerson } from '../support/people.ts';
 
 let serial = 0;
 
@@ -250,6 +251,35 @@ for (const engine of engines()) {
       assert.ok(await directory.childForActor(db, c.endedToday!, actor, t.clock.now()));
       assert.equal(await directory.childForActor(db, c.future!, actor, t.clock.now()), undefined);
       assert.equal(await directory.childForActor(db, c.otherOrg!, actor, t.clock.now()), undefined);
+    });
+
+    test('outside the partnership, a manager may shield a child a member of their team works with, not one whose involvement has not started', async () => {
+      const elsewhere = (await createOrganisation(db, { agency_type: 'local_authority' })).id;
+      const lea = await createPartnership(db, 'Lea', [elsewhere]);
+      const inLea = async (givenName: string) => {
+        const id = await createPerson(db, {
+          givenName,
+          familyName: 'Hollinshead',
+          dateOfBirth: '2014-02-11',
+          address: { line1: `${givenName.length} Weir Lane`, postcode: 'LU9 4WL' },
+        });
+        await db
+          .updateTable('household')
+          .set({ area_id: lea.areaId })
+          .where('id', 'in', db.selectFrom('household_member').select('household_id').where('person_id', '=', id))
+          .execute();
+        return id;
+      };
+      const viaMember = await inLea('Tegan');
+      await involve(db, viaMember, { organisationId: member.organisationId, userId: member.id });
+      const notYet = await inLea('Rhodri');
+      const tomorrow = addDays(londonToday(t.clock.now()), 1);
+      await involve(db, notYet, { organisationId: manager.organisationId, userId: manager.id, startedOn: tomorrow });
+      const client = new TestClient(t.app, t.clock);
+      await client.signIn(manager);
+      assert.equal((await client.get(`/people/${viaMember}/shielding`)).statusCode, 200);
+      assert.match((await client.get(`/people/${viaMember}`)).body, /Shield this child/);
+      assert.equal((await client.get(`/people/${notYet}/shielding`)).statusCode, 404);
     });
   });
 }
