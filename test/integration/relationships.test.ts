@@ -7,6 +7,7 @@ import { addDays, londonToday } from '../../src/platform/calendar.ts';
 import {
   childrenActorWorksWith,
   PERSONAL_RELATIONSHIPS,
+  personIdsActorWorksWith,
   type RelationshipActor,
   relationshipsWith,
 } from '../../src/platform/relationships.ts';
@@ -192,6 +193,14 @@ for (const engine of engines()) {
         (await personal(p, c.lead!)).map((r) => r.kind),
         ['lead', 'involved'],
       );
+    });
+
+    test('the kinds later features bring are declared but found by nothing yet', async () => {
+      const later = { kinds: ['team_around_family', 'front_door_contact', 'panel_agenda'] as const };
+      assert.deepEqual(await relationshipsWith(db, p, c.lead!, t.clock.now(), later), []);
+      assert.equal((await childrenActorWorksWith(db, p, t.clock.now(), later)).size, 0);
+      const rows = await personIdsActorWorksWith(db, p, t.clock.now(), later).execute();
+      assert.deepEqual(rows, []);
     });
 
     test('the list form agrees with the single-child form for every actor and child', async () => {
