@@ -21,6 +21,7 @@
  * `PERSONAL_RELATIONSHIPS`, and docs/decisions/0015-one-relationship-function.md).
  */
 import {
+  type Expression,
   type ExpressionBuilder,
   type Kysely,
   type SelectQueryBuilder,
@@ -112,7 +113,7 @@ function fromInvolvements(
   q: Q,
   kind: RelationshipKind,
   today: string,
-  condition: (eb: InvolvementEb) => ReturnType<InvolvementEb['and']> | ReturnType<InvolvementEb['or']>,
+  condition: (eb: InvolvementEb) => Expression<SqlBool>,
 ): Source {
   return q
     .selectFrom('involvement as i')
@@ -131,8 +132,7 @@ const SOURCES: Record<RelationshipKind, (q: Q, actor: RelationshipActor, today: 
     fromInvolvements(q, 'lead', today, (eb) =>
       eb.and([eb('i.user_id', '=', actor.userId), eb('i.is_lead', '=', true)]),
     ),
-  involved: (q, actor, today) =>
-    fromInvolvements(q, 'involved', today, (eb) => eb.and([eb('i.user_id', '=', actor.userId)])),
+  involved: (q, actor, today) => fromInvolvements(q, 'involved', today, (eb) => eb('i.user_id', '=', actor.userId)),
   // Team Around the Family membership: added with the TAF feature.
   team_around_family: () => null,
   // An open front door contact the actor is dealing with: added with the front door feature.
@@ -140,9 +140,7 @@ const SOURCES: Record<RelationshipKind, (q: Q, actor: RelationshipActor, today: 
   // A panel meeting agenda the actor sits on: added with the panels feature.
   panel_agenda: () => null,
   team: (q, actor, today) =>
-    actor.teamIds.length
-      ? fromInvolvements(q, 'team', today, (eb) => eb.and([eb('i.team_id', 'in', actor.teamIds)]))
-      : null,
+    actor.teamIds.length ? fromInvolvements(q, 'team', today, (eb) => eb('i.team_id', 'in', actor.teamIds)) : null,
   managed_team: (q, actor, today) =>
     actor.managedTeamIds.length
       ? fromInvolvements(q, 'managed_team', today, (eb) =>
@@ -157,7 +155,7 @@ const SOURCES: Record<RelationshipKind, (q: Q, actor: RelationshipActor, today: 
         )
       : null,
   organisation: (q, actor, today) =>
-    fromInvolvements(q, 'organisation', today, (eb) => eb.and([eb('i.organisation_id', '=', actor.organisationId)])),
+    fromInvolvements(q, 'organisation', today, (eb) => eb('i.organisation_id', '=', actor.organisationId)),
 };
 
 /** All relationship rows for the accepted kinds, for one person or for everyone; null when none can apply. */
