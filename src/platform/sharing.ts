@@ -1,7 +1,7 @@
 /**
  * Information-sharing enforcement: the one place that decides whether an actor may see a child's case
- * detail, or send it somewhere. A user needs a relationship with the child (involvement of the user,
- * their team, a team they manage, or their organisation) AND a sharing basis: the information was
+ * detail, or send it somewhere. A user needs a relationship with the child (found by relationships.ts: the
+ * lead practitioner, involvement of the user, their team, a team they manage, or their organisation) AND a sharing basis: the information was
  * recorded by their own organisation, or a current consent covers them, or a recorded lawful basis does.
  * Every feature that shows case detail or lets information leave an agency calls this module.
  */
@@ -10,6 +10,7 @@ import type { AgencyType, ConsentPurpose, DB, LawfulBasis, RecipientKind, Role }
 import { type Actor, hasRole, type Relationship } from './access.ts';
 import { londonToday } from './calendar.ts';
 import { HttpError } from './errors.ts';
+import { ANY_RELATIONSHIP, relationshipsWith } from './relationships.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -87,11 +88,6 @@ export class ConsentRequiredError extends HttpError {
   }
 }
 
-/** The calendar date in England at an instant: consent dates are days, not instants. */
-export function londonDate(at: Date): string {
-  return londonToday(at);
-}
-
 export function recipientCovers(row: RecipientRow, target: Recipient): boolean {
   switch (row.kind) {
     case 'organisation':
@@ -144,39 +140,13 @@ function coversActor(row: RecipientRow, who: ActorAsRecipient): boolean {
   return recipientCovers(row, who.target);
 }
 
-/** The strongest relationship the actor has with the person now, or null. */
+/**
+ * The strongest relationship the actor has with the person now, or null. Case detail and consent accept every kind,
+ * the organisation's included (see relationships.ts).
+ */
 export async function findRelationship(db: Q, actor: Actor, personId: string, at: Date): Promise<Relationship | null> {
-  const today = londonDate(at);
-  const rows = await db
-    .selectFrom('involvement')
-    .select(['user_id', 'team_id', 'organisation_id'])
-    .where('person_id', '=', personId)
-    .where('started_on', '<=', today)
-    .where((eb) => eb.or([eb('ended_on', 'is', null), eb('ended_on', '>=', today)]))
-    .execute();
-  if (rows.some((r) => r.user_id === actor.userId)) {
-    return { kind: 'involved', description: 'You are recorded as working with this person' };
-  }
-  if (rows.some((r) => r.team_id && actor.teamIds.includes(r.team_id))) {
-    return { kind: 'team', description: 'Your team is recorded as working with this person' };
-  }
-  if (actor.managedTeamIds.length) {
-    const managedMembers = await db
-      .selectFrom('user_team')
-      .select('user_id')
-      .where('team_id', 'in', actor.managedTeamIds)
-      .execute();
-    const members = new Set(managedMembers.map((m) => m.user_id));
-    if (
-      rows.some((r) => (r.team_id && actor.managedTeamIds.includes(r.team_id)) || (r.user_id && members.has(r.user_id)))
-    ) {
-      return { kind: 'managed_team', description: 'A team you manage is working with this person' };
-    }
-  }
-  if (rows.some((r) => r.organisation_id === actor.organisationId)) {
-    return { kind: 'organisation', description: 'Your organisation is recorded as working with this person' };
-  }
-  return null;
+  const [strongest] = await relationshipsWith(db, actor, personId, at, { kinds: ANY_RELATIONSHIP });
+  return strongest ?? null;
 }
 
 /**
@@ -184,7 +154,7 @@ export async function findRelationship(db: Q, actor: Actor, personId: string, at
  * review date. Family-wide consents apply to the household's children the giver has parental responsibility for.
  */
 export async function activeConsents(db: Q, personId: string, at: Date): Promise<ActiveConsent[]> {
-  const today = londonDate(at);
+  const today = londonToday(at);
   const result = await sql<Omit<ActiveConsent, 'recipients'>>`
     select c.id, c.person_id, c.household_id, c.given_by_person_id, c.given_by_kind, c.decision, c.purposes,
            c.service_name, c.obtained_on, c.review_on, c.sensitive_categories, c.recorded_by_organisation_id,
@@ -227,7 +197,7 @@ async function lawfulDecisionFor(
   at: Date,
   covers: (row: RecipientRow) => boolean,
 ): Promise<string | null> {
-  const today = londonDate(at);
+  const today = londonToday(at);
   const decisions = await db
     .selectFrom('sharing_decision')
     .select([

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { londonDate } from '../../src/platform/sharing.ts';
+import { londonToday } from '../../src/platform/calendar.ts';
 import { createOrganisation, createUser } from '../support/factories.ts';
 import { asType, consentFor, family, note } from './pages/consent-data.ts';
 import { ConsentPage, IndexCardPage, NotesPage, text } from './pages/consent-pages.ts';
@@ -80,7 +80,7 @@ browserSuite('what other agencies see, in the browser', (env) => {
       /Information already shared stays with the organisations that received it/,
     );
     const after = await withdraw.withdraw(
-      londonDate(env.clock.now()),
+      londonToday(env.clock.now()),
       'Mum phoned: she no longer wants health told about school matters.',
     );
     assert.match(await text(after.successBanner()), /Sharing on the basis of this consent stopped at once/);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { londonDate } from '../../src/platform/sharing.ts';
+import { londonToday } from '../../src/platform/calendar.ts';
 import { createOrganisation } from '../support/factories.ts';
 import { family } from './pages/consent-data.ts';
 import { ConsentPage, DecisionPage, IndexCardPage, RecordConsentPage, text } from './pages/consent-pages.ts';
@@ -35,7 +35,7 @@ browserSuite('recording consent, wishes and sharing decisions in the browser', (
       ],
       organisations: ['Northgate Health Visiting'],
       method: 'In person',
-      obtainedOn: londonDate(env.clock.now()),
+      obtainedOn: londonToday(env.clock.now()),
     });
     await form.save();
     const recorded = await ConsentPage.verifyOnPage(page);

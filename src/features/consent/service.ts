@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AgencyType, DB, Role } from '../../db/schema.ts';
 import { type Actor, hasRole, type Relationship, requireRole } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { londonToday } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { type FieldError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
@@ -15,7 +16,6 @@ import {
   canSeeRecord,
   consentStatus,
   findRelationship,
-  londonDate,
   OVERRIDE_ROLES,
   READ_PURPOSES,
   type Recipient,
@@ -64,7 +64,7 @@ export class ConsentService {
   /** Whether a child is too young to be the person consenting, by the partnership's age. */
   private tooYoung(person: { kind: string; date_of_birth: string | null }, at: Date): boolean {
     if (person.kind !== 'child' || !person.date_of_birth) return false;
-    return ageOn(String(person.date_of_birth).slice(0, 10), londonDate(at)) < this.rules.minAge;
+    return ageOn(String(person.date_of_birth).slice(0, 10), londonToday(at)) < this.rules.minAge;
   }
 
   private async run<T>(fn: (trx: Trx) => Promise<T | Refusal>): Promise<T> {
@@ -234,7 +234,7 @@ export class ConsentService {
     return this.run(async (trx) => {
       const rights = await this.changeRights(trx, ctx, personId, 'consent.form');
       if (rights instanceof Refusal) return rights;
-      const today = londonDate(ctx.at);
+      const today = londonToday(ctx.at);
       const [adults, involved, organisations, categories, household, panels] = await Promise.all([
         repo.adultsAround(trx, personId),
         repo.involvedOrganisations(trx, personId, today),
@@ -263,7 +263,7 @@ export class ConsentService {
       if (rights instanceof Refusal) return rights;
       const { person, role } = rights;
       const actor = ctx.actor!;
-      const today = londonDate(ctx.at);
+      const today = londonToday(ctx.at);
       const errors: FieldError[] = [];
       const invalid = async (reason: string) => {
         await recordAudit(trx, auditContext(ctx, role), {
@@ -488,7 +488,7 @@ export class ConsentService {
       const errors: FieldError[] = [];
       if (consent.withdrawn_at)
         errors.push({ field: 'withdrawnOn', message: 'This consent has already been withdrawn' });
-      else if (input.withdrawnOn > londonDate(ctx.at)) {
+      else if (input.withdrawnOn > londonToday(ctx.at)) {
         errors.push({ field: 'withdrawnOn', message: 'Date consent was withdrawn must be today or in the past' });
       } else if (input.withdrawnOn < consent.obtained_on) {
         errors.push({
@@ -627,7 +627,7 @@ export class ConsentService {
       const ok =
         !!wish &&
         (await repo.endWish(trx, personId, wishId, {
-          ended_on: londonDate(ctx.at),
+          ended_on: londonToday(ctx.at),
           ended_by: ctx.actor!.userId,
           ended_reason: reason,
         }));
@@ -1026,5 +1026,5 @@ async function frontDoorReach(trx: Trx, actor: Actor, personId: string, at: Date
 }
 
 function isLapsed(c: { review_on: string | null; withdrawn_at: Date | null }, at: Date): boolean {
-  return !c.withdrawn_at && !!c.review_on && c.review_on < londonDate(at);
+  return !c.withdrawn_at && !!c.review_on && c.review_on < londonToday(at);
 }

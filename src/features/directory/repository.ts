@@ -1,6 +1,13 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { AccessRoute, DB, ServiceStatus, Tier } from '../../db/schema.ts';
 import { londonToday } from '../../platform/calendar.ts';
+import {
+  ANY_RELATIONSHIP,
+  currentInvolvement,
+  personIdsActorWorksWith,
+  type RelationshipActor,
+  relationshipsWith,
+} from '../../platform/relationships.ts';
 
 /** Everything the directory can filter services by; the web search and the Open Referral API share it. */
 export interface ServiceFilters {
@@ -474,32 +481,24 @@ export async function termsByIds(db: Kysely<DB>, ids: string[]) {
 }
 
 /**
- * Children the actor may evaluate: an open involvement of the actor, or of the actor's organisation.
- * This is the relationship that gives a practitioner sight of a child here.
+ * Children the actor may evaluate: any current relationship, their organisation's involvement included (a school's
+ * family worker checks for a pupil the school works with). The same rule as for one child, below.
  */
-export async function childrenForActor(db: Kysely<DB>, userId: string, organisationId: string) {
+export async function childrenForActor(db: Kysely<DB>, actor: RelationshipActor, at: Date) {
   return db
     .selectFrom('person as p')
     .select(['p.id', 'p.given_name', 'p.family_name', 'p.date_of_birth'])
     .where('p.kind', '=', 'child')
     .where('p.shielded', '=', false)
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('involvement as i')
-          .select('i.id')
-          .whereRef('i.person_id', '=', 'p.id')
-          .where('i.ended_on', 'is', null)
-          .where((w) => w.or([w('i.user_id', '=', userId), w('i.organisation_id', '=', organisationId)])),
-      ),
-    )
+    .where('p.id', 'in', personIdsActorWorksWith(db, actor, at, { kinds: ANY_RELATIONSHIP }))
     .orderBy('p.family_name')
     .orderBy('p.given_name')
     .limit(500)
     .execute();
 }
 
-export async function childForActor(db: Kysely<DB>, childId: string, userId: string, organisationId: string) {
+export async function childForActor(db: Kysely<DB>, childId: string, actor: RelationshipActor, at: Date) {
+  if (!(await relationshipsWith(db, actor, childId, at, { kinds: ANY_RELATIONSHIP })).length) return undefined;
   const child = await db
     .selectFrom('person as p')
     .select(['p.id', 'p.date_of_birth', 'p.expected_date_of_birth', 'p.given_name', 'p.family_name'])
@@ -507,16 +506,6 @@ export async function childForActor(db: Kysely<DB>, childId: string, userId: str
     .where('p.kind', '=', 'child')
     // As in the list: a shielded record opens only through break-glass on the index card, never here.
     .where('p.shielded', '=', false)
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('involvement as i')
-          .select('i.id')
-          .whereRef('i.person_id', '=', 'p.id')
-          .where('i.ended_on', 'is', null)
-          .where((w) => w.or([w('i.user_id', '=', userId), w('i.organisation_id', '=', organisationId)])),
-      ),
-    )
     .executeTakeFirst();
   if (!child) return undefined;
   const agencies = await db
@@ -525,7 +514,7 @@ export async function childForActor(db: Kysely<DB>, childId: string, userId: str
     .select('o.agency_type')
     .distinct()
     .where('i.person_id', '=', childId)
-    .where('i.ended_on', 'is', null)
+    .where(currentInvolvement(londonToday(at)))
     .execute();
   return { ...child, agencyTypes: agencies.map((a) => a.agency_type as string) };
 }

@@ -120,7 +120,7 @@ export class DirectoryService {
     if (!actor || !hasRole(actor, ...INDEX_ROLES)) return [];
     const role = requireRole(actor, ...INDEX_ROLES);
     return this.db.transaction().execute(async (trx) => {
-      const children = await repo.childrenForActor(trx, actor.userId, actor.organisationId);
+      const children = await repo.childrenForActor(trx, actor, ctx.at);
       if (children.length) {
         await recordAudit(trx, auditContext(ctx, role), {
           action: 'directory.eligibility.children-listed',
@@ -155,7 +155,7 @@ export class DirectoryService {
     const actor = ctx.actor as Actor;
     const found = await this.rulesFor(serviceId);
     const { evaluation, child } = await this.db.transaction().execute(async (trx) => {
-      const child = await repo.childForActor(trx, childId, actor.userId, actor.organisationId);
+      const child = await repo.childForActor(trx, childId, actor, ctx.at);
       if (!child) throw new NotFoundError();
       const evaluation: Evaluation = evaluate(
         found.rules,

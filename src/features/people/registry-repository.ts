@@ -270,29 +270,6 @@ export async function activeInvolvementContacts(db: Q, personId: string): Promis
   return [...new Set(rows.flatMap((r) => [r.email, r.contact_email]).filter((e): e is string => !!e))];
 }
 
-/** Does the actor, one of their teams, or their organisation work with the person now? */
-export async function actorInvolved(
-  db: Q,
-  personId: string,
-  actor: { userId: string; organisationId: string | null; teamIds: string[] },
-): Promise<boolean> {
-  const row = await db
-    .selectFrom('involvement')
-    .select('id')
-    .where('person_id', '=', personId)
-    .where('ended_on', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb('user_id', '=', actor.userId),
-        ...(actor.organisationId ? [eb('organisation_id', '=', actor.organisationId)] : []),
-        ...(actor.teamIds.length ? [eb('team_id', 'in', actor.teamIds)] : []),
-      ]),
-    )
-    .limit(1)
-    .executeTakeFirst();
-  return !!row;
-}
-
 export async function shieldingHistory(db: Q, personId: string) {
   return db
     .selectFrom('shielding_change as s')

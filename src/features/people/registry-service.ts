@@ -12,6 +12,7 @@ import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import { withinPartnership } from '../../platform/partnership.ts';
+import { PERSONAL_RELATIONSHIPS, relationshipsWith } from '../../platform/relationships.ts';
 import { recordDuplicates } from './duplicate-service.ts';
 import { refreshMatchData } from './match-repository.ts';
 import type { MatchModel } from './matching/model.ts';
@@ -220,7 +221,7 @@ export class RegistryService {
       const [history, waiting, worksWith] = await Promise.all([
         registry.shieldingHistory(trx, personId),
         registry.waitingLiftRequest(trx, personId),
-        worksWithChild(trx, actor, personId),
+        worksWithChild(trx, actor, personId, ctx.at),
       ]);
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.shielding.viewed',
@@ -267,7 +268,7 @@ export class RegistryService {
       const role = await shieldingRole(trx, ctx, personId);
       const person = await repo.findPerson(trx, personId);
       if (!person || person.merged_into) throw new NotFoundError();
-      if (!(await worksWithChild(trx, actor, personId))) throw new NotFoundError();
+      if (!(await worksWithChild(trx, actor, personId, ctx.at))) throw new NotFoundError();
       if (!person.shielded) return 'not-shielded';
       if (await registry.waitingLiftRequest(trx, personId)) return 'already-waiting';
       const requestId = await registry.insertLiftRequest(trx, personId, reason, actor.userId, ctx.at);
@@ -627,17 +628,14 @@ async function shieldingRole(trx: Trx, ctx: RequestContext, personId: string) {
 /** A safeguarding role's power over this child's shielding: within the user's partnership, or working with the child. */
 async function mayDecideFor(trx: Trx, ctx: RequestContext, personId: string): Promise<boolean> {
   return (
-    (await withinPartnership(trx, ctx.actor!, personId, ctx.at)) || (await worksWithChild(trx, ctx.actor!, personId))
+    (await withinPartnership(trx, ctx.actor!, personId, ctx.at)) ||
+    (await worksWithChild(trx, ctx.actor!, personId, ctx.at))
   );
 }
 
-/** Whether the actor, or a team they belong to or manage, works with the child now. */
-async function worksWithChild(trx: Trx, actor: Actor, personId: string): Promise<boolean> {
-  return registry.actorInvolved(trx, personId, {
-    userId: actor.userId,
-    organisationId: null,
-    teamIds: [...actor.teamIds, ...actor.managedTeamIds],
-  });
+/** Whether the actor, or a team they belong to or manage, works with the child now (not merely their organisation). */
+async function worksWithChild(trx: Trx, actor: Actor, personId: string, at: Date): Promise<boolean> {
+  return (await relationshipsWith(trx, actor, personId, at, { kinds: PERSONAL_RELATIONSHIPS })).length > 0;
 }
 
 /** An email to everyone working with the person now (and anyone else named): never any personal data. */

@@ -1,5 +1,10 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import {
+  PERSONAL_RELATIONSHIPS,
+  personIdsActorWorksWith,
+  type RelationshipActor,
+} from '../../platform/relationships.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -42,8 +47,11 @@ const currentPostcode = sql<string | null>`case when whereabouts_protected(p.id)
   (select h.postcode from household_member hm join household h on h.id = hm.household_id
     where hm.person_id = p.id and hm.moved_out is null limit 1) end`;
 
-/** Children the user works with now: directly, through one of their teams, or a team they manage. */
-export async function caseload(db: Q, userId: string, teamIds: string[]): Promise<PersonSummary[]> {
+/**
+ * Children the actor works with now, themselves or through a team they belong to or manage (the kinds of
+ * relationship that are personal: an involvement of their organisation alone does not put a child here).
+ */
+export async function caseload(db: Q, actor: RelationshipActor, at: Date): Promise<PersonSummary[]> {
   return db
     .selectFrom('person as p')
     .select([
@@ -53,20 +61,7 @@ export async function caseload(db: Q, userId: string, teamIds: string[]): Promis
     ])
     .where('p.kind', '=', 'child')
     .where('p.merged_into', 'is', null)
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('involvement as i')
-          .select('i.id')
-          .whereRef('i.person_id', '=', 'p.id')
-          .where('i.ended_on', 'is', null)
-          .where((w) =>
-            teamIds.length
-              ? w.or([w('i.user_id', '=', userId), w('i.team_id', 'in', teamIds)])
-              : w('i.user_id', '=', userId),
-          ),
-      ),
-    )
+    .where('p.id', 'in', personIdsActorWorksWith(db, actor, at, { kinds: PERSONAL_RELATIONSHIPS }))
     .orderBy('p.family_name')
     .orderBy('p.given_name')
     .limit(500)

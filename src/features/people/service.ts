@@ -7,6 +7,7 @@ import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import { withinPartnership } from '../../platform/partnership.ts';
+import { ANY_RELATIONSHIP, PERSONAL_RELATIONSHIPS, relationshipsWith } from '../../platform/relationships.ts';
 import {
   accessContext,
   consentStatus,
@@ -120,11 +121,7 @@ export async function rolePowerOver(
 export async function mayEditRecord(db: Kysely<DB>, actor: Actor, personId: string, at: Date): Promise<boolean> {
   if (!hasRole(actor, ...REGISTER_ROLES)) return false;
   if (await rolePowerOver(db, actor, PARTNERSHIP_ROLES, personId, at)) return true;
-  return registry.actorInvolved(db, personId, {
-    userId: actor.userId,
-    organisationId: actor.organisationId,
-    teamIds: [...actor.teamIds, ...actor.managedTeamIds],
-  });
+  return (await relationshipsWith(db, actor, personId, at, { kinds: ANY_RELATIONSHIP })).length > 0;
 }
 
 const isSensitive = (i: ServiceInvolvement) => !!(i.team_sensitive_category ?? i.organisation_sensitive_category);
@@ -190,8 +187,7 @@ export class PeopleService {
     const role = requireRole(ctx.actor, ...INDEX_ROLES);
     const actor = ctx.actor!;
     return this.db.transaction().execute(async (trx) => {
-      const teamIds = [...new Set([...actor.teamIds, ...actor.managedTeamIds])];
-      const rows = await repo.caseload(trx, actor.userId, teamIds);
+      const rows = await repo.caseload(trx, actor, ctx.at);
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.caseload.viewed',
         details: { personIds: rows.map((r) => r.id) },
@@ -256,11 +252,8 @@ export class PeopleService {
       });
       if (guarded) await tellInvolvedOfBreakGlass(trx, ctx, personId);
       const inPartnership = await withinPartnership(trx, actor, personId, ctx.at);
-      const involvedNow = await registry.actorInvolved(trx, personId, {
-        userId: actor.userId,
-        organisationId: null,
-        teamIds: [...actor.teamIds, ...actor.managedTeamIds],
-      });
+      const involvedNow =
+        (await relationshipsWith(trx, actor, personId, ctx.at, { kinds: PERSONAL_RELATIONSHIPS })).length > 0;
       const visible = await visibleInvolvements(
         trx,
         actor,

@@ -1,0 +1,223 @@
+/**
+ * The one place that finds an actor's relationships with a child: why they "work with this child". Case detail,
+ * consent, editing a record, shielding, the caseload and the directory's child picker all ask here, so a child is
+ * never "yours" on one page and a stranger on the next.
+ *
+ * A relationship comes from something recorded about the child now:
+ * - `lead`: the actor is the lead practitioner on a current involvement;
+ * - `involved`: the actor is the named practitioner on a current involvement;
+ * - `team_around_family`, `front_door_contact`, `panel_agenda`: declared now, found by the features that bring them
+ *   (each adds its query to `SOURCES` below, and nowhere else);
+ * - `team`: a team the actor belongs to is involved;
+ * - `managed_team`: a team the actor manages, or one of its members, is involved;
+ * - `organisation`: the actor's organisation is involved.
+ *
+ * Current means started on or before London's today and not yet ended: the end date is the last day of the work, so
+ * an involvement ended today still counts until the day is over, and one starting tomorrow does not count yet.
+ *
+ * Break-glass is not a relationship: it is a separate act, with a reason, audited and notified each time.
+ *
+ * Which kinds a use accepts is its own decision, written down beside it (see `ANY_RELATIONSHIP` and
+ * `PERSONAL_RELATIONSHIPS`, and docs/decisions/0015-one-relationship-function.md).
+ */
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type SelectQueryBuilder,
+  type SqlBool,
+  sql,
+  type Transaction,
+} from 'kysely';
+import type { DB, InvolvementTable } from '../db/schema.ts';
+import type { Actor, Relationship } from './access.ts';
+import { londonToday } from './calendar.ts';
+
+type Q = Kysely<DB> | Transaction<DB>;
+
+/** Every kind of relationship, strongest first. */
+export const CHILD_RELATIONSHIP_KINDS = [
+  'lead',
+  'involved',
+  'team_around_family',
+  'front_door_contact',
+  'panel_agenda',
+  'team',
+  'managed_team',
+  'organisation',
+] as const;
+export type RelationshipKind = (typeof CHILD_RELATIONSHIP_KINDS)[number];
+
+/**
+ * Every kind, the organisation's included: seeing case detail (which also needs a sharing basis), seeing and
+ * recording consent, changing a record's identifying details, and the directory's eligibility check.
+ */
+export const ANY_RELATIONSHIP: readonly RelationshipKind[] = CHILD_RELATIONSHIP_KINDS;
+
+/**
+ * The actor's own work with the child, themselves or through their teams, not merely their organisation's: the
+ * caseload ("children I work with") and the power to shield or lift shielding.
+ */
+export const PERSONAL_RELATIONSHIPS: readonly RelationshipKind[] = CHILD_RELATIONSHIP_KINDS.filter(
+  (k) => k !== 'organisation',
+);
+
+export const RELATIONSHIP_DESCRIPTIONS: Record<RelationshipKind, string> = {
+  lead: 'You are the lead practitioner for this person',
+  involved: 'You are recorded as working with this person',
+  team_around_family: 'You are a member of the team around this person’s family',
+  front_door_contact: 'You are dealing with an open front door contact about this person',
+  panel_agenda: 'This person is on the agenda of a panel you sit on',
+  team: 'Your team is recorded as working with this person',
+  managed_team: 'A team you manage is working with this person',
+  organisation: 'Your organisation is recorded as working with this person',
+};
+
+/** The record a relationship comes through: an involvement now; a TAF membership, contact or agenda slot later. */
+export interface RelationshipVia {
+  record: 'involvement';
+  id: string;
+}
+
+export interface ChildRelationship extends Relationship {
+  kind: RelationshipKind;
+  description: string;
+  via?: RelationshipVia;
+}
+
+/** What the relationship queries need to know about the actor. */
+export type RelationshipActor = Pick<Actor, 'userId' | 'organisationId' | 'teamIds' | 'managedTeamIds'>;
+
+export interface RelationshipOptions {
+  /** The kinds this use accepts (default: every kind). */
+  kinds?: readonly RelationshipKind[];
+}
+
+interface Row {
+  person_id: string;
+  kind: RelationshipKind;
+  via_id: string;
+}
+
+type Source = SelectQueryBuilder<DB, never, Row>;
+type InvolvementEb = ExpressionBuilder<DB & { i: InvolvementTable }, 'i'>;
+
+/** The one rule for a current involvement (aliased `i`) on a London date. */
+export function currentInvolvement(today: string) {
+  return (eb: InvolvementEb) =>
+    eb.and([eb('i.started_on', '<=', today), eb.or([eb('i.ended_on', 'is', null), eb('i.ended_on', '>=', today)])]);
+}
+
+/** Current involvements matching a condition, as rows of one kind. */
+function fromInvolvements(
+  q: Q,
+  kind: RelationshipKind,
+  today: string,
+  condition: (eb: InvolvementEb) => Expression<SqlBool>,
+): Source {
+  return q
+    .selectFrom('involvement as i')
+    .select(['i.person_id', sql<RelationshipKind>`${sql.lit(kind)}::text`.as('kind'), 'i.id as via_id'])
+    .where(currentInvolvement(today))
+    .where(condition) as unknown as Source;
+}
+
+/**
+ * Where each kind of relationship is found: a query of (person_id, kind, via_id) rows, or null when it cannot apply
+ * to this actor. Later features add their kind's query here, and only here: the single-child and the list forms
+ * both read this table, so they cannot disagree.
+ */
+const SOURCES: Record<RelationshipKind, (q: Q, actor: RelationshipActor, today: string) => Source | null> = {
+  lead: (q, actor, today) =>
+    fromInvolvements(q, 'lead', today, (eb) =>
+      eb.and([eb('i.user_id', '=', actor.userId), eb('i.is_lead', '=', true)]),
+    ),
+  involved: (q, actor, today) => fromInvolvements(q, 'involved', today, (eb) => eb('i.user_id', '=', actor.userId)),
+  // Team Around the Family membership: added with the TAF feature.
+  team_around_family: () => null,
+  // An open front door contact the actor is dealing with: added with the front door feature.
+  front_door_contact: () => null,
+  // A panel meeting agenda the actor sits on: added with the panels feature.
+  panel_agenda: () => null,
+  team: (q, actor, today) =>
+    actor.teamIds.length ? fromInvolvements(q, 'team', today, (eb) => eb('i.team_id', 'in', actor.teamIds)) : null,
+  managed_team: (q, actor, today) =>
+    actor.managedTeamIds.length
+      ? fromInvolvements(q, 'managed_team', today, (eb) =>
+          eb.or([
+            eb('i.team_id', 'in', actor.managedTeamIds),
+            eb(
+              'i.user_id',
+              'in',
+              eb.selectFrom('user_team as ut').select('ut.user_id').where('ut.team_id', 'in', actor.managedTeamIds),
+            ),
+          ]),
+        )
+      : null,
+  organisation: (q, actor, today) =>
+    fromInvolvements(q, 'organisation', today, (eb) => eb('i.organisation_id', '=', actor.organisationId)),
+};
+
+/** All relationship rows for the accepted kinds, for one person or for everyone; null when none can apply. */
+function relationshipRows(q: Q, actor: RelationshipActor, at: Date, options: RelationshipOptions): Source | null {
+  const today = londonToday(at);
+  const kinds = options.kinds ?? CHILD_RELATIONSHIP_KINDS;
+  const sources = CHILD_RELATIONSHIP_KINDS.filter((k) => kinds.includes(k))
+    .map((k) => SOURCES[k](q, actor, today))
+    .filter((s): s is Source => s !== null);
+  const [first, ...rest] = sources;
+  if (!first) return null;
+  return rest.reduce((all, s) => all.unionAll(s), first);
+}
+
+const strength = (kind: RelationshipKind) => CHILD_RELATIONSHIP_KINDS.indexOf(kind);
+
+/** One relationship per kind, strongest first; each through the first record (by id) that gives it. */
+function toRelationships(rows: Row[]): ChildRelationship[] {
+  const byKind = new Map<RelationshipKind, string>();
+  for (const r of rows) {
+    const seen = byKind.get(r.kind);
+    if (seen === undefined || r.via_id < seen) byKind.set(r.kind, r.via_id);
+  }
+  return [...byKind.entries()]
+    .sort(([a], [b]) => strength(a) - strength(b))
+    .map(([kind, id]) => ({ kind, description: RELATIONSHIP_DESCRIPTIONS[kind], via: { record: 'involvement', id } }));
+}
+
+/** All the actor's current relationships with a person, strongest first; none means they do not work with them. */
+export async function relationshipsWith(
+  q: Q,
+  actor: RelationshipActor,
+  personId: string,
+  at: Date,
+  options: RelationshipOptions = {},
+): Promise<ChildRelationship[]> {
+  const rows = relationshipRows(q, actor, at, options);
+  if (!rows) return [];
+  return toRelationships(await q.selectFrom(rows.as('r')).selectAll().where('r.person_id', '=', personId).execute());
+}
+
+/**
+ * The ids of the people the actor works with now, as a sub-query for lists: `where('p.id', 'in', ...)`. The same
+ * rows as `relationshipsWith`, for everyone at once.
+ */
+export function personIdsActorWorksWith(q: Q, actor: RelationshipActor, at: Date, options: RelationshipOptions = {}) {
+  const rows = relationshipRows(q, actor, at, options);
+  if (rows) return q.selectFrom(rows.as('r')).select('r.person_id');
+  // No kind can apply: an empty list, still usable as a sub-query.
+  return q.selectFrom('involvement as i').select('i.person_id as person_id').where(sql<SqlBool>`false`);
+}
+
+/** The set form: every person the actor works with now, each with their relationships, strongest first. */
+export async function childrenActorWorksWith(
+  q: Q,
+  actor: RelationshipActor,
+  at: Date,
+  options: RelationshipOptions = {},
+): Promise<Map<string, ChildRelationship[]>> {
+  const rows = relationshipRows(q, actor, at, options);
+  const all = rows ? await rows.execute() : [];
+  const byPerson = new Map<string, Row[]>();
+  for (const r of all) byPerson.set(r.person_id, [...(byPerson.get(r.person_id) ?? []), r]);
+  return new Map([...byPerson.entries()].map(([id, r]) => [id, toRelationships(r)]));
+}
