@@ -12,6 +12,7 @@ import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import { withinPartnership } from '../../platform/partnership.ts';
+import { assignWork, completeWork } from '../../platform/work.ts';
 import { recordDuplicates } from './duplicate-service.ts';
 import { refreshMatchData } from './match-repository.ts';
 import type { MatchModel } from './matching/model.ts';
@@ -278,6 +279,18 @@ export class RegistryService {
         reason,
         details: { requestId },
       });
+      await assignWork(trx, {
+        kind: 'shielding.lift-request',
+        title: 'Approve or decline a request to lift shielding',
+        href: `/people/shielding-requests/${requestId}`,
+        sourceType: 'shielding_request',
+        sourceId: requestId,
+        personId,
+        reach: 'partnership',
+        assignTo: { userIds: await liftApprovers(trx, personId, ctx.at, actor.userId) },
+        at: ctx.at,
+        by: actor.userId,
+      });
       await tellInvolved(
         trx,
         personId,
@@ -346,6 +359,7 @@ export class RegistryService {
       if (!(await registry.decideLiftRequest(trx, requestId, { status, by: actor.userId, at: ctx.at, reason }))) {
         return 'already-decided';
       }
+      await completeWork(trx, { sourceType: 'shielding_request', sourceId: requestId, at: ctx.at, by: actor.userId });
       const personId = request.person_id;
       const person = await repo.findPerson(trx, personId);
       if (status === 'approved' && person?.shielded) {
@@ -629,6 +643,36 @@ async function mayDecideFor(trx: Trx, ctx: RequestContext, personId: string): Pr
   return (
     (await withinPartnership(trx, ctx.actor!, personId, ctx.at)) || (await worksWithChild(trx, ctx.actor!, personId))
   );
+}
+
+/**
+ * Who may approve a request to lift this child's shielding: each active safeguarding lead or manager, other than the
+ * person who asked, with the child within their partnership or working with the child (as mayDecideFor).
+ */
+async function liftApprovers(trx: Trx, personId: string, at: Date, requestedBy: string): Promise<string[]> {
+  const candidates = await trx
+    .selectFrom('app_user as u')
+    .innerJoin('user_role as r', 'r.user_id', 'u.id')
+    .select(['u.id', 'u.organisation_id'])
+    .distinct()
+    .where('r.role', 'in', SHIELD_ROLES)
+    .where('u.disabled_at', 'is', null)
+    .where('u.kind', '=', 'person')
+    .where('u.id', '<>', requestedBy)
+    .execute();
+  const approvers: string[] = [];
+  for (const c of candidates) {
+    const teams = await trx.selectFrom('user_team').select('team_id').where('user_id', '=', c.id).execute();
+    const reaches =
+      (await withinPartnership(trx, { userId: c.id, organisationId: c.organisation_id }, personId, at)) ||
+      (await registry.actorInvolved(trx, personId, {
+        userId: c.id,
+        organisationId: null,
+        teamIds: teams.map((t) => t.team_id),
+      }));
+    if (reaches) approvers.push(c.id);
+  }
+  return approvers;
 }
 
 /** Whether the actor, or a team they belong to or manage, works with the child now. */
