@@ -37,6 +37,11 @@ export function notificationEmail(to: string, count: number, baseUrl = emailBase
   };
 }
 
+/** A path within the service: one slash, never two or a backslash (which browsers read as another site). */
+export function isServicePath(href: string): boolean {
+  return /^\/(?![/\\])/.test(href);
+}
+
 export interface NotifyInput {
   userIds: Iterable<string>;
   /** What happened, as a code: 'consent.withdrawn', 'sharing.named', 'person.break-glass', 'person.merged'. */
@@ -57,8 +62,7 @@ export interface NotifyInput {
  * transaction, and emails those who want to hear at once. Returns the users notified.
  */
 export async function notify(trx: Q, input: NotifyInput): Promise<string[]> {
-  if (!input.href.startsWith('/') || input.href.startsWith('//'))
-    throw new Error('A notification links within the service');
+  if (!isServicePath(input.href)) throw new Error('A notification links within the service');
   const ids = [...new Set(input.userIds)].filter((id) => id !== input.except);
   if (!ids.length) return [];
   const users = await trx

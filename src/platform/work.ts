@@ -4,6 +4,7 @@ import type { Actor } from './access.ts';
 import { addDays, dueDay, londonToday, type WorkingCalendar } from './calendar.ts';
 import { loadWorkingCalendar } from './closures.ts';
 import { dueWords } from './deadlines.ts';
+import { isServicePath } from './notifications.ts';
 import { withinPartnership } from './partnership.ts';
 import { findRelationship } from './sharing.ts';
 
@@ -36,6 +37,7 @@ export interface AssignWork {
 
 /** Adds the work in the caller's transaction; an assignee who already has it open is not given it twice. */
 export async function assignWork(trx: Q, input: AssignWork): Promise<number> {
+  if (!isServicePath(input.href)) throw new Error('Work links within the service');
   const assignees =
     'teamId' in input.assignTo
       ? [{ assigned_user_id: null, assigned_team_id: input.assignTo.teamId }]
