@@ -213,9 +213,10 @@ export async function setEmailPreference(db: Q, userId: string, choice: Notifica
 }
 
 /**
- * One email a day to each user who wants a digest and has notifications no email has told them of: the count and a
- * link, nothing more. Recorded per user per London date, so running it twice on a day sends nothing more; each user
- * is handled in their own transaction. Returns how many emails were queued.
+ * One email a day to each user who wants a digest and has unread notifications no email has told them of: the count
+ * and a link, nothing more (what they have already read in the service is not emailed). Recorded per user per London
+ * date, so running it twice on a day sends nothing more; each user is handled in their own transaction. Returns how
+ * many emails were queued.
  */
 export async function sendDailyDigests(db: Kysely<DB>, now: Date, baseUrl = emailBaseUrl): Promise<number> {
   const day = londonToday(now);
@@ -226,6 +227,7 @@ export async function sendDailyDigests(db: Kysely<DB>, now: Date, baseUrl = emai
     .where('u.notification_email', '=', 'daily')
     .where('u.disabled_at', 'is', null)
     .where('n.emailed_at', 'is', null)
+    .where('n.read_at', 'is', null)
     .where('n.created_at', '<=', now)
     .groupBy('u.id')
     .execute();
@@ -245,17 +247,18 @@ export async function sendDailyDigests(db: Kysely<DB>, now: Date, baseUrl = emai
         .where('user_id', '=', id)
         .where('emailed_at', 'is', null)
         .where('created_at', '<=', now)
-        .returning('id')
+        .returning(['id', 'read_at'])
         .execute();
-      if (!marked.length) return false;
+      const unread = marked.filter((n) => !n.read_at).length;
+      if (!unread) return false;
       await trx
         .updateTable('notification_digest')
-        .set({ notification_count: marked.length })
+        .set({ notification_count: unread })
         .where('user_id', '=', id)
         .where('london_date', '=', day)
         .execute();
       const user = await trx.selectFrom('app_user').select('email').where('id', '=', id).executeTakeFirstOrThrow();
-      await enqueueEmail(trx, notificationEmail(user.email, marked.length, baseUrl));
+      await enqueueEmail(trx, notificationEmail(user.email, unread, baseUrl));
       return true;
     });
     if (done) sent++;

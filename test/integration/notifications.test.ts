@@ -126,6 +126,9 @@ for (const engine of engines()) {
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /Something to look at/);
       assert.match(page.body, /Another thing/);
+      // Each button says which notification it is for, to a screen reader.
+      assert.match(page.body, /Open<span class="govuk-visually-hidden">: Something to look at<\/span>/);
+      assert.match(page.body, /Mark as read<span class="govuk-visually-hidden">: Another thing<\/span>/);
       const [first] = await notificationsOf(reader);
       const theirs = (await notificationsOf(other))[0]!;
       // Someone else's notification is not found, and stays unread.
@@ -182,6 +185,18 @@ for (const engine of engines()) {
         .execute((trx) =>
           notify(trx, { userIds: [daily.id], kind: 'test', title: 'Second', href: '/work', at: t.clock.now() }),
         );
+      // One already read in the service is not counted.
+      await db
+        .transaction()
+        .execute((trx) =>
+          notify(trx, { userIds: [daily.id], kind: 'test', title: 'Seen', href: '/work', at: t.clock.now() }),
+        );
+      await db
+        .updateTable('notification')
+        .set({ read_at: t.clock.now() })
+        .where('user_id', '=', daily.id)
+        .where('title', '=', 'Seen')
+        .execute();
       t.clock.advance(8 * 3600_000);
       assert.ok((await sendDailyDigests(db, t.clock.now())) >= 1);
       assert.equal(await sendDailyDigests(db, t.clock.now()), 0);
