@@ -11,10 +11,12 @@ import { registerAuthRoutes } from './features/auth/routes.ts';
 import { registerConsentRoutes } from './features/consent/routes.ts';
 import { registerDirectoryRoutes } from './features/directory/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
+import { registerNotificationRoutes } from './features/notifications/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
 import { registerThresholdRoutes } from './features/threshold/routes.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Mailer } from './platform/mailer.ts';
+import { setNotificationBaseUrl } from './platform/notifications.ts';
 import { SessionStore } from './platform/sessions.ts';
 import { newRequestId, registerWebPlatform } from './platform/web.ts';
 
@@ -65,6 +67,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   const sessions = new SessionStore(database.db, config.session);
+  setNotificationBaseUrl(config.baseUrl);
   await app.register(fastifyRateLimit, { global: false });
   const cookies = await registerWebPlatform(app, { config, database, clock, sessions, version: VERSION });
   const deps: AppDeps = {
@@ -85,6 +88,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerConsentRoutes(app, deps);
   registerThresholdRoutes(app, deps);
   await registerDirectoryRoutes(app, deps);
+  registerNotificationRoutes(app, deps);
   await registerApiRoutes(app, deps);
   return app;
 }

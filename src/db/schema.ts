@@ -112,6 +112,56 @@ export interface AppUserTable {
   is_demo: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** How the user hears of new notifications by email: at once, or in one daily digest. */
+  notification_email: Generated<NotificationEmail>;
+}
+
+export const NOTIFICATION_EMAIL = ['immediate', 'daily'] as const;
+export type NotificationEmail = (typeof NOTIFICATION_EMAIL)[number];
+
+/** Something a user should know about: words with no personal data, and a link to the record. */
+export interface NotificationTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: string;
+  title: string;
+  href: string;
+  record_type: string | null;
+  record_id: string | null;
+  created_at: Timestamp;
+  read_at: Timestamp | null;
+  emailed_at: Timestamp | null;
+}
+
+export interface NotificationDigestTable {
+  user_id: string;
+  london_date: ColumnType<string, string, string>;
+  sent_at: Timestamp;
+  notification_count: number;
+}
+
+export const WORK_ITEM_REACH = ['relationship', 'partnership'] as const;
+export type WorkItemReach = (typeof WORK_ITEM_REACH)[number];
+
+/** A piece of work for a user or a team: due by a deadline, at an instant, or undated. */
+export interface WorkItemTable {
+  id: Generated<string>;
+  kind: string;
+  title: string;
+  href: string;
+  source_type: string;
+  source_id: string;
+  person_id: string | null;
+  reach: Generated<WorkItemReach>;
+  assigned_user_id: string | null;
+  assigned_team_id: string | null;
+  deadline_id: string | null;
+  due_at: Timestamp | null;
+  status: Generated<'open' | 'done'>;
+  created_at: Timestamp;
+  created_by: string | null;
+  done_at: Timestamp | null;
+  done_by: string | null;
 }
 
 export interface UserRoleTable {
@@ -464,6 +514,9 @@ export interface DB {
   area_postcode_district: AreaPostcodeDistrictTable;
   schema_migration: SchemaMigrationTable;
   calendar_closure: CalendarClosureTable;
+  notification: NotificationTable;
+  notification_digest: NotificationDigestTable;
+  work_item: WorkItemTable;
   deadline: DeadlineTable;
 }
 

@@ -18,6 +18,7 @@ import type { RequestContext } from './context.ts';
 import { HttpError, NotFoundError, UnstorableInputError, ValidationError } from './errors.ts';
 import { errorView } from './forms.ts';
 import { findUnstorable } from './hostile-input.ts';
+import { unreadCount } from './notifications.ts';
 import { randomToken, sha256 } from './passwords.ts';
 import { loadActor, type SessionStage, type SessionStore } from './sessions.ts';
 
@@ -190,6 +191,8 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
           ...request.actor,
           canUseIndex: Boolean(hasRole(request.actor, ...INDEX_ROLES)),
           canReviewDuplicates: Boolean(hasRole(request.actor, ...DUPLICATE_ROLES)),
+          // The header's count; an error page still renders when the database cannot answer.
+          unreadNotifications: await unreadCount(deps.database.db, request.actor.userId).catch(() => null),
         }
       : null;
     return this.type('text/html; charset=utf-8').view(template, {

@@ -3,6 +3,7 @@
  * audit table; a test checks every action the source writes is here, and one that is not still reads as something.
  */
 export const ACTION_WORDS: Record<string, string> = {
+  'account.notification-email.changed': 'Changed when they are emailed about notifications',
   'admin.area.created': 'Created an area',
   'admin.area.updated': 'Changed an area',
   'admin.closure-day.added': 'Added a closure day',

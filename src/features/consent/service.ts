@@ -5,6 +5,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { type FieldError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
+import { notify, usersOfOrganisation, usersWorkingWith } from '../../platform/notifications.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import { withinPartnership } from '../../platform/partnership.ts';
 import {
@@ -526,6 +527,24 @@ export class ConsentService {
         personId,
         'a consent',
       );
+      if (consent.decision === 'given') {
+        // Those who relied on it: working with the child in an organisation it covered.
+        const relied = await usersWorkingWith(trx, [personId], ctx.at, (i) =>
+          consent.recipients.some((r) =>
+            recipientCovers(r, { organisationId: i.organisation_id, agencyType: i.agency_type as AgencyType }),
+          ),
+        );
+        await notify(trx, {
+          userIds: relied,
+          kind: 'consent.withdrawn',
+          title: 'A consent you relied on was withdrawn',
+          href: `/people/${personId}/consent`,
+          recordType: 'consent',
+          recordId: consentId,
+          at: ctx.at,
+          except: ctx.actor!.userId,
+        });
+      }
       return { recipients: consent.recipients };
     });
   }
@@ -731,6 +750,19 @@ export class ConsentService {
         ...(input.reason ? { reason: input.reason } : {}),
         details: { personId, decision: input.decision, basis: share ? input.basis : null },
       });
+      if (share && recipient.organisationId) {
+        // The organisation named is told there is something to look at; being told grants nothing the decision does not.
+        await notify(trx, {
+          userIds: await usersOfOrganisation(trx, recipient.organisationId, CHANGE_ROLES),
+          kind: 'sharing.named',
+          title: 'A decision to share information with your organisation was recorded',
+          href: `/people/${personId}`,
+          recordType: 'sharing_decision',
+          recordId: id,
+          at: ctx.at,
+          except: actor.userId,
+        });
+      }
       return { id, lawful };
     });
   }

@@ -9,6 +9,7 @@ import { DUPLICATE_ROLES, requireRole } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
+import { notify, usersWorkingWith } from '../../platform/notifications.ts';
 import { type MatchVariant, prepareVariants } from './match-data.ts';
 import { refreshMatchData } from './match-repository.ts';
 import { candidatePairs } from './matching/blocking.ts';
@@ -303,6 +304,17 @@ export class DuplicateService {
         recordId: mergedId,
         reason,
         details: { mergeId, keptId },
+      });
+      // Everyone working with either record now works with the kept one, where every involvement has moved.
+      await notify(trx, {
+        userIds: await usersWorkingWith(trx, [keptId, mergedId], ctx.at),
+        kind: 'person.merged',
+        title: 'Two records of someone you work with were merged into one',
+        href: `/people/${keptId}`,
+        recordType: 'person',
+        recordId: keptId,
+        at: ctx.at,
+        except: ctx.actor!.userId,
       });
       return mergeId;
     });

@@ -12,7 +12,8 @@ import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import { withinPartnership } from '../../platform/partnership.ts';
-import { PERSONAL_RELATIONSHIPS, relationshipsWith } from '../../platform/relationships.ts';
+import { PERSONAL_RELATIONSHIPS, type RelationshipActor, relationshipsWith } from '../../platform/relationships.ts';
+import { assignWork, completeWork } from '../../platform/work.ts';
 import { recordDuplicates } from './duplicate-service.ts';
 import { refreshMatchData } from './match-repository.ts';
 import type { MatchModel } from './matching/model.ts';
@@ -279,6 +280,18 @@ export class RegistryService {
         reason,
         details: { requestId },
       });
+      await assignWork(trx, {
+        kind: 'shielding.lift-request',
+        title: 'Approve or decline a request to lift shielding',
+        href: `/people/shielding-requests/${requestId}`,
+        sourceType: 'shielding_request',
+        sourceId: requestId,
+        personId,
+        reach: 'partnership',
+        assignTo: { userIds: await liftApprovers(trx, personId, ctx.at, actor.userId) },
+        at: ctx.at,
+        by: actor.userId,
+      });
       await tellInvolved(
         trx,
         personId,
@@ -347,6 +360,7 @@ export class RegistryService {
       if (!(await registry.decideLiftRequest(trx, requestId, { status, by: actor.userId, at: ctx.at, reason }))) {
         return 'already-decided';
       }
+      await completeWork(trx, { sourceType: 'shielding_request', sourceId: requestId, at: ctx.at, by: actor.userId });
       const personId = request.person_id;
       const person = await repo.findPerson(trx, personId);
       if (status === 'approved' && person?.shielded) {
@@ -633,8 +647,43 @@ async function mayDecideFor(trx: Trx, ctx: RequestContext, personId: string): Pr
   );
 }
 
+/**
+ * Who may approve a request to lift this child's shielding: each active safeguarding lead or manager, other than the
+ * person who asked, with the child within their partnership or working with the child (as mayDecideFor).
+ */
+async function liftApprovers(trx: Trx, personId: string, at: Date, requestedBy: string): Promise<string[]> {
+  const candidates = await trx
+    .selectFrom('app_user as u')
+    .innerJoin('user_role as r', 'r.user_id', 'u.id')
+    .select(['u.id', 'u.organisation_id'])
+    .distinct()
+    .where('r.role', 'in', SHIELD_ROLES)
+    .where('u.disabled_at', 'is', null)
+    .where('u.kind', '=', 'person')
+    .where('u.id', '<>', requestedBy)
+    .execute();
+  const approvers: string[] = [];
+  for (const c of candidates) {
+    const teams = await trx
+      .selectFrom('user_team')
+      .select(['team_id', 'is_manager'])
+      .where('user_id', '=', c.id)
+      .execute();
+    const candidate = {
+      userId: c.id,
+      organisationId: c.organisation_id,
+      teamIds: teams.map((t) => t.team_id),
+      managedTeamIds: teams.filter((t) => t.is_manager).map((t) => t.team_id),
+    };
+    const reaches =
+      (await withinPartnership(trx, candidate, personId, at)) || (await worksWithChild(trx, candidate, personId, at));
+    if (reaches) approvers.push(c.id);
+  }
+  return approvers;
+}
+
 /** Whether the actor, or a team they belong to or manage, works with the child now (not merely their organisation). */
-async function worksWithChild(trx: Trx, actor: Actor, personId: string, at: Date): Promise<boolean> {
+async function worksWithChild(trx: Trx, actor: RelationshipActor, personId: string, at: Date): Promise<boolean> {
   return (await relationshipsWith(trx, actor, personId, at, { kinds: PERSONAL_RELATIONSHIPS })).length > 0;
 }
 

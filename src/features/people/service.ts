@@ -5,6 +5,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { ageOn } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { NotFoundError } from '../../platform/errors.ts';
+import { notify, usersWorkingWith } from '../../platform/notifications.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import { withinPartnership } from '../../platform/partnership.ts';
 import { ANY_RELATIONSHIP, PERSONAL_RELATIONSHIPS, relationshipsWith } from '../../platform/relationships.ts';
@@ -55,8 +56,35 @@ export class ShieldedRecordError extends Error {
 export async function tellInvolvedOfBreakGlass(trx: Transaction<DB>, ctx: RequestContext, personId: string) {
   const actor = ctx.actor!;
   const recipients = new Set<string>();
+  const told = new Set<string>();
   for (const id of [personId, ...(await repo.shieldedHousemates(trx, personId))]) {
     for (const email of await registry.activeInvolvementContacts(trx, id)) recipients.add(email);
+    // Users working with each record get a notification linking to the record they work with.
+    const users = (await usersWorkingWith(trx, [id], ctx.at)).filter((u) => !told.has(u));
+    for (const u of await notify(trx, {
+      userIds: users,
+      kind: 'person.break-glass',
+      title:
+        id === personId
+          ? 'A shielded record you work with was opened'
+          : 'The record of someone living with a shielded child you work with was opened',
+      href: `/people/${id}`,
+      recordType: 'person',
+      recordId: id,
+      at: ctx.at,
+      except: actor.userId,
+    })) {
+      told.add(u);
+    }
+  }
+  // Contact addresses on involvements that are not a notified user's own address are emailed as before.
+  if (told.size) {
+    const own = await trx
+      .selectFrom('app_user')
+      .select('email')
+      .where('id', 'in', [...told])
+      .execute();
+    for (const u of own) recipients.delete(u.email);
   }
   for (const to of recipients) {
     await enqueueEmail(trx, {
