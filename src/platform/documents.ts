@@ -115,6 +115,16 @@ export function fontsFor(text: string, candidates: FontPair[] = fontCandidates()
   return best?.pair ?? STANDARD;
 }
 
+/** Whether an installed font has every character of the text (letters in scripts none has are not made into PDFs). */
+export function fontCovers(text: string, candidates: FontPair[] = fontCandidates()): boolean {
+  if (!candidates.length) return toWinAnsi(text) === text.normalize('NFC');
+  const chars = [...new Set(text.normalize('NFC'))];
+  return candidates.some((pair) => {
+    const font = glyphFont(pair.regular);
+    return !!font && chars.every((c) => covers(font, c));
+  });
+}
+
 /** Characters the font lacks lose their accents (ễ → e); what is left unknown becomes "?". Never a wrong letter. */
 function fitToFont(font: GlyphFont | null, text: string): string {
   let out = '';

@@ -51,6 +51,7 @@ for (const engine of engines()) {
     let sibling: string;
     let duplicate: string;
     let token: string;
+    let consentId: string;
     const clients = new Map<string, TestClient>();
     const as = async (user: TestUser) => {
       let c = clients.get(user.id);
@@ -124,6 +125,7 @@ for (const engine of engines()) {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
+      consentId = consent.id;
       await db
         .insertInto('consent_recipient')
         .values({
@@ -343,6 +345,45 @@ for (const engine of engines()) {
       assert.equal(await auditCount('chronology.family.viewed', child), 2);
       const pdf = await (await as(teacher)).get(`/people/${child}/family/chronology/pdf`);
       assert.match(String(pdf.headers['content-disposition']), /filename="family-chronology-\d{4}-\d{2}-\d{2}\.pdf"/);
+    });
+
+    test('the family explanation of a consent downloads as a tagged PDF in its language, or is printed from the browser', async () => {
+      const c = await as(teacher);
+      const page = await c.get(`/people/${child}/consent/${consentId}/explanation?lang=pl`);
+      assert.match(page.body, /data-qa="explanation-pdf"/);
+      const res = await c.get(`/people/${child}/consent/${consentId}/explanation/pdf?lang=pl`);
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.headers['content-type'], 'application/pdf');
+      assert.match(String(res.headers['content-disposition']), /filename="consent-explanation-\d{4}-\d{2}-\d{2}\.pdf"/);
+      const { pdf, text } = await pdfText(res.rawPayload);
+      assert.equal(((await pdf.getMetadata()).info as Record<string, unknown>).Language, 'pl');
+      assert.equal((await pdf.getMarkInfo())?.Marked, true);
+      assert.ok(text.includes('Zmiana decyzji'));
+      assert.ok(text.includes('Zofia Wiśniewska-Łęcka'));
+      assert.ok(text.includes('Larkspur Primary'));
+      const english = await pdfText((await c.get(`/people/${child}/consent/${consentId}/explanation/pdf`)).rawPayload);
+      assert.equal(((await english.pdf.getMetadata()).info as Record<string, unknown>).Language, 'en-GB');
+      assert.ok(english.text.includes('Changing your mind'));
+      // Urdu is written right to left: no PDF is offered, and asking for one says to print from the browser.
+      const urdu = await c.get(`/people/${child}/consent/${consentId}/explanation?lang=ur`);
+      assert.ok(!urdu.body.includes('data-qa="explanation-pdf"'));
+      const refused = await c.get(`/people/${child}/consent/${consentId}/explanation/pdf?lang=ur`);
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, /Print command/);
+      const events = await db
+        .selectFrom('audit_event')
+        .select('details')
+        .where('action', '=', 'document.downloaded')
+        .where('record_id', '=', child)
+        .execute();
+      assert.equal(
+        events.filter((e) => (e.details as Record<string, unknown>).document === 'consent-explanation').length,
+        2,
+      );
+      assert.equal(
+        (await (await as(outsider)).get(`/people/${child}/consent/${consentId}/explanation/pdf`)).statusCode,
+        404,
+      );
     });
 
     test('the API returns the same entries and the withheld count', async () => {
