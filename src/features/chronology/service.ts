@@ -170,7 +170,10 @@ export class ChronologyService {
       const children = await people.familyChildren(trx, personId);
       const access = new Map<string, ChildAccess>();
       for (const c of children) {
-        const allowed = await mayOpen(trx, actor, { id: c.id, whereabouts_protected: false }, ctx.at);
+        const record = await people.findPerson(trx, c.id);
+        const allowed =
+          !!record &&
+          (await mayOpen(trx, actor, { id: c.id, whereabouts_protected: record.whereabouts_protected }, ctx.at));
         access.set(c.id, { allowed, context: await accessContext(trx, actor, c.id, ctx.at) });
       }
       const ids = children.map((c) => c.id);
