@@ -8,6 +8,7 @@ import { registerApiRoutes } from './features/api/routes.ts';
 import { registerAuditRoutes } from './features/audit/routes.ts';
 import { registerOidcRoutes } from './features/auth/oidc.ts';
 import { registerAuthRoutes } from './features/auth/routes.ts';
+import { registerChronologyRoutes } from './features/chronology/routes.ts';
 import { registerConsentRoutes } from './features/consent/routes.ts';
 import { registerDirectoryRoutes } from './features/directory/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
@@ -87,6 +88,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerPeopleRoutes(app, deps);
   registerConsentRoutes(app, deps);
   registerThresholdRoutes(app, deps);
+  registerChronologyRoutes(app, deps);
   await registerDirectoryRoutes(app, deps);
   registerNotificationRoutes(app, deps);
   await registerApiRoutes(app, deps);

@@ -77,6 +77,8 @@ export const PERSON_EVENT_NAMESPACES = [
   'withhold-marker',
   'sharing',
   'shielding',
+  'chronology',
+  'document',
 ];
 /** Events in those namespaces about many people or none (searches, queues, bulk work): they list ids or none. */
 export const INDEX_WIDE_EVENTS = new Set([

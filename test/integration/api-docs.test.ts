@@ -91,6 +91,7 @@ for (const engine of engines()) {
     let t: TestApp;
     let token: string;
     let organisationId: string;
+    let userId: string;
     let doc: Doc;
 
     before(async () => {
@@ -99,6 +100,7 @@ for (const engine of engines()) {
       const school = await createOrganisation(db, { name: 'Parkside Primary' });
       organisationId = school.id;
       const user = await createUser(db, { roles: ['practitioner'], organisationId: school.id });
+      userId = user.id;
       const ctx = { requestId: 'test', clientIp: '127.0.0.1' };
       token = (
         await new TokenService(db, t.clock).createForEmail(user.email, { name: 'docs', expiresInDays: null }, ctx)
@@ -120,6 +122,23 @@ for (const engine of engines()) {
           sex: 'F',
         });
         path = path.replace(/^\/api\/v1\/people\/[^/]+/, `/api/v1/people/${child}`);
+        // The chronology needs a relationship with the child: the token's user works with them.
+        if (path.endsWith('/chronology')) {
+          await t.database.db
+            .insertInto('involvement')
+            .values({
+              person_id: child,
+              organisation_id: organisationId,
+              team_id: null,
+              user_id: userId,
+              role: 'Class teacher',
+              started_on: '2025-09-01',
+              ended_on: null,
+              contact_phone: null,
+              contact_email: null,
+            })
+            .execute();
+        }
       }
       const headers = { ...example.headers };
       if (headers.authorization) {

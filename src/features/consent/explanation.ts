@@ -2,6 +2,7 @@
  * The family's explanation of a consent, built from translations held as data (consent_text). A phrase
  * missing in a language falls back to English and is marked as English, so screen readers switch voice.
  */
+import type { DocumentBlock, DocumentModel } from '../../platform/documents.ts';
 import type { ConsentRecord } from './repository.ts';
 
 export interface Part {
@@ -130,5 +131,71 @@ export function buildExplanation(input: ExplanationInput) {
     categories,
     recordedBy: `${consent.recorded_by_name}, ${consent.recorded_by_organisation}`,
     reference: consent.id.slice(0, 8).toUpperCase(),
+  };
+}
+
+/** A phrase as plain text, for a document. */
+export function plain(p: Phrase): string {
+  return p.parts.map((x) => x.text).join('');
+}
+
+type Explanation = ReturnType<typeof buildExplanation>;
+
+/** The family explanation as a document model: the same letter as the page, for a PDF the family can be given. */
+export function explanationDocument(e: Explanation): DocumentModel {
+  const t = e.t;
+  const blocks: DocumentBlock[] = [];
+  const h2 = (p: Phrase) => blocks.push({ type: 'heading', level: 2, text: plain(p) });
+  const para = (p: Phrase) => blocks.push({ type: 'paragraph', text: plain(p), ...(p.lang ? { lang: p.lang } : {}) });
+  const list = (items: Phrase[]) => blocks.push({ type: 'list', items: items.map(plain) });
+  blocks.push({ type: 'heading', level: 1, text: plain(t.title) });
+  para(t.greeting);
+  para(t.intro);
+  if (t.withdrawnNotice) para(t.withdrawnNotice);
+  if (e.given) {
+    h2(t.whyHeading);
+    para(t.whyBody);
+    h2(t.whatHeading);
+    para(t.whatBody);
+  }
+  h2(t.recipientsHeading);
+  list(e.recipients);
+  h2(t.purposesHeading);
+  list(e.purposes);
+  if (t.service) para(t.service);
+  if (e.categories.length) {
+    h2(t.sensitiveHeading);
+    para(t.sensitiveBody);
+    list(e.categories);
+  }
+  h2(t.withoutHeading);
+  para(t.withoutBody);
+  list(t.without);
+  h2(t.withdrawHeading);
+  para(t.withdrawBody);
+  if (t.review && !t.withdrawnNotice) para(t.review);
+  h2(t.recordHeading);
+  const address = e.address
+    ? [e.address.address_line1, e.address.address_line2, e.address.town, e.address.postcode].filter(Boolean).join(', ')
+    : null;
+  blocks.push({
+    type: 'keyValue',
+    rows: [
+      { key: plain(t.recordChild), value: e.childName },
+      ...(address ? [{ key: plain(t.recordAddress), value: address }] : []),
+      { key: plain(t.recordDecision), value: plain(t.decision) },
+      { key: plain(t.recordDate), value: plain(t.date) },
+      { key: plain(t.recordMethod), value: plain(t.method) },
+      { key: plain(t.recordRecordedBy), value: e.recordedBy },
+      { key: plain(t.recordReference), value: e.reference },
+    ],
+  });
+  h2(t.contactHeading);
+  para(t.contactBody);
+  return {
+    title: plain(t.title),
+    lang: e.lang === 'en' ? 'en-GB' : e.lang,
+    footer: `Early Help Hub · ${e.reference}`,
+    blocks,
   };
 }

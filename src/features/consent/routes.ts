@@ -3,9 +3,11 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../../app.ts';
 import { AGENCY_TYPES, CONSENT_METHODS, CONSENT_PURPOSES, LAWFUL_BASES } from '../../db/schema.ts';
 import { type Actor, hasRole } from '../../platform/access.ts';
+import { documentText, fontCovers, pdfFileName, pdfHeaders, renderPdf } from '../../platform/documents.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { formValues, parseForm } from '../../platform/forms.ts';
 import { ConsentRequiredError, LAWFUL_BASIS_LABELS, OVERRIDE_ROLES } from '../../platform/sharing.ts';
+import { explanationDocument } from './explanation.ts';
 import {
   CategoryForm,
   EndForm,
@@ -202,7 +204,21 @@ export function registerConsentRoutes(app: FastifyInstance, deps: AppDeps) {
       check(request.params.id, request.params.consentId);
       const lang = typeof request.query.lang === 'string' ? request.query.lang.slice(0, 20) : 'en';
       const data = await service.explanation(request.ctx(), request.params.id, request.params.consentId, lang);
-      return reply.page('consent/views/explanation.njk', data);
+      // A PDF is offered in a left-to-right language an embedded font can show; others are printed from the browser.
+      const pdfAvailable = data.dir === 'ltr' && fontCovers(documentText(explanationDocument(data)));
+      return reply.page('consent/views/explanation.njk', { ...data, pdfAvailable });
+    },
+  );
+
+  app.get<PC & { Querystring: { lang?: string } }>(
+    '/people/:id/consent/:consentId/explanation/pdf',
+    async (request, reply) => {
+      check(request.params.id, request.params.consentId);
+      const ctx = request.ctx();
+      const lang = typeof request.query.lang === 'string' ? request.query.lang.slice(0, 20) : 'en';
+      const model = await service.explanationDocument(ctx, request.params.id, request.params.consentId, lang);
+      const pdf = await renderPdf(model);
+      return reply.headers(pdfHeaders(pdfFileName('consent-explanation', ctx.at))).send(pdf);
     },
   );
 

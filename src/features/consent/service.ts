@@ -4,7 +4,8 @@ import { type Actor, hasRole, type Relationship, requireRole } from '../../platf
 import { recordAudit } from '../../platform/audit.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
-import { type FieldError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
+import { documentText, fontCovers } from '../../platform/documents.ts';
+import { type FieldError, ForbiddenError, HttpError, NotFoundError } from '../../platform/errors.ts';
 import { notify, usersOfOrganisation, usersWorkingWith } from '../../platform/notifications.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import { withinPartnership } from '../../platform/partnership.ts';
@@ -23,7 +24,7 @@ import {
   type RecipientRow,
   recipientCovers,
 } from '../../platform/sharing.ts';
-import { buildExplanation } from './explanation.ts';
+import { buildExplanation, explanationDocument } from './explanation.ts';
 import * as repo from './repository.ts';
 import type { ConsentInput, DecisionInput } from './schemas.ts';
 
@@ -32,6 +33,16 @@ const CHANGE_ROLES: Role[] = ['practitioner', 'manager', 'front_door', 'integrat
 
 /** A change refused for want of rights: shown with its own message, and audited. */
 export class ChangeRefusedError extends ForbiddenError {}
+
+/** A PDF of the family explanation cannot be made in this language: the page is printed from the browser instead. */
+export class PdfLanguageError extends HttpError {
+  constructor() {
+    super(
+      400,
+      'A PDF of the explanation cannot be made in this language. Open the explanation and use your browser’s Print command to print it or save it as a PDF.',
+    );
+  }
+}
 
 /** Field problems found against the database (parental responsibility, dates, overlaps). */
 export class RuleError extends Error {
@@ -972,31 +983,65 @@ export class ConsentService {
 
   async explanation(ctx: RequestContext, personId: string, consentId: string, language: string) {
     return this.run(async (trx) => {
-      const rights = await this.viewRights(trx, ctx, personId, 'consent.view-refused');
-      if (rights instanceof Refusal) return rights;
-      const consent = await repo.findConsent(trx, personId, consentId);
-      if (!consent) {
-        return this.refuse(trx, ctx, 'consent.view-refused', personId, new NotFoundError(), { consentId });
-      }
-      const languages = await repo.languages(trx);
-      const lang = languages.some((l) => l.language === language) ? language : 'en';
-      const [texts, english, household, categories] = await Promise.all([
-        repo.consentTexts(trx, lang),
-        repo.consentTexts(trx, 'en'),
-        rights.person.whereabouts_protected ? Promise.resolve(undefined) : repo.currentHousehold(trx, personId),
-        repo.sensitiveCategories(trx, true),
-      ]);
-      // A marker withholding this address from the person the letter is for wins over everything else.
-      const withheld = household
-        ? await repo.addressWithheldFrom(trx, household.id, consent.given_by_person_id)
-        : false;
-      await recordAudit(trx, auditContext(ctx, rights.role), {
+      const data = await this.explanationData(trx, ctx, personId, consentId, language);
+      if (data instanceof Refusal) return data;
+      await recordAudit(trx, auditContext(ctx, data.role), {
         action: 'consent.explanation.viewed',
         recordType: 'consent',
         recordId: consentId,
-        details: { personId, language: lang, addressShown: !!household && !withheld },
+        details: { personId, language: data.explanation.lang, addressShown: !!data.explanation.address },
       });
-      return buildExplanation({
+      return data.explanation;
+    });
+  }
+
+  /**
+   * The family explanation as a PDF's document model. Only a left-to-right language whose every character an
+   * embedded font has can be made into a PDF here; for others (Urdu, Bengali) the page is printed from the browser.
+   */
+  async explanationDocument(ctx: RequestContext, personId: string, consentId: string, language: string) {
+    return this.run(async (trx) => {
+      const data = await this.explanationData(trx, ctx, personId, consentId, language);
+      if (data instanceof Refusal) return data;
+      const model = explanationDocument(data.explanation);
+      if (data.explanation.dir !== 'ltr' || !fontCovers(documentText(model))) {
+        return new Refusal(new PdfLanguageError());
+      }
+      await recordAudit(trx, auditContext(ctx, data.role), {
+        action: 'document.downloaded',
+        recordType: 'person',
+        recordId: personId,
+        details: {
+          document: 'consent-explanation',
+          consentId,
+          language: data.explanation.lang,
+          addressShown: !!data.explanation.address,
+        },
+      });
+      return model;
+    });
+  }
+
+  private async explanationData(trx: Trx, ctx: RequestContext, personId: string, consentId: string, language: string) {
+    const rights = await this.viewRights(trx, ctx, personId, 'consent.view-refused');
+    if (rights instanceof Refusal) return rights;
+    const consent = await repo.findConsent(trx, personId, consentId);
+    if (!consent) {
+      return this.refuse(trx, ctx, 'consent.view-refused', personId, new NotFoundError(), { consentId });
+    }
+    const languages = await repo.languages(trx);
+    const lang = languages.some((l) => l.language === language) ? language : 'en';
+    const [texts, english, household, categories] = await Promise.all([
+      repo.consentTexts(trx, lang),
+      repo.consentTexts(trx, 'en'),
+      rights.person.whereabouts_protected ? Promise.resolve(undefined) : repo.currentHousehold(trx, personId),
+      repo.sensitiveCategories(trx, true),
+    ]);
+    // A marker withholding this address from the person the letter is for wins over everything else.
+    const withheld = household ? await repo.addressWithheldFrom(trx, household.id, consent.given_by_person_id) : false;
+    return {
+      role: rights.role,
+      explanation: buildExplanation({
         lang,
         texts,
         english,
@@ -1005,8 +1050,8 @@ export class ConsentService {
         address: household && !withheld ? household : null,
         categories,
         languages,
-      });
-    });
+      }),
+    };
   }
 
   async categories(ctx: RequestContext) {

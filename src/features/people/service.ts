@@ -12,6 +12,7 @@ import { ANY_RELATIONSHIP, PERSONAL_RELATIONSHIPS, relationshipsWith } from '../
 import {
   accessContext,
   consentStatus,
+  findRelationship,
   maySeeService,
   SENSITIVE_SERVICE_NOTICE,
   type ServiceInvolvement,
@@ -308,6 +309,10 @@ export class PeopleService {
           !!hasRole(actor, ...REGISTER_ROLES) &&
           (!person.shielded || (!!hasRole(actor, ...SAFEGUARDING_ROLES) && inPartnership)),
         canShield: !!hasRole(actor, ...SHIELD_ROLES) && (inPartnership || involvedNow),
+        // The chronology opens through a relationship, or a partnership role for a child in the partnership.
+        canSeeChronology:
+          !!(await findRelationship(trx, actor, personId, ctx.at)) ||
+          (!guarded && !!hasRole(actor, ...PARTNERSHIP_ROLES) && inPartnership),
         involvedNow: involved.some((i) => !i.ended_on && i.user_id === actor.userId),
         inPartnership,
       };
