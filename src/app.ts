@@ -13,7 +13,9 @@ import { registerDirectoryRoutes } from './features/directory/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
+import { JobRunner, purgeFinishedJobs } from './platform/jobs.ts';
 import type { Mailer } from './platform/mailer.ts';
+import { registerEmailJob } from './platform/outbox.ts';
 import { SessionStore } from './platform/sessions.ts';
 import { newRequestId, registerWebPlatform } from './platform/web.ts';
 
@@ -24,6 +26,7 @@ export interface AppDeps {
   database: Database;
   clock: Clock;
   mailer?: Mailer;
+  jobs: JobRunner;
   sessions: SessionStore;
   cookies: { sessionCookie: string; resumeCookie: string; returnCookie: string };
   version: string;
@@ -66,10 +69,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const sessions = new SessionStore(database.db, config.session);
   await app.register(fastifyRateLimit, { global: false });
   const cookies = await registerWebPlatform(app, { config, database, clock, sessions, version: VERSION });
+  const jobs = createJobRunner(app, options, clock);
   const deps: AppDeps = {
     config,
     database,
     clock,
+    jobs,
     sessions,
     cookies,
     version: VERSION,
@@ -86,3 +91,38 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await registerApiRoutes(app, deps);
   return app;
 }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The durable job runner: polls when config.jobs.poll is set; tests call `app.jobs.runDue(now)`. */
+    jobs: JobRunner;
+  }
+}
+
+/**
+ * The app's job runner, with the platform's jobs registered: email delivery when a mailer is configured (without
+ * one, mail waits in the outbox) and the daily removal of old finished jobs. It polls from `onReady` to `onClose`.
+ */
+function createJobRunner(app: FastifyInstance, options: BuildOptions, clock: Clock): JobRunner {
+  const { config, database } = options;
+  const jobs = new JobRunner(database.db, clock, {
+    leaseSeconds: config.jobs.leaseSeconds,
+    pollIntervalMs: config.jobs.pollIntervalMs,
+    log: app.log,
+  });
+  if (options.mailer?.enabled) registerEmailJob(jobs, options.mailer, new URL(config.baseUrl).hostname);
+  jobs.register(PURGE_JOBS, async ({ trx, now }) => {
+    await purgeFinishedJobs(trx, now);
+  });
+  jobs.daily(PURGE_JOBS, '02:30');
+  app.decorate('jobs', jobs);
+  app.addHook('onReady', async () => {
+    if (config.jobs.poll) jobs.start();
+  });
+  app.addHook('onClose', async () => {
+    await jobs.stop();
+  });
+  return jobs;
+}
+
+const PURGE_JOBS = 'jobs.purge';
