@@ -6,6 +6,8 @@ import { TestClock } from '../../src/platform/clock.ts';
 import { enqueueJob, JobRunner, safeErrorMessage } from '../../src/platform/jobs.ts';
 import { createMailer } from '../../src/platform/mailer.ts';
 import { enqueueEmail, registerEmailJob } from '../../src/platform/outbox.ts';
+import { TestClient } from '../support/client.ts';
+import { createUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp, testConfig } from '../support/harness.ts';
 
 for (const engine of engines()) {
@@ -172,6 +174,49 @@ for (const engine of engines()) {
       const row = await job(id);
       assert.equal(row.state, 'failed');
       assert.match(row.last_error!, /stopped before it finished/);
+    });
+
+    test('a failed job is shown to system administrators, who can try it again (audited); others cannot', async () => {
+      const runner = new JobRunner(db(), t.clock).register('test.flaky', async () => {
+        throw new Error('Mail server refused <pat.example@test.invalid>');
+      });
+      const id = (await enqueueJob(db(), 'test.flaky', { personId: 'not shown' }, { maxAttempts: 1 }))!;
+      await enqueueJob(db(), 'test.later', {}, { runAt: at('2099-01-01T00:00:00Z') });
+      assert.equal((await runner.runDue(new Date(Date.now() + 1000))).failed, 1);
+
+      const admin = new TestClient(t.app, t.clock);
+      await admin.signIn(await createUser(db(), { roles: ['system_admin'], name: 'Ada Admin' }));
+      assert.match((await admin.get('/admin')).body, /href="\/admin\/jobs"/);
+      const page = await admin.get('/admin/jobs');
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /data-qa="count-failed">1</);
+      assert.match(page.body, /data-qa="count-queued">1</);
+      assert.match(page.body, /test\.flaky/);
+      assert.match(page.body, /Mail server refused/);
+      assert.doesNotMatch(page.body, /pat\.example|not shown/, 'no personal data or payload shown');
+      assert.match(page.body, new RegExp(`action="/admin/jobs/${id}/retry"`));
+
+      const other = new TestClient(t.app, t.clock);
+      await other.signIn(await createUser(db(), { roles: ['manager', 'front_door'] }));
+      assert.equal((await other.get('/admin/jobs')).statusCode, 403);
+      await other.get('/account');
+      assert.equal((await other.post(`/admin/jobs/${id}/retry`, {})).statusCode, 403);
+      assert.equal((await admin.post(`/admin/jobs/${id}/retry`, {}, { csrf: null })).statusCode, 403, 'CSRF');
+      assert.equal((await job(id)).state, 'failed');
+
+      const retried = await admin.post(`/admin/jobs/${id}/retry`, {});
+      assert.equal(retried.statusCode, 303);
+      assert.equal(retried.headers.location, '/admin/jobs?done=retried');
+      const row = await job(id);
+      assert.equal(row.state, 'queued');
+      assert.equal(row.attempts, 0);
+      assert.match((await admin.get('/admin/jobs?done=retried')).body, /will be tried again/);
+      await admin.post(`/admin/jobs/${id}/retry`, {});
+      const events = await db().selectFrom('audit_event').selectAll().where('action', '=', 'job.retried').execute();
+      assert.equal(events.length, 1, 'trying again a job already queued is a no-op');
+      assert.equal(events[0]!.record_id, id);
+      assert.deepEqual(events[0]!.details, { kind: 'test.flaky' });
+      assert.equal((await admin.post('/admin/jobs/not-a-job/retry', {})).statusCode, 404);
     });
 
     test("the app's runner delivers mail over real SMTP once, even with two runners", async () => {
