@@ -184,6 +184,7 @@ for (const engine of engines()) {
       await enqueueJob(db(), 'test.later', {}, { runAt: at('2099-01-01T00:00:00Z') });
       assert.equal((await runner.runDue(new Date(Date.now() + 1000))).failed, 1);
 
+      assert.deepEqual((await t.app.inject('/health')).json().jobs, { failed: 1 });
       const admin = new TestClient(t.app, t.clock);
       await admin.signIn(await createUser(db(), { roles: ['system_admin'], name: 'Ada Admin' }));
       assert.match((await admin.get('/admin')).body, /href="\/admin\/jobs"/);
