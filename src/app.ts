@@ -16,8 +16,10 @@ import { registerNotificationRoutes } from './features/notifications/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
 import { registerThresholdRoutes } from './features/threshold/routes.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
+import { JobRunner, purgeFinishedJobs } from './platform/jobs.ts';
 import type { Mailer } from './platform/mailer.ts';
-import { setNotificationBaseUrl } from './platform/notifications.ts';
+import { sendDailyDigestsIn, setNotificationBaseUrl } from './platform/notifications.ts';
+import { registerEmailJob } from './platform/outbox.ts';
 import { SessionStore } from './platform/sessions.ts';
 import { newRequestId, registerWebPlatform } from './platform/web.ts';
 
@@ -28,6 +30,7 @@ export interface AppDeps {
   database: Database;
   clock: Clock;
   mailer?: Mailer;
+  jobs: JobRunner;
   sessions: SessionStore;
   cookies: { sessionCookie: string; resumeCookie: string; returnCookie: string };
   version: string;
@@ -71,10 +74,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   setNotificationBaseUrl(config.baseUrl);
   await app.register(fastifyRateLimit, { global: false });
   const cookies = await registerWebPlatform(app, { config, database, clock, sessions, version: VERSION });
+  const jobs = createJobRunner(app, options, clock);
   const deps: AppDeps = {
     config,
     database,
     clock,
+    jobs,
     sessions,
     cookies,
     version: VERSION,
@@ -94,3 +99,44 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await registerApiRoutes(app, deps);
   return app;
 }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The durable job runner: polls when config.jobs.poll is set; tests call `app.jobs.runDue(now)`. */
+    jobs: JobRunner;
+  }
+}
+
+/**
+ * The app's job runner, with the platform's jobs registered: email delivery when a mailer is configured (without
+ * one, mail waits in the outbox) and the daily removal of old finished jobs. It polls from `onReady` to `onClose`.
+ */
+function createJobRunner(app: FastifyInstance, options: BuildOptions, clock: Clock): JobRunner {
+  const { config, database } = options;
+  const jobs = new JobRunner(database.db, clock, {
+    leaseSeconds: config.jobs.leaseSeconds,
+    pollIntervalMs: config.jobs.pollIntervalMs,
+    log: app.log,
+  });
+  if (options.mailer?.enabled) registerEmailJob(jobs, options.mailer, new URL(config.baseUrl).hostname);
+  jobs.register(PURGE_JOBS, async ({ trx, now }) => {
+    await purgeFinishedJobs(trx, now);
+  });
+  jobs.daily(PURGE_JOBS, '02:30');
+  // Users who chose one email a day get it after 07:00 London time (at most one per day, whoever runs the job).
+  jobs.register(NOTIFICATION_DIGEST, async ({ trx, now }) => {
+    await sendDailyDigestsIn(trx, now);
+  });
+  jobs.daily(NOTIFICATION_DIGEST, '07:00');
+  app.decorate('jobs', jobs);
+  app.addHook('onReady', async () => {
+    if (config.jobs.poll) jobs.start();
+  });
+  app.addHook('onClose', async () => {
+    await jobs.stop();
+  });
+  return jobs;
+}
+
+const PURGE_JOBS = 'jobs.purge';
+const NOTIFICATION_DIGEST = 'notifications.digest';

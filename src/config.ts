@@ -43,6 +43,9 @@ const EnvSchema = z.object({
   MATCH_THRESHOLD: z.coerce.number().min(0).max(60).default(16),
   POSSIBLE_MATCH_THRESHOLD: z.coerce.number().min(0).max(60).default(8),
   CONSENT_MIN_AGE: z.coerce.number().int().min(0).max(18).default(12),
+  JOBS_POLL: bool.optional(),
+  JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+  JOBS_LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
 });
 
 export type Config = {
@@ -70,6 +73,11 @@ export type Config = {
   matching: { match: number; possible: number };
   /** Below this age a child cannot be the person consenting: a person with parental responsibility must. */
   consent: { minAge: number };
+  /**
+   * Durable jobs: whether this process polls for due jobs (not under NODE_ENV=test, where tests run them), how often
+   * when there are none, and how long a claimed job is held before another instance may take it over.
+   */
+  jobs: { poll: boolean; pollIntervalMs: number; leaseSeconds: number };
 };
 
 export class ConfigError extends Error {}
@@ -151,6 +159,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     matching: { match: e.MATCH_THRESHOLD, possible: e.POSSIBLE_MATCH_THRESHOLD },
     consent: { minAge: e.CONSENT_MIN_AGE },
+    jobs: {
+      poll: e.JOBS_POLL ?? e.NODE_ENV !== 'test',
+      pollIntervalMs: e.JOBS_POLL_INTERVAL_MS,
+      leaseSeconds: e.JOBS_LEASE_SECONDS,
+    },
   };
 }
 

@@ -5,7 +5,6 @@ import { migrate } from './db/migrator.ts';
 import { DEMO_PASSWORD, demoSignInHelp, seedDemo } from './db/seed/demo.ts';
 import { reindexPeople } from './features/people/reindex.ts';
 import { createMailer } from './platform/mailer.ts';
-import { startOutboxWorker } from './platform/outbox.ts';
 import { SessionStore } from './platform/sessions.ts';
 
 async function main() {
@@ -22,7 +21,6 @@ async function main() {
   if (reindexed && !seeded) console.log(`Search index updated for ${reindexed} people.`);
   const mailer = createMailer(config);
   const app = await buildApp({ config, database, mailer });
-  const worker = startOutboxWorker(database.db, mailer, app.log);
   // Ended sessions and kept forms are removed every ten minutes.
   const housekeeping = setInterval(() => {
     const now = new Date();
@@ -44,7 +42,6 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`Received ${signal}, stopping.`);
-    worker.stop();
     clearInterval(housekeeping);
     await app.close();
     await database.close();

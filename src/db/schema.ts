@@ -247,6 +247,25 @@ export interface OutboxMessageTable {
   last_error: string | null;
 }
 
+export const JOB_STATES = ['queued', 'running', 'done', 'failed'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export interface JobTable {
+  id: Generated<string>;
+  kind: string;
+  payload: Json<Record<string, unknown>>;
+  state: ColumnType<JobState, JobState | undefined, JobState>;
+  run_at: Timestamp;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  dedupe_key: string | null;
+  created_at: CreatedAt;
+  finished_at: Timestamp | null;
+}
+
 export interface PersonTable {
   id: Generated<string>;
   kind: 'child' | 'adult';
@@ -474,6 +493,7 @@ export interface DB {
   sign_in_failure: SignInFailureTable;
   audit_event: AuditEventTable;
   outbox_message: OutboxMessageTable;
+  job: JobTable;
   person: PersonTable;
   person_name: PersonNameTable;
   person_identifier: PersonIdentifierTable;

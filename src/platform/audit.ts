@@ -101,6 +101,7 @@ export const NON_PERSON_EVENT_NAMESPACES = [
   'audit',
   'demo',
   'directory',
+  'job',
   'mfa',
   'password',
   'sensitive-category',

@@ -5,6 +5,8 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** The Message-ID header, "<id@domain>": the same for every try of one message, so a receiver can drop a repeat. */
+  messageId?: string;
 }
 
 export interface Mailer {

@@ -219,7 +219,21 @@ export async function setEmailPreference(db: Q, userId: string, choice: Notifica
  * many emails were queued.
  */
 export async function sendDailyDigests(db: Kysely<DB>, now: Date, baseUrl = emailBaseUrl): Promise<number> {
-  const day = londonToday(now);
+  let sent = 0;
+  for (const id of await digestsDue(db, now)) {
+    if (await db.transaction().execute((trx) => sendDigest(trx, id, now, baseUrl))) sent++;
+  }
+  return sent;
+}
+
+/** The same, inside one transaction (the daily `notifications.digest` job's). */
+export async function sendDailyDigestsIn(trx: Transaction<DB>, now: Date, baseUrl = emailBaseUrl): Promise<number> {
+  let sent = 0;
+  for (const id of await digestsDue(trx, now)) if (await sendDigest(trx, id, now, baseUrl)) sent++;
+  return sent;
+}
+
+async function digestsDue(db: Kysely<DB> | Transaction<DB>, now: Date): Promise<string[]> {
   const due = await db
     .selectFrom('notification as n')
     .innerJoin('app_user as u', 'u.id', 'n.user_id')
@@ -231,37 +245,36 @@ export async function sendDailyDigests(db: Kysely<DB>, now: Date, baseUrl = emai
     .where('n.created_at', '<=', now)
     .groupBy('u.id')
     .execute();
-  let sent = 0;
-  for (const { id } of due) {
-    const done = await db.transaction().execute(async (trx) => {
-      const claimed = await trx
-        .insertInto('notification_digest')
-        .values({ user_id: id, london_date: day, sent_at: now, notification_count: 0 })
-        .onConflict((oc) => oc.columns(['user_id', 'london_date']).doNothing())
-        .returning('user_id')
-        .executeTakeFirst();
-      if (!claimed) return false;
-      const marked = await trx
-        .updateTable('notification')
-        .set({ emailed_at: now })
-        .where('user_id', '=', id)
-        .where('emailed_at', 'is', null)
-        .where('created_at', '<=', now)
-        .returning(['id', 'read_at'])
-        .execute();
-      const unread = marked.filter((n) => !n.read_at).length;
-      if (!unread) return false;
-      await trx
-        .updateTable('notification_digest')
-        .set({ notification_count: unread })
-        .where('user_id', '=', id)
-        .where('london_date', '=', day)
-        .execute();
-      const user = await trx.selectFrom('app_user').select('email').where('id', '=', id).executeTakeFirstOrThrow();
-      await enqueueEmail(trx, notificationEmail(user.email, unread, baseUrl));
-      return true;
-    });
-    if (done) sent++;
-  }
-  return sent;
+  return due.map((d) => d.id);
+}
+
+/** One user's digest for the London day, at most once (recorded in `notification_digest`). */
+async function sendDigest(trx: Transaction<DB>, id: string, now: Date, baseUrl: string): Promise<boolean> {
+  const day = londonToday(now);
+  const claimed = await trx
+    .insertInto('notification_digest')
+    .values({ user_id: id, london_date: day, sent_at: now, notification_count: 0 })
+    .onConflict((oc) => oc.columns(['user_id', 'london_date']).doNothing())
+    .returning('user_id')
+    .executeTakeFirst();
+  if (!claimed) return false;
+  const marked = await trx
+    .updateTable('notification')
+    .set({ emailed_at: now })
+    .where('user_id', '=', id)
+    .where('emailed_at', 'is', null)
+    .where('created_at', '<=', now)
+    .returning(['id', 'read_at'])
+    .execute();
+  const unread = marked.filter((n) => !n.read_at).length;
+  if (!unread) return false;
+  await trx
+    .updateTable('notification_digest')
+    .set({ notification_count: unread })
+    .where('user_id', '=', id)
+    .where('london_date', '=', day)
+    .execute();
+  const user = await trx.selectFrom('app_user').select('email').where('id', '=', id).executeTakeFirstOrThrow();
+  await enqueueEmail(trx, notificationEmail(user.email, unread, baseUrl));
+  return true;
 }

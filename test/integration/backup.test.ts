@@ -10,6 +10,8 @@ import type { Database } from '../../src/db/connection.ts';
 import type { DB } from '../../src/db/schema.ts';
 import { recordAudit, verifyAuditChain } from '../../src/platform/audit.ts';
 import { type BackupHeader, backupTo, RestoreRefusedError, restoreFrom } from '../../src/platform/backup.ts';
+import { systemClock } from '../../src/platform/clock.ts';
+import { enqueueJob, JobRunner } from '../../src/platform/jobs.ts';
 import { TestClient } from '../support/client.ts';
 import { createOrganisation, createUser } from '../support/factories.ts';
 import { freshDatabase, startTestApp, type TestApp } from '../support/harness.ts';
@@ -100,6 +102,8 @@ describe('backup and restore', () => {
         },
       ),
     );
+    // A job still waiting to run: restored, it runs.
+    await enqueueJob(db, 'test.after-restore', { n: 7 }, { runAt: new Date('2026-12-07T10:00:00Z') });
     sourceCounts = await rowCounts(db);
     assert.ok(sourceCounts.audit_event! >= 4, 'the sign-in wrote audit events');
     const summary = await backupTo(db, file);
@@ -145,6 +149,17 @@ describe('backup and restore', () => {
       .transaction()
       .execute((trx) => recordAudit(trx, { actor: null, at: new Date() }, { action: 'after' }));
     assert.deepEqual(await verifyAuditChain(target.db), { ok: true, checked: sourceCounts.audit_event! + 1 });
+  });
+
+  test('waiting jobs are in the backup and run after a restore', async () => {
+    const target = await fresh('pglite');
+    await restoreFrom(target.db, file);
+    const ran: unknown[] = [];
+    const runner = new JobRunner(target.db, systemClock).register('test.after-restore', async ({ payload }) => {
+      ran.push(payload);
+    });
+    assert.equal((await runner.runDue(new Date('2026-12-07T10:00:00Z'))).done, 1);
+    assert.deepEqual(ran, [{ n: 7 }]);
   });
 
   test('restores into PostgreSQL, and a backup from PostgreSQL restores into the embedded database', {

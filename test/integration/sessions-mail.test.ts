@@ -132,15 +132,21 @@ for (const engine of engines()) {
       await enqueueEmail(t.database.db, { to: 'x@test.invalid', subject: 'Retry me', text: 'x' });
       const now = new Date(Date.now() + 2000);
       assert.equal(await deliverPending(t.database.db, mailer, now), 0);
-      const row = await t.database.db
+      const message = await t.database.db
         .selectFrom('outbox_message')
         .selectAll()
         .where('sent_at', 'is', null)
         .orderBy('created_at', 'desc')
         .executeTakeFirstOrThrow();
-      assert.equal(row.attempts, 1);
-      assert.ok(row.last_error);
-      assert.ok(row.available_at > now);
+      const job = await t.database.db
+        .selectFrom('job')
+        .selectAll()
+        .where('dedupe_key', '=', `email:${message.id}`)
+        .executeTakeFirstOrThrow();
+      assert.equal(job.state, 'queued');
+      assert.equal(job.attempts, 1);
+      assert.ok(job.last_error);
+      assert.ok(job.run_at > now);
     });
   });
 }

@@ -5,6 +5,7 @@ import { ROLE_LABELS } from '../../platform/access.ts';
 import { type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { formValues } from '../../platform/forms.ts';
 import { registerClosureRoutes } from './closures.ts';
+import { registerJobAdminRoutes } from './jobs.ts';
 import {
   AGENCY_TYPE_LABELS,
   AREA_KIND_LABELS,
@@ -73,6 +74,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps) {
   }
 
   registerClosureRoutes(app, deps);
+  registerJobAdminRoutes(app, deps);
 
   app.get<Q>('/admin', async (request, reply) => {
     const summary = await admin.summary(request.ctx());

@@ -46,6 +46,7 @@ export const ACTION_WORDS: Record<string, string> = {
   'directory.service.created': 'Added a service to the directory',
   'directory.service.reviewed': 'Reviewed a directory entry',
   'directory.service.updated': 'Changed a directory entry',
+  'job.retried': 'Tried a failed background job again',
   'mfa.enrolled': 'Set up two-factor authentication',
   'password.changed': 'Changed their password',
   'person.break-glass': 'Opened a shielded record with a reason',

@@ -19,9 +19,14 @@ export function registerHomeRoutes(app: FastifyInstance, deps: AppDeps) {
     const started = performance.now();
     try {
       await sql`select 1`.execute(deps.database.db);
+      const latencyMs = Math.round(performance.now() - started);
+      const failed = await sql<{ n: number }>`select count(*)::int as n from job where state = 'failed'`.execute(
+        deps.database.db,
+      );
       return reply.send({
         status: 'ok',
-        database: { status: 'ok', engine: deps.database.engine, latencyMs: Math.round(performance.now() - started) },
+        database: { status: 'ok', engine: deps.database.engine, latencyMs },
+        jobs: { failed: failed.rows[0]!.n },
       });
     } catch {
       return reply.code(503).send({ status: 'down', database: { status: 'down', engine: deps.database.engine } });
