@@ -215,7 +215,9 @@ for (const engine of engines()) {
         .execute((trx) =>
           notify(trx, { userIds: [daily.id], kind: 'test', title: 'Third', href: '/work', at: t.clock.now() }),
         );
-      await sendDailyDigests(db, t.clock.now());
+      // The app's daily job sends it: after 07:00 London time, once whatever the number of runs.
+      await t.app.jobs.runDue(t.clock.now());
+      await t.app.jobs.runDue(t.clock.now());
       const next = to(await deliver(), daily);
       assert.equal(next.length, 1);
       assert.match(next[0]!, /There is something new for you to look at/);
