@@ -43,6 +43,13 @@ const EnvSchema = z.object({
   MATCH_THRESHOLD: z.coerce.number().min(0).max(60).default(16),
   POSSIBLE_MATCH_THRESHOLD: z.coerce.number().min(0).max(60).default(8),
   CONSENT_MIN_AGE: z.coerce.number().int().min(0).max(18).default(12),
+  // Attachments are kept in the database and in every backup: 10 MB holds a scanned letter or a photographed form.
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024, 'must be at least 1024 (1 KB)')
+    .max(50 * 1024 * 1024, 'must be at most 52428800 (50 MB): attachments are kept in the database')
+    .default(10 * 1024 * 1024),
 });
 
 export type Config = {
@@ -70,6 +77,8 @@ export type Config = {
   matching: { match: number; possible: number };
   /** Below this age a child cannot be the person consenting: a person with parental responsibility must. */
   consent: { minAge: number };
+  /** The largest file that may be attached, in bytes (files are kept in the database and in backups). */
+  attachments: { maxBytes: number };
 };
 
 export class ConfigError extends Error {}
@@ -151,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     matching: { match: e.MATCH_THRESHOLD, possible: e.POSSIBLE_MATCH_THRESHOLD },
     consent: { minAge: e.CONSENT_MIN_AGE },
+    attachments: { maxBytes: e.ATTACHMENT_MAX_BYTES },
   };
 }
 
