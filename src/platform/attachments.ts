@@ -145,6 +145,7 @@ export async function detectType(content: Uint8Array): Promise<Detection> {
 export function displayName(given: string | undefined): string {
   const base = (given ?? '').split(/[\\/]/).pop() ?? '';
   const clean = base
+    .replace(/[\t\n\r]/g, ' ')
     // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
     .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
     // Lone surrogate halves cannot be stored; pairs (emoji) stay.
@@ -198,6 +199,11 @@ function readLimited(
   maxBytes: number,
 ): Promise<{ tooLarge: true } | { tooLarge: false; content: Buffer }> {
   return new Promise((resolve, reject) => {
+    // The parser may already have given up on this part (the request ended early) before it was handed over.
+    if (stream.destroyed) {
+      reject(stream.errored ?? new HttpError(400, 'The upload ended before the whole file was sent. Try again.'));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;

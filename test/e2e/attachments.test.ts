@@ -12,7 +12,10 @@ browserSuite('attachments on a child’s record in the browser', (env) => {
 
   for (const javaScriptEnabled of [true, false]) {
     test(`a PDF uploads and is listed; a program named .pdf is refused (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
-      const teacher = await env.createUser({ name: 'Wilhelmina Hartley', organisationName: `Brackenfield Primary ${javaScriptEnabled ? 'North' : 'South'}` });
+      const teacher = await env.createUser({
+        name: 'Wilhelmina Hartley',
+        organisationName: `Brackenfield Primary ${javaScriptEnabled ? 'North' : 'South'}`,
+      });
       const child = await createPerson(db(), {
         givenName: 'Casimir',
         familyName: 'Oyelaran',

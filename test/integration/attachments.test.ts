@@ -233,6 +233,74 @@ for (const engine of engines()) {
       assert.equal(await count(), before);
     });
 
+    test('hostile uploads are refused with a 4xx, never a 500, and store nothing', async () => {
+      const before = await count();
+      const c = await client(teacher);
+      await c.get(`/people/${child}/attachments`);
+      const cookie = [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      const send = (payload: Buffer | string, contentType: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/people/${child}/attachments`,
+          payload,
+          headers: { cookie, 'content-type': contentType },
+        });
+      const token = c.csrf ?? '';
+      const cases: [string, LightMyRequestResponse][] = [
+        ['no boundary', await send('junk', 'multipart/form-data')],
+        [
+          'cut short',
+          await send(
+            `--b\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n--b\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF`,
+            'multipart/form-data; boundary=b',
+          ),
+        ],
+        [
+          'a prototype field',
+          await send(
+            `--b\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n--b\r\nContent-Disposition: form-data; name="__proto__"\r\n\r\nx\r\n--b--\r\n`,
+            'multipart/form-data; boundary=b',
+          ),
+        ],
+      ];
+      const two = multipart([
+        { name: '_csrf', value: token },
+        { name: 'description', value: 'Two files' },
+        { name: 'file', file: { filename: 'a.pdf', content: FILES.pdf } },
+        { name: 'file', file: { filename: 'b.pdf', content: FILES.pdf } },
+      ]);
+      cases.push(['two files', await send(two.body as Buffer, two.contentType)]);
+      const other = multipart([
+        { name: '_csrf', value: token },
+        { name: 'description', value: 'Another field' },
+        { name: 'photo', file: { filename: 'a.pdf', content: FILES.pdf } },
+      ]);
+      cases.push(['a file in another field', await send(other.body as Buffer, other.contentType)]);
+      const nul = multipart([
+        { name: '_csrf', value: token },
+        { name: 'description', value: 'Bad\u0000text' },
+        { name: 'file', file: { filename: 'a.pdf', content: FILES.pdf } },
+      ]);
+      cases.push(['a NUL in the description', await send(nul.body as Buffer, nul.contentType)]);
+      for (const [what, res] of cases) {
+        assert.ok(
+          res.statusCode >= 400 && res.statusCode < 500,
+          `${what}: ${res.statusCode} ${res.body.slice(0, 300)}`,
+        );
+      }
+      assert.match(cases.at(-1)![1].body, /characters that cannot be stored/);
+      assert.equal(await count(), before);
+      // A name with control and direction-override characters is stored cleaned, for display only.
+      const odd = await upload(
+        teacher,
+        child,
+        { filename: 'C:\\fakepath\\inv\u202efdp.exe', content: FILES.pdf },
+        'Odd',
+      );
+      assert.equal(odd.statusCode, 303);
+      assert.equal((await latest()).file_name, 'invfdp.exe');
+    });
+
     test('uploads and downloads are audited naming the child; a download is sent safely and checked', async () => {
       const content = FILES.pdf;
       const res = await upload(teacher, child, { filename: 'Tobias Fernsby report.pdf', content }, 'Annual report');

@@ -120,7 +120,7 @@ describe('backup and restore', () => {
       dateOfBirth: '2017-02-03',
     });
     const allBytes = Buffer.from(Array.from({ length: 256 * 4 }, (_, i) => i % 256));
-    for (const content of [allBytes, randomBytes(2.2 * 1024 * 1024)]) {
+    for (const content of [allBytes, randomBytes(Math.round(2.2 * 1024 * 1024))]) {
       await db
         .insertInto('attachment')
         .values({
