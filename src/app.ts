@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/connection.ts';
 import { registerAdminRoutes } from './features/admin/routes.ts';
 import { registerApiRoutes } from './features/api/routes.ts';
+import { registerAttachmentRoutes } from './features/attachments/routes.ts';
 import { registerAuditRoutes } from './features/audit/routes.ts';
 import { registerOidcRoutes } from './features/auth/oidc.ts';
 import { registerAuthRoutes } from './features/auth/routes.ts';
@@ -94,6 +95,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerConsentRoutes(app, deps);
   registerThresholdRoutes(app, deps);
   registerChronologyRoutes(app, deps);
+  await registerAttachmentRoutes(app, deps);
   await registerDirectoryRoutes(app, deps);
   registerNotificationRoutes(app, deps);
   await registerApiRoutes(app, deps);

@@ -18,6 +18,14 @@ test('CONSENT_MIN_AGE sets the age below which a child cannot consent for themse
   assert.throws(() => loadConfig({ CONSENT_MIN_AGE: '19' }), /CONSENT_MIN_AGE/);
 });
 
+test('ATTACHMENT_MAX_BYTES sets the largest attachment, 10 MB unless changed, within 1 KB to 50 MB', () => {
+  assert.equal(loadConfig({}).attachments.maxBytes, 10 * 1024 * 1024);
+  assert.equal(loadConfig({ ATTACHMENT_MAX_BYTES: '2097152' }).attachments.maxBytes, 2 * 1024 * 1024);
+  assert.throws(() => loadConfig({ ATTACHMENT_MAX_BYTES: '100' }), /ATTACHMENT_MAX_BYTES must be at least 1024/);
+  assert.throws(() => loadConfig({ ATTACHMENT_MAX_BYTES: String(51 * 1024 * 1024) }), /ATTACHMENT_MAX_BYTES/);
+  assert.throws(() => loadConfig({ ATTACHMENT_MAX_BYTES: '10MB' }), /ATTACHMENT_MAX_BYTES/);
+});
+
 test('DATABASE_URL selects PostgreSQL', () => {
   const c = loadConfig({ DATABASE_URL: 'postgres://u:p@db.internal:5432/ehh' });
   assert.deepEqual(c.database, { kind: 'postgres', url: 'postgres://u:p@db.internal:5432/ehh' });

@@ -46,6 +46,13 @@ const EnvSchema = z.object({
   JOBS_POLL: bool.optional(),
   JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
   JOBS_LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  // Attachments are kept in the database and in every backup: 10 MB holds a scanned letter or a photographed form.
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024, 'must be at least 1024 (1 KB)')
+    .max(50 * 1024 * 1024, 'must be at most 52428800 (50 MB): attachments are kept in the database')
+    .default(10 * 1024 * 1024),
 });
 
 export type Config = {
@@ -78,6 +85,8 @@ export type Config = {
    * when there are none, and how long a claimed job is held before another instance may take it over.
    */
   jobs: { poll: boolean; pollIntervalMs: number; leaseSeconds: number };
+  /** The largest file that may be attached, in bytes (files are kept in the database and in backups). */
+  attachments: { maxBytes: number };
 };
 
 export class ConfigError extends Error {}
@@ -164,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pollIntervalMs: e.JOBS_POLL_INTERVAL_MS,
       leaseSeconds: e.JOBS_LEASE_SECONDS,
     },
+    attachments: { maxBytes: e.ATTACHMENT_MAX_BYTES },
   };
 }
 

@@ -538,6 +538,7 @@ export interface DB {
   notification_digest: NotificationDigestTable;
   work_item: WorkItemTable;
   deadline: DeadlineTable;
+  attachment: AttachmentTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -878,4 +879,28 @@ export interface DeadlineTable {
   met_at: Timestamp | null;
   met_by: string | null;
   created_at: CreatedAt;
+}
+
+// Attachments (migration 0014).
+export const ATTACHMENT_OWNER_KINDS = ['person'] as const;
+export type AttachmentOwnerKind = (typeof ATTACHMENT_OWNER_KINDS)[number];
+
+export interface AttachmentTable {
+  id: Generated<string>;
+  owner_kind: AttachmentOwnerKind;
+  owner_id: string;
+  person_id: string;
+  organisation_id: string;
+  uploaded_by: string;
+  file_name: string;
+  media_type: string;
+  extension: string;
+  size_bytes: number;
+  sha256: string;
+  description: string;
+  content: Uint8Array;
+  created_at: Timestamp;
+  deleted_at: Timestamp | null;
+  deleted_by: string | null;
+  deleted_reason: string | null;
 }

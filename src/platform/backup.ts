@@ -44,6 +44,8 @@ export class RestoreRefusedError extends Error {}
 
 const BATCH_ROWS = 1000;
 const BATCH_BYTES = 4 * 1024 * 1024;
+/** Tables holding files (bytea: attachments, up to ATTACHMENT_MAX_BYTES each) are read a row at a time. */
+const BATCH_ROWS_WITH_FILES = 1;
 type Db = Kysely<DB> | Transaction<DB>;
 
 interface TableInfo {
@@ -51,6 +53,8 @@ interface TableInfo {
   pk: string[];
   columns: string[];
   identityAlways: boolean;
+  /** Has a bytea column: rows may be megabytes each. */
+  holdsFiles: boolean;
 }
 
 interface ForeignKey {
@@ -65,7 +69,13 @@ const list = (names: string[], prefix = '') =>
   sql.raw(names.map((n) => `${prefix}"${n.replace(/"/g, '""')}"`).join(', '));
 
 async function tables(db: Db): Promise<TableInfo[]> {
-  const result = await sql<{ name: string; pk: string[]; columns: string[]; identity_always: boolean }>`
+  const result = await sql<{
+    name: string;
+    pk: string[];
+    columns: string[];
+    identity_always: boolean;
+    holds_files: boolean;
+  }>`
     select c.relname as name,
       (select coalesce(json_agg(a.attname order by array_position(i.indkey::int2[], a.attnum)), '[]'::json)
          from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
@@ -73,12 +83,20 @@ async function tables(db: Db): Promise<TableInfo[]> {
       (select json_agg(a.attname order by a.attnum) from pg_attribute a
         where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = '') as columns,
       exists (select 1 from pg_attribute a
-        where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attidentity = 'a') as identity_always
+        where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attidentity = 'a') as identity_always,
+      exists (select 1 from pg_attribute a
+        where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.atttypid = 'bytea'::regtype) as holds_files
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where n.nspname = current_schema() and c.relkind in ('r', 'p') and not c.relispartition
       and c.relname <> 'schema_migration'
     order by c.relname`.execute(db);
-  return result.rows.map((r) => ({ name: r.name, pk: r.pk, columns: r.columns, identityAlways: r.identity_always }));
+  return result.rows.map((r) => ({
+    name: r.name,
+    pk: r.pk,
+    columns: r.columns,
+    identityAlways: r.identity_always,
+    holdsFiles: r.holds_files,
+  }));
 }
 
 async function foreignKeys(db: Db): Promise<ForeignKey[]> {
@@ -158,16 +176,25 @@ async function* tableRows(db: Db, table: TableInfo, selfKeys: ForeignKey[]): Asy
       if (r.rows.length < BATCH_ROWS) return;
     }
   }
+  // Keyset pagination: the next page starts after the last row's key, sent back alone (never a whole row, which
+  // for a table of files would be the file).
+  const batch = table.holdsFiles ? BATCH_ROWS_WITH_FILES : BATCH_ROWS;
+  const key = sql.raw(
+    `jsonb_build_object(${table.pk.map((c) => `'${c.replace(/'/g, "''")}', t."${c.replace(/"/g, '""')}"`).join(', ')})::text`,
+  );
   let last: string | undefined;
   for (;;) {
     const after = last
       ? sql`where (${tpk}) > (select ${pk} from jsonb_populate_record(null::${t}, ${last}::jsonb))`
       : sql``;
-    const r = await sql<{ row: string }>`select to_jsonb(t)::text as row from ${t} t ${after}
-      order by ${tpk} limit ${BATCH_ROWS}`.execute(db);
+    const r = await sql<{
+      row: string;
+      key: string;
+    }>`select to_jsonb(t)::text as row, ${key} as key from ${t} t ${after}
+      order by ${tpk} limit ${batch}`.execute(db);
     if (r.rows.length) yield r.rows.map((x) => x.row);
-    if (r.rows.length < BATCH_ROWS) return;
-    last = r.rows.at(-1)!.row;
+    if (r.rows.length < batch) return;
+    last = r.rows.at(-1)!.key;
   }
 }
 

@@ -40,6 +40,11 @@ declare module 'fastify' {
     signInStage?: boolean;
     /** JSON API route: bearer token, problem documents, no CSRF. */
     api?: boolean;
+    /**
+     * A file upload (multipart/form-data): its CSRF token is in the body, which is read by the handler, so the
+     * handler checks the token itself before reading any file (readUpload in platform/attachments.ts).
+     */
+    multipartCsrf?: boolean;
   }
 }
 
@@ -247,7 +252,7 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
     if (!request.routeOptions.url || request.url.startsWith('/assets/')) return;
     if (cfg.api) return; // the API plugin authenticates bearer tokens itself
     const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(request.method);
-    if (unsafe) {
+    if (unsafe && !cfg.multipartCsrf) {
       await new Promise<void>((resolve, reject) => {
         app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve()));
       });
@@ -257,7 +262,13 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
     if (cfg.signInStage && request.sessionStage && request.sessionStage !== 'full') return;
     if (request.actor) return;
     // A form posted after the session ended is kept for the same user, to be offered back after sign-in.
-    if (unsafe && request.expiredSessionUserId && request.body && typeof request.body === 'object') {
+    if (
+      unsafe &&
+      !cfg.multipartCsrf &&
+      request.expiredSessionUserId &&
+      request.body &&
+      typeof request.body === 'object'
+    ) {
       const resumeToken = randomToken();
       const now = clock.now();
       // Passwords, codes and tokens are never kept: the user types them again after signing in.

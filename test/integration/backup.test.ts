@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type KyselyPlugin, sql } from 'kysely';
 import type { Database } from '../../src/db/connection.ts';
 import type { DB } from '../../src/db/schema.ts';
 import { recordAudit, verifyAuditChain } from '../../src/platform/audit.ts';
@@ -15,6 +16,7 @@ import { enqueueJob, JobRunner } from '../../src/platform/jobs.ts';
 import { TestClient } from '../support/client.ts';
 import { createOrganisation, createUser } from '../support/factories.ts';
 import { freshDatabase, startTestApp, type TestApp } from '../support/harness.ts';
+import { createPerson } from '../support/people.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const withPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -31,6 +33,16 @@ async function rowCounts(db: Kysely<DB>): Promise<Record<string, number>> {
     counts[name] = Number(r.rows[0]!.n);
   }
   return counts;
+}
+
+/** Each attachment's stored checksum and the checksum of the bytes actually held, by id. */
+async function attachmentChecksums(db: Kysely<DB>): Promise<{ id: string; stored: string; actual: string }[]> {
+  const rows = await db.selectFrom('attachment').select(['id', 'sha256', 'content']).orderBy('id').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    stored: r.sha256,
+    actual: createHash('sha256').update(r.content).digest('hex'),
+  }));
 }
 
 /** Runs the real command line against a database named by environment variables. */
@@ -56,6 +68,7 @@ describe('backup and restore', () => {
   let dir: string;
   let file: string;
   let sourceCounts: Record<string, number>;
+  let sourceFiles: { id: string; stored: string; actual: string }[];
   const opened: Database[] = [];
 
   async function fresh(engine: 'pglite' | 'postgres') {
@@ -102,6 +115,35 @@ describe('backup and restore', () => {
         },
       ),
     );
+    // Attachments: every byte value, and one file whose backup line is larger than a restore batch.
+    const child = await createPerson(db, {
+      givenName: 'Ottilie',
+      familyName: 'Backupworth',
+      dateOfBirth: '2017-02-03',
+    });
+    const allBytes = Buffer.from(Array.from({ length: 256 * 4 }, (_, i) => i % 256));
+    for (const content of [allBytes, randomBytes(Math.round(2.2 * 1024 * 1024))]) {
+      await db
+        .insertInto('attachment')
+        .values({
+          owner_kind: 'person',
+          owner_id: child,
+          person_id: child,
+          organisation_id: org.id,
+          uploaded_by: user.id,
+          file_name: 'scan.pdf',
+          media_type: 'application/pdf',
+          extension: 'pdf',
+          size_bytes: content.length,
+          sha256: createHash('sha256').update(content).digest('hex'),
+          description: 'A letter',
+          content,
+          created_at: new Date(),
+        })
+        .execute();
+    }
+    sourceFiles = await attachmentChecksums(db);
+    assert.equal(sourceFiles.length, 2);
     // A job still waiting to run: restored, it runs.
     await enqueueJob(db, 'test.after-restore', { n: 7 }, { runAt: new Date('2026-12-07T10:00:00Z') });
     sourceCounts = await rowCounts(db);
@@ -138,6 +180,9 @@ describe('backup and restore', () => {
     const result = await restoreFrom(target.db, file);
     assert.deepEqual(await rowCounts(target.db), sourceCounts);
     assert.deepEqual(result.auditChain, { ok: true, checked: sourceCounts.audit_event });
+    const files = await attachmentChecksums(target.db);
+    assert.deepEqual(files, sourceFiles, 'attachments restore byte for byte');
+    assert.ok(files.every((f) => f.stored === f.actual));
     const note = await target.db
       .selectFrom('audit_event')
       .select(['reason', 'occurred_at'])
@@ -169,6 +214,7 @@ describe('backup and restore', () => {
     const result = await restoreFrom(pg.db, file);
     assert.equal(result.auditChain.ok, true);
     assert.deepEqual(await rowCounts(pg.db), sourceCounts);
+    assert.deepEqual(await attachmentChecksums(pg.db), sourceFiles, 'attachments restore byte for byte');
     await pg.db.transaction().execute((trx) => recordAudit(trx, { actor: null, at: new Date() }, { action: 'on-pg' }));
 
     const back = join(dir, 'from-postgres.ndjson.gz');
@@ -177,6 +223,35 @@ describe('backup and restore', () => {
     const again = await restoreFrom(lite.db, back);
     assert.deepEqual(again.auditChain, { ok: true, checked: sourceCounts.audit_event! + 1 });
     assert.deepEqual(await rowCounts(lite.db), await rowCounts(pg.db));
+    assert.deepEqual(await attachmentChecksums(lite.db), sourceFiles, 'and back again');
+  });
+
+  test('a table of files is read one row at a time, each key sent back without its content', async () => {
+    // Files can be many megabytes each: a thousand-row batch of them would not fit in memory.
+    const seen: { rows: number; files: number }[] = [];
+    const watch: KyselyPlugin = {
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => {
+        const rows = args.result.rows as { row?: string }[];
+        const files = rows.filter((r) => typeof r.row === 'string' && r.row.includes('"sha256"')).length;
+        if (files) seen.push({ rows: rows.length, files });
+        return args.result;
+      },
+    };
+    const copy = join(dir, 'watched.ndjson.gz');
+    await backupTo(source.database.db.withPlugin(watch), copy);
+    assert.ok(
+      seen.every((s) => s.rows === 1),
+      `rows per read: ${seen.map((s) => s.rows).join(', ')}`,
+    );
+    assert.equal(seen.length, 2, 'each attachment was read on its own');
+    const lines = gunzipSync(readFileSync(copy)).toString('utf8').trimEnd().split('\n');
+    const start = lines.indexOf('{"table":"attachment","rows":2}');
+    assert.ok(start > 0);
+    assert.deepEqual(
+      lines.slice(start + 1, start + 3).map((l) => JSON.parse(l).sha256),
+      sourceFiles.map((f) => f.stored),
+    );
   });
 
   test('refuses a database that already holds data, and changes nothing', async () => {
