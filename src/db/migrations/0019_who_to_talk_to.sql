@@ -7,5 +7,7 @@ alter table team
   add column hours text;
 create index team_contact_role on team(contact_role) where contact_role is not null;
 
--- An organisation's designated safeguarding lead: the first person a worried practitioner talks to.
-alter table organisation add column safeguarding_lead_user_id uuid references app_user(id);
+-- An organisation's designated safeguarding lead: the first person a worried practitioner talks to. No foreign key:
+-- users belong to organisations, and a key back would make the two tables a cycle that backups cannot order
+-- parents-first. The service checks the person belongs to the organisation; users are disabled, never deleted.
+alter table organisation add column safeguarding_lead_user_id uuid;
