@@ -14,6 +14,7 @@ import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Mailer } from './platform/mailer.ts';
+import { declareRouteAction, registerPolicyChecks } from './platform/policy.ts';
 import { SessionStore } from './platform/sessions.ts';
 import { newRequestId, registerWebPlatform } from './platform/web.ts';
 
@@ -63,9 +64,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     routerOptions: { maxParamLength: 200 },
   });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  // Deny by default: a route with no action in the access policy stops the app being built.
+  app.addHook('onRoute', declareRouteAction);
   const sessions = new SessionStore(database.db, config.session);
   await app.register(fastifyRateLimit, { global: false });
   const cookies = await registerWebPlatform(app, { config, database, clock, sessions, version: VERSION });
+  registerPolicyChecks(app, { database });
   const deps: AppDeps = {
     config,
     database,

@@ -12,13 +12,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import nunjucks from 'nunjucks';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connection.ts';
-import { type Actor, DUPLICATE_ROLES, hasRole, INDEX_ROLES, ROLE_LABELS } from './access.ts';
+import { type Actor, ROLE_LABELS } from './access.ts';
 import type { Clock } from './clock.ts';
 import type { RequestContext } from './context.ts';
 import { HttpError, NotFoundError, UnstorableInputError, ValidationError } from './errors.ts';
 import { errorView } from './forms.ts';
 import { findUnstorable } from './hostile-input.ts';
 import { randomToken, sha256 } from './passwords.ts';
+import { PolicyRefusedError, permissions } from './policy.ts';
 import { loadActor, type SessionStage, type SessionStore } from './sessions.ts';
 
 declare module 'fastify' {
@@ -185,15 +186,11 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
     const request = this.request;
     const csrfToken = this.generateCsrf();
     const errors = data.errors as ValidationError['errors'] | undefined;
-    const actor = request.actor
-      ? {
-          ...request.actor,
-          canUseIndex: Boolean(hasRole(request.actor, ...INDEX_ROLES)),
-          canReviewDuplicates: Boolean(hasRole(request.actor, ...DUPLICATE_ROLES)),
-        }
-      : null;
+    const actor = request.actor;
     return this.type('text/html; charset=utf-8').view(template, {
       actor,
+      // Menus and tiles ask the access policy: {% if can('audit.history.read') %}.
+      can: permissions(actor),
       csrfToken,
       currentPath: request.url.split('?')[0],
       serviceName: 'Early Help Hub',
@@ -330,7 +327,9 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
     if (status === 403 && (error.code ?? '').startsWith('FST_CSRF')) {
       return reply.page('pages/csrf.njk');
     }
-    if (status === 403) return reply.page('pages/forbidden.njk');
+    if (status === 403) {
+      return reply.page('pages/forbidden.njk', error instanceof PolicyRefusedError ? { reason: error.reason } : {});
+    }
     if (error instanceof UnstorableInputError)
       return reply.page('pages/unstorable-input.njk', { reason: error.reason });
     if (status < 500) return reply.page('pages/bad-request.njk', { message: publicMessage(error, status) });
