@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { RouteOptions } from 'fastify';
+import { AUDIT_ROLES, REGISTER_ROLES, SHIELD_ROLES } from '../features/people/service.ts';
 import { DUPLICATE_ROLES, INDEX_ROLES } from './access.ts';
 import {
   ACTIONS,
+  type Action,
   can,
   declareRouteAction,
   POLICY_TABLE_END,
@@ -13,6 +15,7 @@ import {
   ROUTES,
   routeAction,
 } from './policy.ts';
+import { CASE_DETAIL_ROLES, OVERRIDE_ROLES } from './sharing.ts';
 
 const route = (method: string, url: string, config: Record<string, unknown> = {}) =>
   ({ method, url, config, handler: async () => '' }) as unknown as RouteOptions;
@@ -47,7 +50,7 @@ test('a route without an action is refused with the route and the file to edit; 
 });
 
 test('the policy says what the features have always checked', () => {
-  const allowed = (action: keyof typeof ACTIONS) =>
+  const allowed = (action: Action) =>
     (
       [
         'practitioner',
@@ -62,9 +65,21 @@ test('the policy says what the features have always checked', () => {
         'system_admin',
       ] as const
     ).filter((r) => can({ roles: [r] }, action));
-  assert.deepEqual(allowed('person.read-card'), INDEX_ROLES);
-  assert.deepEqual(allowed('duplicates.merge').sort(), [...DUPLICATE_ROLES].sort());
-  assert.deepEqual(allowed('audit.history.read'), ['data_protection', 'system_admin']);
+  const same = (action: Action, roles: readonly string[]) =>
+    assert.deepEqual(allowed(action).sort(), [...roles].sort(), `${action} and the feature's own roles differ`);
+  same('person.read-card', INDEX_ROLES);
+  same('person.search', INDEX_ROLES);
+  same('person.register', REGISTER_ROLES);
+  same('person.change-details', REGISTER_ROLES);
+  same('person.shield', SHIELD_ROLES);
+  same('shielding.decide-lift', SHIELD_ROLES);
+  same('consent.read', CASE_DETAIL_ROLES);
+  same('case-note.read', CASE_DETAIL_ROLES);
+  same('duplicates.review', DUPLICATE_ROLES);
+  same('audit.history.read', AUDIT_ROLES);
+  // Recording sharing without consent is narrower still, checked by the consent service within this action.
+  for (const r of OVERRIDE_ROLES) assert.ok(can({ roles: [r] }, 'sharing-decision.record'), r);
+  same('duplicates.merge', DUPLICATE_ROLES);
   assert.deepEqual(allowed('admin.users.manage'), ['system_admin']);
   assert.equal(can(null, 'sign-in'), true);
   assert.equal(can(null, 'home.read'), false);
