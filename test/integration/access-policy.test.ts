@@ -281,6 +281,9 @@ for (const engine of engines()) {
           } else {
             const want = policyOf(action).refuseAs ?? 403;
             if (res.statusCode !== want) failures.push(`${cell} — want ${want}`);
+            const type = String(res.headers['content-type'] ?? '');
+            if (route.api && !type.startsWith('application/problem+json')) failures.push(`${cell} — not a problem`);
+            if (!route.api && !type.startsWith('text/html')) failures.push(`${cell} — not a page`);
           }
         }
       }
