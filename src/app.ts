@@ -21,6 +21,7 @@ import { JobRunner, purgeFinishedJobs } from './platform/jobs.ts';
 import type { Mailer } from './platform/mailer.ts';
 import { sendDailyDigestsIn, setNotificationBaseUrl } from './platform/notifications.ts';
 import { registerEmailJob } from './platform/outbox.ts';
+import { declareRouteAction, registerPolicyChecks } from './platform/policy.ts';
 import { SessionStore } from './platform/sessions.ts';
 import { newRequestId, registerWebPlatform } from './platform/web.ts';
 
@@ -71,10 +72,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     routerOptions: { maxParamLength: 200 },
   });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  // Deny by default: a route with no action in the access policy stops the app being built.
+  app.addHook('onRoute', declareRouteAction);
   const sessions = new SessionStore(database.db, config.session);
   setNotificationBaseUrl(config.baseUrl);
   await app.register(fastifyRateLimit, { global: false });
   const cookies = await registerWebPlatform(app, { config, database, clock, sessions, version: VERSION });
+  registerPolicyChecks(app, { database });
   const jobs = createJobRunner(app, options, clock);
   const deps: AppDeps = {
     config,

@@ -7,6 +7,7 @@ import type { Clock } from './clock.ts';
 import type { RequestContext } from './context.ts';
 import { type FieldError, ValidationError } from './errors.ts';
 import { sha256 } from './passwords.ts';
+import type { Action } from './policy.ts';
 import { loadTokenActor } from './sessions.ts';
 import { problem } from './web.ts';
 
@@ -50,6 +51,11 @@ export interface ApiRouteSpec<
   status?: number;
   /** Roles that may call it: checked before the request is read, so other roles are refused, not told what is wrong. */
   roles?: Role[];
+  /**
+   * The access-policy action it performs, if ROUTES in src/platform/policy.ts does not list it (there, the action's
+   * roles are checked before the handler runs; `roles` above stays as a second check and must agree).
+   */
+  action?: Action;
   handler(
     ctx: A extends true ? AuthedContext : RequestContext,
     input: { params: z.output<P>; query: z.output<Q>; body: z.output<B> },
@@ -117,7 +123,7 @@ export function defineApiRoute<
   app.route({
     method: spec.method,
     url: spec.path,
-    config: { api: true },
+    config: { api: true, ...(spec.action ? { action: spec.action } : {}) },
     // The session hook may have found a browser session; an API request acts only through its token,
     // because API routes skip CSRF checks and a cookie must never stand in for a token.
     onRequest: async (request, reply) => {

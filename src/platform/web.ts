@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import nunjucks from 'nunjucks';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connection.ts';
-import { type Actor, DUPLICATE_ROLES, hasRole, INDEX_ROLES, ROLE_LABELS } from './access.ts';
+import { type Actor, ROLE_LABELS } from './access.ts';
 import type { Clock } from './clock.ts';
 import type { RequestContext } from './context.ts';
 import { HttpError, NotFoundError, UnstorableInputError, ValidationError } from './errors.ts';
@@ -20,6 +20,7 @@ import { errorView } from './forms.ts';
 import { findUnstorable } from './hostile-input.ts';
 import { unreadCount } from './notifications.ts';
 import { randomToken, sha256 } from './passwords.ts';
+import { PolicyRefusedError, permissions } from './policy.ts';
 import { loadActor, type SessionStage, type SessionStore } from './sessions.ts';
 
 declare module 'fastify' {
@@ -194,14 +195,14 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
     const actor = request.actor
       ? {
           ...request.actor,
-          canUseIndex: Boolean(hasRole(request.actor, ...INDEX_ROLES)),
-          canReviewDuplicates: Boolean(hasRole(request.actor, ...DUPLICATE_ROLES)),
           // The header's count; an error page still renders when the database cannot answer.
           unreadNotifications: await unreadCount(deps.database.db, request.actor.userId).catch(() => null),
         }
       : null;
     return this.type('text/html; charset=utf-8').view(template, {
       actor,
+      // Menus and tiles ask the access policy: {% if can('audit.history.read') %}.
+      can: permissions(actor),
       csrfToken,
       currentPath: request.url.split('?')[0],
       serviceName: 'Early Help Hub',
@@ -344,7 +345,9 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
     if (status === 403 && (error.code ?? '').startsWith('FST_CSRF')) {
       return reply.page('pages/csrf.njk');
     }
-    if (status === 403) return reply.page('pages/forbidden.njk');
+    if (status === 403) {
+      return reply.page('pages/forbidden.njk', error instanceof PolicyRefusedError ? { reason: error.reason } : {});
+    }
     if (error instanceof UnstorableInputError)
       return reply.page('pages/unstorable-input.njk', { reason: error.reason });
     if (status < 500) return reply.page('pages/bad-request.njk', { message: publicMessage(error, status) });

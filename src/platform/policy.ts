@@ -1,0 +1,666 @@
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type { Database } from '../db/connection.ts';
+import { ROLES, type Role } from '../db/schema.ts';
+import { type Actor, hasRole } from './access.ts';
+import { recordAudit } from './audit.ts';
+import { auditContext } from './context.ts';
+import { ForbiddenError, NotFoundError } from './errors.ts';
+
+/**
+ * The one access policy: every action the product allows, who may take it, and what relationship to the child
+ * it needs; and every route, mapped to one action. Routes are checked against it when the app is built (a route
+ * with no action stops the app starting) and on every request (a signed-in user whose roles the action does not
+ * allow is refused before the handler runs). Services still check the relationship to the record and the
+ * sharing basis (src/platform/sharing.ts); the relationship need written here says which check they make.
+ */
+
+/**
+ * The relationship to one child an action needs, beyond the role:
+ * - `none`: the action is not about one child (lists, administration, the directory);
+ * - `child-index`: any child on the child index (identifying details, family and who is involved), except
+ *   that a shielded child needs a current relationship or a recorded break-glass reason;
+ * - `works-with-child`: a current relationship with the child, as the relationship function finds it
+ *   (involved practitioner, their team, their organisation where the feature allows it, lead practitioner,
+ *   team around the family, front-door worker holding an open contact, panel member while the child is on
+ *   the agenda, manager of any of these); role powers reach children within the user's partnership;
+ * - `break-glass-allowed`: works with the child, or records a break-glass reason (audited, and the
+ *   practitioners involved are told).
+ * Anything else answers 404, as for a child that does not exist.
+ */
+export type RelationshipNeed = 'none' | 'child-index' | 'works-with-child' | 'break-glass-allowed';
+
+export const RELATIONSHIP_LABELS: Record<RelationshipNeed, string> = {
+  none: 'Not about one child',
+  'child-index': 'Any child on the index (a shielded child: works with them, or a break-glass reason)',
+  'works-with-child': 'Works with the child',
+  'break-glass-allowed': 'Works with the child, or records a break-glass reason',
+};
+
+/** Who may take an action: anyone (signed in or not), any signed-in user, or the users holding one of the roles. */
+export type Audience = 'public' | 'signed-in' | readonly Role[];
+
+export interface ActionPolicy {
+  /** Plain English, for the user guide: what the action lets someone do. */
+  description: string;
+  who: Audience;
+  relationship: RelationshipNeed;
+  /**
+   * How a signed-in user without the role is refused: 403 (the default) or, where the feature has always
+   * answered so, the same 404 as a child they may not see.
+   */
+  refuseAs?: 403 | 404;
+  /** Where a refusal is about a child (the route's `:id`), the audit event that records it and the message shown. */
+  refusal?: { audit: string; message: string };
+}
+
+// Role groups, as the features have always used them.
+const INDEX: Role[] = [
+  'practitioner',
+  'manager',
+  'front_door',
+  'integrated_processes',
+  'panel_admin',
+  'panel_chair',
+  'panel_member',
+];
+const REGISTER: Role[] = ['practitioner', 'manager', 'front_door', 'integrated_processes'];
+const CASE_DETAIL: Role[] = [
+  'practitioner',
+  'manager',
+  'front_door',
+  'integrated_processes',
+  'panel_chair',
+  'panel_member',
+];
+const CHANGE_CONSENT: Role[] = ['practitioner', 'manager', 'front_door', 'integrated_processes'];
+const SHIELD: Role[] = ['manager', 'front_door'];
+const DUPLICATES: Role[] = ['system_admin', 'integrated_processes'];
+const AUDIT: Role[] = ['data_protection', 'system_admin'];
+const ADMIN: Role[] = ['system_admin'];
+const DIRECTORY_EDITORS: Role[] = ['system_admin', 'manager'];
+
+const CONSENT_REFUSAL = {
+  audit: 'consent.change-refused',
+  message: 'Your role does not allow you to record or change consent.',
+};
+
+export const ACTIONS = {
+  // Reaching the service
+  'public-page.read': {
+    description: 'Read the public pages: cookies, privacy notice, accessibility statement, styles and scripts',
+    who: 'public',
+    relationship: 'none',
+  },
+  'health.read': {
+    description: 'Check that the service is running (health and version)',
+    who: 'public',
+    relationship: 'none',
+  },
+  'sign-in': {
+    description: 'Sign in, with a password and a second factor or single sign-on',
+    who: 'public',
+    relationship: 'none',
+  },
+  'sign-out': { description: 'Sign out', who: 'public', relationship: 'none' },
+  'sign-in.resume': {
+    description: 'Pick up a form that was being filled in when the session ended',
+    who: 'signed-in',
+    relationship: 'none',
+  },
+  'session.keep-alive': {
+    description: 'Stay signed in when warned of the timeout',
+    who: 'signed-in',
+    relationship: 'none',
+  },
+  'home.read': { description: 'See the home page', who: 'signed-in', relationship: 'none' },
+  'account.manage': {
+    description: 'See your account, change your password and sign out everywhere',
+    who: 'signed-in',
+    relationship: 'none',
+  },
+  'api-tokens.manage-own': {
+    description: 'Create and revoke your own API tokens',
+    who: 'signed-in',
+    relationship: 'none',
+  },
+  'api-docs.read': { description: 'Read the API documentation', who: 'public', relationship: 'none' },
+  'api.me.read': { description: 'API: see who a token acts as', who: 'signed-in', relationship: 'none' },
+  'organisations.read': {
+    description: 'API: list organisations, areas and teams',
+    who: 'signed-in',
+    relationship: 'none',
+  },
+  'open-referral.read': {
+    description: 'Read the open services directory (Open Referral UK)',
+    who: 'public',
+    relationship: 'none',
+  },
+
+  // The services directory
+  'directory.search': {
+    description: 'Search the services directory and see a service',
+    who: 'signed-in',
+    relationship: 'none',
+  },
+  'directory.check-eligibility': {
+    description: 'Check whether a child, or a child of a given age, is eligible for a service',
+    who: 'signed-in',
+    relationship: 'none',
+  },
+  'directory.manage': {
+    description:
+      'Add services, change them, mark them reviewed and set eligibility rules (managers: their organisation’s)',
+    who: DIRECTORY_EDITORS,
+    relationship: 'none',
+  },
+
+  // The child index
+  'person.caseload': { description: 'See the children you work with', who: INDEX, relationship: 'none' },
+  'person.search': { description: 'Search the child index', who: INDEX, relationship: 'none' },
+  'person.read-card': {
+    description: 'See a child’s index card: identifying details and who is working with them',
+    who: INDEX,
+    relationship: 'child-index',
+  },
+  'person.read-family': { description: 'See a child’s family and household', who: INDEX, relationship: 'child-index' },
+  'person.break-glass': {
+    description: 'Open a shielded child’s record with a reason (audited; those involved are told)',
+    who: INDEX,
+    relationship: 'break-glass-allowed',
+  },
+  'person.register': { description: 'Register a child on the index', who: REGISTER, relationship: 'none' },
+  'person.involvement.record': {
+    description: 'Record that you, your team or your organisation work with a child',
+    who: REGISTER,
+    relationship: 'child-index',
+  },
+  'person.involvement.end': {
+    description: 'End an involvement with a child',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
+  'person.change-details': {
+    description: 'Change a child’s identifying details, names, identifiers, address and family',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
+  'person.shield': {
+    description: 'Shield a child, or ask for a child’s shielding to be lifted',
+    who: SHIELD,
+    relationship: 'works-with-child',
+    refuseAs: 404,
+  },
+  'shielding.decide-lift': {
+    description: 'Approve or decline a request to lift a child’s shielding (within your partnership)',
+    who: SHIELD,
+    relationship: 'none',
+  },
+  'duplicates.review': {
+    description: 'Review possible duplicate records and say whether they are the same child',
+    who: DUPLICATES,
+    relationship: 'none',
+  },
+  'duplicates.merge': {
+    description: 'Merge duplicate records, and undo a merge',
+    who: DUPLICATES,
+    relationship: 'none',
+  },
+
+  // Consent, sharing and case detail
+  'consent.read': {
+    description: 'See a child’s consent, wishes, sharing decisions and the family’s explanation',
+    who: CASE_DETAIL,
+    relationship: 'works-with-child',
+  },
+  'consent.record': {
+    description: 'Record consent given or refused, and withdraw it',
+    who: CHANGE_CONSENT,
+    relationship: 'works-with-child',
+    refusal: CONSENT_REFUSAL,
+  },
+  'confidentiality-wish.record': {
+    description: 'Record or end a child’s or family member’s wish about what is shared',
+    who: CHANGE_CONSENT,
+    relationship: 'works-with-child',
+    refusal: CONSENT_REFUSAL,
+  },
+  'sharing-decision.record': {
+    description: 'Record a decision to share or not to share (without consent: managers and the front door only)',
+    who: CHANGE_CONSENT,
+    relationship: 'works-with-child',
+    refusal: CONSENT_REFUSAL,
+  },
+  'withhold-marker.record': {
+    description: 'Mark information to be withheld from someone, and end the marker',
+    who: CHANGE_CONSENT,
+    relationship: 'works-with-child',
+    refusal: CONSENT_REFUSAL,
+  },
+  'case-note.read': {
+    description: 'Read case notes (another agency’s only with consent or a lawful basis)',
+    who: CASE_DETAIL,
+    relationship: 'works-with-child',
+  },
+  'case-note.record': {
+    description: 'Write a case note',
+    who: CHANGE_CONSENT,
+    relationship: 'works-with-child',
+    refusal: CONSENT_REFUSAL,
+  },
+
+  // Audit
+  'audit.history.read': {
+    description: 'See, print and export who has looked at or changed a record',
+    who: AUDIT,
+    relationship: 'none',
+  },
+  'audit.user-activity.read': { description: 'See what one user has done', who: AUDIT, relationship: 'none' },
+  'audit.chain.verify': {
+    description: 'Check that the audit trail has not been altered',
+    who: AUDIT,
+    relationship: 'none',
+  },
+
+  // Administration
+  'admin.home': { description: 'See the administration pages', who: ADMIN, relationship: 'none' },
+  'admin.organisations.manage': {
+    description: 'Add and change organisations, areas and clusters, and teams',
+    who: ADMIN,
+    relationship: 'none',
+  },
+  'admin.users.manage': {
+    description: 'Add and change users and their roles; disable, unlock, reset their second factor or password',
+    who: ADMIN,
+    relationship: 'none',
+  },
+  'admin.service-accounts.manage': {
+    description: 'Add service accounts and issue or revoke their API tokens',
+    who: ADMIN,
+    relationship: 'none',
+  },
+  'admin.closure-days.manage': {
+    description: 'Add and remove closure days that deadlines skip',
+    who: ADMIN,
+    relationship: 'none',
+  },
+  'admin.sensitive-categories.manage': {
+    description: 'Add and retire the categories of sensitive services',
+    who: ADMIN,
+    relationship: 'none',
+  },
+} as const satisfies Record<string, ActionPolicy>;
+
+export type Action = keyof typeof ACTIONS;
+
+/** An action's policy, typed as the general shape (ACTIONS itself keeps each entry's literal type). */
+export function policyOf(action: Action): ActionPolicy {
+  return ACTIONS[action];
+}
+
+/**
+ * Every route, keyed by `METHOD path` as Fastify registers it, mapped to the one action it performs.
+ * Fastify's automatic HEAD twin of a GET route takes the GET route's action. Adding a route: add one line here.
+ */
+export const ROUTES: Record<string, Action> = {
+  // Static files and public pages
+  'GET /assets/*': 'public-page.read',
+  'GET /assets/govuk/*': 'public-page.read',
+  'GET /assets/moj/*': 'public-page.read',
+  'GET /assets/app/*': 'public-page.read',
+  'GET /consent-assets/print.css': 'public-page.read',
+  'GET /cookies': 'public-page.read',
+  'GET /privacy': 'public-page.read',
+  'GET /accessibility': 'public-page.read',
+  'GET /health': 'health.read',
+  'GET /info': 'health.read',
+
+  // Signing in and out, and your account
+  'GET /sign-in': 'sign-in',
+  'POST /sign-in': 'sign-in',
+  'GET /sign-in/two-factor': 'sign-in',
+  'POST /sign-in/two-factor': 'sign-in',
+  'GET /sign-in/set-up-two-factor': 'sign-in',
+  'POST /sign-in/set-up-two-factor': 'sign-in',
+  'GET /sign-in/oidc': 'sign-in',
+  'GET /sign-in/oidc/callback': 'sign-in',
+  'GET /sign-in/resume': 'sign-in.resume',
+  'POST /session/keep-alive': 'session.keep-alive',
+  'POST /sign-out': 'sign-out',
+  'GET /signed-out': 'sign-out',
+  'GET /': 'home.read',
+  'GET /account': 'account.manage',
+  'POST /account/sign-out-everywhere': 'account.manage',
+  'GET /account/password': 'account.manage',
+  'POST /account/password': 'account.manage',
+  'GET /account/api-tokens': 'api-tokens.manage-own',
+  'POST /account/api-tokens': 'api-tokens.manage-own',
+  'POST /account/api-tokens/:tokenId/revoke': 'api-tokens.manage-own',
+
+  // Administration
+  'GET /admin': 'admin.home',
+  'GET /admin/organisations': 'admin.organisations.manage',
+  'GET /admin/organisations/new': 'admin.organisations.manage',
+  'POST /admin/organisations': 'admin.organisations.manage',
+  'GET /admin/organisations/:id/edit': 'admin.organisations.manage',
+  'POST /admin/organisations/:id': 'admin.organisations.manage',
+  'GET /admin/areas': 'admin.organisations.manage',
+  'GET /admin/areas/new': 'admin.organisations.manage',
+  'POST /admin/areas': 'admin.organisations.manage',
+  'GET /admin/areas/:id/edit': 'admin.organisations.manage',
+  'POST /admin/areas/:id': 'admin.organisations.manage',
+  'GET /admin/teams': 'admin.organisations.manage',
+  'GET /admin/teams/new': 'admin.organisations.manage',
+  'POST /admin/teams': 'admin.organisations.manage',
+  'GET /admin/teams/:id/edit': 'admin.organisations.manage',
+  'POST /admin/teams/:id': 'admin.organisations.manage',
+  'GET /admin/users': 'admin.users.manage',
+  'POST /admin/users/search': 'admin.users.manage',
+  'GET /admin/users/new': 'admin.users.manage',
+  'POST /admin/users': 'admin.users.manage',
+  'GET /admin/users/:id': 'admin.users.manage',
+  'GET /admin/users/:id/edit': 'admin.users.manage',
+  'POST /admin/users/:id': 'admin.users.manage',
+  'POST /admin/users/:id/disable': 'admin.users.manage',
+  'POST /admin/users/:id/enable': 'admin.users.manage',
+  'POST /admin/users/:id/unlock': 'admin.users.manage',
+  'POST /admin/users/:id/reset-two-factor': 'admin.users.manage',
+  'GET /admin/users/:id/password': 'admin.users.manage',
+  'POST /admin/users/:id/password': 'admin.users.manage',
+  'GET /admin/service-accounts': 'admin.service-accounts.manage',
+  'GET /admin/service-accounts/new': 'admin.service-accounts.manage',
+  'POST /admin/service-accounts': 'admin.service-accounts.manage',
+  'GET /admin/service-accounts/:id': 'admin.service-accounts.manage',
+  'POST /admin/service-accounts/:id/tokens': 'admin.service-accounts.manage',
+  'POST /admin/service-accounts/:id/tokens/:tokenId/revoke': 'admin.service-accounts.manage',
+  'GET /admin/closure-days': 'admin.closure-days.manage',
+  'POST /admin/closure-days': 'admin.closure-days.manage',
+  'GET /admin/closure-days/:id/remove': 'admin.closure-days.manage',
+  'POST /admin/closure-days/:id/remove': 'admin.closure-days.manage',
+  'GET /admin/sensitive-categories': 'admin.sensitive-categories.manage',
+  'POST /admin/sensitive-categories': 'admin.sensitive-categories.manage',
+  'POST /admin/sensitive-categories/:code/retire': 'admin.sensitive-categories.manage',
+
+  // Audit
+  'GET /audit': 'audit.history.read',
+  'POST /audit/find': 'audit.history.read',
+  'GET /audit/record': 'audit.history.read',
+  'GET /audit/record.csv': 'audit.history.read',
+  'GET /audit/record/print': 'audit.history.read',
+  'GET /audit/user': 'audit.user-activity.read',
+  'POST /audit/verify': 'audit.chain.verify',
+
+  // The child index
+  'GET /people': 'person.caseload',
+  'POST /people/search': 'person.search',
+  'GET /people/:id': 'person.read-card',
+  'POST /people/:id/break-glass': 'person.break-glass',
+  'GET /people/:id/family': 'person.read-family',
+  'GET /people/new': 'person.register',
+  'POST /people/new/from-search': 'person.register',
+  'POST /people/new': 'person.register',
+  'GET /people/:id/edit': 'person.change-details',
+  'POST /people/:id/edit': 'person.change-details',
+  'GET /people/:id/names/new': 'person.change-details',
+  'POST /people/:id/names/new': 'person.change-details',
+  'GET /people/:id/names/:nameId/remove': 'person.change-details',
+  'POST /people/:id/names/:nameId/remove': 'person.change-details',
+  'GET /people/:id/identifiers/new': 'person.change-details',
+  'POST /people/:id/identifiers/new': 'person.change-details',
+  'GET /people/:id/address': 'person.change-details',
+  'POST /people/:id/address': 'person.change-details',
+  'GET /people/:id/family/new': 'person.change-details',
+  'POST /people/:id/family/new': 'person.change-details',
+  'GET /people/:id/involvements/new': 'person.involvement.record',
+  'POST /people/:id/involvements/new': 'person.involvement.record',
+  'GET /people/:id/involvements/:involvementId/end': 'person.involvement.end',
+  'POST /people/:id/involvements/:involvementId/end': 'person.involvement.end',
+  'GET /people/:id/shielding': 'person.shield',
+  'POST /people/:id/shielding': 'person.shield',
+  'GET /people/shielding-requests': 'shielding.decide-lift',
+  'GET /people/shielding-requests/:requestId': 'shielding.decide-lift',
+  'POST /people/shielding-requests/:requestId': 'shielding.decide-lift',
+  'GET /duplicates': 'duplicates.review',
+  'POST /duplicates/new': 'duplicates.review',
+  'GET /duplicates/:id': 'duplicates.review',
+  'POST /duplicates/:id/open': 'duplicates.review',
+  'POST /duplicates/:id/not-duplicate': 'duplicates.review',
+  'POST /duplicates/:id/merge': 'duplicates.merge',
+  'GET /merges': 'duplicates.merge',
+  'GET /merges/:id': 'duplicates.merge',
+  'POST /merges/:id/unmerge': 'duplicates.merge',
+
+  // Consent, sharing and case detail
+  'GET /people/:id/consent': 'consent.read',
+  'GET /people/:id/consent/:consentId/explanation': 'consent.read',
+  'GET /people/:id/consent/new': 'consent.record',
+  'POST /people/:id/consent': 'consent.record',
+  'GET /people/:id/consent/:consentId/withdraw': 'consent.record',
+  'POST /people/:id/consent/:consentId/withdraw': 'consent.record',
+  'GET /people/:id/consent/wishes/new': 'confidentiality-wish.record',
+  'POST /people/:id/consent/wishes': 'confidentiality-wish.record',
+  'GET /people/:id/consent/wishes/:wishId/end': 'confidentiality-wish.record',
+  'POST /people/:id/consent/wishes/:wishId/end': 'confidentiality-wish.record',
+  'GET /people/:id/consent/decisions/new': 'sharing-decision.record',
+  'POST /people/:id/consent/decisions': 'sharing-decision.record',
+  'GET /people/:id/consent/markers/new': 'withhold-marker.record',
+  'POST /people/:id/consent/markers': 'withhold-marker.record',
+  'GET /people/:id/consent/markers/:markerId/end': 'withhold-marker.record',
+  'POST /people/:id/consent/markers/:markerId/end': 'withhold-marker.record',
+  'GET /people/:id/notes': 'case-note.read',
+  'GET /people/:id/notes/:noteId': 'case-note.read',
+  'POST /people/:id/notes': 'case-note.record',
+
+  // The services directory
+  'GET /directory': 'directory.search',
+  'GET /directory/services/:id': 'directory.search',
+  'GET /directory/services/:id/eligibility': 'directory.check-eligibility',
+  'POST /directory/services/:id/eligibility': 'directory.check-eligibility',
+  'GET /directory/manage': 'directory.manage',
+  'GET /directory/services/new': 'directory.manage',
+  'POST /directory/services/new': 'directory.manage',
+  'GET /directory/services/:id/edit': 'directory.manage',
+  'POST /directory/services/:id/edit': 'directory.manage',
+  'POST /directory/services/:id/reviewed': 'directory.manage',
+  'GET /directory/services/:id/rules': 'directory.manage',
+  'POST /directory/services/:id/rules': 'directory.manage',
+  'GET /directory/services/:id/history': 'directory.manage',
+  'OPTIONS /openreferral': 'open-referral.read',
+  'OPTIONS /openreferral/*': 'open-referral.read',
+  'GET /openreferral': 'open-referral.read',
+  'GET /openreferral/openapi.json': 'open-referral.read',
+  'GET /openreferral/services': 'open-referral.read',
+  'GET /openreferral/services/:id': 'open-referral.read',
+  'GET /openreferral/service_at_locations': 'open-referral.read',
+  'GET /openreferral/service_at_locations/:id': 'open-referral.read',
+  'GET /openreferral/taxonomies': 'open-referral.read',
+  'GET /openreferral/taxonomies/:id': 'open-referral.read',
+  'GET /openreferral/taxonomy_terms': 'open-referral.read',
+  'GET /openreferral/taxonomy_terms/:id': 'open-referral.read',
+
+  // The JSON API
+  'GET /api/docs': 'api-docs.read',
+  'GET /api/v1/openapi.json': 'api-docs.read',
+  'GET /api/v1/me': 'api.me.read',
+  'GET /api/v1/organisations': 'organisations.read',
+  'GET /api/v1/organisations/:id': 'organisations.read',
+  'GET /api/v1/areas': 'organisations.read',
+  'GET /api/v1/teams': 'organisations.read',
+  'POST /api/v1/people/search': 'person.search',
+  'GET /api/v1/people/:id': 'person.read-card',
+  'POST /api/v1/people/:id/break-glass': 'person.break-glass',
+  'POST /api/v1/people/:id/involvements': 'person.involvement.record',
+  'POST /api/v1/people': 'person.register',
+};
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The access-policy action the route performs (set from ROUTES when the route is added). */
+    action?: Action;
+  }
+}
+
+export function isAction(name: string): name is Action {
+  return Object.hasOwn(ACTIONS, name);
+}
+
+/** The action a route performs, by its method and path as Fastify registers them; undefined when none is declared. */
+export function routeAction(method: string, url: string): Action | undefined {
+  const path = url.length > 1 ? url.replace(/\/$/, '') : url;
+  const own = ROUTES[`${method} ${path}`];
+  if (own) return own;
+  // Fastify's automatic HEAD twin of a GET route does what the GET route does.
+  if (method === 'HEAD') return ROUTES[`GET ${path}`];
+  return undefined;
+}
+
+/** Function-level: whether the user (or nobody, signed out) may take the action by their roles. */
+export function can(actor: Pick<Actor, 'roles'> | null | undefined, action: Action): boolean {
+  const who: Audience = ACTIONS[action].who;
+  if (who === 'public') return true;
+  if (!actor) return false;
+  if (who === 'signed-in') return true;
+  return !!hasRole(actor as Actor, ...who);
+}
+
+/** Every action the user may take, for pages: `{% if can('audit.history.read') %}`. */
+export function permissions(actor: Pick<Actor, 'roles'> | null | undefined): (action: Action) => boolean {
+  return (action) => {
+    if (!isAction(action)) throw new Error(`Unknown action "${action}" in a page: see src/platform/policy.ts`);
+    return can(actor, action);
+  };
+}
+
+/** The roles that may take an action, in the order of ROLES; every role for public and signed-in actions. */
+export function rolesFor(action: Action): Role[] {
+  const who: Audience = ACTIONS[action].who;
+  return typeof who === 'string' ? [...ROLES] : ROLES.filter((r) => who.includes(r));
+}
+
+export class MissingActionError extends Error {
+  constructor(key: string) {
+    super(
+      `Route ${key} has no access-policy action. Add one line to ROUTES in src/platform/policy.ts, ` +
+        `e.g. '${key}': 'person.read-card', choosing (or adding) the action in ACTIONS in the same file.`,
+    );
+  }
+}
+
+/**
+ * The onRoute hook: deny by default. Every route must map to an action, or building the app fails; the action is
+ * put on the route's config so the request hook needs no lookup. A route may also name its action itself
+ * (`config: { action }`); if ROUTES names one too, they must agree.
+ */
+export function declareRouteAction(route: RouteOptions): void {
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  const config = (route.config ?? {}) as { action?: Action };
+  const actions = new Set<Action>();
+  for (const method of methods) {
+    const key = `${method} ${route.url}`;
+    const fromTable = routeAction(method, route.url);
+    if (fromTable && config.action && fromTable !== config.action) {
+      throw new Error(
+        `Route ${key} says its action is ${config.action}, but ROUTES in src/platform/policy.ts says ${fromTable}`,
+      );
+    }
+    const action = fromTable ?? config.action;
+    if (!action) throw new MissingActionError(key);
+    if (!isAction(action)) throw new Error(`Route ${key} names an unknown action "${action}" (src/platform/policy.ts)`);
+    actions.add(action);
+  }
+  if (actions.size > 1) throw new Error(`Route ${methods.join(',')} ${route.url} maps to more than one action`);
+  route.config = { ...config, action: [...actions][0]! };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The action of the route a request matched: from the route's config, or the table for Fastify's own variants. */
+export function requestAction(request: FastifyRequest): Action | undefined {
+  const url = request.routeOptions.url;
+  if (!url) return undefined;
+  return request.routeOptions.config?.action ?? routeAction(request.method, url);
+}
+
+/**
+ * The request hook: after the session or token has given the request its actor, a signed-in user whose roles
+ * the action does not allow is refused (403, or 404 where the action says so) before the handler runs.
+ * Signed-out requests are left to the sign-in handling (a redirect for pages, a 401 problem for the API).
+ */
+export function registerPolicyChecks(app: FastifyInstance, deps: { database: Database }): void {
+  app.addHook('preHandler', async (request) => {
+    if (!request.routeOptions.url) return; // not found: nothing to act on
+    const action = requestAction(request);
+    if (!action) throw new ForbiddenError();
+    const actor = request.actor;
+    if (!actor || can(actor, action)) return;
+    const policy: ActionPolicy = ACTIONS[action];
+    const personId = (request.params as Record<string, unknown> | undefined)?.id;
+    if (policy.refusal && typeof personId === 'string' && UUID.test(personId)) {
+      const ctx = request.ctx();
+      const refusal = policy.refusal;
+      await deps.database.db.transaction().execute(async (trx) => {
+        const known = await trx.selectFrom('person').select('id').where('id', '=', personId).executeTakeFirst();
+        if (!known) return;
+        await recordAudit(trx, auditContext(ctx, actor.roles.join(' ')), {
+          action: refusal.audit,
+          recordType: 'person',
+          recordId: personId,
+          details: { attempted: action, refusal: refusal.message },
+        });
+      });
+    }
+    if (policy.refuseAs === 404) throw new NotFoundError();
+    throw new PolicyRefusedError(action, policy.refusal?.message);
+  });
+}
+
+/** A signed-in user refused by the policy: a 403 that may say why, in the action's words. */
+export class PolicyRefusedError extends ForbiddenError {
+  constructor(
+    readonly action: Action,
+    readonly reason?: string,
+  ) {
+    super(reason);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The user guide's table of who may do what
+
+export const POLICY_TABLE_START = '<!-- policy-table:start (generated by `early-help policy-table`; do not edit) -->';
+export const POLICY_TABLE_END = '<!-- policy-table:end -->';
+
+/** Column headings for the roles, short enough for a table. */
+const ROLE_HEADINGS: Record<Role, string> = {
+  practitioner: 'Practitioner',
+  manager: 'Manager',
+  front_door: 'Front door',
+  integrated_processes: 'Integrated processes',
+  panel_admin: 'Panel admin',
+  panel_chair: 'Panel chair',
+  panel_member: 'Panel member',
+  analyst: 'Analyst',
+  data_protection: 'Data protection',
+  system_admin: 'System admin',
+};
+
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+
+/**
+ * The Markdown table of every action, for the user guide: what it lets someone do, which roles may, and the
+ * relationship to the child it needs. `early-help policy-table` prints it.
+ */
+export function policyTable(): string {
+  const lines = [
+    `| What you can do | ${ROLES.map((r) => ROLE_HEADINGS[r]).join(' | ')} | Relationship to the child |`,
+    `|---|${ROLES.map(() => '---|').join('')}---|`,
+  ];
+  for (const [name, policy] of Object.entries(ACTIONS) as [Action, ActionPolicy][]) {
+    const roles = rolesFor(name);
+    const marks = ROLES.map((r) => (roles.includes(r) ? 'yes' : 'no'));
+    const open = policy.who === 'public' ? ', no sign-in needed' : '';
+    lines.push(
+      `| ${cell(policy.description)}${open} (\`${name}\`) | ${marks.join(' | ')} | ${cell(RELATIONSHIP_LABELS[policy.relationship])} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
