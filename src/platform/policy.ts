@@ -288,6 +288,66 @@ export const ACTIONS = {
     who: ADMIN,
     relationship: 'none',
   },
+  'admin.threshold-guidance.manage': {
+    description: 'Publish a new version of the threshold-of-need guidance',
+    who: ADMIN,
+    relationship: 'none',
+  },
+  'admin.jobs.manage': {
+    description: 'See background jobs and try a failed one again',
+    who: ADMIN,
+    relationship: 'none',
+  },
+
+  // Work lists and notifications
+  'work.read': {
+    description:
+      'See your work list (and, as a manager, your teams’) and your notifications; choose how you are emailed',
+    who: 'signed-in',
+    relationship: 'none',
+  },
+
+  // Levels of need and conversations
+  'threshold.use': {
+    description: 'Use the threshold helper, read the threshold guidance and see who you can talk to',
+    who: 'signed-in',
+    relationship: 'none',
+  },
+  'person.who-to-talk-to': {
+    description: 'See who you can talk to about a child (a child whose whereabouts are protected: works with them)',
+    who: INDEX,
+    relationship: 'child-index',
+  },
+  'need-level.read': {
+    description: 'See a child’s recorded levels of need (another agency’s only with consent or a lawful basis)',
+    who: CASE_DETAIL,
+    relationship: 'works-with-child',
+  },
+  'need-level.record': {
+    description: 'Record your judgement of a child’s level of need, with the threshold helper',
+    who: CASE_DETAIL,
+    relationship: 'works-with-child',
+  },
+
+  // The child's chronology and documents
+  'chronology.read': {
+    description: 'See, print and download a child’s or family’s chronology (entries you may not see are counted)',
+    who: INDEX,
+    relationship: 'works-with-child',
+  },
+
+  // Attachments
+  'attachment.read': {
+    description:
+      'See and download the files on a child’s record (another agency’s only with consent or a lawful basis)',
+    who: CASE_DETAIL,
+    relationship: 'works-with-child',
+  },
+  'attachment.upload': {
+    description: 'Attach a file to a child’s record, and remove one you attached (managers: their organisation’s)',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
 } as const satisfies Record<string, ActionPolicy>;
 
 export type Action = keyof typeof ACTIONS;
@@ -373,6 +433,49 @@ export const ROUTES: Record<string, Action> = {
   'POST /admin/service-accounts/:id/tokens': 'admin.service-accounts.manage',
   'POST /admin/service-accounts/:id/tokens/:tokenId/revoke': 'admin.service-accounts.manage',
   'GET /admin/closure-days': 'admin.closure-days.manage',
+  'GET /admin/threshold-guidance': 'admin.threshold-guidance.manage',
+  'GET /admin/threshold-guidance/:level': 'admin.threshold-guidance.manage',
+  'POST /admin/threshold-guidance/:level': 'admin.threshold-guidance.manage',
+  'GET /admin/jobs': 'admin.jobs.manage',
+  'POST /admin/jobs/:id/retry': 'admin.jobs.manage',
+
+  // Work lists and notifications
+  'GET /work': 'work.read',
+  'GET /notifications': 'work.read',
+  'POST /notifications/:id/open': 'work.read',
+  'POST /notifications/:id/read': 'work.read',
+  'POST /notifications/read-all': 'work.read',
+  'GET /account/notifications': 'work.read',
+  'POST /account/notifications': 'work.read',
+  'GET /api/v1/me/work': 'work.read',
+
+  // Levels of need and conversations
+  'GET /threshold': 'threshold.use',
+  'POST /threshold/suggest': 'threshold.use',
+  'GET /threshold/guidance': 'threshold.use',
+  'GET /who-to-talk-to': 'threshold.use',
+  'GET /people/:id/who-to-talk-to': 'person.who-to-talk-to',
+  'GET /people/:id/need-level': 'need-level.read',
+  'GET /people/:id/need-level/new': 'need-level.record',
+  'POST /people/:id/need-level/suggest': 'need-level.record',
+  'POST /people/:id/need-level': 'need-level.record',
+
+  // The child's chronology and documents
+  'GET /people/:id/chronology': 'chronology.read',
+  'GET /people/:id/chronology/print': 'chronology.read',
+  'GET /people/:id/chronology/pdf': 'chronology.read',
+  'GET /people/:id/family/chronology': 'chronology.read',
+  'GET /people/:id/family/chronology/print': 'chronology.read',
+  'GET /people/:id/family/chronology/pdf': 'chronology.read',
+  'GET /api/v1/people/:id/chronology': 'chronology.read',
+  'GET /people/:id/consent/:consentId/explanation/pdf': 'consent.read',
+
+  // Attachments
+  'GET /people/:id/attachments': 'attachment.read',
+  'POST /people/:id/attachments': 'attachment.upload',
+  'GET /people/:id/attachments/:attachmentId': 'attachment.read',
+  'GET /people/:id/attachments/:attachmentId/delete': 'attachment.upload',
+  'POST /people/:id/attachments/:attachmentId/delete': 'attachment.upload',
   'POST /admin/closure-days': 'admin.closure-days.manage',
   'GET /admin/closure-days/:id/remove': 'admin.closure-days.manage',
   'POST /admin/closure-days/:id/remove': 'admin.closure-days.manage',
