@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fastifyRateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Config } from './config.ts';
 import type { Database } from './db/connection.ts';
 import { registerAdminRoutes } from './features/admin/routes.ts';
@@ -16,6 +16,7 @@ import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
 import { registerThresholdRoutes } from './features/threshold/routes.ts';
+import type { AppDeps } from './platform/app-deps.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import { JobRunner, purgeFinishedJobs } from './platform/jobs.ts';
 import type { Mailer } from './platform/mailer.ts';
@@ -26,19 +27,6 @@ import { SessionStore } from './platform/sessions.ts';
 import { newRequestId, registerWebPlatform } from './platform/web.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
-
-export interface AppDeps {
-  config: Config;
-  database: Database;
-  clock: Clock;
-  mailer?: Mailer;
-  jobs: JobRunner;
-  sessions: SessionStore;
-  cookies: { sessionCookie: string; resumeCookie: string; returnCookie: string };
-  version: string;
-  /** Set by the auth feature; used by other sign-in methods (OpenID Connect) to complete a sign-in. */
-  finishSignIn?: (request: FastifyRequest, reply: FastifyReply, userId: string) => Promise<FastifyReply>;
-}
 
 export interface BuildOptions {
   config: Config;
@@ -146,3 +134,5 @@ function createJobRunner(app: FastifyInstance, options: BuildOptions, clock: Clo
 
 const PURGE_JOBS = 'jobs.purge';
 const NOTIFICATION_DIGEST = 'notifications.digest';
+
+export type { AppDeps };

@@ -1,10 +1,13 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { DB } from './schema.ts';
+
+/** A query runner: the database, or a transaction on it. Repositories take either. */
+export type Q = Kysely<DB> | Transaction<DB>;
 
 export type Engine = 'pglite' | 'postgres';
 

@@ -16,12 +16,11 @@ import type { Readable } from 'node:stream';
 import type {} from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
+import type { Q } from '../db/connection.ts';
 import type { AttachmentOwnerKind, DB } from '../db/schema.ts';
 import { type FieldError, HttpError, UnstorableInputError } from './errors.ts';
 import { findUnstorable } from './hostile-input.ts';
-
-type Q = Kysely<DB> | Transaction<DB>;
 
 /** The types an attachment may be, by media type as detected from the content. */
 export const ALLOWED_TYPES: Readonly<Record<string, { ext: string; label: string }>> = {

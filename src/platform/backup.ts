@@ -3,7 +3,8 @@ import { createReadStream, createWriteStream, existsSync, renameSync, rmSync } f
 import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { Q } from '../db/connection.ts';
 import { currentVersion, listMigrations } from '../db/migrator.ts';
 import type { DB } from '../db/schema.ts';
 import { type VerifyResult, verifyAuditChain } from './audit.ts';
@@ -46,7 +47,6 @@ const BATCH_ROWS = 1000;
 const BATCH_BYTES = 4 * 1024 * 1024;
 /** Tables holding files (bytea: attachments, up to ATTACHMENT_MAX_BYTES each) are read a row at a time. */
 const BATCH_ROWS_WITH_FILES = 1;
-type Db = Kysely<DB> | Transaction<DB>;
 
 interface TableInfo {
   name: string;
@@ -68,7 +68,7 @@ const ident = (name: string) => sql.raw(`"${name.replace(/"/g, '""')}"`);
 const list = (names: string[], prefix = '') =>
   sql.raw(names.map((n) => `${prefix}"${n.replace(/"/g, '""')}"`).join(', '));
 
-async function tables(db: Db): Promise<TableInfo[]> {
+async function tables(db: Q): Promise<TableInfo[]> {
   const result = await sql<{
     name: string;
     pk: string[];
@@ -99,7 +99,7 @@ async function tables(db: Db): Promise<TableInfo[]> {
   }));
 }
 
-async function foreignKeys(db: Db): Promise<ForeignKey[]> {
+async function foreignKeys(db: Q): Promise<ForeignKey[]> {
   const result = await sql<ForeignKey>`
     select ch.relname as child, pa.relname as parent,
       (select json_agg(a.attname order by k.i) from unnest(c.conkey) with ordinality k(attnum, i)
@@ -143,7 +143,7 @@ export function dependencyOrder(names: string[], fks: Pick<ForeignKey, 'child' |
  * that refers to itself is ordered by depth from its roots so that every parent row is restored
  * before its children (those, being small trees, are paged with OFFSET).
  */
-async function* tableRows(db: Db, table: TableInfo, selfKeys: ForeignKey[]): AsyncGenerator<string[]> {
+async function* tableRows(db: Q, table: TableInfo, selfKeys: ForeignKey[]): AsyncGenerator<string[]> {
   const t = ident(table.name);
   if (table.pk.length === 0) {
     for (let offset = 0; ; offset += BATCH_ROWS) {
@@ -198,12 +198,12 @@ async function* tableRows(db: Db, table: TableInfo, selfKeys: ForeignKey[]): Asy
   }
 }
 
-async function count(db: Db, table: string): Promise<number> {
+async function count(db: Q, table: string): Promise<number> {
   const r = await sql<{ n: string }>`select count(*)::text as n from ${ident(table)}`.execute(db);
   return Number(r.rows[0]!.n);
 }
 
-async function sequences(db: Db): Promise<BackupHeader['sequences']> {
+async function sequences(db: Q): Promise<BackupHeader['sequences']> {
   const names = await sql<{ name: string }>`select c.relname as name from pg_class c
     join pg_namespace n on n.oid = c.relnamespace
     where c.relkind = 'S' and n.nspname = current_schema() order by c.relname`.execute(db);

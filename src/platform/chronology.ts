@@ -1,12 +1,4 @@
-/**
- * The chronology: one timeline of what happened with a child (or a family), to which every feature contributes
- * through one interface. A feature declares a source — its kind, a label and a query returning entries for a set
- * of person ids — and says, entry by entry, what the entry's visibility rests on. This module alone applies those
- * rules, so an entry shows only to those allowed to see the record it came from; what is withheld is counted,
- * never shown. Entries are read from the features' own tables each time (see docs/decisions/0012).
- */
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { Q } from '../db/connection.ts';
 import type { Actor } from './access.ts';
 import { londonToday } from './calendar.ts';
 import {
@@ -17,7 +9,7 @@ import {
   type ServiceInvolvement,
 } from './sharing.ts';
 
-export type Q = Kysely<DB> | Transaction<DB>;
+export type { Q };
 
 /**
  * What an entry's visibility rests on:

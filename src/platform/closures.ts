@@ -1,14 +1,11 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { Q } from '../db/connection.ts';
 import { WorkingCalendar } from './calendar.ts';
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 /**
  * The working calendar for a partnership area: bank holidays and the closure days added for everyone or for that
  * area. Loaded per use (a few rows a year), so a closure added by an administrator counts at once.
  */
-export async function loadWorkingCalendar(db: Db, areaId: string | null = null): Promise<WorkingCalendar> {
+export async function loadWorkingCalendar(db: Q, areaId: string | null = null): Promise<WorkingCalendar> {
   let query = db.selectFrom('calendar_closure').select(['closed_on as date', 'name']);
   query = areaId
     ? query.where((eb) => eb.or([eb('area_id', 'is', null), eb('area_id', '=', areaId)]))
@@ -26,7 +23,7 @@ export interface ClosureRow {
 }
 
 /** Closure days on or after a date, soonest first. */
-export async function listClosures(db: Db, from: string): Promise<ClosureRow[]> {
+export async function listClosures(db: Q, from: string): Promise<ClosureRow[]> {
   return db
     .selectFrom('calendar_closure as c')
     .leftJoin('area as a', 'a.id', 'c.area_id')
@@ -38,7 +35,7 @@ export async function listClosures(db: Db, from: string): Promise<ClosureRow[]> 
     .execute();
 }
 
-export async function findClosure(db: Db, id: string): Promise<ClosureRow | undefined> {
+export async function findClosure(db: Q, id: string): Promise<ClosureRow | undefined> {
   return db
     .selectFrom('calendar_closure as c')
     .leftJoin('area as a', 'a.id', 'c.area_id')
@@ -48,7 +45,7 @@ export async function findClosure(db: Db, id: string): Promise<ClosureRow | unde
     .executeTakeFirst();
 }
 
-export async function closureExists(db: Db, closedOn: string, areaId: string | null): Promise<boolean> {
+export async function closureExists(db: Q, closedOn: string, areaId: string | null): Promise<boolean> {
   const row = await db
     .selectFrom('calendar_closure')
     .select('id')
@@ -59,7 +56,7 @@ export async function closureExists(db: Db, closedOn: string, areaId: string | n
 }
 
 export async function insertClosure(
-  db: Db,
+  db: Q,
   values: { closedOn: string; name: string; areaId: string | null; addedBy: string | null },
 ): Promise<string> {
   const row = await db
@@ -70,6 +67,6 @@ export async function insertClosure(
   return row.id;
 }
 
-export async function deleteClosure(db: Db, id: string): Promise<void> {
+export async function deleteClosure(db: Q, id: string): Promise<void> {
   await db.deleteFrom('calendar_closure').where('id', '=', id).execute();
 }

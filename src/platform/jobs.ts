@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import type { Q } from '../db/connection.ts';
 import type { DB, JobState, JobTable } from '../db/schema.ts';
 import { londonNow } from './calendar.ts';
 import type { Clock } from './clock.ts';
@@ -18,7 +19,6 @@ import type { Clock } from './clock.ts';
  *   administrators on /admin/jobs, where it can be tried again.
  */
 
-type Db = Kysely<DB> | Transaction<DB>;
 export type Job = Selectable<JobTable>;
 
 export interface EnqueueOptions {
@@ -34,7 +34,7 @@ export interface EnqueueOptions {
  * feature's transaction so the job is rolled back with the change.
  */
 export async function enqueueJob(
-  q: Db,
+  q: Q,
   kind: string,
   payload: Record<string, unknown>,
   options: EnqueueOptions = {},
@@ -340,7 +340,7 @@ export interface JobCounts {
   failed: number;
 }
 
-export async function countJobs(db: Db): Promise<JobCounts> {
+export async function countJobs(db: Q): Promise<JobCounts> {
   const rows = await db
     .selectFrom('job')
     .select(['state', sql<number>`count(*)::int`.as('n')])
@@ -352,7 +352,7 @@ export async function countJobs(db: Db): Promise<JobCounts> {
 }
 
 /** Failed jobs, newest first. */
-export async function listFailedJobs(db: Db, limit = 100) {
+export async function listFailedJobs(db: Q, limit = 100) {
   return db
     .selectFrom('job')
     .select(['id', 'kind', 'attempts', 'max_attempts', 'last_error', 'created_at', 'finished_at'])
@@ -364,7 +364,7 @@ export async function listFailedJobs(db: Db, limit = 100) {
 }
 
 /** Queues a failed job again with all its attempts. Returns false when it is not (or no longer) failed. */
-export async function retryFailedJob(trx: Db, id: string, now: Date): Promise<Pick<Job, 'id' | 'kind'> | undefined> {
+export async function retryFailedJob(trx: Q, id: string, now: Date): Promise<Pick<Job, 'id' | 'kind'> | undefined> {
   return trx
     .updateTable('job')
     .set({ state: 'queued', attempts: 0, run_at: now, finished_at: null, locked_by: null, locked_until: null })
@@ -375,7 +375,7 @@ export async function retryFailedJob(trx: Db, id: string, now: Date): Promise<Pi
 }
 
 /** Finished jobs older than `days` are removed (the daily `jobs.purge` job); failed ones stay until dealt with. */
-export async function purgeFinishedJobs(q: Db, now: Date, days = 30): Promise<number> {
+export async function purgeFinishedJobs(q: Q, now: Date, days = 30): Promise<number> {
   const r = await q
     .deleteFrom('job')
     .where('state', '=', 'done')

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { Q } from '../db/connection.ts';
 import type { DB, NotificationEmail, Role } from '../db/schema.ts';
 import { londonToday } from './calendar.ts';
 import { enqueueEmail } from './outbox.ts';
@@ -10,8 +11,6 @@ import { enqueueEmail } from './outbox.ts';
  * user hears of new notifications by email at once or in one daily digest; the email says only that there is
  * something to look at, with a link to the notifications page.
  */
-
-type Q = Kysely<DB> | Transaction<DB>;
 
 /** Where emails link to: the service's public address, set once when the app is built. */
 let emailBaseUrl = '';

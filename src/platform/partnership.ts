@@ -13,12 +13,10 @@
  * serves one) is within every partnership's reach, so that the front door can always pick up a child nobody has
  * placed yet. Everything about a placed child outside the user's partnerships needs a relationship.
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import { sql } from 'kysely';
+import type { Q } from '../db/connection.ts';
 import type { Actor } from './access.ts';
 import { londonToday } from './calendar.ts';
-
-type Q = Kysely<DB> | Transaction<DB>;
 
 /** Each area with the partnership (top-level area) it belongs to, as a SQL fragment for a `with recursive`. */
 const PARTNERSHIP_OF_AREA = sql`

@@ -5,6 +5,7 @@ import { type Actor, hasRole } from './access.ts';
 import { recordAudit } from './audit.ts';
 import { auditContext } from './context.ts';
 import { ForbiddenError, NotFoundError } from './errors.ts';
+import { UUID } from './ids.ts';
 
 /**
  * The one access policy: every action the product allows, who may take it, and what relationship to the child
@@ -673,8 +674,6 @@ export function declareRouteAction(route: RouteOptions): void {
   if (actions.size > 1) throw new Error(`Route ${methods.join(',')} ${route.url} maps to more than one action`);
   route.config = { ...config, action: [...actions][0]! };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The action of the route a request matched: from the route's config, or the table for Fastify's own variants. */
 export function requestAction(request: FastifyRequest): Action | undefined {

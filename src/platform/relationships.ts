@@ -20,20 +20,11 @@
  * Which kinds a use accepts is its own decision, written down beside it (see `ANY_RELATIONSHIP` and
  * `PERSONAL_RELATIONSHIPS`, and docs/decisions/0015-one-relationship-function.md).
  */
-import {
-  type Expression,
-  type ExpressionBuilder,
-  type Kysely,
-  type SelectQueryBuilder,
-  type SqlBool,
-  sql,
-  type Transaction,
-} from 'kysely';
+import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import type { Q } from '../db/connection.ts';
 import type { DB, InvolvementTable } from '../db/schema.ts';
 import type { Actor, Relationship } from './access.ts';
 import { londonToday } from './calendar.ts';
-
-type Q = Kysely<DB> | Transaction<DB>;
 
 /** Every kind of relationship, strongest first. */
 export const CHILD_RELATIONSHIP_KINDS = [

@@ -5,14 +5,13 @@
  * recorded by their own organisation, or a current consent covers them, or a recorded lawful basis does.
  * Every feature that shows case detail or lets information leave an agency calls this module.
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { AgencyType, ConsentPurpose, DB, LawfulBasis, RecipientKind, Role } from '../db/schema.ts';
+import { sql } from 'kysely';
+import type { Q } from '../db/connection.ts';
+import type { AgencyType, ConsentPurpose, LawfulBasis, RecipientKind, Role } from '../db/schema.ts';
 import { type Actor, hasRole, type Relationship } from './access.ts';
 import { londonToday } from './calendar.ts';
 import { HttpError } from './errors.ts';
 import { ANY_RELATIONSHIP, relationshipsWith } from './relationships.ts';
-
-type Q = Kysely<DB> | Transaction<DB>;
 
 /** Roles whose work can need case detail; each still needs a relationship and a basis. */
 export const CASE_DETAIL_ROLES: Role[] = [

@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB, WorkItemReach } from '../db/schema.ts';
+import type { Q } from '../db/connection.ts';
+import type { WorkItemReach } from '../db/schema.ts';
 import type { Actor } from './access.ts';
 import { addDays, dueDay, londonToday, type WorkingCalendar } from './calendar.ts';
 import { loadWorkingCalendar } from './closures.ts';
@@ -14,8 +14,6 @@ import { findRelationship } from './sharing.ts';
  * to someone who still has a relationship with the child (or, for `reach: 'partnership'`, whose role reaches the
  * child's partnership): deny by default.
  */
-
-type Q = Kysely<DB> | Transaction<DB>;
 
 export interface AssignWork {
   kind: string;

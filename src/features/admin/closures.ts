@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.ts';
 import type { DB } from '../../db/schema.ts';
 import { requireRole } from '../../platform/access.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { addDays, londonToday, longDate } from '../../platform/calendar.ts';
 import * as closures from '../../platform/closures.ts';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { AppDeps } from '../../app.ts';
 import type { DB } from '../../db/schema.ts';
 import { requireRole } from '../../platform/access.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { NotFoundError } from '../../platform/errors.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { AppDeps } from '../../app.ts';
 import { AGENCY_TYPES, AREA_KINDS, ROLES, TIERS } from '../../db/schema.ts';
 import { ROLE_LABELS } from '../../platform/access.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import { type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { formValues } from '../../platform/forms.ts';
 import { registerClosureRoutes } from './closures.ts';

@@ -34,6 +34,7 @@ describe('admin form schemas', () => {
       phone: null,
       email: 'office@northfield.example.org',
       sensitiveCategory: null,
+      safeguardingLeadId: null,
     });
   });
 

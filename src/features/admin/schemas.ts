@@ -12,9 +12,10 @@ import {
   type Tier,
 } from '../../db/schema.ts';
 import { asArray } from '../../platform/forms.ts';
+import { UUID } from '../../platform/ids.ts';
 import { passwordProblem } from '../../platform/passwords.ts';
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { UUID };
 
 export const AGENCY_TYPE_LABELS: Record<AgencyType, string> = {
   school: 'School',

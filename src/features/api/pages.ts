@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.ts';
 import { ROLE_LABELS } from '../../platform/access.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { asArray, formValues, parseForm } from '../../platform/forms.ts';
 import { sha256 } from '../../platform/passwords.ts';

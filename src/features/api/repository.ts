@@ -1,7 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { AgencyType, DB, Role, Tier } from '../../db/schema.ts';
-
-type Db = Kysely<DB> | Transaction<DB>;
+import type { Q } from '../../db/connection.ts';
+import type { AgencyType, Role, Tier } from '../../db/schema.ts';
 
 export interface TokenRow {
   id: string;
@@ -30,7 +28,7 @@ const TOKEN_COLUMNS = [
 // ---- tokens
 
 export async function insertToken(
-  db: Db,
+  db: Q,
   values: {
     userId: string;
     name: string;
@@ -56,7 +54,7 @@ export async function insertToken(
     .executeTakeFirstOrThrow();
 }
 
-export async function tokensForUser(db: Db, userId: string): Promise<TokenRow[]> {
+export async function tokensForUser(db: Q, userId: string): Promise<TokenRow[]> {
   return db
     .selectFrom('api_token')
     .select(TOKEN_COLUMNS)
@@ -66,12 +64,12 @@ export async function tokensForUser(db: Db, userId: string): Promise<TokenRow[]>
     .execute();
 }
 
-export async function findToken(db: Db, id: string): Promise<TokenRow | undefined> {
+export async function findToken(db: Q, id: string): Promise<TokenRow | undefined> {
   return db.selectFrom('api_token').select(TOKEN_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
 /** Only a token not already revoked is changed, so the first revocation time is kept. */
-export async function revokeToken(db: Db, id: string, at: Date): Promise<boolean> {
+export async function revokeToken(db: Q, id: string, at: Date): Promise<boolean> {
   const result = await db
     .updateTable('api_token')
     .set({ revoked_at: at })
@@ -91,7 +89,7 @@ export interface UserSummary {
   disabled_at: Date | null;
 }
 
-export async function findUserByEmail(db: Db, email: string): Promise<UserSummary | undefined> {
+export async function findUserByEmail(db: Q, email: string): Promise<UserSummary | undefined> {
   return db
     .selectFrom('app_user')
     .select(['id', 'kind', 'name', 'email', 'disabled_at'])
@@ -99,7 +97,7 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserSummar
     .executeTakeFirst();
 }
 
-export async function userKind(db: Db, id: string): Promise<'person' | 'service' | undefined> {
+export async function userKind(db: Q, id: string): Promise<'person' | 'service' | undefined> {
   const row = await db.selectFrom('app_user').select('kind').where('id', '=', id).executeTakeFirst();
   return row?.kind;
 }
@@ -116,7 +114,7 @@ export interface ServiceAccountRow {
   active_tokens: number;
 }
 
-function serviceAccountQuery(db: Db, now: Date) {
+function serviceAccountQuery(db: Q, now: Date) {
   return db
     .selectFrom('app_user as u')
     .innerJoin('organisation as o', 'o.id', 'u.organisation_id')
@@ -153,24 +151,24 @@ function toServiceAccount(
   return { ...row, roles: [...(row.roles ?? [])].sort(), active_tokens: Number(row.active_tokens ?? 0) };
 }
 
-export async function serviceAccounts(db: Db, now: Date): Promise<ServiceAccountRow[]> {
+export async function serviceAccounts(db: Q, now: Date): Promise<ServiceAccountRow[]> {
   const rows = await serviceAccountQuery(db, now).orderBy('u.name').orderBy('u.id').execute();
   return rows.map(toServiceAccount);
 }
 
-export async function findServiceAccount(db: Db, id: string, now: Date): Promise<ServiceAccountRow | undefined> {
+export async function findServiceAccount(db: Q, id: string, now: Date): Promise<ServiceAccountRow | undefined> {
   const row = await serviceAccountQuery(db, now).where('u.id', '=', id).executeTakeFirst();
   return row ? toServiceAccount(row) : undefined;
 }
 
-export async function emailInUse(db: Db, email: string): Promise<boolean> {
+export async function emailInUse(db: Q, email: string): Promise<boolean> {
   const row = await db.selectFrom('app_user').select('id').where('email', '=', email).executeTakeFirst();
   return Boolean(row);
 }
 
 /** A service account has no password, no second factor and no SSO identity: it can only use tokens. */
 export async function insertServiceAccount(
-  db: Db,
+  db: Q,
   values: { name: string; email: string; organisationId: string; roles: Role[]; at: Date },
 ): Promise<string> {
   const user = await db
@@ -215,7 +213,7 @@ export interface OrganisationRow {
 }
 
 export async function organisationPage(
-  db: Db,
+  db: Q,
   filter: { page: number; pageSize: number; tier?: Tier | undefined; agencyType?: AgencyType | undefined },
 ): Promise<{ rows: OrganisationRow[]; total: number }> {
   let base = db.selectFrom('organisation');
@@ -232,7 +230,7 @@ export async function organisationPage(
   return { rows, total: Number(count.n) };
 }
 
-export async function findOrganisation(db: Db, id: string): Promise<OrganisationRow | undefined> {
+export async function findOrganisation(db: Q, id: string): Promise<OrganisationRow | undefined> {
   return db
     .selectFrom('organisation')
     .select(['id', 'name', 'agency_type', 'tier', 'phone', 'email'])
@@ -240,15 +238,15 @@ export async function findOrganisation(db: Db, id: string): Promise<Organisation
     .executeTakeFirst();
 }
 
-export async function organisationNames(db: Db): Promise<{ id: string; name: string }[]> {
+export async function organisationNames(db: Q): Promise<{ id: string; name: string }[]> {
   return db.selectFrom('organisation').select(['id', 'name']).orderBy('name').execute();
 }
 
-export async function allAreas(db: Db) {
+export async function allAreas(db: Q) {
   return db.selectFrom('area').select(['id', 'name', 'kind', 'parent_id']).orderBy('name').orderBy('id').execute();
 }
 
-export async function allTeams(db: Db, filter: { organisationId?: string | undefined }) {
+export async function allTeams(db: Q, filter: { organisationId?: string | undefined }) {
   let q = db.selectFrom('team').select(['id', 'name', 'organisation_id', 'area_id', 'phone', 'email']);
   if (filter.organisationId) q = q.where('organisation_id', '=', filter.organisationId);
   return q.orderBy('name').orderBy('id').execute();

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../../app.ts';
 import { apiRoutes, buildOpenApiDocument, defineApiRoute } from '../../platform/api.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import { docSections } from './docs.ts';
 import { registerTokenPages } from './pages.ts';
 import {

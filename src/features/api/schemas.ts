@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AGENCY_TYPES, AREA_KINDS, ROLES, type Role, TIERS } from '../../db/schema.ts';
 import { asArray } from '../../platform/forms.ts';
+import { UUID } from '../../platform/ids.ts';
 
 // ---- API inputs: messages name the parameter, because an integrator reads them, not a form user.
 
@@ -153,4 +154,4 @@ export const ServiceAccountForm = z.object({
 });
 export type ServiceAccountInput = z.output<typeof ServiceAccountForm>;
 
-export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID_PATTERN = UUID;

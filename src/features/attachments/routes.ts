@@ -2,7 +2,7 @@
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import {
   ALLOWED_IN_WORDS,
   ALLOWED_TYPES,
@@ -16,9 +16,9 @@ import {
 } from '../../platform/attachments.ts';
 import { type FieldError, NotFoundError } from '../../platform/errors.ts';
 import { formValues, parseForm } from '../../platform/forms.ts';
+import { UUID } from '../../platform/ids.ts';
 import { AttachmentService } from './service.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DESCRIPTION_MAX = 500;
 
 const DeleteForm = z.object({

@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import { UUID } from '../../platform/ids.ts';
 
 /**
  * Events about a record. For a person this includes events recorded against something of theirs (a
@@ -96,8 +97,6 @@ const RECORD_TABLES = {
   area: 'area',
   team: 'team',
 } as const;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Whether a record exists: looked up in its table when the type has one, otherwise known by any event about it. */
 export async function recordExists(db: Kysely<DB> | Transaction<DB>, recordType: string, recordId: string) {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '../../platform/ids.ts';
 
 function isoDate(message: string) {
   return z
@@ -35,7 +34,7 @@ export const RecordLookup = z.object({
     .trim()
     .optional()
     .transform((v) => v || undefined)
-    .refine((v) => v === undefined || uuid.test(v), 'Select a person from the list'),
+    .refine((v) => v === undefined || UUID.test(v), 'Select a person from the list'),
   action: z
     .string()
     .trim()
@@ -60,6 +59,6 @@ export const FindChild = z.object({
 });
 
 export const UserLookup = z.object({
-  id: z.string().regex(uuid, 'Enter a valid user reference'),
+  id: z.string().regex(UUID, 'Enter a valid user reference'),
   page: z.coerce.number().int().min(1).max(10000).catch(1).default(1),
 });

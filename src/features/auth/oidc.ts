@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import * as oidc from 'openid-client';
-import type { AppDeps } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import type { DB } from '../../db/schema.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { auditContext } from '../../platform/context.ts';
 import { formValues, parseForm } from '../../platform/forms.ts';

@@ -1,16 +1,16 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.ts';
 import { defineApiRoute } from '../../platform/api.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import type { ChronologyFilters } from '../../platform/chronology.ts';
 import { pdfFileName, pdfHeaders, renderPdf } from '../../platform/documents.ts';
 import { type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { asArray, formValues, readDate } from '../../platform/forms.ts';
+import { UUID } from '../../platform/ids.ts';
 import { MergedRecordError } from '../people/service.ts';
 import { chronologyDocument, filtersInWords, when } from './document.ts';
 import { CHRONOLOGY_SOURCES, ChronologyService, type ChronologyUse } from './service.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KINDS = CHRONOLOGY_SOURCES.map((s) => s.kind);
 
 type Query = Record<string, unknown>;

@@ -1,15 +1,13 @@
-import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
+import { type Insertable, sql } from 'kysely';
+import type { Q } from '../../db/connection.ts';
 import type {
   CaseNoteTable,
   ConfidentialityWishTable,
   ConsentRecipientTable,
   ConsentTable,
-  DB,
   SharingDecisionTable,
   WithholdMarkerTable,
 } from '../../db/schema.ts';
-
-type Q = Kysely<DB> | Transaction<DB>;
 
 export async function findPerson(db: Q, id: string) {
   return db

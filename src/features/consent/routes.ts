@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { AppDeps } from '../../app.ts';
 import { AGENCY_TYPES, CONSENT_METHODS, CONSENT_PURPOSES, LAWFUL_BASES } from '../../db/schema.ts';
 import { type Actor, hasRole } from '../../platform/access.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import { documentText, fontCovers, pdfFileName, pdfHeaders, renderPdf } from '../../platform/documents.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { formValues, parseForm } from '../../platform/forms.ts';

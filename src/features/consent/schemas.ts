@@ -5,7 +5,9 @@ import { asArray, type FormResult, parseForm, readDate } from '../../platform/fo
 
 export { readDate };
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '../../platform/ids.ts';
+
+export { UUID };
 
 const text = (label: string, max = 2000) =>
   z

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AgencyType, DB, Role } from '../../db/schema.ts';
 import { type Actor, hasRole, type Relationship, requireRole } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import { londonToday } from '../../platform/calendar.ts';
+import { ageOn, londonToday } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { documentText, fontCovers } from '../../platform/documents.ts';
 import { type FieldError, ForbiddenError, HttpError, NotFoundError } from '../../platform/errors.ts';
@@ -60,13 +60,6 @@ type Trx = Transaction<DB>;
 
 const fullName = (p: { given_name: string; family_name: string }) => `${p.given_name} ${p.family_name}`;
 
-/** Whole years between a date of birth and a day (both YYYY-MM-DD). */
-export function ageOn(dateOfBirth: string, day: string): number {
-  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
-}
-
 export class ConsentService {
   constructor(
     private readonly db: Kysely<DB>,
@@ -76,7 +69,7 @@ export class ConsentService {
   /** Whether a child is too young to be the person consenting, by the partnership's age. */
   private tooYoung(person: { kind: string; date_of_birth: string | null }, at: Date): boolean {
     if (person.kind !== 'child' || !person.date_of_birth) return false;
-    return ageOn(String(person.date_of_birth).slice(0, 10), londonToday(at)) < this.rules.minAge;
+    return (ageOn(String(person.date_of_birth).slice(0, 10), at) ?? 0) < this.rules.minAge;
   }
 
   private async run<T>(fn: (trx: Trx) => Promise<T | Refusal>): Promise<T> {

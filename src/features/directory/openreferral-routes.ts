@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import { HttpError, ValidationError } from '../../platform/errors.ts';
 import { problem, statusTitle } from '../../platform/web.ts';
 import { OpenReferralService } from './openreferral-service.ts';

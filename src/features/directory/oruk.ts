@@ -7,7 +7,9 @@ import type { ServiceDetails, ServiceFilters, ServiceRow } from './repository.ts
  * Properties the standard does not define are prefixed `x_`, as the profile recommends for local ones.
  */
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '../../platform/ids.ts';
+
+export { UUID };
 
 /** Drops null and undefined so optional properties are absent rather than of the wrong type. */
 function clean<T extends Record<string, unknown>>(o: T): T {

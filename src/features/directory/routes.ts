@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../../app.ts';
 import { ACCESS_ROUTES, AGENCY_TYPES, SERVICE_STATUSES, TIERS } from '../../db/schema.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { formValues } from '../../platform/forms.ts';
 import {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 
 export function registerHomeRoutes(app: FastifyInstance, deps: AppDeps) {
   app.get('/', async (request, reply) => {

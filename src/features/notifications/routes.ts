@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.ts';
 import { NOTIFICATION_EMAIL } from '../../db/schema.ts';
 import { defineApiRoute } from '../../platform/api.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { formValues, parseForm } from '../../platform/forms.ts';
+import { UUID } from '../../platform/ids.ts';
 import { NOTIFICATION_EMAIL_WORDS } from '../../platform/notifications.ts';
 import type { WorkListItem } from '../../platform/work.ts';
 import { NotificationService } from './service.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type IdRoute = { Params: { id: string } };
 
 const PreferenceForm = z.object({

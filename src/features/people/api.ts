@@ -4,8 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.ts';
 import { defineApiRoute } from '../../platform/api.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import { type FieldError, HttpError, ValidationError } from '../../platform/errors.ts';
 import type { MatchModel } from './matching/model.ts';

@@ -1,6 +1,6 @@
 /** The duplicate review queue: compare two records, merge them or say they differ; merge history and unmerge. */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import { ConflictError, type FieldError, NotFoundError } from '../../platform/errors.ts';
 import { formValues, parseForm } from '../../platform/forms.ts';
 import { NAME_KIND_LABELS } from './codes.ts';

@@ -1,11 +1,8 @@
 /** SQL for importing people: the agency an extract comes from, and what is already known about a child. */
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB } from '../../db/schema.ts';
+import { sql } from 'kysely';
+import type { Q } from '../../db/connection.ts';
+import { UUID } from '../../platform/ids.ts';
 import type { MatchVariant } from './match-data.ts';
-
-type Q = Kysely<DB> | Transaction<DB>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Organisations with this id, or with this name (ignoring case). */
 export async function organisationsNamed(db: Q, nameOrId: string) {

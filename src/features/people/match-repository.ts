@@ -1,11 +1,9 @@
 /** SQL for the search index: the rows match data is built from, writing it back, and candidate retrieval. */
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB } from '../../db/schema.ts';
+import { sql } from 'kysely';
+import type { Q } from '../../db/connection.ts';
 import { type MatchSource, type MatchVariant, matchKeysOf, variantOf } from './match-data.ts';
 import { INDEX_KEY_VERSION, keyArrayLiteral } from './matching/index-keys.ts';
 import type { PhoneticCoder } from './matching/record.ts';
-
-type Q = Kysely<DB> | Transaction<DB>;
 
 interface SourceRow extends Omit<MatchSource, 'names' | 'identifiers' | 'addresses'> {
   id: string;

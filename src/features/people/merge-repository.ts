@@ -1,8 +1,7 @@
 /** SQL for the duplicate review queue and for reversible merges. */
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB, DuplicateSource } from '../../db/schema.ts';
-
-type Q = Kysely<DB> | Transaction<DB>;
+import { sql } from 'kysely';
+import type { Q } from '../../db/connection.ts';
+import type { DuplicateSource } from '../../db/schema.ts';
 
 /**
  * Every column that points at a person and moves with them when two records are merged. A test compares this

@@ -3,7 +3,7 @@
  * validation in GOV.UK wording, with what was typed kept by the caller for redisplay.
  */
 
-import { londonToday } from '../../platform/calendar.ts';
+import { addDays, londonToday } from '../../platform/calendar.ts';
 import type { FieldError } from '../../platform/errors.ts';
 import { asArray, type FormResult, readDate } from '../../platform/forms.ts';
 import { DISABILITY_LABELS, ETHNICITY_LABELS } from './codes.ts';
@@ -96,10 +96,6 @@ function text(b: Body, k: string, label: string, errors: FieldError[], opts: { r
 function addYears(iso: string, years: number): string {
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(y + years, m - 1, d)).toISOString().slice(0, 10);
-}
-
-function addDays(iso: string, days: number): string {
-  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** NHS number: 10 digits (spaces allowed), passing the modulus 11 check. */

@@ -1,9 +1,8 @@
 /** SQL for changing the child index: people, their names, identifiers, addresses, family and involvements. */
-import { type Insertable, type Kysely, sql, type Transaction, type Updateable } from 'kysely';
-import type { DB, PersonNameKind, PersonTable, RelationshipTable } from '../../db/schema.ts';
+import { type Insertable, sql, type Updateable } from 'kysely';
+import type { Q } from '../../db/connection.ts';
+import type { PersonNameKind, PersonTable, RelationshipTable } from '../../db/schema.ts';
 import type { AddressInput, PersonInput } from './person-form.ts';
-
-type Q = Kysely<DB> | Transaction<DB>;
 
 function personColumns(p: PersonInput) {
   return {

@@ -5,7 +5,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, PersonNameKind, RELATIONSHIP_KINDS } from '../../db/schema.ts';
-import { type Actor, hasRole, INDEX_ROLES, requireRole } from '../../platform/access.ts';
+import { hasRole, INDEX_ROLES, requireRole } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';

@@ -1,12 +1,10 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB } from '../../db/schema.ts';
+import { sql } from 'kysely';
+import type { Q } from '../../db/connection.ts';
 import {
   PERSONAL_RELATIONSHIPS,
   personIdsActorWorksWith,
   type RelationshipActor,
 } from '../../platform/relationships.ts';
-
-type Q = Kysely<DB> | Transaction<DB>;
 
 export interface PersonSummary {
   id: string;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { AppDeps } from '../../app.ts';
 import { hasRole, INDEX_ROLES, requireRole } from '../../platform/access.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import type { FieldError } from '../../platform/errors.ts';
 import { NotFoundError } from '../../platform/errors.ts';

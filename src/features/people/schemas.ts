@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { PERSON_NAME_KINDS } from '../../db/schema.ts';
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '../../platform/ids.ts';
+
+export { UUID };
 
 const reason = (missing: string) =>
   z

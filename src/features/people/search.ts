@@ -1,9 +1,4 @@
-/**
- * Child index search: criteria → search keys → candidates (one indexed SQL query) → Fellegi–Sunter score of each
- * against every way the person is recorded → ranked results with the reasons behind each score.
- */
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../db/schema.ts';
+import type { Q } from '../../db/connection.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import { prepareVariants } from './match-data.ts';
 import { type Candidate, candidates } from './match-repository.ts';
@@ -12,8 +7,6 @@ import { compare, defaultModel, type MatchModel, type Outcome, type Reason, scor
 import { nameParts, normaliseNhsNumber, normaliseOtherId, normaliseUpn, parseDate } from './matching/normalise.ts';
 import { PhoneticCoder, type PreparedRecord, prepare } from './matching/record.ts';
 import type { PersonInput } from './person-form.ts';
-
-type Q = Kysely<DB> | Transaction<DB>;
 
 export interface SearchCriteria {
   givenName?: string;

@@ -1,10 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { sql } from 'kysely';
+import type { Q } from '../../db/connection.ts';
 import type { DB, NeedLevel, RecordedIndicator, Tier } from '../../db/schema.ts';
 import { DEFAULT_GUIDANCE } from './default-guidance.ts';
 import { type GuidanceContent, GuidanceContentSchema } from './guidance.ts';
-
-type Q = Kysely<DB> | Transaction<DB>;
 
 export interface GuidanceVersion {
   id: string;

@@ -3,16 +3,16 @@
  * a level with reasons, a child's recorded judgements, and the administrators' editing of the guidance.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { AppDeps } from '../../app.ts';
 import { NEED_LEVELS, type NeedLevel } from '../../db/schema.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { formValues } from '../../platform/forms.ts';
+import { UUID } from '../../platform/ids.ts';
 import { type GuidanceContent, indicators, LEVEL_NAMES } from './guidance.ts';
 import type { GuidanceVersion } from './repository.ts';
 import { type HelperResult, pickedIds, ThresholdService } from './service.ts';
 
 type P = { Params: { id: string } };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const checkId = (id: string) => {
   if (!UUID.test(id)) throw new NotFoundError();
 };

@@ -4,14 +4,13 @@
  * information service (universal); the cluster's targeted services leaders and integrated processes team
  * (targeted); the front door in and out of hours and the professional advice line (specialist).
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { Q } from '../../db/connection.ts';
 import type { DB, TeamContactRole, Tier } from '../../db/schema.ts';
 import type { Actor } from '../../platform/access.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import { involvements } from '../people/repository.ts';
 import { visibleInvolvements } from '../people/service.ts';
-
-type Q = Kysely<DB> | Transaction<DB>;
 
 export interface Contact {
   kind: 'line_manager' | 'safeguarding_lead' | 'involved' | 'leader' | TeamContactRole;
