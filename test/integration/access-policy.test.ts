@@ -53,7 +53,7 @@ interface Fixtures {
   related: string;
   unrelated: string;
   ids: Record<string, string>;
-  /** A fresh full session for each user (the sign-out routes end theirs), and a page for its CSRF token. */
+  /** A fresh full session and API token for each user (signing out everywhere ends both), and a page for its CSRF token. */
   signInAll(): Promise<void>;
   close(): Promise<void>;
 }
@@ -154,7 +154,15 @@ async function start(engine: EngineName): Promise<Fixtures> {
       ...Object.fromEntries(Object.entries(involvements).map(([role, id]) => [`involvement:${role}`, id])),
     },
     async signInAll() {
-      for (const { user, client } of users.values()) {
+      for (const [role, entry] of users) {
+        const { user, client } = entry;
+        // Signing out everywhere revokes the user's API tokens too: issue a fresh one.
+        const issued = await tokens.createForEmail(
+          user.email,
+          { name: 'policy', expiresInDays: null },
+          { requestId: 'test', clientIp: '127.0.0.1' },
+        );
+        users.set(role, { ...entry, token: issued.token });
         client.cookies.clear();
         client.cookies.set(
           SESSION_COOKIE(config.session.cookieSecure),
