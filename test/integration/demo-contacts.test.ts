@@ -33,7 +33,8 @@ for (const engine of engines()) {
         order by table_name, column_name`.execute(database.db);
       // directory_phone keeps its number in a column called "number".
       if (kind === 'phone') rows.push({ table_name: 'directory_phone', column_name: 'number' });
-      return rows;
+      // A user's choice of immediate or daily notification emails holds no address.
+      return rows.filter((r) => !(r.table_name === 'app_user' && r.column_name === 'notification_email'));
     }
 
     async function values(table: string, column: string): Promise<string[]> {

@@ -539,7 +539,8 @@ export class ConsentService {
           ),
         );
         await notify(trx, {
-          userIds: relied,
+          // The practitioner who recorded it has been told above: one message, not two.
+          userIds: relied.filter((id) => id !== consent.recorded_by),
           kind: 'consent.withdrawn',
           title: 'A consent you relied on was withdrawn',
           href: `/people/${personId}/consent`,
