@@ -84,6 +84,11 @@ export const SearchResponse = z.object({
   results: z.array(Hit),
   considered: z.number().int().describe('Candidates scored.'),
   truncated: z.boolean().describe('More people matched than were scored: narrow the search.'),
+  widened: z
+    .boolean()
+    .describe(
+      'Nobody agreed with nearly all the search said, so it was widened to people sharing only one name (or one name and the year of birth): treat the results with more care.',
+    ),
 });
 
 const IdParams = z.object({
@@ -255,7 +260,7 @@ export function registerPeopleApi(app: FastifyInstance, deps: AppDeps, model: Ma
       );
       if (!form.ok) refuse(form.errors);
       const r = await people.search(ctx, form.data, { limit });
-      return { results: r.hits.map(hitOut), considered: r.considered, truncated: r.truncated };
+      return { results: r.hits.map(hitOut), considered: r.considered, truncated: r.truncated, widened: r.widened };
     },
   });
 

@@ -51,6 +51,11 @@ export interface SearchResult {
   considered: number;
   /** True when the criteria matched more people than were scored: the user should narrow the search. */
   truncated: boolean;
+  /**
+   * True when nobody agreed with nearly all the search said, so it was widened to people sharing only one name
+   * (or one name and the year of birth): the results are weaker and say so.
+   */
+  widened: boolean;
 }
 
 export interface SearchOptions {
@@ -180,16 +185,23 @@ export async function searchIndex(
     ...(options.excludeIds ? { excludeIds: options.excludeIds } : {}),
   });
   let scored = rows.map((c) => ({ c, ...bestScore(q, c, model) }));
-  // The broad keys only when the narrow ones found nobody who agrees with nearly all the query says: many people
+  // Wider keys only when the narrower ones found nobody who agrees with nearly all the query says: many people
   // share a name. "Nearly all": a query of a name and a postcode can never reach the match threshold.
   const gate = Math.min(model.thresholds.match, 0.9 * scorePair(model, q, q).score);
-  if (tiers.broad.size && rows.length <= candidateLimit && !scored.some((x) => x.score >= gate)) {
+  let widened = false;
+  for (const [tier, keys] of [
+    ['broad', tiers.broad],
+    ['wide', tiers.wide],
+  ] as const) {
+    if (rows.length > candidateLimit || scored.some((x) => x.score >= gate)) break;
+    if (!keys.size) continue;
     const more = await candidates(db, {
       ...filter,
-      keys: hashedKeys(tiers.broad),
+      keys: hashedKeys(keys),
       excludeIds: [...(options.excludeIds ?? []), ...rows.map((r) => r.id)],
       limit: candidateLimit + 1 - rows.length,
     });
+    if (tier === 'wide') widened = true;
     rows = [...rows, ...more];
     scored = [...scored, ...more.map((c) => ({ c, ...bestScore(q, c, model) }))];
   }
@@ -224,12 +236,49 @@ export async function searchIndex(
       whereaboutsProtected: c.whereabouts_protected,
       dateOfDeath: c.date_of_death,
       score: Math.round(explained.score * 10) / 10,
-      // A record that agrees with everything the query says is the likely child, even when the query says too
-      // little to reach the match threshold on its own (a name and a date of birth, say).
-      outcome: explained.score >= gate && explained.score >= model.thresholds.possible ? 'match' : explained.outcome,
+      outcome: searchOutcome(explained.score, explained.outcome, { gate, identifying: identifies(q), model }),
       // Where they live is not confirmed for a protected record, even as agreement with a postcode typed.
       reasons: c.whereabouts_protected ? explained.reasons.filter((r) => r.field !== 'place') : explained.reasons,
     };
   });
-  return { hits, considered: Math.min(rows.length, candidateLimit), truncated };
+  return { hits: oneLikely(hits), considered: Math.min(rows.length, candidateLimit), truncated, widened };
+}
+
+/** A search identifies a child when it gives a first name, a last name and a date of birth, or an identifier. */
+export function identifies(q: PreparedRecord): boolean {
+  if (q.nhs || q.upn || q.other) return true;
+  const n = q.names[0];
+  return q.dob !== null && !!n?.given && !!n.familyCompact;
+}
+
+/**
+ * The tag a search result gets. "Likely the same child" follows the score: at or above the match threshold; or,
+ * when the search gave enough to identify a child (a full name and date of birth, or an identifier) but cannot
+ * reach the threshold on its own, a record that agrees with nearly all of it (90 % of a perfect agreement) and
+ * reaches the possible-match threshold. A name alone, however well it agrees, is at most a possible match.
+ */
+export function searchOutcome(
+  score: number,
+  outcome: Outcome,
+  o: { gate: number; identifying: boolean; model: MatchModel },
+): Outcome {
+  if (outcome === 'match') return 'match';
+  if (o.identifying && score >= o.gate && score >= o.model.thresholds.possible) return 'match';
+  return outcome;
+}
+
+/** Bits by which a likely child must lead every other result: 4 bits is sixteen times the likelihood. */
+export const LIKELY_LEAD = 4;
+
+/**
+ * Only one child can be the likely one. When several results are tagged likely, only a result that leads every
+ * other by `LIKELY_LEAD` bits keeps the tag; the others become possible matches, to be told apart on their cards
+ * (twins with one date of birth and address, say, when the search gave no first name).
+ */
+export function oneLikely(hits: SearchHit[]): SearchHit[] {
+  const likely = hits.filter((h) => h.outcome === 'match');
+  if (likely.length < 2) return hits;
+  const [first, second] = [...hits].sort((a, b) => b.score - a.score);
+  const leader = first && second && first.score - second.score >= LIKELY_LEAD ? first : null;
+  return hits.map((h) => (h.outcome === 'match' && h !== leader ? { ...h, outcome: 'possible' } : h));
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { hashedKeys, hashKey, keyArrayLiteral, queryKeys, storedKeys } from './index-keys.ts';
+import { hashedKeys, hashKey, keyArrayLiteral, queryKeys, queryKeyTiers, storedKeys } from './index-keys.ts';
 import { type PersonRecord, PhoneticCoder, prepare } from './record.ts';
 
 const coder = new PhoneticCoder();
@@ -45,6 +45,31 @@ describe('search keys', () => {
   for (const [what, query] of singleErrors) {
     test(`a query with ${what} shares a key with the record`, () => assert.ok(shares(query)));
   }
+
+  // Two things wrong at once: a wide key still reaches the record, though no narrow or broad one does.
+  const twoErrors: [string, PersonRecord][] = [
+    ['a misspelt given name and no date of birth', { givenName: 'Wlliam', familyName: 'Ahmed-Clarke' }],
+    ['a nickname and no date of birth', { givenName: 'Will', familyName: 'Ahmed-Clarke' }],
+    ['part of the family name and no date of birth', { givenName: 'William', familyName: 'Clarke' }],
+    ['part of the family name, a misspelt given name and no date', { givenName: 'Wiliem', familyName: 'Ahmed' }],
+    [
+      'a misspelt family name and the day wrong',
+      { givenName: 'William', familyName: 'Ahmad-Clerk', dateOfBirth: '2014-03-09' },
+    ],
+    [
+      'a misspelt given name and the day and month wrong',
+      { givenName: 'Xilliam', familyName: 'Ahmed-Clarke', dateOfBirth: '2014-05-09' },
+    ],
+  ];
+  for (const [what, query] of twoErrors) {
+    test(`a query with ${what} shares a key with the record`, () => assert.ok(shares(query)));
+  }
+
+  test('wide keys are not repeated in the narrower tiers', () => {
+    const tiers = queryKeyTiers(prepare({ givenName: 'Gorge', familyName: 'Mitchell' }, coder), coder);
+    assert.ok(tiers.wide.size > 0);
+    for (const k of tiers.wide) assert.ok(!tiers.narrow.has(k) && !tiers.broad.has(k));
+  });
 
   test('a family name alone is looked up over the birth years asked for', () => {
     assert.ok(shares({ familyName: 'Ahmed-Clarke' }, { birthYears: { from: 2013, to: 2015 } }));

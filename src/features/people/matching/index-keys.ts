@@ -12,6 +12,10 @@
  * - a hyphenated or double-barrelled family name given in part: each part keyed on its own;
  * - an old address: every postcode the person has lived at is keyed;
  * - no date of birth: names with the postcode or its district, or names alone.
+ * Searches with more than one thing wrong fall back, when nothing agrees with nearly all the query says, to wider
+ * keys that each need only one name, or the date of birth, to agree: the family name's sound code (or one part's)
+ * with the first letter of the given name ("Gorge Mitchell", "Mo Riaz", "Malakai"); each name's sound code with the
+ * year of birth, or with the day and month; and the date of birth alone.
  * Change the keys and INDEX_KEY_VERSION together: people with older keys are re-keyed at start-up.
  */
 import { canonicalDob } from './blocking.ts';
@@ -19,7 +23,7 @@ import { variantsOf } from './nicknames.ts';
 import { dateParts, postcodeDistrict } from './normalise.ts';
 import { type PhoneticCoder, type PreparedName, type PreparedRecord, prepare } from './record.ts';
 
-export const INDEX_KEY_VERSION = 1;
+export const INDEX_KEY_VERSION = 2;
 
 /** Years of birth a family-name-only search covers when no age is given: early help runs to 25. */
 const DEFAULT_YEARS = 26;
@@ -59,6 +63,38 @@ function namePair(n: PreparedName): string | null {
   return g < f ? `${g}:${f}` : `${f}:${g}`;
 }
 
+/** The family name's sound code, then each part's ("Owusu-Mensah": the whole, Owusu, Mensah). */
+function familyCodes(n: PreparedName): string[] {
+  const out = n.familyCodes[0] ? [n.familyCodes[0]] : [];
+  for (const c of n.familyPartCodes) if (!out.includes(c)) out.push(c);
+  return out;
+}
+
+/** The given name's sound code with each family code, in order of size: a swap gives the same pair. */
+function namePairs(n: PreparedName): string[] {
+  const g = n.givenCodes[0];
+  if (!g) return [];
+  return familyCodes(n).map((f) => (g < f ? `${g}:${f}` : `${f}:${g}`));
+}
+
+/**
+ * The wide keys: the family name's code with the given name's first letter; each name's code with the year of
+ * birth, and with the day and month (in order of size); and the date of birth alone.
+ */
+function wideKeys(out: Set<string>, n: PreparedName, dob: number | null) {
+  const initial = n.given.charAt(0);
+  const year = dob === null ? null : Math.floor(dob / 10000);
+  const dayMonth = dob === null ? null : canonicalDob(dob) % 10000;
+  const codes = familyCodes(n);
+  if (n.givenCodes[0]) codes.push(`g${n.givenCodes[0]}`);
+  for (const f of codes) {
+    if (initial && !f.startsWith('g')) add(out, `FI:${f}:${initial}`);
+    if (year !== null) add(out, `FY:${f}:${year}`);
+    if (dayMonth !== null) add(out, `MD:${f}:${dayMonth}`);
+  }
+  if (dob !== null) add(out, `B:${canonicalDob(dob)}`);
+}
+
 function postcodes(r: PreparedRecord): string[] {
   const out = r.postcode ? [r.postcode] : r.rawPostcode ? [r.rawPostcode] : [];
   for (const p of r.previousPostcodes) if (!out.includes(p)) out.push(p);
@@ -84,14 +120,10 @@ export function storedKeys(r: PreparedRecord, out: Set<string> = new Set()): Set
   if (r.nhs) add(out, `N:${r.nhs}`);
   if (r.upn) add(out, `U:${r.upn}`);
   if (r.other) add(out, `O:${r.other}`);
-  if (r.dob !== null) {
-    dobKeys(out, r.dob, r.names);
-    const year = Math.floor(r.dob / 10000);
-    for (const n of r.names) if (n.familyCodes[0]) add(out, `FY:${n.familyCodes[0]}:${year}`);
-  }
+  if (r.dob !== null) dobKeys(out, r.dob, r.names);
   for (const n of r.names) {
-    const pair = namePair(n);
-    if (pair) add(out, `NN:${pair}`);
+    for (const pair of namePairs(n)) add(out, `NN:${pair}`);
+    wideKeys(out, n, r.dob);
   }
   for (const p of postcodes(r)) {
     add(out, `P:${p}`);
@@ -120,6 +152,11 @@ export interface QueryKeys {
    * the narrow keys do not find a strong match (a query whose postcode or date of birth the index does not hold).
    */
   broad: Set<string>;
+  /**
+   * One name's sound code with the other's first letter, or with the year of birth: looked up last, when neither
+   * tier found a strong match (a query with more than one thing wrong). Results found so are labelled as such.
+   */
+  wide: Set<string>;
 }
 
 /**
@@ -129,6 +166,7 @@ export interface QueryKeys {
 export function queryKeyTiers(q: PreparedRecord, coder: PhoneticCoder, shape: QueryShape = {}): QueryKeys {
   const narrow = new Set<string>();
   const broad = new Set<string>();
+  const wide = new Set<string>();
   if (q.nhs) add(narrow, `N:${q.nhs}`);
   if (q.upn) add(narrow, `U:${q.upn}`);
   if (q.other) add(narrow, `O:${q.other}`);
@@ -151,24 +189,27 @@ export function queryKeyTiers(q: PreparedRecord, coder: PhoneticCoder, shape: Qu
   // Without a date of birth, names alone (a postcode may be new to the index).
   if (q.dob === null) {
     for (const n of names) {
-      const pair = namePair(n);
-      if (pair) add(broad, `NN:${pair}`);
-      else if (n.familyCodes[0] && !n.given && pcs.length === 0) {
+      const pairs = namePairs(n);
+      for (const pair of pairs) add(broad, `NN:${pair}`);
+      if (pairs.length === 0 && n.familyCodes[0] && !n.given && pcs.length === 0) {
         // A family name alone: look it up year by year over the ages asked for.
         const thisYear = new Date().getUTCFullYear();
         const from = shape.birthYears?.from ?? thisYear - DEFAULT_YEARS;
         const to = shape.birthYears?.to ?? thisYear + 1;
-        for (let y = from; y <= to; y++) add(broad, `FY:${n.familyCodes[0]}:${y}`);
+        for (const f of familyCodes(n)) for (let y = from; y <= to; y++) add(broad, `FY:${f}:${y}`);
       }
     }
   }
-  return { narrow, broad };
+  if (hasNames) for (const n of names) wideKeys(wide, n, q.dob);
+  for (const k of narrow) wide.delete(k);
+  for (const k of broad) wide.delete(k);
+  return { narrow, broad, wide };
 }
 
 /** Every key a query can form, narrow and broad together. */
 export function queryKeys(q: PreparedRecord, coder: PhoneticCoder, shape: QueryShape = {}): Set<string> {
-  const { narrow, broad } = queryKeyTiers(q, coder, shape);
-  return new Set([...narrow, ...broad]);
+  const { narrow, broad, wide } = queryKeyTiers(q, coder, shape);
+  return new Set([...narrow, ...broad, ...wide]);
 }
 
 /** The query's names plus the same names with each known nickname or variant of the given name. */

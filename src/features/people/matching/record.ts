@@ -51,6 +51,8 @@ export interface PreparedName {
   /** Parts that identify a family on their own (particles like "al" or "van" left out). */
   familyParts: string[];
   familyCodes: [string, string];
+  /** The primary sound code of each part, when the family name has more than one ("Owusu-Mensah"). */
+  familyPartCodes: string[];
   familyGroups: readonly number[];
 }
 
@@ -116,6 +118,7 @@ function prepareNameUncached(name: PersonName, coder: PhoneticCoder): PreparedNa
   const family = familyTokens.join(' ');
   const familyCompact = familyTokens.join('');
   const familyParts = familyTokens.filter((p) => !NAME_PARTICLES.has(p));
+  const parts = familyParts.length > 0 ? familyParts : familyTokens;
   return {
     given,
     givenTokens,
@@ -123,8 +126,9 @@ function prepareNameUncached(name: PersonName, coder: PhoneticCoder): PreparedNa
     givenGroups: givenNameGroups(given),
     family,
     familyCompact,
-    familyParts: familyParts.length > 0 ? familyParts : familyTokens,
+    familyParts: parts,
     familyCodes: coder.codes(familyCompact),
+    familyPartCodes: parts.length > 1 ? parts.map((part) => coder.codes(part)[0]).filter(Boolean) : [],
     familyGroups: familyNameGroups(familyCompact),
   };
 }
