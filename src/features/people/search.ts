@@ -193,7 +193,9 @@ export async function searchIndex(
     ['broad', tiers.broad],
     ['wide', tiers.wide],
   ] as const) {
-    if (rows.length > candidateLimit || scored.some((x) => x.score >= gate)) break;
+    // The wide keys only when nobody so far is even a possible match: they cost far more candidates.
+    const enough = tier === 'wide' ? Math.min(gate, model.thresholds.possible) : gate;
+    if (rows.length > candidateLimit || scored.some((x) => x.score >= enough)) break;
     if (!keys.size) continue;
     const more = await candidates(db, {
       ...filter,
