@@ -539,6 +539,9 @@ export interface DB {
   work_item: WorkItemTable;
   deadline: DeadlineTable;
   attachment: AttachmentTable;
+  concern: ConcernTable;
+  concern_stage: ConcernStageTable;
+  concern_responder: ConcernResponderTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -903,4 +906,46 @@ export interface AttachmentTable {
   deleted_at: Timestamp | null;
   deleted_by: string | null;
   deleted_reason: string | null;
+}
+
+// Concerns (dispute) resolution (migration 0023).
+export const CONCERN_STAGES = ['practitioners', 'line_managers', 'safeguarding_leads', 'formal'] as const;
+export type ConcernStageName = (typeof CONCERN_STAGES)[number];
+export const CONCERN_RESOLUTIONS = ['agreed', 'decision_changed', 'decision_stands'] as const;
+export type ConcernResolution = (typeof CONCERN_RESOLUTIONS)[number];
+export type ConcernOutcome = ConcernResolution | 'escalated';
+export type ConcernResponderWhy = 'decision_maker' | 'raiser_manager' | 'decision_maker_manager' | 'safeguarding_lead';
+
+export interface ConcernTable {
+  id: Generated<string>;
+  subject_kind: string;
+  subject_id: string;
+  person_id: string;
+  raised_by: string;
+  raised_by_organisation_id: string;
+  raised_at: Timestamp;
+  disagreement: string;
+  outcome_wanted: string;
+  status: Generated<'open' | 'resolved'>;
+  resolution: ConcernResolution | null;
+  resolved_at: Timestamp | null;
+}
+
+export interface ConcernStageTable {
+  id: Generated<string>;
+  concern_id: string;
+  stage: ConcernStageName;
+  opened_at: Timestamp;
+  opened_by: string | null;
+  outcome: ConcernOutcome | null;
+  reasons: string | null;
+  answered_by: string | null;
+  answered_at: Timestamp | null;
+  overdue_at: Timestamp | null;
+}
+
+export interface ConcernResponderTable {
+  stage_id: string;
+  user_id: string;
+  why: ConcernResponderWhy;
 }

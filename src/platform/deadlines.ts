@@ -44,6 +44,24 @@ export const DEADLINE_RULES = {
     kind: 'working_days_after',
     days: 4,
   },
+  CONCERN_PRACTITIONERS: {
+    code: 'CONCERN_PRACTITIONERS',
+    words: 'Practitioners try to resolve a concern between them within 5 working days of it being raised',
+    kind: 'working_days_after',
+    days: 5,
+  },
+  CONCERN_LINE_MANAGERS: {
+    code: 'CONCERN_LINE_MANAGERS',
+    words: 'Line managers respond to a concern within 5 working days of it reaching them',
+    kind: 'working_days_after',
+    days: 5,
+  },
+  CONCERN_SAFEGUARDING_LEADS: {
+    code: 'CONCERN_SAFEGUARDING_LEADS',
+    words: 'Safeguarding leads respond to a concern within 5 working days of it reaching them',
+    kind: 'working_days_after',
+    days: 5,
+  },
 } as const satisfies Record<string, DeadlineRule>;
 
 export type Deadline = Selectable<DeadlineTable>;

@@ -330,6 +330,20 @@ export const ACTIONS = {
     relationship: 'works-with-child',
   },
 
+  // Concerns (dispute) resolution
+  'concern.raise': {
+    description:
+      'Raise a concern about a decision you disagree with (a decision you may see, about a child you work with)',
+    who: CASE_DETAIL,
+    relationship: 'works-with-child',
+  },
+  'concern.read': {
+    description:
+      'See the concerns you raised, are asked to respond to, or manage someone who is; record the outcome at a stage you are asked to respond to',
+    who: CASE_DETAIL,
+    relationship: 'none',
+  },
+
   // The child's chronology and documents
   'chronology.read': {
     description: 'See, print and download a child’s or family’s chronology (entries you may not see are counted)',
@@ -460,6 +474,15 @@ export const ROUTES: Record<string, Action> = {
   'GET /people/:id/need-level/new': 'need-level.record',
   'POST /people/:id/need-level/suggest': 'need-level.record',
   'POST /people/:id/need-level': 'need-level.record',
+
+  // Concerns (dispute) resolution
+  'GET /concerns': 'concern.read',
+  'GET /concerns/:id': 'concern.read',
+  'POST /concerns/:id/outcome': 'concern.read',
+  'GET /concerns/raise/:kind/:subjectId': 'concern.raise',
+  'POST /concerns/raise/:kind/:subjectId': 'concern.raise',
+  'GET /api/v1/concerns': 'concern.read',
+  'GET /api/v1/concerns/:id': 'concern.read',
 
   // The child's chronology and documents
   'GET /people/:id/chronology': 'chronology.read',

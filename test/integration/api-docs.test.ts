@@ -140,6 +140,43 @@ for (const engine of engines()) {
             .execute();
         }
       }
+      // A concern is seen by the person who raised it: the token's user raises one about a recorded level of need.
+      if (/^\/api\/v1\/concerns\/[^/]+$/.test(path)) {
+        const db = t.database.db;
+        const child = await createPerson(db, {
+          givenName: 'Amara',
+          familyName: 'Lindqvist',
+          dateOfBirth: '2015-06-01',
+        });
+        const decision = await db
+          .insertInto('need_level')
+          .values({
+            person_id: child,
+            level: 'universal',
+            reason: 'No additional needs.',
+            recorded_by: null,
+            recorded_at: new Date(),
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const concern = await db
+          .insertInto('concern')
+          .values({
+            subject_kind: 'need_level',
+            subject_id: decision.id,
+            person_id: child,
+            raised_by: userId,
+            raised_by_organisation_id: organisationId,
+            raised_at: new Date(),
+            disagreement: 'Attendance has fallen.',
+            outcome_wanted: 'Early help.',
+            resolution: null,
+            resolved_at: null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        path = `/api/v1/concerns/${concern.id}`;
+      }
       const headers = { ...example.headers };
       if (headers.authorization) {
         headers.authorization = headers.authorization.replace(PLACEHOLDER_TOKEN, token).replace('$TOKEN', token);

@@ -28,6 +28,7 @@ export const PERSON_REFERENCES: readonly { table: string; column: string }[] = [
   { table: 'shielding_request', column: 'person_id' },
   { table: 'work_item', column: 'person_id' },
   { table: 'attachment', column: 'person_id' },
+  { table: 'concern', column: 'person_id' },
 ];
 
 /** Columns that refer to people but record history about the records themselves: they never move. */

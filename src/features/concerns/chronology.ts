@@ -1,0 +1,88 @@
+/**
+ * What concerns resolution contributes to the chronology: a concern raised about a decision, each stage it reached,
+ * each stage that went past its deadline, and each outcome. That a concern exists is shown to anyone who may open
+ * the chronology; what was disagreed with and the reasons are case detail of the organisation that raised it.
+ */
+import type { ChronologySource, SourceEntry } from '../../platform/chronology.ts';
+import { OUTCOME_WORDS, stageDefinition } from './stages.ts';
+import { concernSubject } from './subjects.ts';
+
+export const concernSource: ChronologySource = {
+  kind: 'concern',
+  label: 'Concern about a decision',
+  async entries(q, personIds) {
+    const rows = await q
+      .selectFrom('concern_stage as s')
+      .innerJoin('concern as c', 'c.id', 's.concern_id')
+      .innerJoin('app_user as u', 'u.id', 'c.raised_by')
+      .innerJoin('organisation as o', 'o.id', 'c.raised_by_organisation_id')
+      .leftJoin('app_user as a', 'a.id', 's.answered_by')
+      .select([
+        's.id',
+        's.stage',
+        's.opened_at',
+        's.outcome',
+        's.reasons',
+        's.answered_at',
+        's.overdue_at',
+        'c.id as concern_id',
+        'c.person_id',
+        'c.subject_kind',
+        'c.raised_by',
+        'c.raised_by_organisation_id',
+        'c.disagreement',
+        'u.name as raised_by_name',
+        'o.name as organisation_name',
+        'a.name as answered_by_name',
+      ])
+      .where('c.person_id', 'in', personIds)
+      .execute();
+    const out: SourceEntry[] = [];
+    for (const r of rows) {
+      const record = { organisation_id: r.raised_by_organisation_id, recorded_by: r.raised_by, category: null };
+      const label = (concernSubject(r.subject_kind)?.label ?? 'decision').toLowerCase();
+      const stage = stageDefinition(r.stage).title;
+      const common = {
+        personId: r.person_id,
+        organisationId: r.raised_by_organisation_id,
+        organisationName: r.organisation_name,
+        path: null,
+        visibility: { kind: 'detail_only' as const, record },
+      };
+      out.push({
+        ...common,
+        key: `${r.id}:opened`,
+        at: r.opened_at,
+        title:
+          r.stage === 'practitioners'
+            ? `Concern raised about a ${label}`
+            : `Concern about a ${label} taken to: ${stage.charAt(0).toLowerCase()}${stage.slice(1)}`,
+        summary: r.stage === 'practitioners' ? r.disagreement : null,
+        actorName: r.stage === 'practitioners' ? r.raised_by_name : null,
+      });
+      if (r.overdue_at) {
+        out.push({
+          ...common,
+          key: `${r.id}:overdue`,
+          at: r.overdue_at,
+          title: `Concern about a ${label}: “${stage}” stage overdue`,
+          summary: null,
+          actorName: null,
+        });
+      }
+      if (r.outcome && r.answered_at) {
+        out.push({
+          ...common,
+          key: `${r.id}:answered`,
+          at: r.answered_at,
+          title: `Concern about a ${label}: ${OUTCOME_WORDS[r.outcome].toLowerCase()} (${stage})`,
+          summary: r.reasons,
+          actorName: r.answered_by_name,
+        });
+      }
+    }
+    return out;
+  },
+};
+
+export const CONCERN_CHRONOLOGY_SOURCES: ChronologySource[] = [concernSource];
