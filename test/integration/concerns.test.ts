@@ -8,8 +8,10 @@ import { after, before, describe, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import { CONCERN_STAGES, type DB } from '../../src/db/schema.ts';
 import { TokenService } from '../../src/features/api/service.ts';
+import { childName } from '../../src/features/concerns/service.ts';
 import { addInvolvement } from '../../src/features/people/registry-repository.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
+import { loadActor } from '../../src/platform/sessions.ts';
 import { TestClient } from '../support/client.ts';
 import { createOrganisation, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
@@ -512,6 +514,17 @@ for (const engine of engines()) {
       assert.match(chronology.body, /Concern raised about a level of need decision/);
       assert.match(chronology.body, /stage overdue/);
       assert.match(chronology.body, /not resolved: taken to the next stage/);
+
+      // A shielded child's name is shown only to participants who work with the child.
+      await db.updateTable('person').set({ shielded: true }).where('id', '=', childId).execute();
+      const row = { person_id: childId, given_name: 'Poppy', family_name: 'Fenwick', shielded: true };
+      const actorOf = async (u: TestUser) => (await loadActor(db, u.id, 'session'))!;
+      assert.equal(await childName(db, await actorOf(teacher), row, t.clock.now()), 'Poppy Fenwick');
+      assert.equal(
+        await childName(db, await actorOf(outsider), row, t.clock.now()),
+        'a child whose record is shielded',
+      );
+      await db.updateTable('person').set({ shielded: false }).where('id', '=', childId).execute();
       assert.deepEqual(await verifyAuditChain(db), {
         ok: true,
         checked: (await db.selectFrom('audit_event').select('id').execute()).length,

@@ -97,6 +97,7 @@ export async function findConcern(q: Q, id: string) {
       'o.name as raised_by_organisation_name',
       'p.given_name',
       'p.family_name',
+      'p.shielded',
     ])
     .where('c.id', '=', id)
     .executeTakeFirst();
@@ -260,6 +261,7 @@ export async function visibleConcerns(q: Q, actor: Actor, limit = 500) {
       'c.resolved_at',
       'p.given_name',
       'p.family_name',
+      'p.shielded',
       'u.name as raised_by_name',
     ])
     .where(visibleTo(actor))

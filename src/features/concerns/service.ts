@@ -6,6 +6,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
+import type { Q } from '../../db/connection.ts';
 import type { ConcernOutcome, ConcernResponderWhy, ConcernStageName, DB } from '../../db/schema.ts';
 import type { Actor } from '../../platform/access.ts';
 import { type AuditContext, recordAudit } from '../../platform/audit.ts';
@@ -16,6 +17,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { parseForm } from '../../platform/forms.ts';
 import { notify } from '../../platform/notifications.ts';
 import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
+import { relationshipsWith } from '../../platform/relationships.ts';
 import { assignWork, completeWork } from '../../platform/work.ts';
 import { findPerson } from '../people/repository.ts';
 import * as repo from './repository.ts';
@@ -279,7 +281,7 @@ export class ConcernService {
         disagreement: concern.disagreement,
         outcomeWanted: concern.outcome_wanted,
       },
-      person: { id: concern.person_id, name: `${concern.given_name} ${concern.family_name}` },
+      person: { id: concern.person_id, name: await childName(trx, actor, concern, at) },
       subject: {
         kind: concern.subject_kind,
         id: concern.subject_id,
@@ -411,7 +413,7 @@ export class ConcernService {
         items.push({
           id: r.id,
           personId: r.person_id,
-          name: `${r.given_name} ${r.family_name}`,
+          name: await childName(trx, actor, r, ctx.at),
           subjectKind: r.subject_kind,
           subjectLabel: subject?.label ?? 'Decision',
           raisedBy: r.raised_by_name,
@@ -488,3 +490,19 @@ function alreadyAnswered(stage: repo.StageRow) {
 }
 
 export { STAGES };
+
+/**
+ * The child's name as a participant sees it. Line managers and safeguarding leads of another agency take part
+ * without working with the child; a shielded child's name is shown only to those who do.
+ */
+export async function childName(
+  q: Q,
+  actor: Actor,
+  row: { person_id: string; given_name: string; family_name: string; shielded: boolean },
+  at: Date,
+): Promise<string> {
+  if (row.shielded && (await relationshipsWith(q, actor, row.person_id, at)).length === 0) {
+    return 'a child whose record is shielded';
+  }
+  return `${row.given_name} ${row.family_name}`;
+}
