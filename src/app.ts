@@ -12,6 +12,7 @@ import { registerAuthRoutes } from './features/auth/routes.ts';
 import { registerChronologyRoutes } from './features/chronology/routes.ts';
 import { registerConsentRoutes } from './features/consent/routes.ts';
 import { registerDirectoryRoutes } from './features/directory/routes.ts';
+import { registerFrontDoorRoutes } from './features/front-door/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
@@ -86,6 +87,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerPeopleRoutes(app, deps);
   registerConsentRoutes(app, deps);
   registerThresholdRoutes(app, deps);
+  registerFrontDoorRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);
   await registerDirectoryRoutes(app, deps);
