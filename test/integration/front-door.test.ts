@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
+import { TokenService } from '../../src/features/api/service.ts';
 import * as registry from '../../src/features/people/registry-repository.ts';
 import { relationshipsWith } from '../../src/platform/relationships.ts';
 import { loadActor } from '../../src/platform/sessions.ts';
@@ -402,6 +403,67 @@ for (const engine of engines()) {
       const page = await fd.get(`/front-door/contacts/${id}`);
       assert.match(page.body, /Manager who agreed/);
       assert.match(page.body, /Mo Manager/);
+    });
+
+    test('the API: a school’s system sends a contact with a token; the front door decides it; problems are problem documents', async () => {
+      const tokens = new TokenService(db, t.clock);
+      const meta = { requestId: 'test', clientIp: '127.0.0.1' };
+      const school = (await tokens.createForEmail(teacher.email, { name: 'school mis', expiresInDays: null }, meta))
+        .token;
+      const door = (await tokens.createForEmail(fd1.email, { name: 'fd', expiresInDays: null }, meta)).token;
+      const far = (await tokens.createForEmail(farFd.email, { name: 'far', expiresInDays: null }, meta)).token;
+      const call = (method: 'GET' | 'POST', url: string, bearer: string, payload?: object) =>
+        t.app.inject({ method, url, headers: { authorization: `Bearer ${bearer}` }, ...(payload ? { payload } : {}) });
+      const body = {
+        significantHarm: true,
+        childIds: [childId],
+        referralSource: '2A',
+        circumstances: 'Disclosed being hit at home.',
+        needsToHappen: 'A call today.',
+        permission: 'child_at_risk_of_harm',
+        lawfulReason: 'Telling the parents could put her at risk.',
+      };
+      const bad = await call('POST', '/api/v1/contacts', school, { ...body, circumstances: '' });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.headers['content-type'] as string, /application\/problem\+json/);
+      assert.match(bad.body, /Enter the circumstances and needs causing concern/);
+      const made = await call('POST', '/api/v1/contacts', school, body);
+      assert.equal(made.statusCode, 201);
+      const created = made.json() as { id: string; urgency: string; frontDoor: { phone: string }[] };
+      assert.equal(created.urgency, 'urgent');
+      assert.ok(created.frontDoor.some((f) => f.phone === '01632 960100'));
+      const listed = (await call('GET', '/api/v1/contacts', door)).json() as { queue: { id: string }[] };
+      assert.ok(listed.queue.some((c) => c.id === created.id));
+      assert.equal((await call('GET', `/api/v1/contacts/${created.id}`, far)).statusCode, 404);
+      const noReason = await call('POST', `/api/v1/contacts/${created.id}/decision`, door, {
+        outcome: 'child_protection',
+      });
+      assert.equal(noReason.statusCode, 400);
+      assert.match(noReason.body, /a decision cannot be recorded without one/);
+      assert.equal(
+        (await call('POST', `/api/v1/contacts/${created.id}/decision`, school, { outcome: 'advice', rationale: 'x' }))
+          .statusCode,
+        403,
+      );
+      const decided = await call('POST', `/api/v1/contacts/${created.id}/decision`, door, {
+        outcome: 'child_protection',
+        rationale: 'Disclosure of physical harm.',
+      });
+      assert.equal(decided.statusCode, 201);
+      const again = await call('POST', `/api/v1/contacts/${created.id}/decision`, door, {
+        outcome: 'advice',
+        rationale: 'Again.',
+        managerId: manager.id,
+      });
+      assert.equal(again.statusCode, 409);
+      const detail = (await call('GET', `/api/v1/contacts/${created.id}`, school)).json() as {
+        decision: { outcome: string; guidanceVersion: number };
+      };
+      assert.equal(detail.decision.outcome, 'child_protection');
+      assert.equal(detail.decision.guidanceVersion, 1);
+      const doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json() as { paths: Record<string, unknown> };
+      assert.ok(doc.paths['/api/v1/contacts']);
+      assert.ok(doc.paths['/api/v1/contacts/{id}/decision']);
     });
 
     test('a contact not decided within one working day shows as overdue', async () => {

@@ -11,6 +11,7 @@ import { checkId, isUuid } from '../../platform/ids.ts';
 import { LAWFUL_BASIS_LABELS } from '../../platform/sharing.ts';
 import { indicators, LEVEL_NAMES } from '../threshold/guidance.ts';
 import type { GuidanceVersion } from '../threshold/repository.ts';
+import { registerFrontDoorApi } from './api.ts';
 import { OUTCOME_LABELS, REFERRAL_SOURCE_CODES, REFERRAL_SOURCES } from './codes.ts';
 import { FrontDoorService, parseContact, parseDecision } from './service.ts';
 
@@ -49,6 +50,7 @@ const permissionItems = (values: Values) => [
 
 export function registerFrontDoorRoutes(app: FastifyInstance, deps: AppDeps) {
   const service = new FrontDoorService(deps.database.db);
+  registerFrontDoorApi(app, deps);
 
   const startPage = (reply: FastifyReply, childIds: string[], errors?: FieldError[]) =>
     reply.page('front-door/views/request-start.njk', { childIds, ...(errors ? { errors } : {}) });
