@@ -13,6 +13,7 @@ import { registerChronologyRoutes } from './features/chronology/routes.ts';
 import { registerConcernRoutes } from './features/concerns/routes.ts';
 import { registerConsentRoutes } from './features/consent/routes.ts';
 import { registerDirectoryRoutes } from './features/directory/routes.ts';
+import { registerFrontDoorRoutes } from './features/front-door/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
@@ -88,6 +89,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerConsentRoutes(app, deps);
   registerThresholdRoutes(app, deps);
   registerConcernRoutes(app, deps);
+  registerFrontDoorRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);
   await registerDirectoryRoutes(app, deps);

@@ -542,6 +542,9 @@ export interface DB {
   concern: ConcernTable;
   concern_stage: ConcernStageTable;
   concern_responder: ConcernResponderTable;
+  contact: ContactTable;
+  contact_child: ContactChildTable;
+  contact_decision: ContactDecisionTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -948,4 +951,59 @@ export interface ConcernResponderTable {
   stage_id: string;
   user_id: string;
   why: ConcernResponderWhy;
+}
+
+// The front door (migration 0020).
+export const CONTACT_OUTCOMES = [
+  'advice',
+  'signpost',
+  'targeted_support',
+  'social_work_assessment',
+  'child_protection',
+  'no_further_action',
+] as const;
+export type ContactOutcome = (typeof CONTACT_OUTCOMES)[number];
+export type ContactUrgency = 'urgent' | 'normal';
+
+export interface ContactTable {
+  id: Generated<string>;
+  reference: string;
+  significant_harm: boolean;
+  urgency: ContactUrgency;
+  referrer_user_id: string;
+  referrer_organisation_id: string;
+  referral_source: string;
+  circumstances: string;
+  indicators: ColumnType<RecordedIndicator[], string | undefined, string>;
+  guidance_id: string | null;
+  needs_to_happen: string;
+  tried: string | null;
+  via: 'web' | 'api';
+  received_at: Timestamp;
+  status: ColumnType<'open' | 'decided', 'open' | 'decided' | undefined, 'open' | 'decided'>;
+  assigned_to: string | null;
+  assigned_at: Timestamp | null;
+  assigned_by: string | null;
+}
+
+export interface ContactChildTable {
+  contact_id: string;
+  person_id: string;
+  sharing_decision_id: string;
+}
+
+export interface ContactDecisionTable {
+  id: Generated<string>;
+  contact_id: string;
+  outcome: ContactOutcome;
+  level: NeedLevel | null;
+  indicators: ColumnType<RecordedIndicator[], string | undefined, string>;
+  guidance_id: string;
+  rationale: string;
+  advice: string | null;
+  directory_service_id: string | null;
+  leader_user_id: string | null;
+  manager_user_id: string | null;
+  decided_by: string;
+  decided_at: Timestamp;
 }

@@ -81,6 +81,7 @@ export const PERSON_EVENT_NAMESPACES = [
   'document',
   'attachment',
   'concern',
+  'contact',
 ];
 /** Events in those namespaces about many people or none (searches, queues, bulk work): they list ids or none. */
 export const INDEX_WIDE_EVENTS = new Set([
@@ -93,6 +94,7 @@ export const INDEX_WIDE_EVENTS = new Set([
   'person.registration.checked',
   'person.shielding-requests.viewed',
   'concern.list.viewed',
+  'contact.queue.viewed',
 ]);
 
 /** Events about one person in other namespaces. */

@@ -8,7 +8,8 @@ const calendar = new WorkingCalendar([{ date: '2026-12-29', name: 'Christmas clo
 
 test('property: no rule makes a deadline fall on a weekend, bank holiday or closure day (2024–2030)', () => {
   const r = seeded(2026);
-  const rules = Object.values(DEADLINE_RULES);
+  // An urgent front door decision is due within the hour whatever the day: the out-of-hours team answers.
+  const rules = Object.values(DEADLINE_RULES).filter((rule) => rule.kind !== 'hours_after');
   for (let i = 0; i < 3000; i++) {
     const day = addDays('2024-01-01', r.int(0, 2555));
     const start = new Date(Date.parse(`${day}T00:00:00Z`) + r.int(0, 1439) * 60_000);
@@ -19,6 +20,13 @@ test('property: no rule makes a deadline fall on a weekend, bank holiday or clos
     if (rule.kind === 'working_days_before') assert.ok(dueAt <= start || dueDay(dueAt) < day);
     else assert.ok(dueAt > start && atRiskFrom >= start);
   }
+});
+
+test('an urgent contact is due within the hour, even on a Sunday, and at risk from the start', () => {
+  const start = new Date('2026-12-06T22:15:00Z');
+  const { dueAt, atRiskFrom } = computeDeadline(calendar, DEADLINE_RULES.FRONT_DOOR_URGENT_DECISION, start);
+  assert.equal(dueAt.toISOString(), '2026-12-06T23:15:00.000Z');
+  assert.equal(atRiskFrom.toISOString(), start.toISOString());
 });
 
 test('a contact at 23:30 UTC on a summer Friday is Saturday in London: decision due by the end of Tuesday', () => {

@@ -11,7 +11,8 @@ import { addDays, dueDay, londonMidnight, londonToday, longDate, type WorkingCal
 export type DeadlineRule =
   | { code: string; words: string; kind: 'working_days_after'; days: number }
   | { code: string; words: string; kind: 'working_days_before'; days: number }
-  | { code: string; words: string; kind: 'working_hours'; hours: number };
+  | { code: string; words: string; kind: 'working_hours'; hours: number }
+  | { code: string; words: string; kind: 'hours_after'; hours: number };
 
 export const DEADLINE_RULES = {
   FRONT_DOOR_DECISION: {
@@ -19,6 +20,12 @@ export const DEADLINE_RULES = {
     words: 'Decision within 1 working day of the contact',
     kind: 'working_days_after',
     days: 1,
+  },
+  FRONT_DOOR_URGENT_DECISION: {
+    code: 'FRONT_DOOR_URGENT_DECISION',
+    words: 'Urgent: decision at once, within an hour of the contact, in or out of working hours',
+    kind: 'hours_after',
+    hours: 1,
   },
   PANEL_PAPERS: {
     code: 'PANEL_PAPERS',
@@ -73,6 +80,10 @@ export function computeDeadline(
   start: Date,
 ): { dueAt: Date; atRiskFrom: Date } {
   let dueAt: Date;
+  if (rule.kind === 'hours_after') {
+    // Due at once, whatever the day: at risk from the start.
+    return { dueAt: new Date(start.getTime() + rule.hours * 3_600_000), atRiskFrom: start };
+  }
   if (rule.kind === 'working_hours') {
     dueAt = calendar.addWorkingHours(start, rule.hours);
   } else {

@@ -363,6 +363,30 @@ export const ACTIONS = {
     who: REGISTER,
     relationship: 'works-with-child',
   },
+
+  // The front door
+  'front-door.request': {
+    description: 'Make a request for support to the front door (a contact) about children you can find on the index',
+    who: REGISTER,
+    relationship: 'none',
+  },
+  'front-door.contact.read': {
+    description:
+      'See a contact: one you made, one you are dealing with or were asked to act on, or (front door) any in your partnership',
+    who: REGISTER,
+    relationship: 'none',
+  },
+  'front-door.queue': {
+    description:
+      'See the front door queue of contacts in your partnership, and assign a contact to a front door worker',
+    who: ['front_door'],
+    relationship: 'none',
+  },
+  'front-door.decide': {
+    description: 'Record the front door’s decision on a contact in your partnership (the referrer is told)',
+    who: ['front_door'],
+    relationship: 'none',
+  },
 } as const satisfies Record<string, ActionPolicy>;
 
 export type Action = keyof typeof ACTIONS;
@@ -506,6 +530,20 @@ export const ROUTES: Record<string, Action> = {
   'GET /admin/sensitive-categories': 'admin.sensitive-categories.manage',
   'POST /admin/sensitive-categories': 'admin.sensitive-categories.manage',
   'POST /admin/sensitive-categories/:code/retire': 'admin.sensitive-categories.manage',
+
+  // The front door
+  'GET /front-door': 'front-door.queue',
+  'POST /front-door/contacts/:id/assign': 'front-door.queue',
+  'GET /front-door/requests/new': 'front-door.request',
+  'POST /front-door/requests/new': 'front-door.request',
+  'POST /front-door/requests': 'front-door.request',
+  'GET /front-door/contacts/:id': 'front-door.contact.read',
+  'GET /front-door/contacts/:id/decision': 'front-door.decide',
+  'POST /front-door/contacts/:id/decision': 'front-door.decide',
+  'GET /api/v1/contacts': 'front-door.contact.read',
+  'POST /api/v1/contacts': 'front-door.request',
+  'GET /api/v1/contacts/:id': 'front-door.contact.read',
+  'POST /api/v1/contacts/:id/decision': 'front-door.decide',
 
   // Audit
   'GET /audit': 'audit.history.read',

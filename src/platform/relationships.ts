@@ -64,9 +64,9 @@ export const RELATIONSHIP_DESCRIPTIONS: Record<RelationshipKind, string> = {
   organisation: 'Your organisation is recorded as working with this person',
 };
 
-/** The record a relationship comes through: an involvement now; a TAF membership, contact or agenda slot later. */
+/** The record a relationship comes through: an involvement or a front door contact; a TAF membership or agenda slot later. */
 export interface RelationshipVia {
-  record: 'involvement';
+  record: 'involvement' | 'contact';
   id: string;
 }
 
@@ -126,8 +126,18 @@ const SOURCES: Record<RelationshipKind, (q: Q, actor: RelationshipActor, today: 
   involved: (q, actor, today) => fromInvolvements(q, 'involved', today, (eb) => eb('i.user_id', '=', actor.userId)),
   // Team Around the Family membership: added with the TAF feature.
   team_around_family: () => null,
-  // An open front door contact the actor is dealing with: added with the front door feature.
-  front_door_contact: () => null,
+  // An open front door contact assigned to the actor: the worker holding it works with its children until it is decided.
+  front_door_contact: (q, actor) =>
+    q
+      .selectFrom('contact as c')
+      .innerJoin('contact_child as cc', 'cc.contact_id', 'c.id')
+      .select([
+        'cc.person_id',
+        sql<RelationshipKind>`${sql.lit('front_door_contact')}::text`.as('kind'),
+        'c.id as via_id',
+      ])
+      .where('c.assigned_to', '=', actor.userId)
+      .where('c.status', '=', 'open') as unknown as Source,
   // A panel meeting agenda the actor sits on: added with the panels feature.
   panel_agenda: () => null,
   team: (q, actor, today) =>
@@ -172,7 +182,11 @@ function toRelationships(rows: Row[]): ChildRelationship[] {
   }
   return [...byKind.entries()]
     .sort(([a], [b]) => strength(a) - strength(b))
-    .map(([kind, id]) => ({ kind, description: RELATIONSHIP_DESCRIPTIONS[kind], via: { record: 'involvement', id } }));
+    .map(([kind, id]) => ({
+      kind,
+      description: RELATIONSHIP_DESCRIPTIONS[kind],
+      via: { record: kind === 'front_door_contact' ? 'contact' : 'involvement', id },
+    }));
 }
 
 /** All the actor's current relationships with a person, strongest first; none means they do not work with them. */

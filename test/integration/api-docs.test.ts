@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { PLACEHOLDER_TOKEN } from '../../src/features/api/docs.ts';
+import { EXAMPLE_CHILD_ID, PLACEHOLDER_TOKEN } from '../../src/features/api/docs.ts';
 import { TokenService } from '../../src/features/api/service.ts';
 import { createOrganisation, createUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
@@ -90,6 +90,7 @@ for (const engine of engines()) {
   describe(`the API documentation's examples on ${engine}`, () => {
     let t: TestApp;
     let token: string;
+    let frontDoorToken: string;
     let organisationId: string;
     let userId: string;
     let doc: Doc;
@@ -104,6 +105,10 @@ for (const engine of engines()) {
       const ctx = { requestId: 'test', clientIp: '127.0.0.1' };
       token = (
         await new TokenService(db, t.clock).createForEmail(user.email, { name: 'docs', expiresInDays: null }, ctx)
+      ).token;
+      const frontDoor = await createUser(db, { roles: ['front_door'] });
+      frontDoorToken = (
+        await new TokenService(db, t.clock).createForEmail(frontDoor.email, { name: 'docs', expiresInDays: null }, ctx)
       ).token;
       doc = (await t.app.inject('/api/v1/openapi.json')).json();
     });
@@ -177,15 +182,45 @@ for (const engine of engines()) {
           .executeTakeFirstOrThrow();
         path = `/api/v1/concerns/${concern.id}`;
       }
+      let bearer = token;
+      let body = example.body;
+      const aChild = () =>
+        createPerson(t.database.db, {
+          givenName: 'Amara',
+          familyName: 'Lindqvist',
+          dateOfBirth: '2015-06-01',
+          sex: 'F',
+        });
+      // A request for support names a real child; a contact example reads or decides one the token's user sent.
+      if (body?.includes(EXAMPLE_CHILD_ID)) body = body.replaceAll(EXAMPLE_CHILD_ID, await aChild());
+      if (/^\/api\/v1\/contacts\/[^/]+/.test(path)) {
+        const made = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/contacts',
+          headers: { authorization: `Bearer ${token}` },
+          payload: {
+            significantHarm: false,
+            childIds: [await aChild()],
+            referralSource: '2A',
+            circumstances: 'x',
+            needsToHappen: 'x',
+            tried: 'x',
+            permission: 'enquiry_risk_of_harm',
+            lawfulReason: 'x',
+          },
+        });
+        path = path.replace(/^\/api\/v1\/contacts\/[^/]+/, `/api/v1/contacts/${made.json().id}`);
+        if (path.endsWith('/decision')) bearer = frontDoorToken;
+      }
       const headers = { ...example.headers };
       if (headers.authorization) {
-        headers.authorization = headers.authorization.replace(PLACEHOLDER_TOKEN, token).replace('$TOKEN', token);
+        headers.authorization = headers.authorization.replace(PLACEHOLDER_TOKEN, bearer).replace('$TOKEN', bearer);
       }
       const res = await t.app.inject({
         method: example.method as 'GET' | 'POST',
         url: path + url.search,
         headers,
-        ...(example.body !== undefined ? { payload: example.body } : {}),
+        ...(body !== undefined ? { payload: body } : {}),
       });
       const operation = operationOf(doc, example.method, written);
       const success = operation ? Object.keys(operation.responses).filter((s) => s.startsWith('2')) : ['200'];

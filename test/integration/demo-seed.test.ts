@@ -192,6 +192,25 @@ for (const engine of engines()) {
       assert.ok(card.body.includes('Amy Lockwood'), 'the card names the practitioner');
     });
 
+    test('the front door queue shows an urgent contact and an overdue one; a decided one is not in it', async () => {
+      const db = t.database.db;
+      const user = await demoUser(db, 'kwame.boateng@demo.early-help.invalid');
+      const client = new TestClient(t.app, t.clock);
+      await client.signIn(user);
+      const queue = await client.get('/front-door');
+      assert.equal(queue.statusCode, 200);
+      const rows = [...queue.body.matchAll(/data-qa="contact-row"[\s\S]*?>(FD-DEM00\d)</g)].map((m) => m[1]);
+      assert.deepEqual(rows, ['FD-DEM001', 'FD-DEM002']);
+      assert.match(queue.body, /Urgent/);
+      assert.match(queue.body, /Overdue/);
+      const decided = await db
+        .selectFrom('contact_decision as d')
+        .innerJoin('contact as c', 'c.id', 'd.contact_id')
+        .select('c.reference')
+        .execute();
+      assert.deepEqual(decided, [{ reference: 'FD-DEM003' }]);
+    });
+
     test('every demo person is searchable, and the children recorded twice wait in the review queue', async () => {
       const db = t.database.db;
       const unkeyed = await db.selectFrom('person').select('id').where('match_version', '=', 0).execute();

@@ -4,12 +4,14 @@ import { queuePairs } from '../../features/people/duplicate-service.ts';
 import { refreshMatchData } from '../../features/people/match-repository.ts';
 import { defaultModel } from '../../features/people/matching/model.ts';
 import { searchCoder } from '../../features/people/search.ts';
+import { currentGuidance } from '../../features/threshold/repository.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { hashPassword } from '../../platform/passwords.ts';
 import type { DB } from '../schema.ts';
 import { addDemoDuplicates } from './duplicates.ts';
 import { addEarlyHelpSummaries } from './early-help.ts';
 import { FamilyGenerator, type FamilyRows } from './families.ts';
+import { seedDemoContacts } from './front-door.ts';
 import { buildPartnership, DEMO_TEAM_CONTACTS, type Partnership } from './partnership.ts';
 import { demoId, isoDate, Random } from './random.ts';
 import { DEMO_USERS, type DemoUserDef, demoUserPhone } from './users.ts';
@@ -217,6 +219,9 @@ export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; tod
       searchCoder(),
     );
     await queuePairs(trx, duplicatePairs, 'scan', defaultModel());
+    // A working front door queue: one urgent contact, one overdue, one decided.
+    await currentGuidance(trx);
+    await seedDemoContacts(trx, today);
     await recordAudit(
       trx,
       { actor: null, at: new Date() },

@@ -47,6 +47,9 @@ export function describeSchema(schema: Json): string {
   return parts.join(', ');
 }
 
+/** The child id the request-for-support example names (a test swaps in a real child). */
+export const EXAMPLE_CHILD_ID = '2a103aca-1ea7-8002-9cf7-33e1fd883ec0';
+
 /**
  * Example request bodies, fictional and small, for the operations that take one: the documentation
  * page's curl example sends them, and a test runs every example against the app.
@@ -66,6 +69,22 @@ export const EXAMPLE_BODIES: Record<string, Json> = {
     role: 'School nurse',
     phone: '01632 960 214',
     reason: 'Referred to the school nursing service by the school',
+  },
+  'POST /api/v1/contacts': {
+    significantHarm: false,
+    urgency: 'normal',
+    childIds: [EXAMPLE_CHILD_ID],
+    referralSource: '2A',
+    circumstances: 'Often hungry and tired in class since October.',
+    needsToHappen: 'Someone to work with the family on routines.',
+    tried: 'Breakfast club since October.',
+    permission: 'enquiry_risk_of_harm',
+    lawfulReason: 'The family could not be reached today.',
+  },
+  'POST /api/v1/contacts/{id}/decision': {
+    outcome: 'social_work_assessment',
+    level: 'targeted',
+    rationale: 'Needs across home and school that single agencies have not met.',
   },
 };
 

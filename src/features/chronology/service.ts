@@ -18,6 +18,7 @@ import { NotFoundError } from '../../platform/errors.ts';
 import { accessContext, findRelationship } from '../../platform/sharing.ts';
 import { CONCERN_CHRONOLOGY_SOURCES } from '../concerns/chronology.ts';
 import { CONSENT_CHRONOLOGY_SOURCES } from '../consent/chronology.ts';
+import { FRONT_DOOR_CHRONOLOGY_SOURCES } from '../front-door/chronology.ts';
 import { PEOPLE_CHRONOLOGY_SOURCES } from '../people/chronology.ts';
 import * as people from '../people/repository.ts';
 import { MergedRecordError, PARTNERSHIP_ROLES, rolePowerOver } from '../people/service.ts';
@@ -27,6 +28,7 @@ export const CHRONOLOGY_SOURCES: readonly ChronologySource[] = [
   ...PEOPLE_CHRONOLOGY_SOURCES,
   ...CONSENT_CHRONOLOGY_SOURCES,
   ...CONCERN_CHRONOLOGY_SOURCES,
+  ...FRONT_DOOR_CHRONOLOGY_SOURCES,
 ];
 
 type Trx = Transaction<DB>;

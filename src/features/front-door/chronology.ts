@@ -1,0 +1,80 @@
+/**
+ * What the front door contributes to a child's chronology: a request for support made, and the front door's
+ * decision. Both are case detail (of the referrer's organisation, and of the front door's), so the title shows to
+ * anyone who may open the chronology and the summary only under the sharing rules.
+ */
+import type { ChronologySource, SourceEntry } from '../../platform/chronology.ts';
+import { OUTCOME_LABELS } from './codes.ts';
+
+export const contactSource: ChronologySource = {
+  kind: 'front-door',
+  label: 'Front door',
+  async entries(q, personIds) {
+    const rows = await q
+      .selectFrom('contact_child as cc')
+      .innerJoin('contact as c', 'c.id', 'cc.contact_id')
+      .innerJoin('app_user as u', 'u.id', 'c.referrer_user_id')
+      .innerJoin('organisation as o', 'o.id', 'c.referrer_organisation_id')
+      .leftJoin('contact_decision as d', 'd.contact_id', 'c.id')
+      .leftJoin('app_user as du', 'du.id', 'd.decided_by')
+      .leftJoin('organisation as dorg', 'dorg.id', 'du.organisation_id')
+      .select([
+        'cc.person_id',
+        'c.id',
+        'c.reference',
+        'c.urgency',
+        'c.received_at',
+        'c.referrer_user_id',
+        'c.referrer_organisation_id',
+        'u.name as referrer_name',
+        'o.name as organisation_name',
+        'd.id as decision_id',
+        'd.outcome',
+        'd.decided_at',
+        'd.decided_by',
+        'du.name as decided_by_name',
+        'du.organisation_id as decided_by_organisation_id',
+        'dorg.name as decided_by_organisation_name',
+      ])
+      .where('cc.person_id', 'in', personIds)
+      .execute();
+    const out: SourceEntry[] = [];
+    for (const r of rows) {
+      out.push({
+        key: `${r.id}:${r.person_id}:made`,
+        personId: r.person_id,
+        at: r.received_at,
+        title: `Request for support to the front door${r.urgency === 'urgent' ? ' (urgent)' : ''}`,
+        summary: `Contact ${r.reference} made by ${r.referrer_name}.`,
+        organisationId: r.referrer_organisation_id,
+        organisationName: r.organisation_name,
+        actorName: r.referrer_name,
+        path: null,
+        visibility: {
+          kind: 'detail_only',
+          record: { organisation_id: r.referrer_organisation_id, recorded_by: r.referrer_user_id, category: null },
+        },
+      });
+      if (r.decision_id && r.decided_at && r.outcome && r.decided_by && r.decided_by_organisation_id) {
+        out.push({
+          key: `${r.decision_id}:${r.person_id}:decided`,
+          personId: r.person_id,
+          at: r.decided_at,
+          title: 'Front door decision',
+          summary: `Contact ${r.reference}: ${OUTCOME_LABELS[r.outcome]}.`,
+          organisationId: r.decided_by_organisation_id,
+          organisationName: r.decided_by_organisation_name,
+          actorName: r.decided_by_name,
+          path: null,
+          visibility: {
+            kind: 'detail_only',
+            record: { organisation_id: r.decided_by_organisation_id, recorded_by: r.decided_by, category: null },
+          },
+        });
+      }
+    }
+    return out;
+  },
+};
+
+export const FRONT_DOOR_CHRONOLOGY_SOURCES: ChronologySource[] = [contactSource];
