@@ -4,7 +4,7 @@ import { AGENCY_TYPES, CONSENT_METHODS, CONSENT_PURPOSES, LAWFUL_BASES } from '.
 import { type Actor, hasRole } from '../../platform/access.ts';
 import type { AppDeps } from '../../platform/app-deps.ts';
 import { documentText, fontCovers, pdfFileName, pdfHeaders, renderPdf } from '../../platform/documents.ts';
-import { NotFoundError } from '../../platform/errors.ts';
+import { type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { formValues, parseForm } from '../../platform/forms.ts';
 import { ConsentRequiredError, LAWFUL_BASIS_LABELS, OVERRIDE_ROLES } from '../../platform/sharing.ts';
 import { explanationDocument } from './explanation.ts';
@@ -19,7 +19,7 @@ import {
   UUID,
   WishForm,
 } from './schemas.ts';
-import { ChangeRefusedError, ConsentService, RuleError } from './service.ts';
+import { ChangeRefusedError, ConsentService } from './service.ts';
 
 type P = { Params: { id: string } };
 type PC = { Params: { id: string; consentId: string } };
@@ -86,12 +86,12 @@ export function registerConsentRoutes(app: FastifyInstance, deps: AppDeps) {
     reply: FastifyReply,
     body: unknown,
     run: () => Promise<string>,
-    form: (errors: RuleError['errors'], values: Record<string, string | string[]>) => Promise<unknown>,
+    form: (errors: FieldError[], values: Record<string, string | string[]>) => Promise<unknown>,
   ) {
     try {
       return reply.redirect(await run(), 303);
     } catch (err) {
-      if (err instanceof RuleError) {
+      if (err instanceof ValidationError) {
         reply.code(400);
         return form(err.errors, formValues(body));
       }
@@ -248,7 +248,7 @@ export function registerConsentRoutes(app: FastifyInstance, deps: AppDeps) {
   app.post<P>('/people/:id/consent/wishes', async (request, reply) => {
     const id = request.params.id;
     check(id);
-    const again = (errors: RuleError['errors'], values: Record<string, string | string[]>) =>
+    const again = (errors: FieldError[], values: Record<string, string | string[]>) =>
       familyForm(reply, id, 'wish', 'confidentiality-wish.form', { errors, values });
     const form = parseForm(WishForm, request.body);
     if (!form.ok) {
@@ -307,7 +307,7 @@ export function registerConsentRoutes(app: FastifyInstance, deps: AppDeps) {
   app.post<P>('/people/:id/consent/decisions', async (request, reply) => {
     const id = request.params.id;
     check(id);
-    const again = (errors: RuleError['errors'], values: Record<string, string | string[]>) =>
+    const again = (errors: FieldError[], values: Record<string, string | string[]>) =>
       familyForm(reply, id, 'decision', 'sharing.decision-form', { errors, values });
     const form = parseDecision(request.body);
     if (!form.ok) {
@@ -332,7 +332,7 @@ export function registerConsentRoutes(app: FastifyInstance, deps: AppDeps) {
   app.post<P>('/people/:id/consent/markers', async (request, reply) => {
     const id = request.params.id;
     check(id);
-    const again = (errors: RuleError['errors'], values: Record<string, string | string[]>) =>
+    const again = (errors: FieldError[], values: Record<string, string | string[]>) =>
       familyForm(reply, id, 'marker', 'withhold-marker.form', { errors, values });
     const form = parseForm(MarkerForm, request.body);
     if (!form.ok) {

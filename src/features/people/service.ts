@@ -8,6 +8,7 @@ import { NotFoundError } from '../../platform/errors.ts';
 import { notify, usersWorkingWith } from '../../platform/notifications.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import { withinPartnership } from '../../platform/partnership.ts';
+import { refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import { ANY_RELATIONSHIP, PERSONAL_RELATIONSHIPS, relationshipsWith } from '../../platform/relationships.ts';
 import {
   accessContext,
@@ -334,9 +335,14 @@ export class PeopleService {
    */
   async familyChildren(ctx: RequestContext, personId: string) {
     const role = requireRole(ctx.actor, ...INDEX_ROLES);
-    return this.db.transaction().execute(async (trx) => {
+    return runRefusable(this.db, async (trx) => {
       const person = await repo.findPerson(trx, personId);
-      if (!person || person.merged_into || person.whereabouts_protected) throw new NotFoundError();
+      if (!person || person.merged_into) throw new NotFoundError();
+      if (person.whereabouts_protected) {
+        return refuseOnPerson(trx, ctx, 'person.family.refused', personId, new NotFoundError(), {
+          whereaboutsProtected: true,
+        });
+      }
       const children = await repo.familyChildren(trx, personId);
       const involvements = await visibleInvolvements(
         trx,
@@ -378,11 +384,13 @@ export class PeopleService {
    */
   async involvementSubject(ctx: RequestContext, personId: string) {
     const role = requireRole(ctx.actor, ...REGISTER_ROLES);
-    return this.db.transaction().execute(async (trx) => {
+    return runRefusable(this.db, async (trx) => {
       const person = await repo.findPerson(trx, personId);
       if (!person || person.merged_into) throw new NotFoundError();
       if (person.shielded && !(await rolePowerOver(trx, ctx.actor!, SAFEGUARDING_ROLES, personId, ctx.at))) {
-        throw new NotFoundError();
+        return refuseOnPerson(trx, ctx, 'person.involvement.refused', personId, new NotFoundError(), {
+          shielded: true,
+        });
       }
       const involvements = await repo.involvements(trx, personId);
       await recordAudit(trx, auditContext(ctx, role), {
