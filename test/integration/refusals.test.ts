@@ -105,6 +105,48 @@ for (const engine of engines()) {
       assert.equal((await refusals('person.change-refused', '00000000-0000-4000-8000-000000000000')).length, 0);
     });
 
+    test("a merged record's consent, level of need and chronology pages reach the record kept, as its card does", async () => {
+      const keptId = await createPerson(t.database.db, {
+        givenName: 'Isolde',
+        familyName: 'Penhallow',
+        dateOfBirth: '2017-07-08',
+        involvement: { organisationId: teacher.organisationId, userId: teacher.id },
+      });
+      // Merged twice: the first record into a second, the second into the one kept.
+      const firstId = await createPerson(t.database.db, {
+        givenName: 'Isolde',
+        familyName: 'Penhalow',
+        dateOfBirth: '2017-07-08',
+      });
+      const secondId = await createPerson(t.database.db, {
+        givenName: 'Isolde',
+        familyName: 'Penhallowe',
+        dateOfBirth: '2017-07-08',
+      });
+      await t.database.db
+        .updateTable('person')
+        .set({ merged_into: secondId, merged_at: new Date() })
+        .where('id', '=', firstId)
+        .execute();
+      await t.database.db
+        .updateTable('person')
+        .set({ merged_into: keptId, merged_at: new Date() })
+        .where('id', '=', secondId)
+        .execute();
+      const client = new TestClient(t.app, t.clock);
+      await client.signIn(teacher);
+      for (const page of ['consent', 'need-level', 'chronology']) {
+        const res = await client.get(`/people/${firstId}/${page}`);
+        assert.equal(res.statusCode, 303, page);
+        assert.equal(res.headers.location, `/people/${keptId}/${page}`, page);
+      }
+      // Someone with no relationship to the record kept is not told where it went.
+      const other = new TestClient(t.app, t.clock);
+      await other.signIn(stranger);
+      const res = await other.get(`/people/${firstId}/consent`);
+      assert.equal(res.statusCode, 404);
+    });
+
     test('shielding, involvement and the family page of a child out of reach are refused, and audited', async () => {
       const client = new TestClient(t.app, t.clock);
       await client.signIn(strangerManager);

@@ -6,7 +6,9 @@ import type { AppDeps } from '../../platform/app-deps.ts';
 import { documentText, fontCovers, pdfFileName, pdfHeaders, renderPdf } from '../../platform/documents.ts';
 import { type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { formValues, parseForm } from '../../platform/forms.ts';
+import { checkId as check } from '../../platform/ids.ts';
 import { ConsentRequiredError, LAWFUL_BASIS_LABELS, OVERRIDE_ROLES } from '../../platform/sharing.ts';
+import { MergedRecordError } from '../people/service.ts';
 import { explanationDocument } from './explanation.ts';
 import {
   CategoryForm,
@@ -16,7 +18,6 @@ import {
   parseConsent,
   parseDecision,
   parseWithdrawal,
-  UUID,
   WishForm,
 } from './schemas.ts';
 import { ChangeRefusedError, ConsentService } from './service.ts';
@@ -77,9 +78,6 @@ export function registerConsentRoutes(app: FastifyInstance, deps: AppDeps) {
     minAge: deps.config.consent.minAge,
     baseUrl: deps.config.baseUrl,
   });
-  const check = (...ids: string[]) => {
-    if (!ids.every((id) => UUID.test(id))) throw new NotFoundError();
-  };
 
   /** Runs a change; turns refusals into their pages and rule problems into the form again, with what was typed. */
   async function change(
@@ -119,7 +117,11 @@ export function registerConsentRoutes(app: FastifyInstance, deps: AppDeps) {
 
   app.get<P & { Querystring: { done?: string } }>('/people/:id/consent', async (request, reply) => {
     check(request.params.id);
-    const data = await service.overview(request.ctx(), request.params.id);
+    const data = await service.overview(request.ctx(), request.params.id).catch((err) => {
+      if (err instanceof MergedRecordError) return err;
+      throw err;
+    });
+    if (data instanceof MergedRecordError) return reply.redirect(`/people/${data.keptId}/consent`, 303);
     return reply.page('consent/views/consent.njk', {
       ...data,
       labels: LABELS,

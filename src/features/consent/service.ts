@@ -8,7 +8,7 @@ import { documentText, fontCovers } from '../../platform/documents.ts';
 import { type FieldError, ForbiddenError, HttpError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { notify, usersOfOrganisation, usersWorkingWith } from '../../platform/notifications.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
-import { withinPartnership } from '../../platform/partnership.ts';
+import { rolePowerOver } from '../../platform/partnership.ts';
 import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import {
   accessContext,
@@ -25,6 +25,7 @@ import {
   type RecipientRow,
   recipientCovers,
 } from '../../platform/sharing.ts';
+import { MergedRecordError } from '../people/service.ts';
 import { buildExplanation, explanationDocument } from './explanation.ts';
 import * as repo from './repository.ts';
 import type { ConsentInput, DecisionInput } from './schemas.ts';
@@ -76,6 +77,8 @@ export class ConsentService {
   private async changeRights(trx: Trx, ctx: RequestContext, personId: string, attempted: string) {
     const actor = ctx.actor!;
     const person = await repo.findPerson(trx, personId);
+    // A record merged away is changed on the record kept: no change lands on it.
+    if (person?.kept_id) throw new MergedRecordError(person.kept_id);
     if (!person) {
       return this.refuse(trx, ctx, 'consent.change-refused', personId, new NotFoundError(), {
         attempted,
@@ -99,15 +102,19 @@ export class ConsentService {
   }
 
   /** Seeing consent records needs a relationship, or the front door role. */
-  private async viewRights(trx: Trx, ctx: RequestContext, personId: string, action: string) {
+  private async viewRights(trx: Trx, ctx: RequestContext, requestedId: string, action: string) {
     const actor = ctx.actor!;
     const role = requireRole(actor, ...CASE_DETAIL_ROLES);
-    const person = await repo.findPerson(trx, personId);
+    const requested = await repo.findPerson(trx, requestedId);
+    // A record merged away shows the record kept, to someone who may see that one (others are refused on it).
+    const personId = requested?.kept_id ?? requestedId;
+    const person = requested?.kept_id ? await repo.findPerson(trx, personId) : requested;
     const relationship = person ? await findRelationship(trx, actor, personId, ctx.at) : null;
     const frontDoor = person ? await frontDoorReach(trx, actor, personId, ctx.at) : false;
     if (!person || (!relationship && !frontDoor)) {
       return this.refuse(trx, ctx, action, personId, new NotFoundError(), { notFound: !person });
     }
+    if (requested?.kept_id) throw new MergedRecordError(personId);
     return { person, role, relationship, frontDoor };
   }
 
@@ -1072,7 +1079,7 @@ function canOverride(actor: Actor, relationship: Relationship | null, frontDoor:
 
 /** The front door's role power over a child it has no relationship with: only within its own partnership. */
 async function frontDoorReach(trx: Trx, actor: Actor, personId: string, at: Date): Promise<boolean> {
-  return actor.roles.includes('front_door') && (await withinPartnership(trx, actor, personId, at));
+  return rolePowerOver(trx, actor, ['front_door'], personId, at);
 }
 
 function isLapsed(c: { review_on: string | null; withdrawn_at: Date | null }, at: Date): boolean {

@@ -11,7 +11,7 @@ import { londonToday } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
-import { withinPartnership } from '../../platform/partnership.ts';
+import { rolePowerOver, withinPartnership } from '../../platform/partnership.ts';
 import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import { PERSONAL_RELATIONSHIPS, type RelationshipActor, relationshipsWith } from '../../platform/relationships.ts';
 import { assignWork, completeWork } from '../../platform/work.ts';
@@ -22,14 +22,7 @@ import { type AddressInput, PERSON_COLUMN, type PersonInput } from './person-for
 import * as registry from './registry-repository.ts';
 import * as repo from './repository.ts';
 import { criteriaForPerson, type SearchHit, searchCoder, searchIndex } from './search.ts';
-import {
-  mayEditRecord,
-  mayEndInvolvement,
-  REGISTER_ROLES,
-  rolePowerOver,
-  SAFEGUARDING_ROLES,
-  SHIELD_ROLES,
-} from './service.ts';
+import { mayEditRecord, mayEndInvolvement, REGISTER_ROLES, SAFEGUARDING_ROLES, SHIELD_ROLES } from './service.ts';
 
 export class DuplicateNhsNumberError extends ConflictError {
   constructor(readonly existingId: string) {

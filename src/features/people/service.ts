@@ -7,7 +7,7 @@ import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { notify, usersWorkingWith } from '../../platform/notifications.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
-import { withinPartnership } from '../../platform/partnership.ts';
+import { rolePowerOver, withinPartnership } from '../../platform/partnership.ts';
 import { refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import { ANY_RELATIONSHIP, PERSONAL_RELATIONSHIPS, relationshipsWith } from '../../platform/relationships.ts';
 import {
@@ -35,8 +35,9 @@ export const SAFEGUARDING_ROLES: Role[] = ['manager', 'front_door', 'integrated_
 export const SHIELD_ROLES: Role[] = ['manager', 'front_door'];
 
 /** The record was merged into another: callers send the user there. */
-export class MergedRecordError extends Error {
+export class MergedRecordError extends NotFoundError {
   constructor(readonly keptId: string) {
+    // Where no page sends the user on (a change to a merged record), it answers as a record not there.
     super('This record was merged into another');
   }
 }
@@ -128,20 +129,6 @@ export function mayEndInvolvement(
     (i.user_id === null && i.organisation_id === actor.organisationId) ||
     (!!hasRole(actor, ...PARTNERSHIP_ROLES) && inPartnership)
   );
-}
-
-/**
- * Whether one of the actor's roles gives them this power over the person: they hold one of the roles, and the
- * person is within the actor's partnership. Outside it, only a relationship to the child counts.
- */
-export async function rolePowerOver(
-  db: Kysely<DB>,
-  actor: Actor,
-  roles: Role[],
-  personId: string,
-  at: Date,
-): Promise<boolean> {
-  return !!hasRole(actor, ...roles) && (await withinPartnership(db, actor, personId, at));
 }
 
 /**
@@ -261,7 +248,7 @@ export class PeopleService {
     return this.db.transaction().execute(async (trx) => {
       const person = await repo.findPerson(trx, personId);
       if (!person) throw new NotFoundError();
-      if (person.merged_into) throw new MergedRecordError(await repo.liveRecordOf(trx, person.merged_into));
+      if (person.kept_id) throw new MergedRecordError(person.kept_id);
       const guarded = person.whereabouts_protected;
       if (guarded && !breakGlassReason) throw new ShieldedRecordError(personId, person.shielded);
       const [family, involved, address, names, identifiers, lead] = await Promise.all([
