@@ -1,5 +1,12 @@
+/**
+ * The one way to read a form (docs/decisions/0021): the form's zod schema sits beside its handler, messages in
+ * GOV.UK wording come from the schema, and `submitForm` runs the handler or shows the page again with the GOV.UK
+ * error summary and what was typed. Rules the service finds against the database throw `ValidationError`, which
+ * `submitForm` shows the same way (and the API as a problem document listing the fields).
+ */
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { FieldError } from './errors.ts';
+import { type FieldError, ValidationError } from './errors.ts';
 
 export type FormBody = Record<string, string | string[] | undefined>;
 
@@ -21,6 +28,73 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormRe
     errors.push({ field, message: issue.message });
   }
   return { ok: false, errors };
+}
+
+/** What a form page needs to show a problem: the errors for the GOV.UK error summary, and the values as typed. */
+export interface FormProblem {
+  errors: FieldError[];
+  values: Record<string, string | string[]>;
+}
+
+/**
+ * Handles a posted form: parses the body with the form's schema and runs `handle` with the data. When the schema
+ * or the service finds a problem (a `ValidationError`), answers 400 with `again`: the form page with the GOV.UK
+ * error summary and the values kept as typed. Other errors (refusals, conflicts) go on to the error handler.
+ */
+export async function submitForm<S extends z.ZodType, R>(
+  reply: FastifyReply,
+  schema: S,
+  handle: (data: z.output<S>) => Promise<R>,
+  again: (problem: FormProblem) => unknown,
+): Promise<unknown> {
+  const body = reply.request.body;
+  try {
+    const form = parseForm(schema, body);
+    if (!form.ok) throw new ValidationError(form.errors);
+    return await handle(form.data);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    reply.code(400);
+    return again({ errors: err.errors, values: formValues(body) });
+  }
+}
+
+/** Reads one field with its own schema inside an `orderedForm`: its value, or undefined after recording the problem. */
+export type FieldReader = <T>(field: string, schema: z.ZodType<T>, value?: unknown) => T | undefined;
+
+/**
+ * A form whose rules depend on each other (a date that depends on the kind of person, an age range): a zod schema
+ * that reads the fields in order, each with its own zod schema, so a later rule can use an earlier value and the
+ * problems stay in the order of the form. `read` adds a problem with `problem(field, message)`; the schema fails
+ * if any field had one.
+ */
+export function orderedForm<T>(
+  read: (
+    body: Record<string, unknown>,
+    field: FieldReader,
+    problem: (field: string, message: string) => void,
+    problems: () => readonly FieldError[],
+  ) => T,
+) {
+  return z.unknown().transform((raw, ctx) => {
+    const body = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+    const found: FieldError[] = [];
+    const problem = (field: string, message: string) => {
+      found.push({ field, message });
+      ctx.addIssue({ code: 'custom', path: [field], message });
+    };
+    const field: FieldReader = (name, schema, value = body[name]) => {
+      const r = schema.safeParse(value);
+      if (r.success) return r.data;
+      problem(
+        r.error.issues[0]?.path.map(String).join('-') || name,
+        r.error.issues[0]?.message ?? 'There is a problem',
+      );
+      return undefined;
+    };
+    const data = read(body, field, problem, () => found);
+    return found.length ? z.NEVER : data;
+  });
 }
 
 /** The shapes the GOV.UK error summary and field macros take. */

@@ -15,7 +15,8 @@
  */
 import { sql } from 'kysely';
 import type { Q } from '../db/connection.ts';
-import type { Actor } from './access.ts';
+import type { Role } from '../db/schema.ts';
+import { type Actor, hasRole } from './access.ts';
 import { londonToday } from './calendar.ts';
 
 /** Each area with the partnership (top-level area) it belongs to, as a SQL fragment for a `with recursive`. */
@@ -76,4 +77,12 @@ export async function withinPartnership(
   ]);
   if (theirs.length === 0) return true;
   return theirs.some((p) => mine.includes(p));
+}
+
+/**
+ * Whether one of the actor's roles gives them this power over the person: they hold one of the roles, and the
+ * person is within the actor's partnership. Outside it, only a relationship to the child counts.
+ */
+export async function rolePowerOver(db: Q, actor: Actor, roles: Role[], personId: string, at: Date): Promise<boolean> {
+  return !!hasRole(actor, ...roles) && (await withinPartnership(db, actor, personId, at));
 }

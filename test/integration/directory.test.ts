@@ -330,6 +330,14 @@ for (const engine of engines()) {
       });
       assert.equal(denied.statusCode, 404);
       assert.doesNotMatch(denied.body, /Reuben/);
+      // The refusal is audited on the child, as every refusal of a child's record is.
+      const refused = await t.database.db
+        .selectFrom('audit_event')
+        .selectAll()
+        .where('action', '=', 'directory.eligibility.refused')
+        .where('record_id', '=', stranger)
+        .execute();
+      assert.equal(refused.length, 1);
     });
 
     test('area is a rule: a Luton child is not eligible for a Leeds service, with the reason in words', async () => {

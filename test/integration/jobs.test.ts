@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { SMTPServer } from 'smtp-server';
 import { TestClock } from '../../src/platform/clock.ts';
 import { enqueueJob, JobRunner } from '../../src/platform/jobs.ts';
 import { createMailer } from '../../src/platform/mailer.ts';
@@ -9,6 +8,7 @@ import { enqueueEmail, registerEmailJob } from '../../src/platform/outbox.ts';
 import { TestClient } from '../support/client.ts';
 import { createUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp, testConfig } from '../support/harness.ts';
+import { startSmtpServer } from '../support/smtp.ts';
 
 for (const engine of engines()) {
   describe(`Durable jobs (${engine})`, () => {
@@ -221,24 +221,9 @@ for (const engine of engines()) {
     });
 
     test("the app's runner delivers mail over real SMTP once, even with two runners", async () => {
-      const received: string[] = [];
-      const smtp = new SMTPServer({
-        authOptional: true,
-        disabledCommands: ['STARTTLS'],
-        onData(stream, _session, callback) {
-          let data = '';
-          stream.on('data', (c: Buffer) => {
-            data += c.toString();
-          });
-          stream.on('end', () => {
-            received.push(data);
-            callback();
-          });
-        },
-      });
-      await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-      const port = (smtp.server.address() as { port: number }).port;
-      const mailer = createMailer(testConfig({ SMTP_URL: `smtp://127.0.0.1:${port}` }));
+      const smtp = await startSmtpServer();
+      const received = smtp.received;
+      const mailer = createMailer(testConfig({ SMTP_URL: smtp.url }));
       const app = await startTestApp(engine, { mailer });
       try {
         for (let i = 0; i < 5; i++) {
@@ -273,7 +258,7 @@ for (const engine of engines()) {
         assert.deepEqual(unsent, []);
       } finally {
         await app.close();
-        await new Promise<void>((resolve) => smtp.close(() => resolve()));
+        await smtp.close();
       }
     });
   });

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { SMTPServer } from 'smtp-server';
 import { DataDirLockedError, openPGlite } from '../../src/db/connection.ts';
 import { createMailer } from '../../src/platform/mailer.ts';
 import { deliverPending, enqueueEmail } from '../../src/platform/outbox.ts';
@@ -12,6 +11,7 @@ import { totpCode } from '../../src/platform/totp.ts';
 import { TestClient } from '../support/client.ts';
 import { createUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp, testConfig } from '../support/harness.ts';
+import { startSmtpServer } from '../support/smtp.ts';
 
 for (const engine of engines()) {
   describe(`sessions and mail on ${engine}`, () => {
@@ -90,25 +90,10 @@ for (const engine of engines()) {
     });
 
     test('notifications wait in the outbox and are delivered over real SMTP', async () => {
-      const received: string[] = [];
-      const smtp = new SMTPServer({
-        authOptional: true,
-        disabledCommands: ['STARTTLS'],
-        onData(stream, _session, callback) {
-          let data = '';
-          stream.on('data', (c: Buffer) => {
-            data += c.toString();
-          });
-          stream.on('end', () => {
-            received.push(data);
-            callback();
-          });
-        },
-      });
-      await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-      const port = (smtp.server.address() as { port: number }).port;
+      const smtp = await startSmtpServer();
+      const received = smtp.received;
       try {
-        const mailer = createMailer(testConfig({ SMTP_URL: `smtp://127.0.0.1:${port}` }));
+        const mailer = createMailer(testConfig({ SMTP_URL: smtp.url }));
         await enqueueEmail(t.database.db, {
           to: 'lead@test.invalid',
           subject: 'Panel decision recorded',
@@ -123,7 +108,7 @@ for (const engine of engines()) {
         }>`select count(*)::int as n from outbox_message where sent_at is null`.execute(t.database.db);
         assert.equal(pending.rows[0]!.n, 0);
       } finally {
-        await new Promise<void>((resolve) => smtp.close(() => resolve()));
+        await smtp.close();
       }
     });
 

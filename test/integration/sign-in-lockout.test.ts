@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { SMTPServer } from 'smtp-server';
 import { createMailer } from '../../src/platform/mailer.ts';
 import { deliverPending } from '../../src/platform/outbox.ts';
 import { TestClient } from '../support/client.ts';
 import { createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp, testConfig } from '../support/harness.ts';
+import { startSmtpServer } from '../support/smtp.ts';
 
 /** A page with its per-request parts (CSRF token, nonces) taken out, so two answers can be compared. */
 function stable(body: string): string {
@@ -97,25 +97,10 @@ for (const engine of engines()) {
     });
 
     test('the owner is told by email, over real SMTP, when their account locks', async () => {
-      const received: string[] = [];
-      const smtp = new SMTPServer({
-        authOptional: true,
-        disabledCommands: ['STARTTLS'],
-        onData(stream, _session, callback) {
-          let data = '';
-          stream.on('data', (c: Buffer) => {
-            data += c.toString();
-          });
-          stream.on('end', () => {
-            received.push(data);
-            callback();
-          });
-        },
-      });
-      await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-      const port = (smtp.server.address() as { port: number }).port;
+      const smtp = await startSmtpServer();
+      const received = smtp.received;
       try {
-        const mailer = createMailer(testConfig({ SMTP_URL: `smtp://127.0.0.1:${port}` }));
+        const mailer = createMailer(testConfig({ SMTP_URL: smtp.url }));
         // Deliver anything already waiting, so only this test's mail is counted.
         await deliverPending(db(), mailer, new Date(t.clock.now().getTime() + 1000), 1000);
         received.length = 0;
@@ -134,7 +119,7 @@ for (const engine of engines()) {
         assert.doesNotMatch(mail, /Robin|Lockwood/, 'no name');
         assert.doesNotMatch(mail, /192\.0\.2\./, 'no address');
       } finally {
-        await new Promise<void>((resolve) => smtp.close(() => resolve()));
+        await smtp.close();
       }
     });
 

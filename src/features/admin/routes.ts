@@ -2,8 +2,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AGENCY_TYPES, AREA_KINDS, ROLES, TIERS } from '../../db/schema.ts';
 import { ROLE_LABELS } from '../../platform/access.ts';
 import type { AppDeps } from '../../platform/app-deps.ts';
-import { type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { type FieldError, ValidationError } from '../../platform/errors.ts';
 import { formValues } from '../../platform/forms.ts';
+import { checkId as check } from '../../platform/ids.ts';
 import { registerClosureRoutes } from './closures.ts';
 import { registerJobAdminRoutes } from './jobs.ts';
 import {
@@ -52,9 +53,6 @@ const flash = (q: Record<string, string | undefined>) => FLASH[q.done ?? ''];
 
 export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps) {
   const admin = new AdminService(deps.database.db, deps.clock, !!deps.config.oidc);
-  const check = (id: string) => {
-    if (!UUID.test(id)) throw new NotFoundError();
-  };
 
   /** Runs a change and redirects; bad input shows the form again with everything typed, never a failure page. */
   async function submit(

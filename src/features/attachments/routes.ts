@@ -14,9 +14,9 @@ import {
   sendAttachment,
   uploadError,
 } from '../../platform/attachments.ts';
-import { type FieldError, NotFoundError } from '../../platform/errors.ts';
+import type { FieldError } from '../../platform/errors.ts';
 import { formValues, parseForm } from '../../platform/forms.ts';
-import { UUID } from '../../platform/ids.ts';
+import { checkId as check } from '../../platform/ids.ts';
 import { AttachmentService } from './service.ts';
 
 const DESCRIPTION_MAX = 500;
@@ -49,9 +49,6 @@ function readDescription(value: string | undefined, errors: FieldError[]): strin
 export async function registerAttachmentRoutes(app: FastifyInstance, deps: AppDeps) {
   const service = new AttachmentService(deps.database.db, deps.config.attachments.maxBytes);
   const maxBytes = deps.config.attachments.maxBytes;
-  const check = (...ids: string[]) => {
-    if (!ids.every((id) => UUID.test(id))) throw new NotFoundError();
-  };
 
   const listPage = async (reply: FastifyReply, id: string, extra: Record<string, unknown> = {}) => {
     const data = await service.forPerson(reply.request.ctx(), id);

@@ -6,7 +6,7 @@ import type { ChronologyFilters } from '../../platform/chronology.ts';
 import { pdfFileName, pdfHeaders, renderPdf } from '../../platform/documents.ts';
 import { type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { asArray, formValues, readDate } from '../../platform/forms.ts';
-import { UUID } from '../../platform/ids.ts';
+import { checkId, UUID } from '../../platform/ids.ts';
 import { MergedRecordError } from '../people/service.ts';
 import { chronologyDocument, filtersInWords, when } from './document.ts';
 import { CHRONOLOGY_SOURCES, ChronologyService, type ChronologyUse } from './service.ts';
@@ -49,9 +49,6 @@ function filterQuery(query: Query): string {
 
 export function registerChronologyRoutes(app: FastifyInstance, deps: AppDeps) {
   const service = new ChronologyService(deps.database.db);
-  const checkId = (id: string) => {
-    if (!UUID.test(id)) throw new NotFoundError();
-  };
 
   async function run(
     reply: FastifyReply,

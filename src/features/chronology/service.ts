@@ -15,13 +15,14 @@ import {
 } from '../../platform/chronology.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { NotFoundError } from '../../platform/errors.ts';
+import { rolePowerOver } from '../../platform/partnership.ts';
 import { accessContext, findRelationship } from '../../platform/sharing.ts';
 import { CONCERN_CHRONOLOGY_SOURCES } from '../concerns/chronology.ts';
 import { CONSENT_CHRONOLOGY_SOURCES } from '../consent/chronology.ts';
 import { FRONT_DOOR_CHRONOLOGY_SOURCES } from '../front-door/chronology.ts';
 import { PEOPLE_CHRONOLOGY_SOURCES } from '../people/chronology.ts';
 import * as people from '../people/repository.ts';
-import { MergedRecordError, PARTNERSHIP_ROLES, rolePowerOver } from '../people/service.ts';
+import { MergedRecordError, PARTNERSHIP_ROLES } from '../people/service.ts';
 
 /** Every feature's contribution. A new feature adds its sources here. */
 export const CHRONOLOGY_SOURCES: readonly ChronologySource[] = [
@@ -132,8 +133,8 @@ export class ChronologyService {
     return this.db.transaction().execute(async (trx) => {
       const person = await people.findPerson(trx, personId);
       if (!person) throw new NotFoundError();
-      if (person.merged_into) {
-        const kept = await people.liveRecordOf(trx, person.merged_into);
+      if (person.kept_id) {
+        const kept = person.kept_id;
         if (!(await mayOpen(trx, actor, { id: kept, whereabouts_protected: false }, ctx.at))) throw new NotFoundError();
         throw new MergedRecordError(kept);
       }

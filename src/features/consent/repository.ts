@@ -9,14 +9,8 @@ import type {
   WithholdMarkerTable,
 } from '../../db/schema.ts';
 
-export async function findPerson(db: Q, id: string) {
-  return db
-    .selectFrom('person')
-    .select(['id', 'kind', 'given_name', 'family_name', 'known_as', 'date_of_birth', 'shielded'])
-    .select(sql<boolean>`whereabouts_protected(id)`.as('whereabouts_protected'))
-    .where('id', '=', id)
-    .executeTakeFirst();
-}
+/** The one way to load a person, following merges (src/features/people/repository.ts). */
+export { findPerson } from '../people/repository.ts';
 
 /** Adults recorded as related to the person, with whether they hold parental responsibility for them. */
 export async function adultsAround(db: Q, personId: string) {

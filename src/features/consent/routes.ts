@@ -4,9 +4,11 @@ import { AGENCY_TYPES, CONSENT_METHODS, CONSENT_PURPOSES, LAWFUL_BASES } from '.
 import { type Actor, hasRole } from '../../platform/access.ts';
 import type { AppDeps } from '../../platform/app-deps.ts';
 import { documentText, fontCovers, pdfFileName, pdfHeaders, renderPdf } from '../../platform/documents.ts';
-import { NotFoundError } from '../../platform/errors.ts';
+import { type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { formValues, parseForm } from '../../platform/forms.ts';
+import { checkId as check } from '../../platform/ids.ts';
 import { ConsentRequiredError, LAWFUL_BASIS_LABELS, OVERRIDE_ROLES } from '../../platform/sharing.ts';
+import { MergedRecordError } from '../people/service.ts';
 import { explanationDocument } from './explanation.ts';
 import {
   CategoryForm,
@@ -16,10 +18,9 @@ import {
   parseConsent,
   parseDecision,
   parseWithdrawal,
-  UUID,
   WishForm,
 } from './schemas.ts';
-import { ChangeRefusedError, ConsentService, RuleError } from './service.ts';
+import { ChangeRefusedError, ConsentService } from './service.ts';
 
 type P = { Params: { id: string } };
 type PC = { Params: { id: string; consentId: string } };
@@ -77,21 +78,18 @@ export function registerConsentRoutes(app: FastifyInstance, deps: AppDeps) {
     minAge: deps.config.consent.minAge,
     baseUrl: deps.config.baseUrl,
   });
-  const check = (...ids: string[]) => {
-    if (!ids.every((id) => UUID.test(id))) throw new NotFoundError();
-  };
 
   /** Runs a change; turns refusals into their pages and rule problems into the form again, with what was typed. */
   async function change(
     reply: FastifyReply,
     body: unknown,
     run: () => Promise<string>,
-    form: (errors: RuleError['errors'], values: Record<string, string | string[]>) => Promise<unknown>,
+    form: (errors: FieldError[], values: Record<string, string | string[]>) => Promise<unknown>,
   ) {
     try {
       return reply.redirect(await run(), 303);
     } catch (err) {
-      if (err instanceof RuleError) {
+      if (err instanceof ValidationError) {
         reply.code(400);
         return form(err.errors, formValues(body));
       }
@@ -119,7 +117,11 @@ export function registerConsentRoutes(app: FastifyInstance, deps: AppDeps) {
 
   app.get<P & { Querystring: { done?: string } }>('/people/:id/consent', async (request, reply) => {
     check(request.params.id);
-    const data = await service.overview(request.ctx(), request.params.id);
+    const data = await service.overview(request.ctx(), request.params.id).catch((err) => {
+      if (err instanceof MergedRecordError) return err;
+      throw err;
+    });
+    if (data instanceof MergedRecordError) return reply.redirect(`/people/${data.keptId}/consent`, 303);
     return reply.page('consent/views/consent.njk', {
       ...data,
       labels: LABELS,
@@ -248,7 +250,7 @@ export function registerConsentRoutes(app: FastifyInstance, deps: AppDeps) {
   app.post<P>('/people/:id/consent/wishes', async (request, reply) => {
     const id = request.params.id;
     check(id);
-    const again = (errors: RuleError['errors'], values: Record<string, string | string[]>) =>
+    const again = (errors: FieldError[], values: Record<string, string | string[]>) =>
       familyForm(reply, id, 'wish', 'confidentiality-wish.form', { errors, values });
     const form = parseForm(WishForm, request.body);
     if (!form.ok) {
@@ -307,7 +309,7 @@ export function registerConsentRoutes(app: FastifyInstance, deps: AppDeps) {
   app.post<P>('/people/:id/consent/decisions', async (request, reply) => {
     const id = request.params.id;
     check(id);
-    const again = (errors: RuleError['errors'], values: Record<string, string | string[]>) =>
+    const again = (errors: FieldError[], values: Record<string, string | string[]>) =>
       familyForm(reply, id, 'decision', 'sharing.decision-form', { errors, values });
     const form = parseDecision(request.body);
     if (!form.ok) {
@@ -332,7 +334,7 @@ export function registerConsentRoutes(app: FastifyInstance, deps: AppDeps) {
   app.post<P>('/people/:id/consent/markers', async (request, reply) => {
     const id = request.params.id;
     check(id);
-    const again = (errors: RuleError['errors'], values: Record<string, string | string[]>) =>
+    const again = (errors: FieldError[], values: Record<string, string | string[]>) =>
       familyForm(reply, id, 'marker', 'withhold-marker.form', { errors, values });
     const form = parseForm(MarkerForm, request.body);
     if (!form.ok) {

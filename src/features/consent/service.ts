@@ -5,10 +5,11 @@ import { recordAudit } from '../../platform/audit.ts';
 import { ageOn, londonToday } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { documentText, fontCovers } from '../../platform/documents.ts';
-import { type FieldError, ForbiddenError, HttpError, NotFoundError } from '../../platform/errors.ts';
+import { type FieldError, ForbiddenError, HttpError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { notify, usersOfOrganisation, usersWorkingWith } from '../../platform/notifications.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
-import { withinPartnership } from '../../platform/partnership.ts';
+import { rolePowerOver } from '../../platform/partnership.ts';
+import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import {
   accessContext,
   accessFromContext,
@@ -24,6 +25,7 @@ import {
   type RecipientRow,
   recipientCovers,
 } from '../../platform/sharing.ts';
+import { MergedRecordError } from '../people/service.ts';
 import { buildExplanation, explanationDocument } from './explanation.ts';
 import * as repo from './repository.ts';
 import type { ConsentInput, DecisionInput } from './schemas.ts';
@@ -44,17 +46,8 @@ export class PdfLanguageError extends HttpError {
   }
 }
 
-/** Field problems found against the database (parental responsibility, dates, overlaps). */
-export class RuleError extends Error {
-  constructor(readonly errors: FieldError[]) {
-    super('There is a problem');
-  }
-}
-
-/** Returned from a transaction so the audit event of a refusal commits before the refusal is thrown. */
-class Refusal {
-  constructor(readonly error: Error) {}
-}
+/** Consent's former name for the platform's ValidationError; case notes still use it until they move out. */
+export const RuleError = ValidationError;
 
 type Trx = Transaction<DB>;
 
@@ -72,33 +65,20 @@ export class ConsentService {
     return (ageOn(String(person.date_of_birth).slice(0, 10), at) ?? 0) < this.rules.minAge;
   }
 
-  private async run<T>(fn: (trx: Trx) => Promise<T | Refusal>): Promise<T> {
-    const out = await this.db.transaction().execute(fn);
-    if (out instanceof Refusal) throw out.error;
-    return out;
+  /** The platform's refusable transaction (see src/platform/refusals.ts), bound to this database. */
+  private run<T>(fn: (trx: Trx) => Promise<T | Refusal>): Promise<T> {
+    return runRefusable(this.db, fn);
   }
 
-  private async refuse(
-    trx: Trx,
-    ctx: RequestContext,
-    action: string,
-    personId: string,
-    error: Error,
-    details: Record<string, unknown>,
-  ): Promise<Refusal> {
-    await recordAudit(trx, auditContext(ctx, ctx.actor?.roles.join(' ')), {
-      action,
-      recordType: 'person',
-      recordId: personId,
-      details: { ...details, refusal: error.message },
-    });
-    return new Refusal(error);
-  }
+  /** The platform's audited refusal on a person (see src/platform/refusals.ts). */
+  private readonly refuse = refuseOnPerson;
 
   /** The person, and the right to change consent-related records for them, or a refusal (audited). */
   private async changeRights(trx: Trx, ctx: RequestContext, personId: string, attempted: string) {
     const actor = ctx.actor!;
     const person = await repo.findPerson(trx, personId);
+    // A record merged away is changed on the record kept: no change lands on it.
+    if (person?.kept_id) throw new MergedRecordError(person.kept_id);
     if (!person) {
       return this.refuse(trx, ctx, 'consent.change-refused', personId, new NotFoundError(), {
         attempted,
@@ -122,15 +102,19 @@ export class ConsentService {
   }
 
   /** Seeing consent records needs a relationship, or the front door role. */
-  private async viewRights(trx: Trx, ctx: RequestContext, personId: string, action: string) {
+  private async viewRights(trx: Trx, ctx: RequestContext, requestedId: string, action: string) {
     const actor = ctx.actor!;
     const role = requireRole(actor, ...CASE_DETAIL_ROLES);
-    const person = await repo.findPerson(trx, personId);
+    const requested = await repo.findPerson(trx, requestedId);
+    // A record merged away shows the record kept, to someone who may see that one (others are refused on it).
+    const personId = requested?.kept_id ?? requestedId;
+    const person = requested?.kept_id ? await repo.findPerson(trx, personId) : requested;
     const relationship = person ? await findRelationship(trx, actor, personId, ctx.at) : null;
     const frontDoor = person ? await frontDoorReach(trx, actor, personId, ctx.at) : false;
     if (!person || (!relationship && !frontDoor)) {
       return this.refuse(trx, ctx, action, personId, new NotFoundError(), { notFound: !person });
     }
+    if (requested?.kept_id) throw new MergedRecordError(personId);
     return { person, role, relationship, frontDoor };
   }
 
@@ -277,7 +261,7 @@ export class ConsentService {
           recordId: personId,
           details: { attempted: 'consent.record', reason, messages: errors.map((e) => e.message) },
         });
-        return new Refusal(new RuleError(errors));
+        return new Refusal(new ValidationError(errors));
       };
 
       let givenByKind: 'young_person' | 'parent_carer' | 'self';
@@ -508,7 +492,7 @@ export class ConsentService {
           recordId: consentId,
           details: { personId, attempted: 'consent.withdraw', messages: errors.map((e) => e.message) },
         });
-        return new Refusal(new RuleError(errors));
+        return new Refusal(new ValidationError(errors));
       }
       // Withdrawal takes effect from the moment it is recorded, whatever date the family gave.
       await repo.withdrawConsent(trx, consentId, {
@@ -594,7 +578,7 @@ export class ConsentService {
       const adults = await repo.adultsAround(trx, personId);
       if (rights.person.kind !== 'child' || !adults.some((a) => a.id === input.withheldFrom)) {
         return new Refusal(
-          new RuleError([
+          new ValidationError([
             { field: 'withheldFrom', message: 'Select a parent or carer recorded for this young person' },
           ]),
         );
@@ -697,7 +681,9 @@ export class ConsentService {
         const [org] = await repo.organisationsByIds(trx, [input.recipientOrganisationId!]);
         if (!org) {
           return new Refusal(
-            new RuleError([{ field: 'recipientOrganisationId', message: 'Select an organisation from the list' }]),
+            new ValidationError([
+              { field: 'recipientOrganisationId', message: 'Select an organisation from the list' },
+            ]),
           );
         }
         recipient.organisationId = org.id;
@@ -797,7 +783,7 @@ export class ConsentService {
       if (kind === 'person' && targetId === input.withheldFrom) {
         errors.push({ field: 'withheldFrom', message: 'A person’s details cannot be withheld from themselves' });
       }
-      if (errors.length) return new Refusal(new RuleError(errors));
+      if (errors.length) return new Refusal(new ValidationError(errors));
       const id = await repo.insertMarker(trx, {
         person_id: kind === 'person' ? targetId : null,
         household_id: kind === 'household' ? targetId : null,
@@ -1058,7 +1044,7 @@ export class ConsentService {
     return this.run(async (trx) => {
       if (!(await repo.insertCategory(trx, input))) {
         return new Refusal(
-          new RuleError([{ field: 'code', message: 'A category with this code or name already exists' }]),
+          new ValidationError([{ field: 'code', message: 'A category with this code or name already exists' }]),
         );
       }
       await recordAudit(trx, auditContext(ctx, role), {
@@ -1093,7 +1079,7 @@ function canOverride(actor: Actor, relationship: Relationship | null, frontDoor:
 
 /** The front door's role power over a child it has no relationship with: only within its own partnership. */
 async function frontDoorReach(trx: Trx, actor: Actor, personId: string, at: Date): Promise<boolean> {
-  return actor.roles.includes('front_door') && (await withinPartnership(trx, actor, personId, at));
+  return rolePowerOver(trx, actor, ['front_door'], personId, at);
 }
 
 function isLapsed(c: { review_on: string | null; withdrawn_at: Date | null }, at: Date): boolean {

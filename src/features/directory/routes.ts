@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { ACCESS_ROUTES, AGENCY_TYPES, SERVICE_STATUSES, TIERS } from '../../db/schema.ts';
 import type { AppDeps } from '../../platform/app-deps.ts';
-import { NotFoundError, ValidationError } from '../../platform/errors.ts';
-import { formValues } from '../../platform/forms.ts';
+import { NotFoundError } from '../../platform/errors.ts';
+import { formValues, submitForm } from '../../platform/forms.ts';
 import {
   AREA_QUESTION_ID,
   ageRangeText,
@@ -14,7 +14,13 @@ import {
 } from './eligibility.ts';
 import { registerOpenReferralRoutes } from './openreferral-routes.ts';
 import { UUID } from './oruk.ts';
-import { parseDirectorySearch, parseEligibilityForm, parseRulesForm, parseServiceForm, SPARE_ROWS } from './schemas.ts';
+import {
+  parseDirectorySearch,
+  parseEligibilityForm,
+  parseRulesForm,
+  ServiceFormWithReview,
+  SPARE_ROWS,
+} from './schemas.ts';
 import { DirectoryService, editScope, PAGE_SIZE } from './service.ts';
 import { describeSelection, hoursText, serviceDisplay } from './view-model.ts';
 
@@ -167,26 +173,23 @@ export async function registerDirectoryRoutes(app: FastifyInstance, deps: AppDep
     return reply.page('directory/views/edit.njk', { ...SHARED, ...form, isNew: true, values: { status: 'active' } });
   });
 
-  app.post('/directory/services/new', async (request, reply) => {
-    const values = formValues(request.body);
-    const form = parseServiceForm(request.body);
-    const rerender = async (errors: ValidationError['errors']) =>
-      reply.code(400).page('directory/views/edit.njk', {
-        ...SHARED,
-        ...(await directory.newForm(request.ctx())),
-        isNew: true,
-        values,
-        errors,
-      });
-    if (!form.ok) return rerender(form.errors);
-    try {
-      const id = await directory.createService(request.ctx(), form.data);
-      return reply.redirect(`/directory/services/${id}?created=1`, 303);
-    } catch (err) {
-      if (err instanceof ValidationError) return rerender(err.errors);
-      throw err;
-    }
-  });
+  app.post('/directory/services/new', async (request, reply) =>
+    submitForm(
+      reply,
+      ServiceFormWithReview,
+      async (data) => {
+        const id = await directory.createService(request.ctx(), data);
+        return reply.redirect(`/directory/services/${id}?created=1`, 303);
+      },
+      async (problem) =>
+        reply.page('directory/views/edit.njk', {
+          ...SHARED,
+          ...(await directory.newForm(request.ctx())),
+          isNew: true,
+          ...problem,
+        }),
+    ),
+  );
 
   app.get<{ Params: { id: string } }>('/directory/services/:id/edit', async (request, reply) => {
     const form = await directory.editForm(request.ctx(), serviceId(request.params.id));
@@ -217,14 +220,20 @@ export async function registerDirectoryRoutes(app: FastifyInstance, deps: AppDep
 
   app.post<{ Params: { id: string } }>('/directory/services/:id/edit', async (request, reply) => {
     const id = serviceId(request.params.id);
-    const values = formValues(request.body);
-    const form = parseServiceForm(request.body);
-    if (!form.ok) {
-      const data = await directory.editForm(request.ctx(), id);
-      return reply.code(400).page('directory/views/edit.njk', { ...SHARED, ...data, values, errors: form.errors });
-    }
-    await directory.updateService(request.ctx(), id, form.data);
-    return reply.redirect(`/directory/services/${id}?updated=1`, 303);
+    return submitForm(
+      reply,
+      ServiceFormWithReview,
+      async (data) => {
+        await directory.updateService(request.ctx(), id, data);
+        return reply.redirect(`/directory/services/${id}?updated=1`, 303);
+      },
+      async (problem) =>
+        reply.page('directory/views/edit.njk', {
+          ...SHARED,
+          ...(await directory.editForm(request.ctx(), id)),
+          ...problem,
+        }),
+    );
   });
 
   app.post<{ Params: { id: string } }>('/directory/services/:id/reviewed', async (request, reply) => {

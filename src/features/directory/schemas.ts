@@ -9,7 +9,7 @@ import {
   type Tier,
 } from '../../db/schema.ts';
 import type { FieldError } from '../../platform/errors.ts';
-import { asArray, dateParts, type FormResult, parseForm } from '../../platform/forms.ts';
+import { asArray, dateParts, type FormResult } from '../../platform/forms.ts';
 import {
   type Answer,
   AREA_QUESTION_ID,
@@ -168,15 +168,23 @@ export const ServiceFormSchema = z
 
 export type ServiceForm = Omit<z.output<typeof ServiceFormSchema>, 'organisation'> & { reviewDate: string };
 
-export function parseServiceForm(body: unknown): FormResult<ServiceForm & { organisation?: string }> {
-  const main = parseForm(ServiceFormSchema, body);
-  const review = parseForm(dateParts('reviewDate', 'Review date'), body);
-  const errors = [...(main.ok ? [] : main.errors), ...(review.ok ? [] : review.errors)];
-  if (review.ok && !review.data)
-    errors.push({ field: 'reviewDate', message: 'Enter the date this entry should be checked again' });
-  if (errors.length || !main.ok || !review.ok || !review.data) return { ok: false, errors };
-  return { ok: true, data: { ...main.data, reviewDate: review.data } };
-}
+/** The service form's schema: its fields, then the date the entry should be checked again (which it needs). */
+export const ServiceFormWithReview = z.unknown().transform((body, ctx): ServiceForm & { organisation?: string } => {
+  const main = ServiceFormSchema.safeParse(body);
+  const review = dateParts('reviewDate', 'Review date').safeParse(body);
+  for (const issue of [...(main.error?.issues ?? []), ...(review.error?.issues ?? [])]) {
+    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  }
+  if (review.success && !review.data) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['reviewDate'],
+      message: 'Enter the date this entry should be checked again',
+    });
+  }
+  if (!main.success || !review.success || !review.data) return z.NEVER;
+  return { ...main.data, reviewDate: review.data };
+});
 
 // Eligibility rules form: fixed rows (existing ones plus spares) so it works without JavaScript.
 

@@ -5,6 +5,8 @@ import { recordAudit } from '../../platform/audit.ts';
 import { londonNow } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
+import { findPerson } from '../people/repository.ts';
 import { ageOn, INDEX_ROLES } from '../people/service.ts';
 import { type Answer, ageOnlyRules, type Evaluation, evaluate, type Rules, RulesSchema } from './eligibility.ts';
 import * as repo from './repository.ts';
@@ -154,9 +156,12 @@ export class DirectoryService {
     const role = requireRole(ctx.actor, ...INDEX_ROLES);
     const actor = ctx.actor as Actor;
     const found = await this.rulesFor(serviceId);
-    const { evaluation, child } = await this.db.transaction().execute(async (trx) => {
+    const { evaluation, child } = await runRefusable(this.db, async (trx) => {
       const child = await repo.childForActor(trx, childId, actor, ctx.at);
-      if (!child) throw new NotFoundError();
+      if (!child) {
+        if (!(await findPerson(trx, childId))) throw new NotFoundError();
+        return refuseOnPerson(trx, ctx, 'directory.eligibility.refused', childId, new NotFoundError(), { serviceId });
+      }
       const evaluation: Evaluation = evaluate(
         found.rules,
         {

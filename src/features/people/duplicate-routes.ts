@@ -1,8 +1,9 @@
 /** The duplicate review queue: compare two records, merge them or say they differ; merge history and unmerge. */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../../platform/app-deps.ts';
-import { ConflictError, type FieldError, NotFoundError } from '../../platform/errors.ts';
+import { ConflictError, type FieldError } from '../../platform/errors.ts';
 import { formValues, parseForm } from '../../platform/forms.ts';
+import { checkId } from '../../platform/ids.ts';
 import { NAME_KIND_LABELS } from './codes.ts';
 import { DuplicateService } from './duplicate-service.ts';
 import type { MatchModel } from './matching/model.ts';
@@ -20,9 +21,6 @@ const FLASH: Record<string, string> = {
 
 export function registerDuplicateRoutes(app: FastifyInstance, deps: AppDeps, model: MatchModel) {
   const service = new DuplicateService(deps.database.db, model);
-  const checkId = (id: string) => {
-    if (!UUID.test(id)) throw new NotFoundError();
-  };
 
   app.get<{ Querystring: { page?: string; done?: string } }>('/duplicates', async (request, reply) => {
     const page = Math.max(1, Math.min(10_000, Number.parseInt(request.query.page ?? '1', 10) || 1));

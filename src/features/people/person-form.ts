@@ -1,11 +1,13 @@
 /**
- * The identifying details form (register a child, change their details) and the search form: server-side
- * validation in GOV.UK wording, with what was typed kept by the caller for redisplay.
+ * The identifying details form (register a child, change their details) and the search form: their zod schemas
+ * (docs/decisions/0021), with messages in GOV.UK wording. Each field is read by its own schema, in the order of
+ * the form, so rules that depend on another field (a date of birth on the kind of child) can use it.
  */
 
+import { z } from 'zod';
 import { addDays, londonToday } from '../../platform/calendar.ts';
 import type { FieldError } from '../../platform/errors.ts';
-import { asArray, type FormResult, readDate } from '../../platform/forms.ts';
+import { asArray, dateParts, type FormResult, orderedForm, parseForm } from '../../platform/forms.ts';
 import { DISABILITY_LABELS, ETHNICITY_LABELS } from './codes.ts';
 import {
   isTemporaryUpn,
@@ -69,28 +71,27 @@ export const PERSON_COLUMN: Record<Exclude<keyof PersonInput, 'kind'>, string> =
 
 type Body = Record<string, unknown>;
 
-const str = (b: Body, k: string) => (typeof b[k] === 'string' ? (b[k] as string).trim() : '');
+const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
-function text(b: Body, k: string, label: string, errors: FieldError[], opts: { required?: string; max?: number } = {}) {
-  const v = str(b, k);
+// Names come from many scripts and traditions: refuse only what cannot be part of one.
+const NOT_IN_A_NAME = /[<>{}[\]\\|^~`$%=+_@#*;:!?"\d]/;
+
+/** Free text, trimmed (empty is null): required when `required` says so, `max` characters, names checked. */
+export function textField(label: string, opts: { required?: string; max?: number; name?: boolean } = {}) {
   const max = opts.max ?? 100;
-  if (!v) {
-    if (opts.required) errors.push({ field: k, message: opts.required });
-    return null;
-  }
-  if (v.length > max) {
-    errors.push({ field: k, message: `${label} must be ${max} characters or fewer` });
-    return null;
-  }
-  // Names come from many scripts and traditions: refuse only what cannot be part of one.
-  if (/[<>{}[\]\\|^~`$%=+_@#*;:!?"\d]/.test(v) && k !== 'gender' && k !== 'firstLanguage') {
-    errors.push({
-      field: k,
-      message: `${label} must only include letters, spaces, hyphens, apostrophes and full stops`,
-    });
-    return null;
-  }
-  return v;
+  let text = z.string();
+  if (opts.required) text = text.min(1, opts.required);
+  return z
+    .preprocess(
+      str,
+      text
+        .max(max, `${label} must be ${max} characters or fewer`)
+        .refine(
+          (v) => opts.name === false || !NOT_IN_A_NAME.test(v),
+          `${label} must only include letters, spaces, hyphens, apostrophes and full stops`,
+        ),
+    )
+    .transform((v) => v || null);
 }
 
 function addYears(iso: string, years: number): string {
@@ -99,222 +100,246 @@ function addYears(iso: string, years: number): string {
 }
 
 /** NHS number: 10 digits (spaces allowed), passing the modulus 11 check. */
-export function readNhsNumber(b: Body, k: string, errors: FieldError[]): string | null {
-  const raw = str(b, k);
-  if (!raw) return null;
-  if (!normaliseNhsNumber(raw)) {
-    errors.push({ field: k, message: 'NHS number must be 10 digits, like 943 476 5919' });
-    return null;
-  }
-  if (!isValidNhsNumber(raw)) {
-    errors.push({ field: k, message: 'Enter a real NHS number: the last digit does not match the others' });
-    return null;
-  }
-  return normaliseNhsNumber(raw);
-}
+export const nhsNumberField = z
+  .preprocess(
+    str,
+    z
+      .string()
+      .refine((v) => !v || normaliseNhsNumber(v), 'NHS number must be 10 digits, like 943 476 5919')
+      .refine(
+        (v) => !v || !normaliseNhsNumber(v) || isValidNhsNumber(v),
+        'Enter a real NHS number: the last digit does not match the others',
+      ),
+  )
+  .transform((v) => (v ? normaliseNhsNumber(v) : null));
 
 /** UPN: a check letter then 12 digits (permanent), or then 11 digits and a letter (temporary). */
+export const upnField = z
+  .preprocess(
+    str,
+    z.string().superRefine((v, ctx) => {
+      if (!v) return;
+      const upn = normaliseUpn(v);
+      if (!upn) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'Unique pupil number must be 13 characters: a letter then 12 digits, or a letter, 11 digits and a letter',
+        });
+      } else if (!isValidUpn(upn)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: isTemporaryUpn(upn)
+            ? 'Enter a real temporary unique pupil number: the first letter does not match the check letter'
+            : 'Enter a real unique pupil number: the first letter does not match the check letter',
+        });
+      }
+    }),
+  )
+  .transform((v) => (v ? normaliseUpn(v) : null));
+
+/** A postcode, normalised (LU1 2AB); `required` is the message when it is missing. */
+export const postcodeField = (required?: string) =>
+  z
+    .preprocess(
+      str,
+      z
+        .string()
+        .refine((v) => v || !required, required ?? '')
+        .refine((v) => !v || normalisePostcode(v), 'Enter a real postcode, like LU1 2AB'),
+    )
+    .transform((v) => (v ? normalisePostcode(v) : null));
+
+/** An age in whole years from 0 to 25, or nothing. */
+const ageField = (label: string) =>
+  z
+    .preprocess(
+      str,
+      z
+        .string()
+        .refine((v) => !v || (/^\d{1,2}$/.test(v) && Number(v) <= 25), `${label} must be a whole number from 0 to 25`),
+    )
+    .transform((v) => (v ? Number(v) : undefined));
+
+/** Reads one field with its schema outside a form (the import's rows): its value, or null with the problem pushed. */
+function readField<T>(schema: z.ZodType<T>, b: Body, k: string, errors: FieldError[]): T | null {
+  const r = schema.safeParse(b[k]);
+  if (r.success) return r.data;
+  errors.push({ field: k, message: r.error.issues[0]?.message ?? 'There is a problem' });
+  return null;
+}
+
+export function readNhsNumber(b: Body, k: string, errors: FieldError[]): string | null {
+  return readField(nhsNumberField, b, k, errors) ?? null;
+}
+
 export function readUpn(b: Body, k: string, errors: FieldError[]): string | null {
-  const raw = str(b, k);
-  if (!raw) return null;
-  const upn = normaliseUpn(raw);
-  if (!upn) {
-    errors.push({
-      field: k,
-      message:
-        'Unique pupil number must be 13 characters: a letter then 12 digits, or a letter, 11 digits and a letter',
-    });
-    return null;
-  }
-  if (!isValidUpn(upn)) {
-    errors.push({
-      field: k,
-      message: isTemporaryUpn(upn)
-        ? 'Enter a real temporary unique pupil number: the first letter does not match the check letter'
-        : 'Enter a real unique pupil number: the first letter does not match the check letter',
-    });
-    return null;
-  }
-  return upn;
+  return readField(upnField, b, k, errors) ?? null;
 }
 
 export function readPostcode(b: Body, k: string, errors: FieldError[], required?: string): string | null {
-  const raw = str(b, k);
-  if (!raw) {
-    if (required) errors.push({ field: k, message: required });
-    return null;
-  }
-  const pc = normalisePostcode(raw);
-  if (!pc) errors.push({ field: k, message: 'Enter a real postcode, like LU1 2AB' });
-  return pc;
+  return readField(postcodeField(required), b, k, errors) ?? null;
 }
 
 /** An address: all optional together, but a first line and a postcode once any part is given. */
 export function readAddress(b: Body, errors: FieldError[], required = false): AddressInput | null {
-  const any = ['addressLine1', 'addressLine2', 'town', 'postcode'].some((k) => str(b, k));
+  const any = ['addressLine1', 'addressLine2', 'town', 'postcode'].some((k) => str(b[k]));
   if (!any && !required) return null;
-  const line1 = str(b, 'addressLine1');
+  const line1 = str(b.addressLine1);
   if (!line1) errors.push({ field: 'addressLine1', message: 'Enter the first line of the address' });
   for (const k of ['addressLine1', 'addressLine2', 'town']) {
-    if (str(b, k).length > 100) errors.push({ field: k, message: 'Address lines must be 100 characters or fewer' });
+    if (str(b[k]).length > 100) errors.push({ field: k, message: 'Address lines must be 100 characters or fewer' });
   }
   const postcode = readPostcode(b, 'postcode', errors, 'Enter a postcode');
   if (!line1 || !postcode) return null;
-  return { line1, line2: str(b, 'addressLine2') || null, town: str(b, 'town') || null, postcode };
+  return { line1, line2: str(b.addressLine2) || null, town: str(b.town) || null, postcode };
 }
 
-export function parsePersonForm(b: Body, today: Date, fixedKind?: PersonKind): FormResult<PersonInput> {
-  const errors: FieldError[] = [];
-  const todayIso = londonToday(today);
-  const kindRaw = fixedKind ?? str(b, 'kind');
-  const kind = (['child', 'unborn', 'adult'] as const).find((k) => k === kindRaw);
-  if (!kind) errors.push({ field: 'kind', message: 'Select whether the child is born yet' });
-  const givenName = text(b, 'givenName', 'First name', errors, { required: 'Enter a first name' });
-  const middleNames = text(b, 'middleNames', 'Middle names', errors);
-  const familyName = text(b, 'familyName', 'Last name', errors, { required: 'Enter a last name' });
-  const knownAs = text(b, 'knownAs', 'Known as', errors);
+const KINDS = ['child', 'unborn', 'adult'] as const;
 
-  let dateOfBirth: string | null = null;
-  let expectedDateOfBirth: string | null = null;
-  if (kind === 'unborn') {
-    const due = readDate(b, 'expectedDateOfBirth', 'Expected date of birth', errors);
-    if (due === undefined && !errors.some((e) => e.field === 'expectedDateOfBirth')) {
-      errors.push({ field: 'expectedDateOfBirth', message: 'Enter the expected date of birth' });
-    } else if (due && due < addDays(todayIso, -28)) {
-      errors.push({
-        field: 'expectedDateOfBirth',
-        message: 'Expected date of birth is more than 4 weeks ago: if the baby has been born, enter the date of birth',
-      });
-    } else if (due && due > addDays(todayIso, 300)) {
-      errors.push({
-        field: 'expectedDateOfBirth',
-        message: 'Expected date of birth must be within the next 10 months',
-      });
-    } else expectedDateOfBirth = due ?? null;
-  } else if (kind) {
-    const dob = readDate(b, 'dateOfBirth', 'Date of birth', errors);
-    if (dob === undefined && kind === 'child' && !errors.some((e) => e.field === 'dateOfBirth')) {
-      errors.push({ field: 'dateOfBirth', message: 'Enter a date of birth' });
-    } else if (dob && dob > todayIso) {
-      errors.push({
-        field: 'dateOfBirth',
-        message:
+/** The identifying details form's schema, as of `today`; `fixedKind` when the page has already settled it. */
+export const personForm = (today: Date, fixedKind?: PersonKind) =>
+  orderedForm((b, field, problem, problems): PersonInput => {
+    const todayIso = londonToday(today);
+    const failed = (k: string) => problems().some((e) => e.field === k);
+    const kind = field(
+      'kind',
+      z.enum(KINDS, { error: 'Select whether the child is born yet' }),
+      fixedKind ?? str(b.kind),
+    );
+    const givenName = field('givenName', textField('First name', { required: 'Enter a first name' }));
+    const middleNames = field('middleNames', textField('Middle names'));
+    const familyName = field('familyName', textField('Last name', { required: 'Enter a last name' }));
+    const knownAs = field('knownAs', textField('Known as'));
+
+    let dateOfBirth: string | null = null;
+    let expectedDateOfBirth: string | null = null;
+    if (kind === 'unborn') {
+      const due = field('expectedDateOfBirth', dateParts('expectedDateOfBirth', 'Expected date of birth'), b);
+      if (due === undefined && !failed('expectedDateOfBirth')) {
+        problem('expectedDateOfBirth', 'Enter the expected date of birth');
+      } else if (due && due < addDays(todayIso, -28)) {
+        problem(
+          'expectedDateOfBirth',
+          'Expected date of birth is more than 4 weeks ago: if the baby has been born, enter the date of birth',
+        );
+      } else if (due && due > addDays(todayIso, 300)) {
+        problem('expectedDateOfBirth', 'Expected date of birth must be within the next 10 months');
+      } else expectedDateOfBirth = due ?? null;
+    } else if (kind) {
+      const dob = field('dateOfBirth', dateParts('dateOfBirth', 'Date of birth'), b);
+      if (dob === undefined && kind === 'child' && !failed('dateOfBirth')) {
+        problem('dateOfBirth', 'Enter a date of birth');
+      } else if (dob && dob > todayIso) {
+        problem(
+          'dateOfBirth',
           kind === 'child'
             ? 'Date of birth must be today or in the past: for an unborn child, choose ‘Not born yet’'
             : 'Date of birth must be today or in the past',
-      });
-    } else if (dob && kind === 'child' && dob <= addYears(todayIso, -26)) {
-      errors.push({ field: 'dateOfBirth', message: 'Early help is for people under 26: check the date of birth' });
-    } else if (dob && dob < '1900-01-01') {
-      errors.push({ field: 'dateOfBirth', message: 'Date of birth must be after 1 January 1900' });
-    } else dateOfBirth = dob ?? null;
-  }
+        );
+      } else if (dob && kind === 'child' && dob <= addYears(todayIso, -26)) {
+        problem('dateOfBirth', 'Early help is for people under 26: check the date of birth');
+      } else if (dob && dob < '1900-01-01') {
+        problem('dateOfBirth', 'Date of birth must be after 1 January 1900');
+      } else dateOfBirth = dob ?? null;
+    }
 
-  const sexRaw = str(b, 'sex');
-  const sex = (['M', 'F', 'U'] as const).find((s) => s === sexRaw);
-  if (!sex) errors.push({ field: 'sex', message: 'Select the sex recorded, or ‘Not known’' });
-  const gender = text(b, 'gender', 'Gender', errors, { max: 60 });
-  const ethnicityRaw = str(b, 'ethnicity');
-  if (ethnicityRaw && !ETHNICITY_LABELS[ethnicityRaw])
-    errors.push({ field: 'ethnicity', message: 'Select an ethnicity from the list' });
-  const firstLanguage = text(b, 'firstLanguage', 'First language', errors, { max: 60 });
-  const disabilities = asArray(b.disabilities);
-  if (disabilities.some((d) => !DISABILITY_LABELS[d])) {
-    errors.push({ field: 'disabilities', message: 'Select disabilities from the list' });
-  } else if (disabilities.includes('NONE') && disabilities.length > 1) {
-    errors.push({ field: 'disabilities', message: 'Select ‘No disability’ or the disabilities that apply, not both' });
-  }
-  const nhsNumber = readNhsNumber(b, 'nhsNumber', errors);
-  const upn = readUpn(b, 'upn', errors);
-  const laRaw = str(b, 'laChildId');
-  let laChildId: string | null = null;
-  if (laRaw) {
-    if (/^[A-Za-z0-9]{1,20}$/.test(laRaw)) laChildId = laRaw;
-    else errors.push({ field: 'laChildId', message: 'Local authority child id must be up to 20 letters and numbers' });
-  }
-  let dateOfDeath: string | null = null;
-  const death = readDate(b, 'dateOfDeath', 'Date of death', errors);
-  if (death && death > todayIso)
-    errors.push({ field: 'dateOfDeath', message: 'Date of death must be today or in the past' });
-  else if (death && dateOfBirth && death < dateOfBirth) {
-    errors.push({ field: 'dateOfDeath', message: 'Date of death must be on or after the date of birth' });
-  } else dateOfDeath = death ?? null;
-  if (errors.length || !kind || !givenName || !familyName || !sex) return { ok: false, errors };
-  return {
-    ok: true,
-    data: {
-      kind,
-      givenName,
-      middleNames,
-      familyName,
-      knownAs,
+    const sex = field('sex', z.enum(['M', 'F', 'U'], { error: 'Select the sex recorded, or ‘Not known’' }), str(b.sex));
+    const gender = field('gender', textField('Gender', { max: 60, name: false }));
+    const ethnicity = field(
+      'ethnicity',
+      z.preprocess(
+        str,
+        z.string().refine((v) => !v || ETHNICITY_LABELS[v], 'Select an ethnicity from the list'),
+      ),
+    );
+    const firstLanguage = field('firstLanguage', textField('First language', { max: 60, name: false }));
+    const disabilities = asArray(b.disabilities);
+    if (disabilities.some((d) => !DISABILITY_LABELS[d])) {
+      problem('disabilities', 'Select disabilities from the list');
+    } else if (disabilities.includes('NONE') && disabilities.length > 1) {
+      problem('disabilities', 'Select ‘No disability’ or the disabilities that apply, not both');
+    }
+    const nhsNumber = field('nhsNumber', nhsNumberField);
+    const upn = field('upn', upnField);
+    const laChildId = field(
+      'laChildId',
+      z.preprocess(
+        str,
+        z.string().regex(/^([A-Za-z0-9]{1,20})?$/, 'Local authority child id must be up to 20 letters and numbers'),
+      ),
+    );
+    let dateOfDeath: string | null = null;
+    const death = field('dateOfDeath', dateParts('dateOfDeath', 'Date of death'), b);
+    if (death && death > todayIso) problem('dateOfDeath', 'Date of death must be today or in the past');
+    else if (death && dateOfBirth && death < dateOfBirth) {
+      problem('dateOfDeath', 'Date of death must be on or after the date of birth');
+    } else dateOfDeath = death ?? null;
+    // When any field had a problem the schema fails and this value is never used.
+    return {
+      kind: kind!,
+      givenName: givenName!,
+      middleNames: middleNames ?? null,
+      familyName: familyName!,
+      knownAs: knownAs ?? null,
       dateOfBirth,
       expectedDateOfBirth,
-      sex,
-      gender,
-      ethnicity: ethnicityRaw || null,
-      firstLanguage,
-      interpreterNeeded: str(b, 'interpreterNeeded') === 'yes',
+      sex: sex!,
+      gender: gender ?? null,
+      ethnicity: ethnicity || null,
+      firstLanguage: firstLanguage ?? null,
+      interpreterNeeded: str(b.interpreterNeeded) === 'yes',
       disabilities,
-      nhsNumber,
-      upn,
-      laChildId,
+      nhsNumber: nhsNumber ?? null,
+      upn: upn ?? null,
+      laChildId: laChildId || null,
       dateOfDeath,
-    },
-  };
-}
+    };
+  });
 
-function optionalAge(b: Body, k: string, label: string, errors: FieldError[]): number | undefined {
-  const v = str(b, k);
-  if (!v) return undefined;
-  if (!/^\d{1,2}$/.test(v) || Number(v) > 25) {
-    errors.push({ field: k, message: `${label} must be a whole number from 0 to 25` });
-    return undefined;
-  }
-  return Number(v);
+export function parsePersonForm(b: Body, today: Date, fixedKind?: PersonKind): FormResult<PersonInput> {
+  return parseForm(personForm(today, fixedKind), b);
 }
 
 /**
  * Search criteria: a name, a postcode or an identifier is needed to search; a date of birth and an age range
  * narrow it. Every field is checked the way registration checks it, so a typo in an NHS number is caught here.
  */
+export const searchForm = (today: Date) =>
+  orderedForm((b, field, problem, problems): SearchCriteria => {
+    // A date of birth or an age narrows a search but cannot start one: thousands share a birthday.
+    const anyRaw = ['givenName', 'familyName', 'postcode', 'nhsNumber', 'upn'].some((k) => str(b[k]));
+    if (!anyRaw) problem('givenName', 'Enter a name, a postcode, an NHS number or a unique pupil number');
+    const givenName = field('givenName', textField('First name'));
+    const familyName = field('familyName', textField('Last name'));
+    const dob = field('dob', dateParts('dob', 'Date of birth'), b);
+    if (dob && dob > addDays(londonToday(today), 300)) {
+      problem('dob', 'Date of birth must be in the past, or an expected date within 10 months');
+    }
+    const postcode = field('postcode', postcodeField());
+    const nhsNumber = field('nhsNumber', nhsNumberField);
+    const upn = field('upn', upnField);
+    const ageFrom = field('ageFrom', ageField('Age from'));
+    const ageTo = field('ageTo', ageField('Age to'));
+    if (ageFrom !== undefined && ageTo !== undefined && ageFrom > ageTo) {
+      problem('ageTo', 'Age to must be the same as or more than age from');
+    }
+    if (anyRaw && !problems().length && givenName && !familyName && !dob && !postcode && !nhsNumber && !upn) {
+      problem('familyName', 'Enter a last name, date of birth or postcode as well as a first name');
+    }
+    const c: SearchCriteria = {};
+    if (givenName) c.givenName = givenName;
+    if (familyName) c.familyName = familyName;
+    if (dob) c.dateOfBirth = dob;
+    if (postcode) c.postcode = postcode;
+    if (nhsNumber) c.nhsNumber = nhsNumber;
+    if (upn) c.upn = upn;
+    if (ageFrom !== undefined) c.ageFrom = ageFrom;
+    if (ageTo !== undefined) c.ageTo = ageTo;
+    if (str(b.includeAdults) === 'yes') c.includeAdults = true;
+    return c;
+  });
+
 export function parseSearchForm(b: Body, today: Date): FormResult<SearchCriteria> {
-  const errors: FieldError[] = [];
-  const givenName = text(b, 'givenName', 'First name', errors);
-  const familyName = text(b, 'familyName', 'Last name', errors);
-  const dob = readDate(b, 'dob', 'Date of birth', errors);
-  const todayIso = londonToday(today);
-  if (dob && dob > addDays(todayIso, 300)) {
-    errors.push({ field: 'dob', message: 'Date of birth must be in the past, or an expected date within 10 months' });
-  }
-  const postcode = readPostcode(b, 'postcode', errors);
-  const nhsNumber = readNhsNumber(b, 'nhsNumber', errors);
-  const upn = readUpn(b, 'upn', errors);
-  const ageFrom = optionalAge(b, 'ageFrom', 'Age from', errors);
-  const ageTo = optionalAge(b, 'ageTo', 'Age to', errors);
-  if (ageFrom !== undefined && ageTo !== undefined && ageFrom > ageTo) {
-    errors.push({ field: 'ageTo', message: 'Age to must be the same as or more than age from' });
-  }
-  // A date of birth or an age narrows a search but cannot start one: thousands share a birthday.
-  const anyRaw = ['givenName', 'familyName', 'postcode', 'nhsNumber', 'upn'].some((k) => str(b, k));
-  if (!anyRaw) {
-    errors.unshift({ field: 'givenName', message: 'Enter a name, a postcode, an NHS number or a unique pupil number' });
-  } else if (!errors.length && givenName && !familyName && !dob && !postcode && !nhsNumber && !upn) {
-    errors.push({
-      field: 'familyName',
-      message: 'Enter a last name, date of birth or postcode as well as a first name',
-    });
-  }
-  if (errors.length) return { ok: false, errors };
-  const c: SearchCriteria = {};
-  if (givenName) c.givenName = givenName;
-  if (familyName) c.familyName = familyName;
-  if (dob) c.dateOfBirth = dob;
-  if (postcode) c.postcode = postcode;
-  if (nhsNumber) c.nhsNumber = nhsNumber;
-  if (upn) c.upn = upn;
-  if (ageFrom !== undefined) c.ageFrom = ageFrom;
-  if (ageTo !== undefined) c.ageTo = ageTo;
-  if (str(b, 'includeAdults') === 'yes') c.includeAdults = true;
-  return { ok: true, data: c };
+  return parseForm(searchForm(today), b);
 }

@@ -5,6 +5,7 @@ import { type PersonTable, RELATIONSHIP_KINDS } from '../../db/schema.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import { ConflictError, type FieldError, NotFoundError } from '../../platform/errors.ts';
 import { asArray, formValues, parseForm, readDate } from '../../platform/forms.ts';
+import { checkId } from '../../platform/ids.ts';
 import { IDENTIFIER_SCHEMES, NAME_KIND_LABELS, RELATIONSHIP_LABELS } from './codes.ts';
 import { type PersonInput, parsePersonForm, readAddress } from './person-form.ts';
 import { DuplicateNhsNumberError, type RegistryService } from './registry-service.ts';
@@ -46,9 +47,6 @@ function personValues(p: Selectable<PersonTable>): Record<string, string | strin
 }
 
 export function registerRecordRoutes(app: FastifyInstance, registry: RegistryService, people: PeopleService) {
-  const checkId = (...ids: string[]) => {
-    if (!ids.every((id) => UUID.test(id))) throw new NotFoundError();
-  };
   const today = londonToday;
   const name = (p: { given_name: string; family_name: string }) => `${p.given_name} ${p.family_name}`;
   const done = (reply: FastifyReply, id: string, flash: string) => reply.redirect(`/people/${id}?done=${flash}`, 303);

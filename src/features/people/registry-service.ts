@@ -11,7 +11,8 @@ import { londonToday } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
-import { withinPartnership } from '../../platform/partnership.ts';
+import { rolePowerOver, withinPartnership } from '../../platform/partnership.ts';
+import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import { PERSONAL_RELATIONSHIPS, type RelationshipActor, relationshipsWith } from '../../platform/relationships.ts';
 import { assignWork, completeWork } from '../../platform/work.ts';
 import { recordDuplicates } from './duplicate-service.ts';
@@ -21,14 +22,7 @@ import { type AddressInput, PERSON_COLUMN, type PersonInput } from './person-for
 import * as registry from './registry-repository.ts';
 import * as repo from './repository.ts';
 import { criteriaForPerson, type SearchHit, searchCoder, searchIndex } from './search.ts';
-import {
-  mayEditRecord,
-  mayEndInvolvement,
-  REGISTER_ROLES,
-  rolePowerOver,
-  SAFEGUARDING_ROLES,
-  SHIELD_ROLES,
-} from './service.ts';
+import { mayEditRecord, mayEndInvolvement, REGISTER_ROLES, SAFEGUARDING_ROLES, SHIELD_ROLES } from './service.ts';
 
 export class DuplicateNhsNumberError extends ConflictError {
   constructor(readonly existingId: string) {
@@ -175,8 +169,12 @@ export class RegistryService {
   private async editable(trx: Trx, ctx: RequestContext, personId: string) {
     const role = requireRole(ctx.actor, ...REGISTER_ROLES);
     const person = await repo.findPerson(trx, personId);
-    if (!person || person.merged_into || person.whereabouts_protected) throw new NotFoundError();
-    if (!(await mayEditRecord(trx, ctx.actor!, personId, ctx.at))) throw new NotFoundError();
+    if (!person || person.merged_into) throw new NotFoundError();
+    if (person.whereabouts_protected || !(await mayEditRecord(trx, ctx.actor!, personId, ctx.at))) {
+      return refuseOnPerson(trx, ctx, 'person.change-refused', personId, new NotFoundError(), {
+        whereaboutsProtected: person.whereabouts_protected,
+      });
+    }
     return { person, role };
   }
 
@@ -194,8 +192,10 @@ export class RegistryService {
 
   /** The record as a change form starts from: its details, current address and who lives there. */
   async forEdit(ctx: RequestContext, personId: string) {
-    return this.db.transaction().execute(async (trx) => {
-      const { person, role } = await this.editable(trx, ctx, personId);
+    return runRefusable(this.db, async (trx) => {
+      const rights = await this.editable(trx, ctx, personId);
+      if (rights instanceof Refusal) return rights;
+      const { person, role } = rights;
       const current = await repo.currentAddress(trx, personId);
       const household = current ? await repo.householdMembers(trx, current.id, personId) : [];
       const movable = current ? await this.movable(trx, ctx, current.id, personId) : [];
@@ -215,10 +215,10 @@ export class RegistryService {
    */
   async shieldingSubject(ctx: RequestContext, personId: string) {
     const actor = ctx.actor!;
-    return this.db.transaction().execute(async (trx) => {
-      const role = await shieldingRole(trx, ctx, personId);
-      const person = await repo.findPerson(trx, personId);
-      if (!person || person.merged_into) throw new NotFoundError();
+    return runRefusable(this.db, async (trx) => {
+      const rights = await shieldingRole(trx, ctx, personId);
+      if (rights instanceof Refusal) return rights;
+      const { role, person } = rights;
       const [history, waiting, worksWith] = await Promise.all([
         registry.shieldingHistory(trx, personId),
         registry.waitingLiftRequest(trx, personId),
@@ -238,10 +238,10 @@ export class RegistryService {
    * changes nothing and says so.
    */
   async shield(ctx: RequestContext, personId: string, reason: string): Promise<'shielded' | 'already-shielded'> {
-    return this.db.transaction().execute(async (trx) => {
-      const role = await shieldingRole(trx, ctx, personId);
-      const person = await repo.findPerson(trx, personId);
-      if (!person || person.merged_into) throw new NotFoundError();
+    return runRefusable(this.db, async (trx) => {
+      const rights = await shieldingRole(trx, ctx, personId);
+      if (rights instanceof Refusal) return rights;
+      const { role, person } = rights;
       if (person.shielded) return 'already-shielded';
       await registry.recordShielding(trx, personId, true, reason, ctx.actor!.userId, ctx.at);
       await recordAudit(trx, auditContext(ctx, role), {
@@ -265,11 +265,15 @@ export class RegistryService {
     reason: string,
   ): Promise<'requested' | 'already-waiting' | 'not-shielded'> {
     const actor = ctx.actor!;
-    return this.db.transaction().execute(async (trx) => {
-      const role = await shieldingRole(trx, ctx, personId);
-      const person = await repo.findPerson(trx, personId);
-      if (!person || person.merged_into) throw new NotFoundError();
-      if (!(await worksWithChild(trx, actor, personId, ctx.at))) throw new NotFoundError();
+    return runRefusable(this.db, async (trx) => {
+      const rights = await shieldingRole(trx, ctx, personId);
+      if (rights instanceof Refusal) return rights;
+      const { role, person } = rights;
+      if (!(await worksWithChild(trx, actor, personId, ctx.at))) {
+        return refuseOnPerson(trx, ctx, 'person.shielding.refused', personId, new NotFoundError(), {
+          attempted: 'lift-request',
+        });
+      }
       if (!person.shielded) return 'not-shielded';
       if (await registry.waitingLiftRequest(trx, personId)) return 'already-waiting';
       const requestId = await registry.insertLiftRequest(trx, personId, reason, actor.userId, ctx.at);
@@ -324,9 +328,14 @@ export class RegistryService {
   /** One request, to approve or decline. The person who asked may see it but not decide it. */
   async liftRequest(ctx: RequestContext, requestId: string) {
     const role = requireRole(ctx.actor, ...SHIELD_ROLES);
-    return this.db.transaction().execute(async (trx) => {
+    return runRefusable(this.db, async (trx) => {
       const request = await registry.findLiftRequest(trx, requestId);
-      if (!request || !(await mayDecideFor(trx, ctx, request.person_id))) throw new NotFoundError();
+      if (!request) throw new NotFoundError();
+      if (!(await mayDecideFor(trx, ctx, request.person_id))) {
+        return refuseOnPerson(trx, ctx, 'person.shielding.refused', request.person_id, new NotFoundError(), {
+          requestId,
+        });
+      }
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.shielding-request.viewed',
         recordType: 'person',
@@ -350,9 +359,14 @@ export class RegistryService {
   ): Promise<'approved' | 'declined' | 'already-decided'> {
     const role = requireRole(ctx.actor, ...SHIELD_ROLES);
     const actor = ctx.actor!;
-    return this.db.transaction().execute(async (trx) => {
+    return runRefusable(this.db, async (trx) => {
       const request = await registry.findLiftRequest(trx, requestId);
-      if (!request || !(await mayDecideFor(trx, ctx, request.person_id))) throw new NotFoundError();
+      if (!request) throw new NotFoundError();
+      if (!(await mayDecideFor(trx, ctx, request.person_id))) {
+        return refuseOnPerson(trx, ctx, 'person.shielding.refused', request.person_id, new NotFoundError(), {
+          requestId,
+        });
+      }
       if (request.requested_by === actor.userId) {
         throw new ForbiddenError('Someone other than the person who asked must decide this request');
       }
@@ -409,8 +423,10 @@ export class RegistryService {
 
   /** Correct identifying details; a change that makes the record look like another one queues the pair for review. */
   async updateDetails(ctx: RequestContext, personId: string, p: PersonInput) {
-    return this.db.transaction().execute(async (trx) => {
-      const { person, role } = await this.editable(trx, ctx, personId);
+    return runRefusable(this.db, async (trx) => {
+      const rights = await this.editable(trx, ctx, personId);
+      if (rights instanceof Refusal) return rights;
+      const { person, role } = rights;
       if (p.nhsNumber) {
         const holder = await registry.personWithNhsNumber(trx, p.nhsNumber, personId);
         if (holder) throw new DuplicateNhsNumberError(holder.id);
@@ -441,8 +457,10 @@ export class RegistryService {
       usedUntil: string | null;
     },
   ) {
-    return this.db.transaction().execute(async (trx) => {
-      const { role } = await this.editable(trx, ctx, personId);
+    return runRefusable(this.db, async (trx) => {
+      const rights = await this.editable(trx, ctx, personId);
+      if (rights instanceof Refusal) return rights;
+      const { role } = rights;
       await registry.addName(trx, personId, n, ctx.actor!.userId);
       await refreshMatchData(trx, [personId], searchCoder());
       await recordAudit(trx, auditContext(ctx, role), {
@@ -456,8 +474,10 @@ export class RegistryService {
 
   /** Remove a name recorded in error (a wrong alias, say). The audit keeps that a name of this kind was removed. */
   async removeName(ctx: RequestContext, personId: string, nameId: string) {
-    return this.db.transaction().execute(async (trx) => {
-      const { role } = await this.editable(trx, ctx, personId);
+    return runRefusable(this.db, async (trx) => {
+      const rights = await this.editable(trx, ctx, personId);
+      if (rights instanceof Refusal) return rights;
+      const { role } = rights;
       const kind = await registry.removeName(trx, personId, nameId);
       if (!kind) throw new NotFoundError();
       await refreshMatchData(trx, [personId], searchCoder());
@@ -471,8 +491,10 @@ export class RegistryService {
   }
 
   async addIdentifier(ctx: RequestContext, personId: string, i: { scheme: string; value: string }) {
-    return this.db.transaction().execute(async (trx) => {
-      const { role } = await this.editable(trx, ctx, personId);
+    return runRefusable(this.db, async (trx) => {
+      const rights = await this.editable(trx, ctx, personId);
+      if (rights instanceof Refusal) return rights;
+      const { role } = rights;
       const id = await registry.addIdentifier(
         trx,
         personId,
@@ -496,8 +518,10 @@ export class RegistryService {
    * in their own access history.
    */
   async move(ctx: RequestContext, personId: string, address: AddressInput, movedIn: string, withIds: string[]) {
-    return this.db.transaction().execute(async (trx) => {
-      const { role } = await this.editable(trx, ctx, personId);
+    return runRefusable(this.db, async (trx) => {
+      const rights = await this.editable(trx, ctx, personId);
+      if (rights instanceof Refusal) return rights;
+      const { role } = rights;
       const current = await repo.currentAddress(trx, personId);
       const offered = current && withIds.length ? await this.movable(trx, ctx, current.id, personId) : [];
       const alsoMoved = offered.filter((m) => withIds.includes(m.id)).map((m) => m.id);
@@ -533,11 +557,13 @@ export class RegistryService {
     if (i.teamId && !actor.teamIds.includes(i.teamId) && !actor.managedTeamIds.includes(i.teamId)) {
       throw new ForbiddenError('You can only record involvement for yourself or a team you belong to');
     }
-    return this.db.transaction().execute(async (trx) => {
+    return runRefusable(this.db, async (trx) => {
       const person = await repo.findPerson(trx, personId);
       if (!person || person.merged_into) throw new NotFoundError();
       if (person.shielded && !(await rolePowerOver(trx, actor, SAFEGUARDING_ROLES, personId, ctx.at))) {
-        throw new NotFoundError();
+        return refuseOnPerson(trx, ctx, 'person.involvement.refused', personId, new NotFoundError(), {
+          shielded: true,
+        });
       }
       const id = await registry.addInvolvement(trx, personId, {
         organisationId: actor.organisationId,
@@ -565,11 +591,13 @@ export class RegistryService {
   async endInvolvement(ctx: RequestContext, personId: string, involvementId: string, endedOn: string) {
     const role = requireRole(ctx.actor, ...REGISTER_ROLES);
     const actor = ctx.actor!;
-    return this.db.transaction().execute(async (trx) => {
+    return runRefusable(this.db, async (trx) => {
       const inv = await registry.findInvolvement(trx, involvementId);
       if (!inv || inv.person_id !== personId || inv.ended_on) throw new NotFoundError();
       if (!mayEndInvolvement(actor, inv, await withinPartnership(trx, actor, personId, ctx.at))) {
-        throw new NotFoundError();
+        return refuseOnPerson(trx, ctx, 'person.involvement.refused', personId, new NotFoundError(), {
+          involvementId,
+        });
       }
       if (endedOn < inv.started_on) throw new ConflictError('The end date must be on or after the start date');
       await registry.endInvolvement(trx, involvementId, endedOn);
@@ -587,8 +615,10 @@ export class RegistryService {
    * only be held by a parent, step-parent, carer or grandparent.
    */
   async addFamilyMember(ctx: RequestContext, personId: string, m: FamilyMemberInput) {
-    return this.db.transaction().execute(async (trx) => {
-      const { role } = await this.editable(trx, ctx, personId);
+    return runRefusable(this.db, async (trx) => {
+      const rights = await this.editable(trx, ctx, personId);
+      if (rights instanceof Refusal) return rights;
+      const { role } = rights;
       let relatedId: string;
       if (m.existingId) {
         const current = await repo.currentAddress(trx, personId);
@@ -632,11 +662,13 @@ export class RegistryService {
  */
 async function shieldingRole(trx: Trx, ctx: RequestContext, personId: string) {
   requireRole(ctx.actor, ...INDEX_ROLES);
-  const actor = ctx.actor!;
-  const role = hasRole(actor, ...SHIELD_ROLES);
-  if (!role) throw new NotFoundError();
-  if (!(await mayDecideFor(trx, ctx, personId))) throw new NotFoundError();
-  return role;
+  const role = hasRole(ctx.actor!, ...SHIELD_ROLES);
+  const person = await repo.findPerson(trx, personId);
+  if (!person || person.merged_into) throw new NotFoundError();
+  if (!role || !(await mayDecideFor(trx, ctx, personId))) {
+    return refuseOnPerson(trx, ctx, 'person.shielding.refused', personId, new NotFoundError(), { role: !!role });
+  }
+  return { role, person };
 }
 
 /** A safeguarding role's power over this child's shielding: within the user's partnership, or working with the child. */

@@ -66,13 +66,19 @@ export async function caseload(db: Q, actor: RelationshipActor, at: Date): Promi
     .execute();
 }
 
+/**
+ * A person by id: the one way features load a person. `kept_id` is the record kept when this one was merged away
+ * (following every later merge), or null for a live record; pages send the user there, as the index card does.
+ */
 export async function findPerson(db: Q, id: string) {
-  return db
+  const person = await db
     .selectFrom('person')
     .selectAll()
     .select(whereaboutsProtected('person.id').as('whereabouts_protected'))
     .where('id', '=', id)
     .executeTakeFirst();
+  if (!person) return undefined;
+  return { ...person, kept_id: person.merged_into ? await liveRecordOf(db, person.merged_into) : null };
 }
 
 /** Shielded people living now in the same household as this person: whose whereabouts theirs would reveal. */

@@ -3,15 +3,15 @@ import { hasRole, INDEX_ROLES, requireRole } from '../../platform/access.ts';
 import type { AppDeps } from '../../platform/app-deps.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import type { FieldError } from '../../platform/errors.ts';
-import { NotFoundError } from '../../platform/errors.ts';
 import { asArray, formValues, parseForm } from '../../platform/forms.ts';
+import { checkId } from '../../platform/ids.ts';
 import { registerPeopleApi } from './api.ts';
 import { DISABILITY_LABELS, ETHNICITY_LABELS, NAME_KIND_LABELS } from './codes.ts';
 import { registerDuplicateRoutes } from './duplicate-routes.ts';
 import { parsePersonForm, parseSearchForm, readAddress } from './person-form.ts';
 import { registerRecordRoutes } from './record-routes.ts';
 import { DuplicateNhsNumberError, RegistryService } from './registry-service.ts';
-import { BreakGlassForm, UUID } from './schemas.ts';
+import { BreakGlassForm } from './schemas.ts';
 import { modelWith } from './search.ts';
 import { MergedRecordError, PeopleService, REGISTER_ROLES, ShieldedRecordError } from './service.ts';
 
@@ -51,9 +51,6 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps) {
   const model = modelWith(deps.config.matching);
   const people = new PeopleService(deps.database.db, model, deps.database.reader);
   const registry = new RegistryService(deps.database.db, model);
-  const checkId = (id: string) => {
-    if (!UUID.test(id)) throw new NotFoundError();
-  };
   const canRegister = (request: { actor: Parameters<typeof hasRole>[0] | null }) =>
     !!request.actor && !!hasRole(request.actor, ...REGISTER_ROLES);
 

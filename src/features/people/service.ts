@@ -7,7 +7,8 @@ import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { notify, usersWorkingWith } from '../../platform/notifications.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
-import { withinPartnership } from '../../platform/partnership.ts';
+import { rolePowerOver, withinPartnership } from '../../platform/partnership.ts';
+import { refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import { ANY_RELATIONSHIP, PERSONAL_RELATIONSHIPS, relationshipsWith } from '../../platform/relationships.ts';
 import {
   accessContext,
@@ -34,8 +35,9 @@ export const SAFEGUARDING_ROLES: Role[] = ['manager', 'front_door', 'integrated_
 export const SHIELD_ROLES: Role[] = ['manager', 'front_door'];
 
 /** The record was merged into another: callers send the user there. */
-export class MergedRecordError extends Error {
+export class MergedRecordError extends NotFoundError {
   constructor(readonly keptId: string) {
+    // Where no page sends the user on (a change to a merged record), it answers as a record not there.
     super('This record was merged into another');
   }
 }
@@ -127,20 +129,6 @@ export function mayEndInvolvement(
     (i.user_id === null && i.organisation_id === actor.organisationId) ||
     (!!hasRole(actor, ...PARTNERSHIP_ROLES) && inPartnership)
   );
-}
-
-/**
- * Whether one of the actor's roles gives them this power over the person: they hold one of the roles, and the
- * person is within the actor's partnership. Outside it, only a relationship to the child counts.
- */
-export async function rolePowerOver(
-  db: Kysely<DB>,
-  actor: Actor,
-  roles: Role[],
-  personId: string,
-  at: Date,
-): Promise<boolean> {
-  return !!hasRole(actor, ...roles) && (await withinPartnership(db, actor, personId, at));
 }
 
 /**
@@ -260,7 +248,7 @@ export class PeopleService {
     return this.db.transaction().execute(async (trx) => {
       const person = await repo.findPerson(trx, personId);
       if (!person) throw new NotFoundError();
-      if (person.merged_into) throw new MergedRecordError(await repo.liveRecordOf(trx, person.merged_into));
+      if (person.kept_id) throw new MergedRecordError(person.kept_id);
       const guarded = person.whereabouts_protected;
       if (guarded && !breakGlassReason) throw new ShieldedRecordError(personId, person.shielded);
       const [family, involved, address, names, identifiers, lead] = await Promise.all([
@@ -334,9 +322,14 @@ export class PeopleService {
    */
   async familyChildren(ctx: RequestContext, personId: string) {
     const role = requireRole(ctx.actor, ...INDEX_ROLES);
-    return this.db.transaction().execute(async (trx) => {
+    return runRefusable(this.db, async (trx) => {
       const person = await repo.findPerson(trx, personId);
-      if (!person || person.merged_into || person.whereabouts_protected) throw new NotFoundError();
+      if (!person || person.merged_into) throw new NotFoundError();
+      if (person.whereabouts_protected) {
+        return refuseOnPerson(trx, ctx, 'person.family.refused', personId, new NotFoundError(), {
+          whereaboutsProtected: true,
+        });
+      }
       const children = await repo.familyChildren(trx, personId);
       const involvements = await visibleInvolvements(
         trx,
@@ -378,11 +371,13 @@ export class PeopleService {
    */
   async involvementSubject(ctx: RequestContext, personId: string) {
     const role = requireRole(ctx.actor, ...REGISTER_ROLES);
-    return this.db.transaction().execute(async (trx) => {
+    return runRefusable(this.db, async (trx) => {
       const person = await repo.findPerson(trx, personId);
       if (!person || person.merged_into) throw new NotFoundError();
       if (person.shielded && !(await rolePowerOver(trx, ctx.actor!, SAFEGUARDING_ROLES, personId, ctx.at))) {
-        throw new NotFoundError();
+        return refuseOnPerson(trx, ctx, 'person.involvement.refused', personId, new NotFoundError(), {
+          shielded: true,
+        });
       }
       const involvements = await repo.involvements(trx, personId);
       await recordAudit(trx, auditContext(ctx, role), {

@@ -7,15 +7,12 @@ import { NEED_LEVELS, type NeedLevel } from '../../db/schema.ts';
 import type { AppDeps } from '../../platform/app-deps.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { formValues } from '../../platform/forms.ts';
-import { UUID } from '../../platform/ids.ts';
+import { checkId } from '../../platform/ids.ts';
 import { type GuidanceContent, indicators, LEVEL_NAMES } from './guidance.ts';
 import type { GuidanceVersion } from './repository.ts';
 import { type HelperResult, pickedIds, ThresholdService } from './service.ts';
 
 type P = { Params: { id: string } };
-const checkId = (id: string) => {
-  if (!UUID.test(id)) throw new NotFoundError();
-};
 const levelItems = NEED_LEVELS.map((l) => ({ value: l, text: LEVEL_NAMES[l] }));
 
 /** The helper's form: for each domain and sub-area, its indicators with their level, the picked ones ticked. */

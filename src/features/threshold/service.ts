@@ -6,7 +6,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { asArray, parseForm } from '../../platform/forms.ts';
-import { withinPartnership } from '../../platform/partnership.ts';
+import { rolePowerOver } from '../../platform/partnership.ts';
 import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import { accessContext, CASE_DETAIL_ROLES, canSeeRecord, findRelationship } from '../../platform/sharing.ts';
 import { findPerson } from '../people/repository.ts';
@@ -79,12 +79,12 @@ export class ThresholdService {
     if (!actor) throw new ForbiddenError();
     const person = await findPerson(trx, personId);
     if (!person) throw new NotFoundError();
-    if (person.merged_into) return { kind: 'moved', to: person.merged_into } as const;
+    if (person.kept_id) return { kind: 'moved', to: person.kept_id } as const;
     if (!hasRole(actor, ...CASE_DETAIL_ROLES)) {
       return refuseOnPerson(trx, ctx, refusedAction, personId, new ForbiddenError(), { role: false });
     }
     const relationship = await findRelationship(trx, actor, personId, ctx.at);
-    const frontDoor = actor.roles.includes('front_door') && (await withinPartnership(trx, actor, personId, ctx.at));
+    const frontDoor = await rolePowerOver(trx, actor, ['front_door'], personId, ctx.at);
     if (!relationship && !frontDoor) {
       return refuseOnPerson(trx, ctx, refusedAction, personId, new NotFoundError(), { relationship: false });
     }
@@ -204,13 +204,13 @@ export class ThresholdService {
     return runRefusable(this.db, async (trx) => {
       const person = await findPerson(trx, personId);
       if (!person) throw new NotFoundError();
-      if (person.merged_into) return { kind: 'moved' as const, to: person.merged_into };
+      if (person.kept_id) return { kind: 'moved' as const, to: person.kept_id };
       if (!hasRole(actor, ...INDEX_ROLES)) {
         return refuseOnPerson(trx, ctx, 'person.contacts.refused', personId, new ForbiddenError(), { role: false });
       }
       if (person.whereabouts_protected) {
         const relationship = await findRelationship(trx, actor, personId, ctx.at);
-        const frontDoor = actor.roles.includes('front_door') && (await withinPartnership(trx, actor, personId, ctx.at));
+        const frontDoor = await rolePowerOver(trx, actor, ['front_door'], personId, ctx.at);
         if (!relationship && !frontDoor) {
           return refuseOnPerson(trx, ctx, 'person.contacts.refused', personId, new NotFoundError(), {
             protected: true,
