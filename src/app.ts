@@ -15,6 +15,7 @@ import { registerDirectoryRoutes } from './features/directory/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
+import { registerTargetedServicesRoutes } from './features/targeted-services/routes.ts';
 import { registerThresholdRoutes } from './features/threshold/routes.ts';
 import type { AppDeps } from './platform/app-deps.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -86,6 +87,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerPeopleRoutes(app, deps);
   registerConsentRoutes(app, deps);
   registerThresholdRoutes(app, deps);
+  registerTargetedServicesRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);
   await registerDirectoryRoutes(app, deps);
