@@ -70,7 +70,8 @@ export async function families(
         join person p on p.id = hm.person_id
        where h.area_id in (select id from scope) ${which}
          and p.kind = 'child' and p.merged_into is null and p.date_of_death is null
-         and not household_protected(h.id)
+         and h.id not in (select x.household_id from household_member x join person s on s.id = x.person_id
+                           where x.moved_out is null and s.shielded and s.merged_into is null)
     ),
     levels as (
       select distinct on (n.person_id) n.person_id, n.level
@@ -102,12 +103,15 @@ export async function families(
        group by t.household_id
     ),
     consents as (
-      select m.household_id, bool_or(c.decision = 'given') as given, bool_or(c.decision = 'refused') as refused
-        from members m join consent c on c.person_id = m.person_id or c.household_id = m.household_id
+      select k.household_id, bool_or(c.decision = 'given') as given, bool_or(c.decision = 'refused') as refused
+        from (select m.household_id, c.id from members m join consent c on c.person_id = m.person_id
+              union
+              select m.household_id, c.id from members m join consent c on c.household_id = m.household_id) k
+        join consent c on c.id = k.id
        where c.recorded_at <= ${at} and (c.withdrawn_at is null or c.withdrawn_at > ${at})
          and c.obtained_on <= ${today}::date and (c.review_on is null or c.review_on >= ${today}::date)
          and c.purposes && ${sql.raw(`array[${READ_PURPOSES.map((p) => `'${p}'`).join(',')}]::text[]`)}
-       group by m.household_id
+       group by k.household_id
     ),
     households as (
       select r.household_id, r.area_id,
