@@ -16,6 +16,7 @@ import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
 import { registerTargetedServicesRoutes } from './features/targeted-services/routes.ts';
+import { registerThinkFamilyRoutes } from './features/think-family/routes.ts';
 import { registerThresholdRoutes } from './features/threshold/routes.ts';
 import type { AppDeps } from './platform/app-deps.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -88,6 +89,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerConsentRoutes(app, deps);
   registerThresholdRoutes(app, deps);
   registerTargetedServicesRoutes(app, deps);
+  registerThinkFamilyRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);
   await registerDirectoryRoutes(app, deps);

@@ -20,11 +20,13 @@ import { CONSENT_CHRONOLOGY_SOURCES } from '../consent/chronology.ts';
 import { PEOPLE_CHRONOLOGY_SOURCES } from '../people/chronology.ts';
 import * as people from '../people/repository.ts';
 import { MergedRecordError, PARTNERSHIP_ROLES, rolePowerOver } from '../people/service.ts';
+import { THINK_FAMILY_CHRONOLOGY_SOURCES } from '../think-family/chronology.ts';
 
 /** Every feature's contribution. A new feature adds its sources here. */
 export const CHRONOLOGY_SOURCES: readonly ChronologySource[] = [
   ...PEOPLE_CHRONOLOGY_SOURCES,
   ...CONSENT_CHRONOLOGY_SOURCES,
+  ...THINK_FAMILY_CHRONOLOGY_SOURCES,
 ];
 
 type Trx = Transaction<DB>;
