@@ -169,6 +169,13 @@ for (const engine of engines()) {
       assert.ok((audit.details as { personIds: string[] }).personIds.includes(ids.brannock!));
     });
 
+    test('a leader given no areas sees an empty list, not an error', async () => {
+      const lonely = await createUser(t.database.db, { roles: ['integrated_processes'] });
+      const res = await (await as(lonely)).get('/targeted-services');
+      assert.equal(res.statusCode, 200);
+      assert.match(res.body, /data-qa="no-families"/);
+    });
+
     test('a leader in another partnership sees only their own families, and cannot add these', async () => {
       const c = await as(otherLeader);
       const res = await c.get('/targeted-services');

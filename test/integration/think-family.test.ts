@@ -160,6 +160,20 @@ for (const engine of engines()) {
       assert.equal((events[0]!.details as { personId: string }).personId, mother);
     });
 
+    test('a child with no address has no household to record on: the form says so', async () => {
+      const homeless = await createPerson(t.database.db, {
+        givenName: 'Alfie',
+        familyName: 'Nowhere',
+        dateOfBirth: '2015-02-02',
+        involvement: { organisationId: school, userId: teacher.id },
+      });
+      const c = await as(teacher);
+      assert.match((await c.get(`/people/${homeless}/think-family`)).body, /No current address is recorded/);
+      const res = await c.post(`/people/${homeless}/think-family`, { need: 'finance', about: 'household' });
+      assert.equal(res.statusCode, 400);
+      assert.match(res.body, /Record the child’s address first/);
+    });
+
     test('another agency sees a sensitive need only when a consent names its category for them', async () => {
       const c = await as(nurse);
       let page = await c.get(`/people/${child}/family`);

@@ -88,10 +88,13 @@ export class TargetedServicesService {
         return f ? [{ ...view(f), reason: a.added_reason, personId: a.person_id }] : [];
       });
       const personIds = [...new Set([...top, ...onMeeting].flatMap((f) => f.children.map((c) => c.id)))];
-      await recordAudit(trx, auditContext(ctx, role), {
-        action: 'person.targeted-services.viewed',
-        details: { personIds, households: top.length, onMeeting: onMeeting.length },
-      });
+      // Nothing about a child is read when no family is listed: then there is nothing to record.
+      if (personIds.length) {
+        await recordAudit(trx, auditContext(ctx, role), {
+          action: 'person.targeted-services.viewed',
+          details: { personIds, households: top.length, onMeeting: onMeeting.length },
+        });
+      }
       const onMeetingIds = new Set(onMeeting.map((f) => f.household_id));
       return {
         top: top.map((f) => ({ ...f, onMeeting: onMeetingIds.has(f.household_id) })),

@@ -152,7 +152,11 @@ export class ThinkFamilyService {
       const access = await accessContext(trx, actor, childId, ctx.at);
       if (!access.relationship) throw new NotFoundError();
       const home = await householdOf(trx, childId);
-      if (!home) throw new NotFoundError();
+      if (!home) {
+        throw new ValidationError([
+          { field: 'need', message: 'Record the child’s address first: needs are recorded on the household' },
+        ]);
+      }
       const errors: FieldError[] = [];
       const def = needDef(input.need);
       if (!def) errors.push({ field: 'need', message: 'Select the need' });
