@@ -17,6 +17,8 @@ import { registerFrontDoorRoutes } from './features/front-door/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
+import { registerTargetedServicesRoutes } from './features/targeted-services/routes.ts';
+import { registerThinkFamilyRoutes } from './features/think-family/routes.ts';
 import { registerThresholdRoutes } from './features/threshold/routes.ts';
 import type { AppDeps } from './platform/app-deps.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -90,6 +92,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerThresholdRoutes(app, deps);
   registerConcernRoutes(app, deps);
   registerFrontDoorRoutes(app, deps);
+  registerTargetedServicesRoutes(app, deps);
+  registerThinkFamilyRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);
   await registerDirectoryRoutes(app, deps);

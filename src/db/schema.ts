@@ -398,6 +398,42 @@ export interface HouseholdTable {
   created_at: CreatedAt;
 }
 
+export interface GuidanceSupportMeetingTable {
+  id: Generated<string>;
+  leader_id: string;
+  meets_on: string;
+  set_at: Date;
+}
+
+export interface GuidanceSupportFamilyTable {
+  id: Generated<string>;
+  meeting_id: string;
+  household_id: string;
+  person_id: string;
+  added_by: string;
+  added_reason: string;
+  added_at: Date;
+  removed_by: string | null;
+  removed_reason: string | null;
+  removed_at: Date | null;
+}
+
+export interface ThinkFamilyNeedTable {
+  id: Generated<string>;
+  household_id: string;
+  /** The adult the need is about, or null for the household as a whole. */
+  person_id: string | null;
+  need: string;
+  /** The sensitive category the need falls in, which limits who sees it. */
+  category: string | null;
+  note: string | null;
+  organisation_id: string;
+  recorded_by: string;
+  recorded_at: Date;
+  ended_by: string | null;
+  ended_at: Date | null;
+}
+
 export interface HouseholdMemberTable {
   household_id: string;
   person_id: string;
@@ -503,6 +539,9 @@ export interface DB {
   person_merge: PersonMergeTable;
   household: HouseholdTable;
   household_member: HouseholdMemberTable;
+  guidance_support_meeting: GuidanceSupportMeetingTable;
+  guidance_support_family: GuidanceSupportFamilyTable;
+  think_family_need: ThinkFamilyNeedTable;
   relationship: RelationshipTable;
   involvement: InvolvementTable;
   need_level: NeedLevelTable;

@@ -17,6 +17,7 @@ import { sql } from 'kysely';
 import type { Q } from '../db/connection.ts';
 import type { Role } from '../db/schema.ts';
 import { type Actor, hasRole } from './access.ts';
+import { districtOf } from './areas.ts';
 import { londonToday } from './calendar.ts';
 
 /** Each area with the partnership (top-level area) it belongs to, as a SQL fragment for a `with recursive`. */
@@ -48,7 +49,7 @@ export async function personPartnerships(db: Q, personId: string, today: string)
       union
       select d.area_id from household_member hm join household h on h.id = hm.household_id
         join area_postcode_district d
-          on d.district = upper(regexp_replace(replace(h.postcode, ' ', ''), '[0-9][A-Za-z]{2}$', ''))
+          on d.district = ${districtOf(sql.ref('h.postcode'))}
        where hm.person_id = ${personId} and hm.moved_out is null and h.area_id is null
       union
       select t.area_id from involvement i join team t on t.organisation_id = i.organisation_id

@@ -207,6 +207,23 @@ export const ACTIONS = {
     relationship: 'none',
   },
 
+  'think-family.read': {
+    description: 'See the needs of the adults in a child’s household that affect their parenting (Think Family)',
+    who: CASE_DETAIL,
+    relationship: 'works-with-child',
+  },
+  'think-family.record': {
+    description: 'Record a need of an adult in a child’s household that affects their parenting (Think Family)',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
+  'targeted-services.lists': {
+    description:
+      'See the Top 100 families in your areas and your Guidance and Support meeting list; set the meeting date and add or remove families (within your areas)',
+    who: ['integrated_processes'],
+    relationship: 'none',
+  },
+
   // Consent, sharing and case detail
   'consent.read': {
     description: 'See a child’s consent, wishes, sharing decisions and the family’s explanation',
@@ -480,6 +497,14 @@ export const ROUTES: Record<string, Action> = {
 
   // Work lists and notifications
   'GET /work': 'work.read',
+  'GET /people/:id/think-family': 'think-family.read',
+  'POST /people/:id/think-family': 'think-family.record',
+  'GET /targeted-services': 'targeted-services.lists',
+  'POST /targeted-services/meeting': 'targeted-services.lists',
+  'GET /targeted-services/families/:id/add': 'targeted-services.lists',
+  'POST /targeted-services/families/:id/add': 'targeted-services.lists',
+  'GET /targeted-services/families/:id/remove': 'targeted-services.lists',
+  'POST /targeted-services/families/:id/remove': 'targeted-services.lists',
   'GET /notifications': 'work.read',
   'POST /notifications/:id/open': 'work.read',
   'POST /notifications/:id/read': 'work.read',

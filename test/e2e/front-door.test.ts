@@ -74,11 +74,13 @@ browserSuite('The front door (browser)', (env) => {
       dateOfBirth: '2017-03-04',
       involvement: { organisationId: teacher.organisationId, userId: teacher.id },
     });
-    const household = await registry.findOrCreateHousehold(
-      db,
-      { line1: '1 Mill Lane', line2: null, town: null, postcode: 'LU1 1AA' },
-      lea.areaId,
-    );
+    const household = await registry.findOrCreateHousehold(db, {
+      line1: '1 Mill Lane',
+      line2: null,
+      town: null,
+      postcode: 'LU1 1AA',
+      areaId: lea.areaId,
+    });
     await registry.moveTo(db, childId, household, '2020-01-01');
   });
 

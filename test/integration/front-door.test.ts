@@ -122,11 +122,13 @@ for (const engine of engines()) {
         involvement: { organisationId: school.id, userId: teacher.id },
       });
       siblingId = await createPerson(db, { givenName: 'Pip', familyName: 'Fenwick', dateOfBirth: '2019-05-06' });
-      const household = await registry.findOrCreateHousehold(
-        db,
-        { line1: '1 Mill Lane', line2: null, town: null, postcode: 'LU1 1AA' },
-        lea.areaId,
-      );
+      const household = await registry.findOrCreateHousehold(db, {
+        line1: '1 Mill Lane',
+        line2: null,
+        town: null,
+        postcode: 'LU1 1AA',
+        areaId: lea.areaId,
+      });
       await registry.moveTo(db, childId, household, '2020-01-01');
       await registry.moveTo(db, siblingId, household, '2020-01-01');
     });

@@ -94,11 +94,13 @@ for (const engine of engines()) {
         dateOfBirth: '2017-03-04',
         involvement: { organisationId: school.id, userId: teacher.id },
       });
-      const household = await registry.findOrCreateHousehold(
-        db,
-        { line1: '1 Mill Lane', line2: null, town: null, postcode: 'LU1 1AA' },
+      const household = await registry.findOrCreateHousehold(db, {
+        line1: '1 Mill Lane',
+        line2: null,
+        town: null,
+        postcode: 'LU1 1AA',
         areaId,
-      );
+      });
       await registry.moveTo(db, childId, household, '2020-01-01');
       await db.transaction().execute((trx) =>
         registry.addInvolvement(trx, childId, {

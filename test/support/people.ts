@@ -36,7 +36,7 @@ export async function createPerson(db: Kysely<DB>, spec: PersonSpec): Promise<st
   return db.transaction().execute(async (trx) => {
     const id = await registry.insertPerson(trx, input, null, new Date());
     if (spec.previousAddress) {
-      const h = await registry.findOrCreateHousehold(trx, { ...spec.previousAddress, line2: null, town: null }, null);
+      const h = await registry.findOrCreateHousehold(trx, { ...spec.previousAddress, line2: null, town: null });
       await registry.moveTo(trx, id, h, '2015-01-01');
     }
     if (spec.address) {
@@ -46,7 +46,7 @@ export async function createPerson(db: Kysely<DB>, spec: PersonSpec): Promise<st
         town: spec.address.town ?? null,
         postcode: spec.address.postcode,
       };
-      await registry.moveTo(trx, id, await registry.findOrCreateHousehold(trx, a, null), '2020-01-01');
+      await registry.moveTo(trx, id, await registry.findOrCreateHousehold(trx, a), '2020-01-01');
     }
     if (spec.shielded) await trx.updateTable('person').set({ shielded: true }).where('id', '=', id).execute();
     if (spec.involvement) {

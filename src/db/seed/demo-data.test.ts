@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { DIRECTORY_AREAS } from '../../features/directory/demo-data.ts';
 import { AGENCY_TYPES, ROLES } from '../schema.ts';
 import { buildDemoData, DEMO_PASSWORD, demoSignInHelp } from './demo.ts';
 import { isPermanentUpn, isTestNhsNumber } from './identifiers.ts';
@@ -190,4 +191,20 @@ test('every team named in the demo conversation contacts exists, and each partne
   assert.deepEqual(frontDoors.map(([k]) => k.split('-')[0]).sort(), ['aire', 'lea', 'soar']);
   const outOfHours = Object.entries(DEMO_TEAM_CONTACTS).filter(([, c]) => c.role === 'out_of_hours');
   assert.equal(outOfHours.length, 3);
+});
+
+test('the directory places every demo area by the same postcode districts, and every household has its area', () => {
+  const directory = new Map(DIRECTORY_AREAS.map((a) => [a.name, a]));
+  for (const a of partnership.areas) {
+    const d = directory.get(a.name);
+    assert.ok(d, `${a.name} is in the directory's areas`);
+    assert.equal(d.kind, a.kind, a.name);
+    if (a.outward) assert.deepEqual(d.districts, [...a.outward], a.name);
+  }
+  const byId = new Map(partnership.areas.map((a) => [demoId(`area:${a.key}`), a]));
+  for (const h of families.households) {
+    const area = h.area_id ? byId.get(h.area_id) : undefined;
+    assert.ok(area, 'the household has an area');
+    assert.ok(area.outward?.includes(h.postcode.split(' ')[0]!), `${h.postcode} is in ${area.name}`);
+  }
 });

@@ -23,6 +23,7 @@ import { FRONT_DOOR_CHRONOLOGY_SOURCES } from '../front-door/chronology.ts';
 import { PEOPLE_CHRONOLOGY_SOURCES } from '../people/chronology.ts';
 import * as people from '../people/repository.ts';
 import { MergedRecordError, PARTNERSHIP_ROLES } from '../people/service.ts';
+import { THINK_FAMILY_CHRONOLOGY_SOURCES } from '../think-family/chronology.ts';
 
 /** Every feature's contribution. A new feature adds its sources here. */
 export const CHRONOLOGY_SOURCES: readonly ChronologySource[] = [
@@ -30,6 +31,7 @@ export const CHRONOLOGY_SOURCES: readonly ChronologySource[] = [
   ...CONSENT_CHRONOLOGY_SOURCES,
   ...CONCERN_CHRONOLOGY_SOURCES,
   ...FRONT_DOOR_CHRONOLOGY_SOURCES,
+  ...THINK_FAMILY_CHRONOLOGY_SOURCES,
 ];
 
 type Trx = Transaction<DB>;

@@ -76,8 +76,9 @@ const SOAR = "Soar and Rutmoor Children's Partnership";
 
 // Names, kinds and parents follow the demo partnership's areas; each area's districts are its outward codes
 // there (the partnerships themselves have none, except Aire's city centre, which no cluster covers).
-const AREAS: { name: string; kind: AreaKind; parent?: string; districts: string[] }[] = [
+export const DIRECTORY_AREAS: { name: string; kind: AreaKind; parent?: string; districts: string[] }[] = [
   { name: AIRE, kind: 'partnership', districts: ['LS1', 'LS2', 'LS3'] },
+  { name: 'Airedale', kind: 'cluster', parent: AIRE, districts: ['LS12', 'LS13'] },
   { name: 'Holbeck Mills', kind: 'cluster', parent: AIRE, districts: ['LS10', 'LS11'] },
   { name: 'Gipton Moor', kind: 'cluster', parent: AIRE, districts: ['LS8', 'LS9'] },
   { name: 'Seacroft Vale', kind: 'cluster', parent: AIRE, districts: ['LS14', 'LS15'] },
@@ -743,7 +744,7 @@ export async function seedDirectoryDemo(trx: Kysely<DB>, options: { today: Date 
       .execute();
   }
   const areaIds: Record<string, string> = {};
-  for (const a of AREAS) {
+  for (const a of DIRECTORY_AREAS) {
     const found = await trx
       .selectFrom('area')
       .select('id')

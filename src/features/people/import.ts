@@ -349,7 +349,7 @@ class Placer {
     const { trx } = this;
     const id = await registry.insertPerson(trx, row.person, null, this.now);
     if (row.address) {
-      await registry.moveTo(trx, id, await registry.findOrCreateHousehold(trx, row.address, null), this.today);
+      await registry.moveTo(trx, id, await registry.findOrCreateHousehold(trx, row.address), this.today);
     }
     await this.addInvolvement(id);
     if (row.otherId) {

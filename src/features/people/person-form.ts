@@ -26,6 +26,8 @@ export interface AddressInput {
   line2: string | null;
   town: string | null;
   postcode: string;
+  /** The area chosen on the form; without one, the area is worked out from the postcode where it can be. */
+  areaId?: string | null;
 }
 
 export interface PersonInput {

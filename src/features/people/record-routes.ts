@@ -183,6 +183,10 @@ export function registerRecordRoutes(app: FastifyInstance, registry: RegistrySer
     const body = (request.body ?? {}) as Record<string, unknown>;
     const errors: FieldError[] = [];
     const address = readAddress(body, errors, true);
+    const areaId = typeof body.areaId === 'string' ? body.areaId : '';
+    if (areaId && !record.areas.some((a) => a.id === areaId))
+      errors.push({ field: 'areaId', message: 'Choose an area from the list' });
+    else if (address && areaId) address.areaId = areaId;
     const movedIn = readDate(body, 'movedIn', 'Date they moved', errors);
     if (!movedIn && !errors.some((e) => e.field === 'movedIn')) {
       errors.push({ field: 'movedIn', message: 'Enter the date they moved' });

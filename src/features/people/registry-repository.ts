@@ -2,6 +2,7 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Q } from '../../db/connection.ts';
 import type { PersonNameKind, PersonTable, RelationshipTable } from '../../db/schema.ts';
+import { areaForPostcode } from '../../platform/areas.ts';
 import type { AddressInput, PersonInput } from './person-form.ts';
 
 function personColumns(p: PersonInput) {
@@ -59,17 +60,27 @@ export async function personWithNhsNumber(db: Q, nhs: string, exceptId?: string)
   return q.executeTakeFirst();
 }
 
-/** A household at this address (same first line and postcode), so brothers and sisters share one. */
-export async function findOrCreateHousehold(db: Q, a: AddressInput, areaId: string | null): Promise<string> {
+/**
+ * A household at this address (same first line and postcode), so brothers and sisters share one. Its area is the
+ * one chosen (`a.areaId`), or else the one area the postcode's district maps to; an area chosen replaces the
+ * household's, and one worked out fills it only when it has none.
+ */
+export async function findOrCreateHousehold(db: Q, a: AddressInput): Promise<string> {
+  const areaId = a.areaId ?? (await areaForPostcode(db, a.postcode));
   const existing = await db
     .selectFrom('household')
-    .select('id')
+    .select(['id', 'area_id'])
     .where(sql<boolean>`lower(address_line1) = lower(${a.line1})`)
     .where('postcode', '=', a.postcode)
     .orderBy('created_at')
     .limit(1)
     .executeTakeFirst();
-  if (existing) return existing.id;
+  if (existing) {
+    if (areaId && areaId !== existing.area_id && (a.areaId || existing.area_id === null)) {
+      await db.updateTable('household').set({ area_id: areaId }).where('id', '=', existing.id).execute();
+    }
+    return existing.id;
+  }
   const row = await db
     .insertInto('household')
     .values({ address_line1: a.line1, address_line2: a.line2, town: a.town, postcode: a.postcode, area_id: areaId })

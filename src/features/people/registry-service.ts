@@ -6,6 +6,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, PersonNameKind, RELATIONSHIP_KINDS } from '../../db/schema.ts';
 import { hasRole, INDEX_ROLES, requireRole } from '../../platform/access.ts';
+import { areaChoices } from '../../platform/areas.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
@@ -103,8 +104,7 @@ export class RegistryService {
         return { status: 'check', matches };
       }
       const id = await registry.insertPerson(trx, p, actor.userId, ctx.at);
-      if (address)
-        await registry.moveTo(trx, id, await registry.findOrCreateHousehold(trx, address, null), you.startedOn);
+      if (address) await registry.moveTo(trx, id, await registry.findOrCreateHousehold(trx, address), you.startedOn);
       await this.addOwnInvolvement(trx, ctx, id, you);
       await refreshMatchData(trx, [id], searchCoder());
       const queued = await recordDuplicates(trx, id, matches, 'registration', actor.userId);
@@ -205,7 +205,7 @@ export class RegistryService {
         recordType: 'person',
         recordId: personId,
       });
-      return { person, current, household, movable, names };
+      return { person, current, household, movable, names, areas: await areaChoices(trx) };
     });
   }
 
@@ -525,15 +525,17 @@ export class RegistryService {
       const current = await repo.currentAddress(trx, personId);
       const offered = current && withIds.length ? await this.movable(trx, ctx, current.id, personId) : [];
       const alsoMoved = offered.filter((m) => withIds.includes(m.id)).map((m) => m.id);
-      const household = await registry.findOrCreateHousehold(trx, address, null);
+      if (address.areaId && !(await areaChoices(trx)).some((a) => a.id === address.areaId)) throw new NotFoundError();
+      const household = await registry.findOrCreateHousehold(trx, address);
       const movers = [personId, ...alsoMoved];
-      for (const id of movers) await registry.moveTo(trx, id, household, movedIn);
+      // The same address again (to correct its area) is not a move: the dates they moved in stay as they were.
+      if (household !== current?.id) for (const id of movers) await registry.moveTo(trx, id, household, movedIn);
       await refreshMatchData(trx, movers, searchCoder());
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.moved',
         recordType: 'person',
         recordId: personId,
-        details: { householdId: household, alsoMoved },
+        details: { householdId: household, alsoMoved, areaId: address.areaId ?? null },
       });
       for (const id of alsoMoved) {
         await recordAudit(trx, auditContext(ctx, role), {

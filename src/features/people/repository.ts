@@ -104,7 +104,8 @@ export async function currentAddress(db: Q, personId: string) {
   return db
     .selectFrom('household_member as hm')
     .innerJoin('household as h', 'h.id', 'hm.household_id')
-    .select(['h.id', 'h.address_line1', 'h.address_line2', 'h.town', 'h.postcode'])
+    .leftJoin('area as a', 'a.id', 'h.area_id')
+    .select(['h.id', 'h.address_line1', 'h.address_line2', 'h.town', 'h.postcode', 'h.area_id', 'a.name as area_name'])
     .where('hm.person_id', '=', personId)
     .where('hm.moved_out', 'is', null)
     .executeTakeFirst();

@@ -5,6 +5,7 @@ import { londonToday } from '../../platform/calendar.ts';
 import type { FieldError } from '../../platform/errors.ts';
 import { asArray, formValues, parseForm } from '../../platform/forms.ts';
 import { checkId } from '../../platform/ids.ts';
+import { ThinkFamilyService } from '../think-family/service.ts';
 import { registerPeopleApi } from './api.ts';
 import { DISABILITY_LABELS, ETHNICITY_LABELS, NAME_KIND_LABELS } from './codes.ts';
 import { registerDuplicateRoutes } from './duplicate-routes.ts';
@@ -51,6 +52,7 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps) {
   const model = modelWith(deps.config.matching);
   const people = new PeopleService(deps.database.db, model, deps.database.reader);
   const registry = new RegistryService(deps.database.db, model);
+  const thinkFamilyService = new ThinkFamilyService(deps.database.db);
   const canRegister = (request: { actor: Parameters<typeof hasRole>[0] | null }) =>
     !!request.actor && !!hasRole(request.actor, ...REGISTER_ROLES);
 
@@ -118,7 +120,9 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps) {
 
   app.get<P>('/people/:id/family', async (request, reply) => {
     checkId(request.params.id);
-    return reply.page('people/views/family.njk', await people.familyChildren(request.ctx(), request.params.id));
+    const family = await people.familyChildren(request.ctx(), request.params.id);
+    const thinkFamily = await thinkFamilyService.forFamilyPage(request.ctx(), request.params.id);
+    return reply.page('people/views/family.njk', { ...family, thinkFamily });
   });
 
   // ---- Registering a child -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Q } from '../../db/connection.ts';
 import type { DB, TeamContactRole, Tier } from '../../db/schema.ts';
 import type { Actor } from '../../platform/access.ts';
+import { districtOf } from '../../platform/areas.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import { involvements } from '../people/repository.ts';
 import { visibleInvolvements } from '../people/service.ts';
@@ -67,7 +68,7 @@ async function areaChain(db: Q, actor: Actor, personId: string | null): Promise<
           union
           select d.area_id from household_member hm join household h on h.id = hm.household_id
             join area_postcode_district d
-              on d.district = upper(regexp_replace(replace(h.postcode, ' ', ''), '[0-9][A-Za-z]{2}$', ''))
+              on d.district = ${districtOf(sql.ref('h.postcode'))}
            where hm.person_id = ${personId} and hm.moved_out is null and h.area_id is null`
     : null;
   const mine = sql`select area_id from team where organisation_id = ${actor.organisationId} and area_id is not null
