@@ -11,6 +11,7 @@ import { registerOidcRoutes } from './features/auth/oidc.ts';
 import { registerAuthRoutes } from './features/auth/routes.ts';
 import { registerChronologyRoutes } from './features/chronology/routes.ts';
 import { registerConsentRoutes } from './features/consent/routes.ts';
+import { registerConversationRoutes } from './features/conversations/routes.ts';
 import { registerDirectoryRoutes } from './features/directory/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
@@ -86,6 +87,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerPeopleRoutes(app, deps);
   registerConsentRoutes(app, deps);
   registerThresholdRoutes(app, deps);
+  registerConversationRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);
   await registerDirectoryRoutes(app, deps);

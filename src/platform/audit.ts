@@ -80,6 +80,7 @@ export const PERSON_EVENT_NAMESPACES = [
   'chronology',
   'document',
   'attachment',
+  'conversation',
 ];
 /** Events in those namespaces about many people or none (searches, queues, bulk work): they list ids or none. */
 export const INDEX_WIDE_EVENTS = new Set([
@@ -91,6 +92,7 @@ export const INDEX_WIDE_EVENTS = new Set([
   'person.records.imported',
   'person.registration.checked',
   'person.shielding-requests.viewed',
+  'conversation.report.viewed',
 ]);
 
 /** Events about one person in other namespaces. */

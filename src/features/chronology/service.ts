@@ -17,6 +17,7 @@ import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { accessContext, findRelationship } from '../../platform/sharing.ts';
 import { CONSENT_CHRONOLOGY_SOURCES } from '../consent/chronology.ts';
+import { CONVERSATION_CHRONOLOGY_SOURCES } from '../conversations/chronology.ts';
 import { PEOPLE_CHRONOLOGY_SOURCES } from '../people/chronology.ts';
 import * as people from '../people/repository.ts';
 import { MergedRecordError, PARTNERSHIP_ROLES, rolePowerOver } from '../people/service.ts';
@@ -25,6 +26,7 @@ import { MergedRecordError, PARTNERSHIP_ROLES, rolePowerOver } from '../people/s
 export const CHRONOLOGY_SOURCES: readonly ChronologySource[] = [
   ...PEOPLE_CHRONOLOGY_SOURCES,
   ...CONSENT_CHRONOLOGY_SOURCES,
+  ...CONVERSATION_CHRONOLOGY_SOURCES,
 ];
 
 type Trx = Transaction<DB>;
