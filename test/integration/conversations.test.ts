@@ -243,6 +243,29 @@ for (const engine of engines()) {
       assert.match(siblingChronology.body, /Phone call recorded by Tegan Hale/);
     });
 
+    test('the child’s notes and conversations are on one page, newest first', async () => {
+      t.clock.set(new Date('2026-12-01T11:00:00Z'));
+      clients.clear(); // an hour on, everyone signs in again
+      const c = await as(teacher);
+      await c.get(`/people/${child}/notes`);
+      const added = await c.post(`/people/${child}/notes`, { category: 'general', body: 'Zofia was on time today' });
+      assert.equal(added.statusCode, 303);
+      const page = await c.get(`/people/${child}/notes`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /<h1 class="govuk-heading-l">Notes and conversations<\/h1>/);
+      const note = page.body.indexOf('Zofia was on time today');
+      const conversation = page.body.indexOf(AGREED);
+      assert.ok(note > 0 && conversation > 0, 'both are shown');
+      assert.ok(note < conversation, 'the note written today comes before the conversation held yesterday');
+      assert.match(page.body, new RegExp(`href="/people/${child}/conversations/${conversationId}"`));
+      const nurseView = await (await as(nurse)).get(`/people/${child}/notes`);
+      assert.equal(
+        nurseView.statusCode,
+        404,
+        'the nurse reads the conversation she took part in, not the child’s notes',
+      );
+    });
+
     test('an action is completed from the conversation page, and leaves its owner’s work list', async () => {
       const nurseClient = await as(nurse);
       const action = await db

@@ -1,10 +1,59 @@
 /**
- * Recorded conversations on a child's chronology. That a conversation took part, and who recorded it, is who is
- * working with the child; what was agreed is case detail of the recorder's organisation and shows only under the
- * sharing rules, as a case note's text does.
+ * Case notes and recorded conversations on a child's chronology. A note from another agency shows as "note recorded
+ * by …" without its text, and a sensitive or own-organisation-only note not at all. That a conversation took place,
+ * and who recorded it, is who is working with the child; what was agreed is case detail of the recorder's
+ * organisation and shows only under the sharing rules, as a note's text does.
  */
 import { type ChronologySource, dayInstant, type SourceEntry } from '../../platform/chronology.ts';
 import { KIND_LABELS } from './schemas.ts';
+
+export const caseNoteSource: ChronologySource = {
+  kind: 'note',
+  label: 'Case note',
+  async entries(q, personIds) {
+    const rows = await q
+      .selectFrom('case_note as n')
+      .innerJoin('app_user as u', 'u.id', 'n.recorded_by')
+      .innerJoin('organisation as o', 'o.id', 'n.organisation_id')
+      .select([
+        'n.id',
+        'n.person_id',
+        'n.organisation_id',
+        'n.category',
+        'n.body',
+        'n.recorded_by',
+        'n.recorded_at',
+        'n.own_organisation_only',
+        'u.name as recorded_by_name',
+        'o.name as organisation_name',
+      ])
+      .where('n.person_id', 'in', personIds)
+      .execute();
+    return rows.map((n): SourceEntry => {
+      const record = {
+        organisation_id: n.organisation_id,
+        recorded_by: n.recorded_by,
+        category: n.category,
+        own_organisation_only: n.own_organisation_only,
+      };
+      return {
+        key: n.id,
+        personId: n.person_id,
+        at: n.recorded_at,
+        title: `Note recorded by ${n.recorded_by_name}`,
+        summary: n.body,
+        organisationId: n.organisation_id,
+        organisationName: n.organisation_name,
+        actorName: n.recorded_by_name,
+        path: `notes/${n.id}`,
+        // That a note exists is who-is-working-with-the-child information; its text is case detail. A sensitive or
+        // own-organisation-only note says something about the child by existing, so it shows only to those who may read it.
+        visibility:
+          n.category || n.own_organisation_only ? { kind: 'case_detail', record } : { kind: 'detail_only', record },
+      };
+    });
+  },
+};
 
 export const conversationSource: ChronologySource = {
   kind: 'conversation',
@@ -51,4 +100,4 @@ export const conversationSource: ChronologySource = {
   },
 };
 
-export const CONVERSATION_CHRONOLOGY_SOURCES: ChronologySource[] = [conversationSource];
+export const CONVERSATION_CHRONOLOGY_SOURCES: ChronologySource[] = [caseNoteSource, conversationSource];

@@ -1,7 +1,7 @@
 /** SQL for recorded conversations: the conversation, its children, participants, actions, recipients and follow-ups. */
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { Q } from '../../db/connection.ts';
-import type { FollowUpAnswer } from '../../db/schema.ts';
+import type { CaseNoteTable, FollowUpAnswer } from '../../db/schema.ts';
 
 /** Active people who use the service (never service accounts), to pick as participants, owners and recipients. */
 export async function pickableUsers(db: Q) {
@@ -212,4 +212,22 @@ export async function followUpWorkingDays(db: Q, partnershipIds: string[]): Prom
     .where('id', 'in', partnershipIds)
     .executeTakeFirst();
   return row?.days == null ? null : Number(row.days);
+}
+
+/** A person's case notes, newest first, with who wrote them. */
+export async function notes(db: Q, personId: string) {
+  return db
+    .selectFrom('case_note as n')
+    .innerJoin('app_user as u', 'u.id', 'n.recorded_by')
+    .innerJoin('organisation as o', 'o.id', 'n.organisation_id')
+    .leftJoin('sensitive_category as s', 's.code', 'n.category')
+    .selectAll('n')
+    .select(['u.name as recorded_by_name', 'o.name as organisation_name', 's.label as category_label'])
+    .where('n.person_id', '=', personId)
+    .orderBy('n.recorded_at', 'desc')
+    .execute();
+}
+
+export async function insertNote(trx: Q, values: Insertable<CaseNoteTable>) {
+  return (await trx.insertInto('case_note').values(values).returning('id').executeTakeFirstOrThrow()).id;
 }

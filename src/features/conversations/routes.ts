@@ -7,11 +7,15 @@ import type { AppDeps } from '../../platform/app-deps.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import { formValues, parseForm } from '../../platform/forms.ts';
 import { checkId } from '../../platform/ids.ts';
+import { LABELS } from '../consent/routes.ts';
+import { ChangeRefusedError, RuleError } from '../consent/service.ts';
+import { CaseNoteService } from './notes-service.ts';
 import {
   FOLLOW_UP_LABELS,
   FollowUpForm,
   KIND_LABELS,
   MAX_ROWS,
+  NoteForm,
   parseConversation,
   ROW_KINDS,
   type RowKind,
@@ -25,11 +29,59 @@ type PC = { Params: { id: string; conversationId: string } };
 const FLASH: Record<string, string> = {
   recorded: 'Conversation recorded',
   done: 'Action marked as done',
+  note: 'Note added',
 };
 
 export function registerConversationRoutes(app: FastifyInstance, deps: AppDeps) {
   const service = new ConversationService(deps.database.db);
+  const notes = new CaseNoteService(deps.database.db);
   deps.jobs.register(FOLLOW_UP_JOB, askFollowUps);
+
+  // ---- Notes and conversations: the child's case notes and recorded conversations on one page -------------------
+
+  const notesPage = async (reply: FastifyReply, id: string, extra: Record<string, unknown> = {}) => {
+    const data = await notes.notes(reply.request.ctx(), id);
+    return reply.page('conversations/views/notes.njk', {
+      ...data,
+      labels: LABELS,
+      kindLabels: KIND_LABELS,
+      values: {},
+      ...extra,
+    });
+  };
+  app.get<P & { Querystring: { done?: string } }>('/people/:id/notes', async (request, reply) => {
+    checkId(request.params.id);
+    return notesPage(reply, request.params.id, { flash: FLASH[request.query.done ?? ''] });
+  });
+  app.post<P>('/people/:id/notes', async (request, reply) => {
+    const id = request.params.id;
+    checkId(id);
+    const form = parseForm(NoteForm, request.body);
+    if (!form.ok) {
+      reply.code(400);
+      return notesPage(reply, id, { errors: form.errors, values: formValues(request.body) });
+    }
+    try {
+      await notes.addNote(request.ctx(), id, form.data);
+      return reply.redirect(`/people/${id}/notes?done=note`, 303);
+    } catch (err) {
+      if (err instanceof RuleError) {
+        reply.code(400);
+        return notesPage(reply, id, { errors: err.errors, values: formValues(request.body) });
+      }
+      if (err instanceof ChangeRefusedError) {
+        return reply.code(403).page('consent/views/refused.njk', { message: err.message });
+      }
+      throw err;
+    }
+  });
+  app.get<{ Params: { id: string; noteId: string } }>('/people/:id/notes/:noteId', async (request, reply) => {
+    checkId(request.params.id, request.params.noteId);
+    const data = await notes.note(request.ctx(), request.params.id, request.params.noteId);
+    return reply.page('conversations/views/note.njk', data);
+  });
+
+  // ---- Recording and reading conversations ---------------------------------------------------------------------
 
   const formPage = async (
     reply: FastifyReply,

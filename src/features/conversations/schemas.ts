@@ -180,3 +180,19 @@ export const FollowUpForm = z.object({
 });
 
 export const FOLLOW_UP_LABELS = { yes: 'Yes', partly: 'Partly', no: 'No' } as const;
+
+export const NoteForm = z.object({
+  category: z
+    .string()
+    .optional()
+    .transform((v) => (v && v !== 'general' ? v : null)),
+  body: z
+    .string({ error: 'Enter the note' })
+    .trim()
+    .min(1, 'Enter the note')
+    .max(10000, 'The note must be 10000 characters or fewer'),
+  withholdFromParents: z
+    .string()
+    .optional()
+    .transform((v) => v === 'yes'),
+});
