@@ -498,6 +498,9 @@ export const ROUTES: Record<string, Action> = {
   'GET /people/:id/family/chronology/print': 'chronology.read',
   'GET /people/:id/family/chronology/pdf': 'chronology.read',
   'GET /api/v1/people/:id/chronology': 'chronology.read',
+  'GET /api/v1/conversations': 'conversation.read',
+  'POST /api/v1/conversations': 'conversation.record',
+  'GET /api/v1/conversations/:id': 'conversation.read',
   'GET /people/:id/consent/:consentId/explanation/pdf': 'consent.read',
 
   // Attachments

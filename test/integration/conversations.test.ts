@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
+import { TokenService } from '../../src/features/api/service.ts';
 import { TestClient } from '../support/client.ts';
 import { createOrganisation, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
@@ -378,6 +379,86 @@ for (const engine of engines()) {
       assert.match(report.body, /Larkspur Primary/);
       assert.match(report.body, /data-qa="yes">1</);
       assert.doesNotMatch(report.body, /Lea Valley Health|Zofia|Nia Okafor|Helpful call/);
+    });
+
+    test('the API records a conversation and reads it back, with its actions; no relationship, not found', async () => {
+      const tokens = new TokenService(db, t.clock);
+      const tokenOf = async (user: TestUser) =>
+        (
+          await tokens.createForEmail(
+            user.email,
+            { name: 'test', expiresInDays: null },
+            { requestId: 't', clientIp: '127.0.0.1' },
+          )
+        ).token;
+      const teacherToken = await tokenOf(teacher);
+      const call = (method: 'GET' | 'POST', url: string, token: string, payload?: unknown) =>
+        t.app.inject({
+          method,
+          url,
+          headers: { authorization: `Bearer ${token}` },
+          ...(payload ? { payload: payload as Record<string, unknown> } : {}),
+        });
+      const body = {
+        personId: child,
+        heldOn: '2026-12-14',
+        kind: 'meeting',
+        participantUserIds: [nurse.id],
+        outsideParticipants: [{ name: 'Pat Quinn', organisation: 'Lea Young Carers', role: 'Support worker' }],
+        agreed: 'Review attendance at the next meeting',
+        actions: [{ description: 'Book the next meeting', ownerUserId: nurse.id, dueOn: '2026-12-21' }],
+        recipientUserIds: [head.id],
+      };
+      const bad = await call('POST', '/api/v1/conversations', teacherToken, {
+        ...body,
+        agreed: '',
+        actions: [{ description: 'x', ownerUserId: nurse.id, dueOn: '2026-02-30' }],
+      });
+      assert.equal(bad.statusCode, 400);
+      const fields = bad.json().errors.map((e: { field: string }) => e.field);
+      assert.ok(fields.includes('agreed') && fields.includes('actions.0.dueOn'), JSON.stringify(fields));
+      const unshared = await call('POST', '/api/v1/conversations', teacherToken, {
+        ...body,
+        recipientUserIds: [outsider.id],
+      });
+      assert.equal(unshared.statusCode, 400);
+      assert.equal(unshared.json().errors[0].field, 'recipientUserIds.0');
+
+      const created = await call('POST', '/api/v1/conversations', teacherToken, body);
+      assert.equal(created.statusCode, 201, created.body);
+      const made = created.json();
+      assert.equal(made.kind, 'meeting');
+      assert.equal(made.actions.length, 1);
+      assert.equal(made.actions[0].ownerUserId, nurse.id);
+      assert.equal(made.actions[0].doneAt, null);
+      assert.deepEqual(made.participants.map((p: { name: string }) => p.name).sort(), [
+        'Nia Okafor',
+        'Pat Quinn',
+        'Tegan Hale',
+      ]);
+      const work = await db
+        .selectFrom('work_item')
+        .select('assigned_user_id')
+        .where('source_type', '=', 'conversation_action')
+        .where('source_id', '=', made.actions[0].id)
+        .execute();
+      assert.deepEqual(work, [{ assigned_user_id: nurse.id }]);
+
+      const one = await call('GET', `/api/v1/conversations/${made.id}`, await tokenOf(nurse));
+      assert.equal(one.statusCode, 200, one.body);
+      assert.equal(one.json().agreed, 'Review attendance at the next meeting');
+      const list = await call('GET', `/api/v1/conversations?personId=${child}`, teacherToken);
+      assert.equal(list.statusCode, 200);
+      assert.equal(list.json().conversations.length, 2);
+      assert.equal(list.json().conversations[0].id, made.id, 'newest first');
+
+      const outsiderToken = await tokenOf(outsider);
+      assert.equal((await call('GET', `/api/v1/conversations/${made.id}`, outsiderToken)).statusCode, 404);
+      assert.equal((await call('GET', `/api/v1/conversations?personId=${child}`, outsiderToken)).statusCode, 404);
+      assert.equal(
+        (await call('POST', '/api/v1/conversations', outsiderToken, { ...body, recipientUserIds: [] })).statusCode,
+        404,
+      );
     });
   });
 }

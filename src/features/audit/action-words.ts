@@ -35,6 +35,7 @@ export const ACTION_WORDS: Record<string, string> = {
   'conversation.action.completed': 'Marked an action from a conversation as done',
   'conversation.action.refused': 'Was refused marking an action from a conversation as done',
   'conversation.follow-up.answered': 'Answered whether a conversation helped',
+  'conversation.list.viewed': 'Viewed the list of recorded conversations',
   'conversation.recorded': 'Recorded a conversation',
   'conversation.refused': 'Was refused recording a conversation',
   'conversation.report.viewed': 'Viewed the report on whether conversations helped',

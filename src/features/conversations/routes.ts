@@ -9,6 +9,7 @@ import { formValues, parseForm } from '../../platform/forms.ts';
 import { checkId } from '../../platform/ids.ts';
 import { LABELS } from '../consent/routes.ts';
 import { ChangeRefusedError, RuleError } from '../consent/service.ts';
+import { registerConversationApi } from './api.ts';
 import { CaseNoteService } from './notes-service.ts';
 import {
   FOLLOW_UP_LABELS,
@@ -36,6 +37,7 @@ export function registerConversationRoutes(app: FastifyInstance, deps: AppDeps) 
   const service = new ConversationService(deps.database.db);
   const notes = new CaseNoteService(deps.database.db);
   deps.jobs.register(FOLLOW_UP_JOB, askFollowUps);
+  registerConversationApi(app, deps, service);
 
   // ---- Notes and conversations: the child's case notes and recorded conversations on one page -------------------
 

@@ -319,6 +319,59 @@ export class ConversationService {
     });
   }
 
+  /**
+   * A conversation by its id alone (the API): read through the first child it is about that the actor may read it
+   * for; otherwise "not found", audited on the child it was recorded from.
+   */
+  async conversationById(ctx: RequestContext, conversationId: string) {
+    const actor = ctx.actor;
+    if (!actor) throw new ForbiddenError();
+    const through = await this.db.transaction().execute(async (trx) => {
+      const conversation = await repo.findConversation(trx, conversationId);
+      if (!conversation) return null;
+      for (const c of await repo.childrenOf(trx, conversationId)) {
+        const access = await accessContext(trx, actor, c.id, ctx.at);
+        const record = {
+          organisation_id: conversation.organisation_id,
+          recorded_by: conversation.recorded_by,
+          category: null,
+        };
+        if (canSeeRecord(access, record)) return c.id;
+        const named =
+          conversation.recorded_by === actor.userId ||
+          (await repo.usersNamedOn(trx, conversationId)).includes(actor.userId);
+        if (named && (conversation.organisation_id === actor.organisationId || access.crossBasis)) return c.id;
+      }
+      return conversation.person_id;
+    });
+    if (!through) throw new NotFoundError();
+    return this.conversation(ctx, through, conversationId);
+  }
+
+  /** The conversations about a child the actor may read (the API's list): needs a relationship with the child. */
+  async listForChild(ctx: RequestContext, personId: string) {
+    return runRefusable(this.db, async (trx) => {
+      const actor = ctx.actor;
+      if (!actor) throw new ForbiddenError();
+      const role = requireRole(actor, ...CASE_DETAIL_ROLES);
+      const person = await findPerson(trx, personId);
+      const relationship = person && !person.merged_into ? await findRelationship(trx, actor, personId, ctx.at) : null;
+      if (!person || !relationship) {
+        return refuseOnPerson(trx, ctx, 'conversation.view-refused', personId, new NotFoundError(), {
+          attempted: 'conversation.list',
+        });
+      }
+      const found = await this.visibleAbout(trx, actor, [personId], personId, ctx.at);
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'conversation.list.viewed',
+        recordType: 'person',
+        recordId: personId,
+        details: { shown: found.conversations.map((c) => c.id), hidden: found.hidden },
+      });
+      return found;
+    });
+  }
+
   /** Marks an action done (its owner or the recorder); again is a no-op. Its work item is done with it. */
   async completeAction(ctx: RequestContext, personId: string, conversationId: string, actionId: string) {
     return runRefusable(this.db, async (trx) => {
