@@ -7,6 +7,7 @@ import { searchCoder } from '../../features/people/search.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { hashPassword } from '../../platform/passwords.ts';
 import type { DB } from '../schema.ts';
+import { seedDemoConversations } from './conversations.ts';
 import { addDemoDuplicates } from './duplicates.ts';
 import { addEarlyHelpSummaries } from './early-help.ts';
 import { FamilyGenerator, type FamilyRows } from './families.ts';
@@ -217,6 +218,7 @@ export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; tod
       searchCoder(),
     );
     await queuePairs(trx, duplicatePairs, 'scan', defaultModel());
+    await seedDemoConversations(trx, families, today);
     await recordAudit(
       trx,
       { actor: null, at: new Date() },
