@@ -12,6 +12,7 @@ import { registerAuthRoutes } from './features/auth/routes.ts';
 import { registerChronologyRoutes } from './features/chronology/routes.ts';
 import { registerConcernRoutes } from './features/concerns/routes.ts';
 import { registerConsentRoutes } from './features/consent/routes.ts';
+import { registerConversationRoutes } from './features/conversations/routes.ts';
 import { registerDirectoryRoutes } from './features/directory/routes.ts';
 import { registerFrontDoorRoutes } from './features/front-door/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
@@ -94,6 +95,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerFrontDoorRoutes(app, deps);
   registerTargetedServicesRoutes(app, deps);
   registerThinkFamilyRoutes(app, deps);
+  registerConversationRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);
   await registerDirectoryRoutes(app, deps);

@@ -62,6 +62,8 @@ export interface AreaTable {
   parent_id: string | null;
   is_demo: Generated<boolean>;
   created_at: CreatedAt;
+  /** A partnership's setting: working days after a conversation before its participants are asked if it helped. */
+  conversation_follow_up_working_days: Generated<number>;
 }
 
 export interface TeamTable {
@@ -584,6 +586,12 @@ export interface DB {
   contact: ContactTable;
   contact_child: ContactChildTable;
   contact_decision: ContactDecisionTable;
+  conversation: ConversationTable;
+  conversation_child: ConversationChildTable;
+  conversation_participant: ConversationParticipantTable;
+  conversation_action: ConversationActionTable;
+  conversation_recipient: ConversationRecipientTable;
+  conversation_follow_up: ConversationFollowUpTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -1045,4 +1053,65 @@ export interface ContactDecisionTable {
   manager_user_id: string | null;
   decided_by: string;
   decided_at: Timestamp;
+}
+
+// Recorded conversations between practitioners (migration 0021).
+export const CONVERSATION_KINDS = ['phone', 'meeting', 'video'] as const;
+export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
+export const FOLLOW_UP_ANSWERS = ['yes', 'partly', 'no'] as const;
+export type FollowUpAnswer = (typeof FOLLOW_UP_ANSWERS)[number];
+
+export interface ConversationTable {
+  id: Generated<string>;
+  person_id: string;
+  organisation_id: string;
+  kind: ConversationKind;
+  held_on: string;
+  concerns: string | null;
+  strengths: string | null;
+  agreed: string;
+  recorded_by: string;
+  recorded_at: Timestamp;
+  follow_up_on: string;
+}
+
+export interface ConversationChildTable {
+  id: Generated<string>;
+  conversation_id: string;
+  person_id: string;
+}
+
+export interface ConversationParticipantTable {
+  id: Generated<string>;
+  conversation_id: string;
+  user_id: string | null;
+  name: string | null;
+  organisation_name: string | null;
+  role: string | null;
+}
+
+export interface ConversationActionTable {
+  id: Generated<string>;
+  conversation_id: string;
+  description: string;
+  owner_user_id: string;
+  due_on: string;
+  done_at: Timestamp | null;
+  done_by: string | null;
+}
+
+export interface ConversationRecipientTable {
+  conversation_id: string;
+  user_id: string;
+}
+
+export interface ConversationFollowUpTable {
+  id: Generated<string>;
+  conversation_id: string;
+  user_id: string;
+  organisation_id: string;
+  asked_at: Timestamp;
+  answer: FollowUpAnswer | null;
+  comment: string | null;
+  answered_at: Timestamp | null;
 }

@@ -82,6 +82,7 @@ export const PERSON_EVENT_NAMESPACES = [
   'attachment',
   'concern',
   'contact',
+  'conversation',
 ];
 /** Events in those namespaces about many people or none (searches, queues, bulk work): they list ids or none. */
 export const INDEX_WIDE_EVENTS = new Set([
@@ -95,6 +96,7 @@ export const INDEX_WIDE_EVENTS = new Set([
   'person.shielding-requests.viewed',
   'concern.list.viewed',
   'contact.queue.viewed',
+  'conversation.report.viewed',
 ]);
 
 /** Events about one person in other namespaces. */

@@ -336,6 +336,28 @@ export const ACTIONS = {
     who: INDEX,
     relationship: 'child-index',
   },
+  'conversation.record': {
+    description:
+      'Record a conversation about a child with other practitioners: who took part, what was agreed, actions',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
+  'conversation.read': {
+    description:
+      'Read a recorded conversation and mark your actions done (another agency’s only with consent or a lawful basis; those it names may read it too)',
+    who: CASE_DETAIL,
+    relationship: 'works-with-child',
+  },
+  'conversation.follow-up': {
+    description: 'Answer whether a conversation you took part in helped meet the child’s needs',
+    who: 'signed-in',
+    relationship: 'none',
+  },
+  'conversation.report': {
+    description: 'See how many conversations helped, by month and organisation (counts only)',
+    who: ['manager', 'integrated_processes'],
+    relationship: 'none',
+  },
   'need-level.read': {
     description: 'See a child’s recorded levels of need (another agency’s only with consent or a lawful basis)',
     who: CASE_DETAIL,
@@ -519,6 +541,13 @@ export const ROUTES: Record<string, Action> = {
   'GET /threshold/guidance': 'threshold.use',
   'GET /who-to-talk-to': 'threshold.use',
   'GET /people/:id/who-to-talk-to': 'person.who-to-talk-to',
+  'GET /people/:id/conversations/new': 'conversation.record',
+  'POST /people/:id/conversations': 'conversation.record',
+  'GET /people/:id/conversations/:conversationId': 'conversation.read',
+  'POST /people/:id/conversations/:conversationId/actions/:actionId/done': 'conversation.read',
+  'GET /conversations/:conversationId/follow-up': 'conversation.follow-up',
+  'POST /conversations/:conversationId/follow-up': 'conversation.follow-up',
+  'GET /conversations/report': 'conversation.report',
   'GET /people/:id/need-level': 'need-level.read',
   'GET /people/:id/need-level/new': 'need-level.record',
   'POST /people/:id/need-level/suggest': 'need-level.record',
@@ -541,6 +570,9 @@ export const ROUTES: Record<string, Action> = {
   'GET /people/:id/family/chronology/print': 'chronology.read',
   'GET /people/:id/family/chronology/pdf': 'chronology.read',
   'GET /api/v1/people/:id/chronology': 'chronology.read',
+  'GET /api/v1/conversations': 'conversation.read',
+  'POST /api/v1/conversations': 'conversation.record',
+  'GET /api/v1/conversations/:id': 'conversation.read',
   'GET /people/:id/consent/:consentId/explanation/pdf': 'consent.read',
 
   // Attachments

@@ -183,6 +183,7 @@ for (const engine of engines()) {
         path = `/api/v1/concerns/${concern.id}`;
       }
       let bearer = token;
+      let search = url.search;
       let body = example.body;
       const aChild = () =>
         createPerson(t.database.db, {
@@ -212,13 +213,64 @@ for (const engine of engines()) {
         path = path.replace(/^\/api\/v1\/contacts\/[^/]+/, `/api/v1/contacts/${made.json().id}`);
         if (path.endsWith('/decision')) bearer = frontDoorToken;
       }
+      // Conversations are about a child the token's user works with; reading one needs one they recorded.
+      if (path.startsWith('/api/v1/conversations')) {
+        const db = t.database.db;
+        const child = await createPerson(db, {
+          givenName: 'Amara',
+          familyName: 'Lindqvist',
+          dateOfBirth: '2015-06-01',
+        });
+        await db
+          .insertInto('involvement')
+          .values({
+            person_id: child,
+            organisation_id: organisationId,
+            team_id: null,
+            user_id: userId,
+            role: 'Class teacher',
+            started_on: '2025-09-01',
+            ended_on: null,
+            contact_phone: null,
+            contact_email: null,
+          })
+          .execute();
+        const conversation = await db
+          .insertInto('conversation')
+          .values({
+            person_id: child,
+            organisation_id: organisationId,
+            kind: 'phone',
+            held_on: '2026-11-30',
+            concerns: null,
+            strengths: null,
+            agreed: 'Nothing further for now',
+            recorded_by: userId,
+            recorded_at: new Date('2026-11-30T12:00:00Z'),
+            follow_up_on: '2026-12-14',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await db
+          .insertInto('conversation_child')
+          .values({ conversation_id: conversation.id, person_id: child })
+          .execute();
+        path = path.replace(/^\/api\/v1\/conversations\/[^/]+/, `/api/v1/conversations/${conversation.id}`);
+        if (path === '/api/v1/conversations' && example.method === 'GET') search = `?personId=${child}`;
+        if (body) {
+          const parsed = JSON.parse(body);
+          parsed.personId = child;
+          for (const a of parsed.actions ?? []) a.ownerUserId = userId;
+          body = JSON.stringify(parsed);
+        }
+      }
       const headers = { ...example.headers };
       if (headers.authorization) {
         headers.authorization = headers.authorization.replace(PLACEHOLDER_TOKEN, bearer).replace('$TOKEN', bearer);
       }
       const res = await t.app.inject({
         method: example.method as 'GET' | 'POST',
-        url: path + url.search,
+        url: path + search,
         headers,
         ...(body !== undefined ? { payload: body } : {}),
       });

@@ -211,6 +211,24 @@ for (const engine of engines()) {
       assert.deepEqual(decided, [{ reference: 'FD-DEM003' }]);
     });
 
+    test('the demo practitioner has recorded conversations about a child, with an action on her work list', async () => {
+      const db = t.database.db;
+      const user = await demoUser(db, 'practitioner@demo.early-help.invalid');
+      const conversations = await db
+        .selectFrom('conversation')
+        .select(['id', 'person_id'])
+        .where('recorded_by', '=', user.id)
+        .execute();
+      assert.equal(conversations.length, 2);
+      const client = new TestClient(t.app, t.clock);
+      await client.signIn(user);
+      const page = await client.get(`/people/${conversations[0]!.person_id}/notes`);
+      assert.equal(page.statusCode, 200);
+      assert.equal((page.body.match(/data-qa="conversation"/g) ?? []).length, 2);
+      const work = await client.get('/work');
+      assert.match(work.body, /An action agreed in a conversation/);
+    });
+
     test('every demo person is searchable, and the children recorded twice wait in the review queue', async () => {
       const db = t.database.db;
       const unkeyed = await db.selectFrom('person').select('id').where('match_version', '=', 0).execute();

@@ -8,6 +8,7 @@ import { currentGuidance } from '../../features/threshold/repository.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { hashPassword } from '../../platform/passwords.ts';
 import type { DB } from '../schema.ts';
+import { seedDemoConversations } from './conversations.ts';
 import { addDemoDuplicates } from './duplicates.ts';
 import { addEarlyHelpSummaries } from './early-help.ts';
 import { FamilyGenerator, type FamilyRows } from './families.ts';
@@ -222,6 +223,7 @@ export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; tod
     // A working front door queue: one urgent contact, one overdue, one decided.
     await currentGuidance(trx);
     await seedDemoContacts(trx, today);
+    await seedDemoConversations(trx, families, today);
     await recordAudit(
       trx,
       { actor: null, at: new Date() },

@@ -65,6 +65,13 @@ export const EXAMPLE_BODIES: Record<string, Json> = {
     role: 'School nurse',
   },
   'POST /api/v1/people/{id}/break-glass': { reason: 'Child brought to A&E, finding who is involved' },
+  'POST /api/v1/conversations': {
+    personId: '2a103aca-1ea7-8002-9cf7-33e1fd883ec0',
+    heldOn: '2026-11-02',
+    kind: 'phone',
+    outsideParticipants: [{ name: 'Pat Quinn', organisation: 'Lea Young Carers', role: 'Support worker' }],
+    agreed: 'The school will share attendance weekly; the young carers service will visit the family',
+  },
   'POST /api/v1/people/{id}/involvements': {
     role: 'School nurse',
     phone: '01632 960 214',

@@ -12,6 +12,7 @@ const FORMS: [RegExp, string][] = [
   [/^\/people\/[^/]+\/consent\/[^/]+\/withdraw$/, 'Withdraw consent'],
   [/^\/people\/[^/]+\/consent$/, 'Record consent'],
   [/^\/people\/[^/]+\/notes$/, 'Write a case note'],
+  [/^\/people\/[^/]+\/conversations$/, 'Record a conversation'],
   [/^\/people\/[^/]+\/edit$/, 'Change identifying details'],
   [/^\/people\/[^/]+\/address$/, 'Record a change of address'],
   [/^\/people\/[^/]+\/names\/new$/, 'Add a previous name or alias'],

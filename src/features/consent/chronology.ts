@@ -1,8 +1,7 @@
 /**
- * What consent and information sharing contribute to the chronology: consent given, refused and withdrawn,
- * decisions to share or not, and case notes. Each is case detail of the organisation that recorded it, so it
- * shows only under the sharing rules; a note from another agency shows as "note recorded by …" without its text,
- * and a sensitive or own-organisation-only note not at all.
+ * What consent and information sharing contribute to the chronology: consent given, refused and withdrawn, and
+ * decisions to share or not. Each is case detail of the organisation that recorded it, so it shows only under the
+ * sharing rules. (Case notes are in src/features/conversations/chronology.ts.)
  */
 import { sql } from 'kysely';
 import type { ChronologySource, SourceEntry } from '../../platform/chronology.ts';
@@ -148,52 +147,4 @@ export const sharingDecisionSource: ChronologySource = {
   },
 };
 
-export const caseNoteSource: ChronologySource = {
-  kind: 'note',
-  label: 'Case note',
-  async entries(q, personIds) {
-    const rows = await q
-      .selectFrom('case_note as n')
-      .innerJoin('app_user as u', 'u.id', 'n.recorded_by')
-      .innerJoin('organisation as o', 'o.id', 'n.organisation_id')
-      .select([
-        'n.id',
-        'n.person_id',
-        'n.organisation_id',
-        'n.category',
-        'n.body',
-        'n.recorded_by',
-        'n.recorded_at',
-        'n.own_organisation_only',
-        'u.name as recorded_by_name',
-        'o.name as organisation_name',
-      ])
-      .where('n.person_id', 'in', personIds)
-      .execute();
-    return rows.map((n): SourceEntry => {
-      const record = {
-        organisation_id: n.organisation_id,
-        recorded_by: n.recorded_by,
-        category: n.category,
-        own_organisation_only: n.own_organisation_only,
-      };
-      return {
-        key: n.id,
-        personId: n.person_id,
-        at: n.recorded_at,
-        title: `Note recorded by ${n.recorded_by_name}`,
-        summary: n.body,
-        organisationId: n.organisation_id,
-        organisationName: n.organisation_name,
-        actorName: n.recorded_by_name,
-        path: `notes/${n.id}`,
-        // That a note exists is who-is-working-with-the-child information; its text is case detail. A sensitive or
-        // own-organisation-only note says something about the child by existing, so it shows only to those who may read it.
-        visibility:
-          n.category || n.own_organisation_only ? { kind: 'case_detail', record } : { kind: 'detail_only', record },
-      };
-    });
-  },
-};
-
-export const CONSENT_CHRONOLOGY_SOURCES: ChronologySource[] = [consentSource, sharingDecisionSource, caseNoteSource];
+export const CONSENT_CHRONOLOGY_SOURCES: ChronologySource[] = [consentSource, sharingDecisionSource];

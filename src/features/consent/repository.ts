@@ -1,7 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import type { Q } from '../../db/connection.ts';
 import type {
-  CaseNoteTable,
   ConfidentialityWishTable,
   ConsentRecipientTable,
   ConsentTable,
@@ -319,23 +318,6 @@ export async function addressWithheldFrom(db: Q, householdId: string, fromPerson
             or m.person_id in (select person_id from household_member
                                 where household_id = ${householdId} and moved_out is null))`.execute(db);
   return (row.rows[0]?.n ?? 0) > 0;
-}
-
-export async function notes(db: Q, personId: string) {
-  return db
-    .selectFrom('case_note as n')
-    .innerJoin('app_user as u', 'u.id', 'n.recorded_by')
-    .innerJoin('organisation as o', 'o.id', 'n.organisation_id')
-    .leftJoin('sensitive_category as s', 's.code', 'n.category')
-    .selectAll('n')
-    .select(['u.name as recorded_by_name', 'o.name as organisation_name', 's.label as category_label'])
-    .where('n.person_id', '=', personId)
-    .orderBy('n.recorded_at', 'desc')
-    .execute();
-}
-
-export async function insertNote(trx: Q, values: Insertable<CaseNoteTable>) {
-  return (await trx.insertInto('case_note').values(values).returning('id').executeTakeFirstOrThrow()).id;
 }
 
 export async function consentTexts(db: Q, language: string) {

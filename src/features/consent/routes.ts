@@ -14,7 +14,6 @@ import {
   CategoryForm,
   EndForm,
   MarkerForm,
-  NoteForm,
   parseConsent,
   parseDecision,
   parseWithdrawal,
@@ -37,7 +36,6 @@ const FLASH: Record<string, string> = {
   override: 'Sharing without consent recorded, with its lawful basis and reason',
   marker: 'Withhold marker recorded',
   'marker-ended': 'Withhold marker ended',
-  note: 'Note added',
 };
 
 /** Labels the forms and pages use for the fixed lists. */
@@ -385,38 +383,6 @@ export function registerConsentRoutes(app: FastifyInstance, deps: AppDeps) {
       },
       (errors, values) => endMarkerPage(reply, id, markerId, { errors, values }),
     );
-  });
-
-  const notesPage = async (reply: FastifyReply, id: string, extra: Record<string, unknown> = {}) => {
-    const data = await service.notes(reply.request.ctx(), id);
-    return reply.page('consent/views/notes.njk', { ...data, labels: LABELS, values: {}, ...extra });
-  };
-  app.get<P & { Querystring: { done?: string } }>('/people/:id/notes', async (request, reply) => {
-    check(request.params.id);
-    return notesPage(reply, request.params.id, { flash: FLASH[request.query.done ?? ''] });
-  });
-  app.post<P>('/people/:id/notes', async (request, reply) => {
-    const id = request.params.id;
-    check(id);
-    const form = parseForm(NoteForm, request.body);
-    if (!form.ok) {
-      reply.code(400);
-      return notesPage(reply, id, { errors: form.errors, values: formValues(request.body) });
-    }
-    return change(
-      reply,
-      request.body,
-      async () => {
-        await service.addNote(request.ctx(), id, form.data);
-        return `/people/${id}/notes?done=note`;
-      },
-      (errors, values) => notesPage(reply, id, { errors, values }),
-    );
-  });
-  app.get<{ Params: { id: string; noteId: string } }>('/people/:id/notes/:noteId', async (request, reply) => {
-    check(request.params.id, request.params.noteId);
-    const data = await service.note(request.ctx(), request.params.id, request.params.noteId);
-    return reply.page('consent/views/note.njk', data);
   });
 
   const categoriesPage = async (reply: FastifyReply, extra: Record<string, unknown> = {}) => {

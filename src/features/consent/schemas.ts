@@ -210,18 +210,6 @@ export const MarkerForm = z.object({
   reason: text('why it must be withheld'),
 });
 
-export const NoteForm = z.object({
-  category: z
-    .string()
-    .optional()
-    .transform((v) => (v && v !== 'general' ? v : null)),
-  body: text('the note', 10000),
-  withholdFromParents: z
-    .string()
-    .optional()
-    .transform((v) => v === 'yes'),
-});
-
 export const CategoryForm = z.object({
   label: text('a name for the category', 100),
   code: z

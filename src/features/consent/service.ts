@@ -31,7 +31,7 @@ import * as repo from './repository.ts';
 import type { ConsentInput, DecisionInput } from './schemas.ts';
 
 /** Roles that record consent, wishes, markers and notes for people they work with. */
-const CHANGE_ROLES: Role[] = ['practitioner', 'manager', 'front_door', 'integrated_processes'];
+export const CHANGE_ROLES: Role[] = ['practitioner', 'manager', 'front_door', 'integrated_processes'];
 
 /** A change refused for want of rights: shown with its own message, and audited. */
 export class ChangeRefusedError extends ForbiddenError {}
@@ -71,10 +71,13 @@ export class ConsentService {
   }
 
   /** The platform's audited refusal on a person (see src/platform/refusals.ts). */
-  private readonly refuse = refuseOnPerson;
+  readonly refuse = refuseOnPerson;
 
-  /** The person, and the right to change consent-related records for them, or a refusal (audited). */
-  private async changeRights(trx: Trx, ctx: RequestContext, personId: string, attempted: string) {
+  /**
+   * The person, and the right to change consent-related records for them, or a refusal (audited). Case notes
+   * (src/features/conversations) are recorded under the same rule.
+   */
+  async changeRights(trx: Trx, ctx: RequestContext, personId: string, attempted: string) {
     const actor = ctx.actor!;
     const person = await repo.findPerson(trx, personId);
     // A record merged away is changed on the record kept: no change lands on it.
@@ -101,8 +104,8 @@ export class ConsentService {
     return { person, role, relationship, frontDoor };
   }
 
-  /** Seeing consent records needs a relationship, or the front door role. */
-  private async viewRights(trx: Trx, ctx: RequestContext, requestedId: string, action: string) {
+  /** Seeing consent records (and the case notes page) needs a relationship, or the front door role. */
+  async viewRights(trx: Trx, ctx: RequestContext, requestedId: string, action: string) {
     const actor = ctx.actor!;
     const role = requireRole(actor, ...CASE_DETAIL_ROLES);
     const requested = await repo.findPerson(trx, requestedId);
@@ -856,108 +859,6 @@ export class ConsentService {
         'a withhold marker',
       );
       return true;
-    });
-  }
-
-  /** The notes the actor may see; what is hidden is counted, never shown. */
-  async notes(ctx: RequestContext, personId: string) {
-    return this.run(async (trx) => {
-      const rights = await this.viewRights(trx, ctx, personId, 'case-note.view-refused');
-      if (rights instanceof Refusal) return rights;
-      const actor = ctx.actor!;
-      const access = await accessContext(trx, actor, personId, ctx.at);
-      if (!access.relationship) {
-        return this.refuse(trx, ctx, 'case-note.view-refused', personId, new NotFoundError(), {});
-      }
-      const all = await repo.notes(trx, personId);
-      const visible = all.filter((n) => canSeeRecord(access, n));
-      await recordAudit(trx, auditContext(ctx, rights.role), {
-        action: 'case-note.list.viewed',
-        recordType: 'person',
-        recordId: personId,
-        details: { shown: visible.map((n) => n.id), hidden: all.length - visible.length },
-      });
-      const categories = await repo.sensitiveCategories(trx);
-      const consentedCategories = new Set(
-        access.consents.filter((c) => c.decision === 'given').flatMap((c) => c.sensitive_categories),
-      );
-      return {
-        person: rights.person,
-        notes: visible,
-        hidden: all.length - visible.length,
-        reasons: access.crossBasis ? [] : access.reasons,
-        basis: access.crossBasis,
-        categories: categories.map((c) => ({ ...c, consented: consentedCategories.has(c.code) })),
-        canAdd: !!hasRole(actor, ...CHANGE_ROLES),
-      };
-    });
-  }
-
-  async note(ctx: RequestContext, personId: string, noteId: string) {
-    return this.run(async (trx) => {
-      const actor = ctx.actor!;
-      const role = requireRole(actor, ...CASE_DETAIL_ROLES);
-      const access = await accessContext(trx, actor, personId, ctx.at);
-      const note = (await repo.notes(trx, personId)).find((n) => n.id === noteId);
-      if (!note || !canSeeRecord(access, note)) {
-        return this.refuse(trx, ctx, 'case-note.view-refused', personId, new NotFoundError(), { noteId });
-      }
-      await recordAudit(trx, auditContext(ctx, role), {
-        action: 'case-note.viewed',
-        recordType: 'case_note',
-        recordId: noteId,
-        details: { personId },
-      });
-      const person = await repo.findPerson(trx, personId);
-      return { person: person!, note };
-    });
-  }
-
-  async addNote(
-    ctx: RequestContext,
-    personId: string,
-    input: { category: string | null; body: string; withholdFromParents: boolean },
-  ) {
-    return this.run(async (trx) => {
-      const rights = await this.changeRights(trx, ctx, personId, 'case-note.record');
-      if (rights instanceof Refusal) return rights;
-      if (!rights.relationship) {
-        const error = new ChangeRefusedError(
-          'You can only add notes for someone you, your team or your organisation work with.',
-        );
-        return this.refuse(trx, ctx, 'consent.change-refused', personId, error, { attempted: 'case-note.record' });
-      }
-      let consentId: string | null = null;
-      // A disclosure is never turned away: without consent covering its category it is kept to this organisation.
-      let ownOrganisationOnly = false;
-      if (input.category) {
-        const category = (await repo.sensitiveCategories(trx)).find((c) => c.code === input.category);
-        if (!category)
-          return new Refusal(new RuleError([{ field: 'category', message: 'Select a category from the list' }]));
-        const consent = (await activeConsents(trx, personId, ctx.at)).find(
-          (c) => c.decision === 'given' && c.sensitive_categories.includes(category.code),
-        );
-        consentId = consent?.id ?? null;
-        ownOrganisationOnly = !consent;
-      }
-      const id = await repo.insertNote(trx, {
-        person_id: personId,
-        organisation_id: ctx.actor!.organisationId,
-        category: input.category,
-        consent_id: consentId,
-        body: input.body,
-        withhold_from_parents: input.withholdFromParents,
-        recorded_by: ctx.actor!.userId,
-        recorded_at: ctx.at,
-        own_organisation_only: ownOrganisationOnly,
-      });
-      await recordAudit(trx, auditContext(ctx, rights.role), {
-        action: 'case-note.created',
-        recordType: 'case_note',
-        recordId: id,
-        details: { personId, category: input.category, ownOrganisationOnly },
-      });
-      return id;
     });
   }
 

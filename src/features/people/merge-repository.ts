@@ -29,6 +29,8 @@ export const PERSON_REFERENCES: readonly { table: string; column: string }[] = [
   { table: 'work_item', column: 'person_id' },
   { table: 'attachment', column: 'person_id' },
   { table: 'concern', column: 'person_id' },
+  { table: 'conversation', column: 'person_id' },
+  { table: 'conversation_child', column: 'person_id' },
 ];
 
 /** Columns that refer to people but record history about the records themselves: they never move. */

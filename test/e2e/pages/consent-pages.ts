@@ -35,7 +35,7 @@ export class IndexCardPage extends AppPage {
     return ConsentPage.verifyOnPage(this.page);
   }
   async openNotes(): Promise<NotesPage> {
-    await this.consentStatus().getByRole('link', { name: 'Case notes' }).click();
+    await this.consentStatus().getByRole('link', { name: 'Notes and conversations' }).click();
     return NotesPage.verifyOnPage(this.page);
   }
 }
@@ -158,7 +158,7 @@ export class WithdrawPage extends AppPage {
 }
 
 export class NotesPage extends AppPage {
-  readonly heading = 'Case notes';
+  readonly heading = 'Notes and conversations';
 
   static async open(page: Page, personId: string): Promise<NotesPage> {
     await page.goto(`/people/${personId}/notes`);

@@ -1,0 +1,210 @@
+/**
+ * Recorded conversations: recording one from a child's record (or from the threshold helper and "who can I talk
+ * to"), reading it, marking its actions done, answering the follow-up question, and the follow-up report.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AppDeps } from '../../platform/app-deps.ts';
+import { londonToday } from '../../platform/calendar.ts';
+import { formValues, parseForm } from '../../platform/forms.ts';
+import { checkId } from '../../platform/ids.ts';
+import { LABELS } from '../consent/routes.ts';
+import { ChangeRefusedError, RuleError } from '../consent/service.ts';
+import { registerConversationApi } from './api.ts';
+import { CaseNoteService } from './notes-service.ts';
+import {
+  FOLLOW_UP_LABELS,
+  FollowUpForm,
+  KIND_LABELS,
+  MAX_ROWS,
+  NoteForm,
+  parseConversation,
+  ROW_KINDS,
+  type RowKind,
+  rowsToShow,
+} from './schemas.ts';
+import { askFollowUps, ConversationRuleError, ConversationService, FOLLOW_UP_JOB } from './service.ts';
+
+type P = { Params: { id: string } };
+type PC = { Params: { id: string; conversationId: string } };
+
+const FLASH: Record<string, string> = {
+  recorded: 'Conversation recorded',
+  done: 'Action marked as done',
+  note: 'Note added',
+};
+
+export function registerConversationRoutes(app: FastifyInstance, deps: AppDeps) {
+  const service = new ConversationService(deps.database.db);
+  const notes = new CaseNoteService(deps.database.db);
+  deps.jobs.register(FOLLOW_UP_JOB, askFollowUps);
+  registerConversationApi(app, deps, service);
+
+  // ---- Notes and conversations: the child's case notes and recorded conversations on one page -------------------
+
+  const notesPage = async (reply: FastifyReply, id: string, extra: Record<string, unknown> = {}) => {
+    const data = await notes.notes(reply.request.ctx(), id);
+    return reply.page('conversations/views/notes.njk', {
+      ...data,
+      labels: LABELS,
+      kindLabels: KIND_LABELS,
+      values: {},
+      ...extra,
+    });
+  };
+  app.get<P & { Querystring: { done?: string } }>('/people/:id/notes', async (request, reply) => {
+    checkId(request.params.id);
+    return notesPage(reply, request.params.id, { flash: FLASH[request.query.done ?? ''] });
+  });
+  app.post<P>('/people/:id/notes', async (request, reply) => {
+    const id = request.params.id;
+    checkId(id);
+    const form = parseForm(NoteForm, request.body);
+    if (!form.ok) {
+      reply.code(400);
+      return notesPage(reply, id, { errors: form.errors, values: formValues(request.body) });
+    }
+    try {
+      await notes.addNote(request.ctx(), id, form.data);
+      return reply.redirect(`/people/${id}/notes?done=note`, 303);
+    } catch (err) {
+      if (err instanceof RuleError) {
+        reply.code(400);
+        return notesPage(reply, id, { errors: err.errors, values: formValues(request.body) });
+      }
+      if (err instanceof ChangeRefusedError) {
+        return reply.code(403).page('consent/views/refused.njk', { message: err.message });
+      }
+      throw err;
+    }
+  });
+  app.get<{ Params: { id: string; noteId: string } }>('/people/:id/notes/:noteId', async (request, reply) => {
+    checkId(request.params.id, request.params.noteId);
+    const data = await notes.note(request.ctx(), request.params.id, request.params.noteId);
+    return reply.page('conversations/views/note.njk', data);
+  });
+
+  // ---- Recording and reading conversations ---------------------------------------------------------------------
+
+  const formPage = async (
+    reply: FastifyReply,
+    id: string,
+    extra: { values?: Record<string, string | string[]>; rows?: Record<RowKind, number>; errors?: unknown } = {},
+  ) => {
+    const data = await service.form(reply.request.ctx(), id);
+    const rows = extra.rows ?? (Object.fromEntries(ROW_KINDS.map((k) => [k, 1])) as Record<RowKind, number>);
+    const values = extra.values ?? {};
+    const picked = new Set(Array.isArray(values.children) ? values.children : values.children ? [values.children] : []);
+    return reply.page('conversations/views/new.njk', {
+      ...data,
+      ...extra,
+      values,
+      rows: Object.fromEntries(ROW_KINDS.map((k) => [k, Array.from({ length: rows[k] }, (_, i) => i)])),
+      canAddRow: Object.fromEntries(ROW_KINDS.map((k) => [k, rows[k] < MAX_ROWS])),
+      kindLabels: KIND_LABELS,
+      userItems: (field: string) => [
+        { value: '', text: 'Select a person' },
+        ...data.users.map((u) => ({
+          value: u.id,
+          text: `${u.name}${u.job_title ? `, ${u.job_title}` : ''} (${u.organisation_name})`,
+          selected: values[field] === u.id,
+        })),
+      ],
+      childItems: data.others.map((c) => ({
+        value: c.id,
+        text: `${c.given_name} ${c.family_name}`,
+        hint: { text: c.how },
+        checked: picked.has(c.id),
+      })),
+    });
+  };
+
+  app.get<P>('/people/:id/conversations/new', async (request, reply) => {
+    checkId(request.params.id);
+    return formPage(reply, request.params.id);
+  });
+
+  app.post<P>('/people/:id/conversations', async (request, reply) => {
+    const id = request.params.id;
+    checkId(id);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const values = formValues(body);
+    const rows = rowsToShow(body);
+    // "Add another …": the form again with one more row, keeping everything typed.
+    if (typeof body.add === 'string' && body.add) return formPage(reply, id, { values, rows });
+    const form = parseConversation(body, londonToday(request.ctx().at));
+    if (!form.ok) {
+      reply.code(400);
+      return formPage(reply, id, { values, rows, errors: form.errors });
+    }
+    try {
+      const conversationId = await service.record(request.ctx(), id, form.data);
+      return reply.redirect(`/people/${id}/conversations/${conversationId}?done=recorded`, 303);
+    } catch (err) {
+      if (err instanceof ConversationRuleError) {
+        reply.code(400);
+        return formPage(reply, id, { values, rows, errors: err.errors });
+      }
+      throw err;
+    }
+  });
+
+  app.get<PC & { Querystring: { done?: string } }>(
+    '/people/:id/conversations/:conversationId',
+    async (request, reply) => {
+      checkId(request.params.id, request.params.conversationId);
+      const data = await service.conversation(request.ctx(), request.params.id, request.params.conversationId);
+      return reply.page('conversations/views/conversation.njk', {
+        ...data,
+        kindLabels: KIND_LABELS,
+        flash: FLASH[request.query.done ?? ''],
+      });
+    },
+  );
+
+  app.post<{ Params: { id: string; conversationId: string; actionId: string } }>(
+    '/people/:id/conversations/:conversationId/actions/:actionId/done',
+    async (request, reply) => {
+      const { id, conversationId, actionId } = request.params;
+      checkId(id, conversationId, actionId);
+      await service.completeAction(request.ctx(), id, conversationId, actionId);
+      return reply.redirect(`/people/${id}/conversations/${conversationId}?done=done#action-${actionId}`, 303);
+    },
+  );
+
+  const followUpPage = async (reply: FastifyReply, conversationId: string, extra: Record<string, unknown> = {}) => {
+    const data = await service.followUp(reply.request.ctx(), conversationId);
+    return reply.page('conversations/views/follow-up.njk', {
+      ...data,
+      kindLabels: KIND_LABELS,
+      answerLabels: FOLLOW_UP_LABELS,
+      values: { answer: data.question.answer ?? '', comment: data.question.comment ?? '' },
+      ...extra,
+    });
+  };
+  app.get<{ Params: { conversationId: string }; Querystring: { done?: string } }>(
+    '/conversations/:conversationId/follow-up',
+    async (request, reply) => {
+      checkId(request.params.conversationId);
+      return followUpPage(reply, request.params.conversationId, { saved: request.query.done === 'answered' });
+    },
+  );
+  app.post<{ Params: { conversationId: string } }>(
+    '/conversations/:conversationId/follow-up',
+    async (request, reply) => {
+      const conversationId = request.params.conversationId;
+      checkId(conversationId);
+      const form = parseForm(FollowUpForm, request.body);
+      if (!form.ok) {
+        reply.code(400);
+        return followUpPage(reply, conversationId, { errors: form.errors, values: formValues(request.body) });
+      }
+      await service.answerFollowUp(request.ctx(), conversationId, form.data);
+      return reply.redirect(`/conversations/${conversationId}/follow-up?done=answered`, 303);
+    },
+  );
+
+  app.get('/conversations/report', async (request, reply) => {
+    const data = await service.report(request.ctx());
+    return reply.page('conversations/views/report.njk', data);
+  });
+}
