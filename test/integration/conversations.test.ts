@@ -324,6 +324,33 @@ for (const engine of engines()) {
       assert.ok(refusals.length >= 3);
     });
 
+    test('a participant may disagree with what was agreed: the concern goes to the practitioner who recorded it', async () => {
+      const recorderPage = await (await as(teacher)).get(`/people/${child}/conversations/${conversationId}`);
+      assert.doesNotMatch(recorderPage.body, /data-qa="disagree"/, 'the recorder cannot disagree with themselves');
+      const n = await as(nurse);
+      const page = await n.get(`/people/${child}/conversations/${conversationId}`);
+      assert.match(page.body, new RegExp(`href="/concerns/raise/conversation/${conversationId}"`));
+      assert.equal((await n.get(`/concerns/raise/conversation/${conversationId}`)).statusCode, 200);
+      const res = await n.post(`/concerns/raise/conversation/${conversationId}`, {
+        disagreement: 'The plan leaves the young carer without support over the holidays.',
+        outcomeWanted: 'A referral to the young carers service now.',
+      });
+      assert.equal(res.statusCode, 303);
+      const responders = await db
+        .selectFrom('concern as c')
+        .innerJoin('concern_stage as s', 's.concern_id', 'c.id')
+        .innerJoin('concern_responder as r', 'r.stage_id', 's.id')
+        .select('r.user_id')
+        .where('c.subject_kind', '=', 'conversation')
+        .where('c.subject_id', '=', conversationId)
+        .execute();
+      assert.deepEqual(
+        responders.map((r) => r.user_id),
+        [teacher.id],
+      );
+      assert.equal((await (await as(outsider)).get(`/concerns/raise/conversation/${conversationId}`)).statusCode, 404);
+    });
+
     test('after the working days each participant is asked whether it helped; answers are kept and counted', async () => {
       const row = await db
         .selectFrom('conversation')

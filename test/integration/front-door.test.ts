@@ -356,6 +356,39 @@ for (const engine of engines()) {
       assert.match(chronology.body, /Front door decision/);
       const work2 = await listWork(db, (await loadActor(db, fd1.id, 'session'))!, t.clock.now());
       assert.ok(!work2.some((w) => w.href === `/front-door/contacts/${id}` && w.kind === 'front-door.contact'));
+
+      // The teacher disagrees: the concern goes first to the worker who decided, and is on the child's chronology.
+      assert.match(outcome.body, new RegExp(`href="/concerns/raise/front_door_decision/${decision.id}"`));
+      const fdPage = await (await as(fd1)).get(`/front-door/contacts/${id}`);
+      assert.doesNotMatch(fdPage.body, /data-qa="disagree"/, 'the worker who decided cannot disagree with themselves');
+      const teacherClient = await as(teacher);
+      const form = await teacherClient.get(`/concerns/raise/front_door_decision/${decision.id}`);
+      assert.equal(form.statusCode, 200);
+      assert.match(form.body, /Front door decision on/);
+      const raised = await teacherClient.post(`/concerns/raise/front_door_decision/${decision.id}`, {
+        disagreement: 'School has tried targeted support already; the needs are now greater.',
+        outcomeWanted: 'A social work assessment.',
+      });
+      assert.equal(raised.statusCode, 303);
+      const concern = await db
+        .selectFrom('concern')
+        .selectAll()
+        .where('subject_kind', '=', 'front_door_decision')
+        .where('subject_id', '=', decision.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(concern.person_id, childId);
+      const responders = await db
+        .selectFrom('concern_responder as r')
+        .innerJoin('concern_stage as s', 's.id', 'r.stage_id')
+        .select('r.user_id')
+        .where('s.concern_id', '=', concern.id)
+        .execute();
+      assert.deepEqual(
+        responders.map((r) => r.user_id),
+        [fd1.id],
+      );
+      const stranger2 = await (await as(stranger)).get(`/concerns/raise/front_door_decision/${decision.id}`);
+      assert.equal(stranger2.statusCode, 404);
     });
 
     test('two workers deciding at once: the second is told it was decided, and nothing is overwritten', async () => {

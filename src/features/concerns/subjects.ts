@@ -7,7 +7,9 @@
 import type { Q } from '../../db/connection.ts';
 import { type Actor, hasRole } from '../../platform/access.ts';
 import { londonToday, longDate } from '../../platform/calendar.ts';
+import { relationshipsWith } from '../../platform/relationships.ts';
 import { accessContext, CASE_DETAIL_ROLES, canSeeRecord } from '../../platform/sharing.ts';
+import { OUTCOME_LABELS } from '../front-door/codes.ts';
 import { LEVEL_NAMES } from '../threshold/guidance.ts';
 
 /** One decision, as the concerns feature needs to know it. */
@@ -71,8 +73,115 @@ export const needLevelSubject: ConcernSubject = {
   },
 };
 
+/**
+ * A front-door decision on a contact (src/features/front-door). A contact may be about several children; the
+ * concern is about the first of them, as the contact's page lists them. The practitioner who asked, and anyone
+ * who works with the child, may disagree; the worker who decided may not.
+ */
+export const frontDoorDecisionSubject: ConcernSubject = {
+  kind: 'front_door_decision',
+  label: 'Front door decision',
+  async load(q, id) {
+    const row = await q
+      .selectFrom('contact_decision as d')
+      .innerJoin('contact as c', 'c.id', 'd.contact_id')
+      .innerJoin('app_user as u', 'u.id', 'd.decided_by')
+      .select([
+        'd.id',
+        'd.outcome',
+        'd.decided_by',
+        'd.decided_at',
+        'c.id as contact_id',
+        'c.reference',
+        'u.organisation_id',
+      ])
+      .where('d.id', '=', id)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const child = await q
+      .selectFrom('contact_child as cc')
+      .innerJoin('person as p', 'p.id', 'cc.person_id')
+      .select('cc.person_id')
+      .where('cc.contact_id', '=', row.contact_id)
+      .orderBy('p.date_of_birth')
+      .orderBy('cc.person_id')
+      .executeTakeFirst();
+    if (!child) return undefined;
+    return {
+      id: row.id,
+      personId: child.person_id,
+      title: `Front door decision on ${row.reference}: ${OUTCOME_LABELS[row.outcome]}, ${longDate(londonToday(row.decided_at))}`,
+      decidedBy: row.decided_by,
+      decidedByOrganisationId: row.organisation_id,
+      decidedAt: row.decided_at,
+      href: `/front-door/contacts/${row.contact_id}`,
+    };
+  },
+  async mayRaise(q, actor, record, at) {
+    if (!hasRole(actor, ...CASE_DETAIL_ROLES)) return false;
+    if (record.decidedBy === actor.userId) return false;
+    const referrer = await q
+      .selectFrom('contact_decision as d')
+      .innerJoin('contact as c', 'c.id', 'd.contact_id')
+      .select('c.id')
+      .where('d.id', '=', record.id)
+      .where('c.referrer_user_id', '=', actor.userId)
+      .executeTakeFirst();
+    if (referrer) return true;
+    return (await relationshipsWith(q, actor, record.personId, at)).length > 0;
+  },
+};
+
+/**
+ * What a recorded conversation agreed (src/features/conversations). A participant or anyone who works with the
+ * child and may see the conversation may disagree; the practitioner who recorded it may not.
+ */
+export const conversationSubject: ConcernSubject = {
+  kind: 'conversation',
+  label: 'Conversation outcome',
+  async load(q, id) {
+    const row = await q
+      .selectFrom('conversation as c')
+      .innerJoin('app_user as u', 'u.id', 'c.recorded_by')
+      .select(['c.id', 'c.person_id', 'c.held_on', 'c.recorded_by', 'c.recorded_at', 'c.organisation_id'])
+      .where('c.id', '=', id)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      personId: row.person_id,
+      title: `What was agreed in a conversation on ${longDate(row.held_on)}`,
+      decidedBy: row.recorded_by,
+      decidedByOrganisationId: row.organisation_id,
+      decidedAt: row.recorded_at,
+      href: `/people/${row.person_id}/conversations/${row.id}`,
+    };
+  },
+  async mayRaise(q, actor, record, at) {
+    if (!hasRole(actor, ...CASE_DETAIL_ROLES)) return false;
+    if (record.decidedBy === actor.userId) return false;
+    const participant = await q
+      .selectFrom('conversation_participant')
+      .select('id')
+      .where('conversation_id', '=', record.id)
+      .where('user_id', '=', actor.userId)
+      .executeTakeFirst();
+    if (participant) return true;
+    const access = await accessContext(q, actor, record.personId, at);
+    return canSeeRecord(access, {
+      organisation_id: record.decidedByOrganisationId ?? '',
+      recorded_by: record.decidedBy ?? '',
+      category: null,
+    });
+  },
+};
+
 /** Every kind of decision a concern can be about. A feature adds its entry here. */
-export const CONCERN_SUBJECTS: readonly ConcernSubject[] = [needLevelSubject];
+export const CONCERN_SUBJECTS: readonly ConcernSubject[] = [
+  needLevelSubject,
+  frontDoorDecisionSubject,
+  conversationSubject,
+];
 
 export function concernSubject(kind: string): ConcernSubject | undefined {
   return CONCERN_SUBJECTS.find((s) => s.kind === kind);
