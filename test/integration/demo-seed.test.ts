@@ -229,6 +229,27 @@ for (const engine of engines()) {
       assert.match(work.body, /An action agreed in a conversation/);
     });
 
+    test('the demo child’s chronology shows entries from four features and says one is not shown', async () => {
+      const db = t.database.db;
+      const user = await demoUser(db, 'practitioner@demo.early-help.invalid');
+      const child = await db
+        .selectFrom('conversation')
+        .select('person_id')
+        .where('recorded_by', '=', user.id)
+        .executeTakeFirstOrThrow();
+      const client = new TestClient(t.app, t.clock);
+      await client.signIn(user);
+      const page = await client.get(`/people/${child.person_id}/chronology`);
+      assert.equal(page.statusCode, 200);
+      const kinds = new Set([...page.body.matchAll(/data-kind="([^"]+)" data-qa="entry"/g)].map((m) => m[1]));
+      // The child index (registration, involvement), conversations, case notes and levels of need.
+      for (const kind of ['registration', 'involvement', 'conversation', 'note']) {
+        assert.ok(kinds.has(kind), `shows ${kind}: ${[...kinds].join(', ')}`);
+      }
+      assert.match(page.body, /data-qa="withheld"[\s\S]*?1 entry you cannot see/);
+      assert.doesNotMatch(page.body, /see her GP this week/);
+    });
+
     test('every demo person is searchable, and the children recorded twice wait in the review queue', async () => {
       const db = t.database.db;
       const unkeyed = await db.selectFrom('person').select('id').where('match_version', '=', 0).execute();

@@ -8,6 +8,7 @@ import { currentGuidance } from '../../features/threshold/repository.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { hashPassword } from '../../platform/passwords.ts';
 import type { DB } from '../schema.ts';
+import { seedDemoChronology } from './chronology-demo.ts';
 import { seedDemoConversations } from './conversations.ts';
 import { addDemoDuplicates } from './duplicates.ts';
 import { addEarlyHelpSummaries } from './early-help.ts';
@@ -224,6 +225,7 @@ export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; tod
     await currentGuidance(trx);
     await seedDemoContacts(trx, today);
     await seedDemoConversations(trx, families, today);
+    await seedDemoChronology(trx, families, today);
     await recordAudit(
       trx,
       { actor: null, at: new Date() },
