@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import * as registry from '../../src/features/people/registry-repository.ts';
+import { addDays, londonToday } from '../../src/platform/calendar.ts';
 import { createPartnership } from '../support/factories.ts';
 import { createPerson } from '../support/people.ts';
+import { ConversationPage, RecordConversationPage } from './pages/conversations.ts';
 import {
   ContactPage,
   DecisionPage,
@@ -12,6 +14,7 @@ import {
   RequestStartPage,
 } from './pages/front-door.ts';
 import { NotificationsPage, WorkPage } from './pages/notifications.ts';
+import { NeedLevelPage, SuggestedLevelPage, ThresholdHelperPage } from './pages/threshold.ts';
 import { expectAccessible } from './support/axe.ts';
 import { type BrowserUser, browserSuite } from './support/fixture.ts';
 import { signIn } from './support/journeys.ts';
@@ -121,9 +124,49 @@ browserSuite('The front door (browser)', (env) => {
     assert.match((await page.locator('[data-qa="outcome"]').textContent()) ?? '', new RegExp(outcome.slice(0, 20)));
   }
 
-  it('a teacher asks; the front door asks the targeted services leader; the leader has the work; the teacher is told', async () => {
+  it('a teacher uses the threshold helper, finds who to talk to and records a conversation with the school nurse; asks the front door; the front door asks the targeted services leader; the leader has the work; the teacher is told', async () => {
     const teacherPage = await env.newPage();
     await signIn(env, teacherPage, teacher);
+
+    // The threshold helper: indicators picked, a suggested level with its reasons.
+    await teacherPage.goto(`/people/${childId}/need-level`);
+    const levels = await NeedLevelPage.verifyOnPage(teacherPage);
+    await levels.click('Use the threshold helper');
+    const helper = await ThresholdHelperPage.verifyOnPage(teacherPage);
+    await helper.pick('learning', 'Sometimes absent or truanting');
+    await helper.suggest();
+    await SuggestedLevelPage.verifyOnPage(teacherPage);
+    assert.match(
+      (await teacherPage.locator('[data-qa="reasons"]').textContent()) ?? '',
+      /Sometimes absent or truanting/,
+    );
+
+    // Who can I talk to: the front door's numbers are there, and a link to record the conversation.
+    await teacherPage.goto(`/people/${childId}/who-to-talk-to`);
+    await expectAccessible(teacherPage);
+    assert.match((await teacherPage.locator('main').textContent()) ?? '', /01632 960100/);
+    await teacherPage.locator('[data-qa="record-conversation"]').click();
+
+    // A phone call with the school nurse (not a user of the service), with one action for the teacher.
+    const today = londonToday(env.clock.now());
+    const form = await RecordConversationPage.verifyOnPage(teacherPage);
+    await form.fillBasics(today, 'Phone call', 'The school nurse will see her this week; school shares attendance.');
+    await teacherPage.locator('#outside-0-name').fill('Nia Okafor');
+    await teacherPage.locator('#outside-0-organisation').fill('Lea Valley Health');
+    await teacherPage.locator('#outside-0-role').fill('School nurse');
+    await form.action(
+      0,
+      'Share attendance with the school nurse each week',
+      `${teacher.name} (${teacher.organisationName})`,
+      addDays(today, 7),
+    );
+    await form.save();
+    const conversation = await ConversationPage.verifyOnPage(teacherPage);
+    assert.match((await conversation.participants().textContent()) ?? '', /Nia Okafor/);
+    assert.equal(await conversation.actions().count(), 1);
+    const teacherWork = await WorkPage.open(teacherPage);
+    assert.equal(await teacherWork.items().filter({ hasText: 'An action agreed in a conversation' }).count(), 1);
+
     const reference = await teacherAsks(teacherPage);
 
     const doorPage = await env.newPage();
