@@ -31,7 +31,13 @@ export const PERSON_REFERENCES: readonly { table: string; column: string }[] = [
   { table: 'concern', column: 'person_id' },
   { table: 'conversation', column: 'person_id' },
   { table: 'conversation_child', column: 'person_id' },
+  { table: 'contact_child', column: 'person_id' },
+  { table: 'guidance_support_family', column: 'person_id' },
+  { table: 'think_family_need', column: 'person_id' },
 ];
+
+/** Tables that link a person to a record by a composite key rather than an id: the key column a moved row is known by. */
+const LINK_KEY: Record<string, string> = { household_member: 'household_id', contact_child: 'contact_id' };
 
 /** Columns that refer to people but record history about the records themselves: they never move. */
 export const PERSON_REFERENCES_KEPT: readonly { table: string; column: string }[] = [
@@ -67,12 +73,15 @@ export async function personForeignKeys(db: Q): Promise<{ table: string; column:
  * kept record itself stay where they are, so nothing is lost and unmerge finds them untouched.
  */
 export async function repoint(db: Q, ref: { table: string; column: string }, from: string, to: string) {
-  if (ref.table === 'household_member') {
+  const link = LINK_KEY[ref.table];
+  if (link) {
+    // A link the kept record already has (the same household or contact) stays on the merged record.
     const r = await sql<{ key: string }>`
-      update household_member hm set person_id = ${to}
-       where hm.person_id = ${from}
-         and not exists (select 1 from household_member o where o.person_id = ${to} and o.household_id = hm.household_id)
-      returning hm.household_id as key`.execute(db);
+      update ${sql.table(ref.table)} t set person_id = ${to}
+       where t.person_id = ${from}
+         and not exists (
+           select 1 from ${sql.table(ref.table)} o where o.person_id = ${to} and o.${sql.ref(link)} = t.${sql.ref(link)})
+      returning t.${sql.ref(link)} as key`.execute(db);
     return r.rows.map((x) => ({ ...ref, key: x.key }));
   }
   if (ref.table === 'relationship') {
@@ -114,7 +123,7 @@ export async function restore(db: Q, moved: readonly MovedRow[], kept: string, m
   let n = 0;
   for (const m of moved) {
     if (!PERSON_REFERENCES.some((p) => p.table === m.table && p.column === m.column)) continue;
-    const keyColumn = m.table === 'household_member' ? 'household_id' : 'id';
+    const keyColumn = LINK_KEY[m.table] ?? 'id';
     const r = await sql`
       update ${sql.table(m.table)} set ${sql.ref(m.column)} = ${merged}
        where ${sql.ref(keyColumn)} = ${m.key} and ${sql.ref(m.column)} = ${kept}`.execute(db);
