@@ -169,7 +169,10 @@ for (const engine of engines()) {
         .execute();
       const backfill = listMigrations().find((m) => m.version === 22);
       assert.ok(backfill);
-      await sql.raw(backfill.sql).execute(db);
+      // The migration's first statement is the backfill; the rest (indexes, tables) ran when the database was made.
+      const update = /^update household[\s\S]*?;/m.exec(backfill.sql)?.[0];
+      assert.ok(update, 'the migration starts with the backfill');
+      await sql.raw(update).execute(db);
       const now = await db
         .selectFrom('household')
         .select(['address_line1', 'area_id'])
