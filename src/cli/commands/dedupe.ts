@@ -24,6 +24,7 @@ export const command: Command = {
     `  FIELD is one of ${CSV_FIELDS.join(', ')}.\n` +
     '  Join several columns into one field with +, e.g. address=line1+line2+town.\n' +
     '  Dates of birth may be YYYY-MM-DD, YYYYMMDD or DD/MM/YYYY. The file must be UTF-8.\n' +
+    '  Emails and UK telephone numbers are compared normalised; one that does not parse is not used.\n' +
     '  --threshold is the match score in bits (default 16): higher merges less.',
   async run(args) {
     const { strings, flags, positional } = parseOptions(args, {

@@ -104,6 +104,33 @@ describe('comparison levels', () => {
     assert.equal(level({ ...child, upn: 'H801200001001' }, { ...child, upn: 'h801200001001' }, 'upn'), 'exact');
   });
 
+  it('email and telephone: same once normalised, different, or missing (also when one does not parse)', () => {
+    const adult: PersonRecord = { ...child, email: 'Sam.Taylor@googlemail.com', telephone: '+44 7700 900123' };
+    assert.equal(level(adult, { ...adult, email: 'samtaylor+school@gmail.com' }, 'email'), 'exact');
+    assert.equal(level(adult, { ...adult, email: 'sam.taylor@example.org' }, 'email'), 'different');
+    assert.equal(level(adult, { ...adult, email: null }, 'email'), 'missing');
+    assert.equal(level(adult, { ...adult, email: '   ' }, 'email'), 'missing');
+    assert.equal(level(adult, { ...adult, email: 'sam at gmail' }, 'email'), 'missing', 'unparseable: no evidence');
+    assert.equal(level(adult, { ...adult, telephone: '07700-900-123' }, 'telephone'), 'exact');
+    assert.equal(level(adult, { ...adult, telephone: '01632 960001' }, 'telephone'), 'different');
+    assert.equal(level(adult, { ...adult, telephone: '' }, 'telephone'), 'missing');
+    assert.equal(level(adult, { ...adult, telephone: 'ring after 6' }, 'telephone'), 'missing');
+    assert.equal(prepare({ ...adult, telephone: 'ring after 6' }).telephone, null);
+  });
+
+  it('a swap is still flagged with every field filled in (its bit sits above the contact fields)', () => {
+    const full: PersonRecord = { ...child, email: 'a@example.org', telephone: '07700 900123' };
+    const v = unpack(
+      comparePattern(prepare(full), prepare({ ...full, givenName: 'Smith-Jones', familyName: 'William' })),
+    );
+    assert.equal(v.swapped, true);
+    assert.equal(v.email, 1);
+    assert.equal(v.telephone, 1);
+    const other = unpack(comparePattern(prepare(full), prepare({ ...full, telephone: '01632 960001' })));
+    assert.equal(other.swapped, false);
+    assert.equal(other.telephone, 2);
+  });
+
   it('packs and unpacks a comparison vector', () => {
     const v = unpack(comparePattern(prepare(child), prepare({ ...child, givenName: 'Bill', dateOfBirth: '20150703' })));
     assert.equal(v.given, 2);
@@ -154,6 +181,21 @@ describe('scoring and reasons', () => {
     assert.ok(r.reasons.some((x) => x.text === 'given and family names swapped'));
     const s = compare({ familyName: 'Smyth' }, { familyName: 'Smith' }, model);
     assert.ok(s.reasons.some((x) => x.text.startsWith('family name sounds alike')));
+  });
+
+  it('a shared email or telephone adds evidence, with a reason; a different one takes a little away', () => {
+    const base: PersonRecord = { givenName: 'Jordan', familyName: 'Price', dateOfBirth: '2008-05-01' };
+    const plain = compare(base, { ...base }).score;
+    const withEmail = compare({ ...base, email: 'J.Price@gmail.com' }, { ...base, email: 'jprice@googlemail.com' });
+    assert.ok(withEmail.score > plain + 5, `${withEmail.score} vs ${plain}`);
+    assert.ok(withEmail.reasons.some((r) => r.text === 'same email address' && r.weight > 0));
+    const withPhone = compare({ ...base, telephone: '07700 900456' }, { ...base, telephone: '+447700900456' });
+    assert.ok(withPhone.score > plain + 3);
+    assert.ok(withPhone.reasons.some((r) => r.text === 'same telephone number'));
+    const differs = compare({ ...base, telephone: '07700 900456' }, { ...base, telephone: '07700 900457' });
+    assert.ok(differs.score < plain && differs.score > plain - 3);
+    const unparsed = compare({ ...base, email: 'not an email' }, { ...base, email: 'not an email' });
+    assert.equal(unparsed.score, plain, 'what does not parse is not used for matching');
   });
 
   it('thresholds decide the outcome', () => {

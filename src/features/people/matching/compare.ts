@@ -12,7 +12,7 @@ import { jaroWinkler, withinOneSlip } from './strings.ts';
  * Postcode and address are one field ('place'): they say the same thing twice, and counting both would let a
  * shared household outweigh a different name and date of birth (siblings are not the same child).
  */
-export const FIELDS = ['given', 'family', 'dob', 'sex', 'place', 'nhs', 'upn', 'other'] as const;
+export const FIELDS = ['given', 'family', 'dob', 'sex', 'place', 'nhs', 'upn', 'other', 'email', 'telephone'] as const;
 export type Field = (typeof FIELDS)[number];
 
 /** Level names per field, index = level. */
@@ -25,6 +25,8 @@ export const LEVELS: Record<Field, readonly string[]> = {
   nhs: ['missing', 'exact', 'one_slip', 'different'],
   upn: ['missing', 'exact', 'different'],
   other: ['missing', 'exact', 'one_slip', 'different'],
+  email: ['missing', 'exact', 'different'],
+  telephone: ['missing', 'exact', 'different'],
 };
 
 export const FIELD_INDEX: Record<Field, number> = Object.fromEntries(FIELDS.map((f, i) => [f, i])) as Record<
@@ -32,8 +34,11 @@ export const FIELD_INDEX: Record<Field, number> = Object.fromEntries(FIELDS.map(
   number
 >;
 
-/** Bit 27 of a packed vector: the names agreed only when given and family name were read the other way round. */
-export const SWAPPED = 1 << 27;
+/**
+ * Bit 30 of a packed vector (above the ten fields' 30 bits, below the sign bit): the names agreed only when given
+ * and family name were read the other way round.
+ */
+export const SWAPPED = 1 << 30;
 
 export function levelOf(pattern: number, field: Field): number {
   return (pattern >>> (FIELD_INDEX[field] * 3)) & 7;
@@ -207,7 +212,9 @@ export function comparePattern(a: PreparedRecord, b: PreparedRecord): number {
     (placeLevel(a, b) << 12) |
     (identifierLevel(a.nhs, b.nhs, true) << 15) |
     (identifierLevel(a.upn, b.upn, false) << 18) |
-    (identifierLevel(a.other, b.other, true) << 21);
+    (identifierLevel(a.other, b.other, true) << 21) |
+    (identifierLevel(a.email, b.email, false) << 24) |
+    (identifierLevel(a.telephone, b.telephone, false) << 27);
   if (names & 64) p |= SWAPPED;
   return p;
 }

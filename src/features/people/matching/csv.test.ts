@@ -78,6 +78,18 @@ describe('the --map option', () => {
     assert.deepEqual(m.get('address'), ['a1', 'a2']);
   });
 
+  it('maps email and telephone columns, kept as written for the matcher to normalise', async () => {
+    const m = parseFieldMap('given_name=first,email=e_mail,telephone=phone');
+    assert.deepEqual(m.get('email'), ['e_mail']);
+    assert.deepEqual(m.get('telephone'), ['phone']);
+    const path = file('id,first,e_mail,phone\n1,Ann,Ann.Lee@Example.org,+44 7700 900123\n2,Bob,  ,\n');
+    const { records } = await readPeopleCsv(path, { idColumn: 'id', map: m });
+    assert.equal(records[0]!.email, 'Ann.Lee@Example.org');
+    assert.equal(records[0]!.telephone, '+44 7700 900123');
+    assert.equal(records[1]!.email, undefined, 'blank is missing');
+    assert.equal(records[1]!.telephone, undefined);
+  });
+
   it('refuses unknown fields, repeats and malformed items', () => {
     assert.throws(() => parseFieldMap('name=x'), /Unknown field "name"/);
     assert.throws(() => parseFieldMap('upn=a,upn=b'), /mapped twice/);

@@ -18,6 +18,8 @@ export const CSV_FIELDS = [
   'nhs_number',
   'upn',
   'other_id',
+  'email',
+  'telephone',
 ] as const;
 export type CsvField = (typeof CSV_FIELDS)[number];
 
@@ -31,6 +33,8 @@ const PROPERTY: Record<CsvField, keyof PersonRecord> = {
   nhs_number: 'nhsNumber',
   upn: 'upn',
   other_id: 'otherId',
+  email: 'email',
+  telephone: 'telephone',
 };
 
 /** A problem with the input that the person running the command can fix. */

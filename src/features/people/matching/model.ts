@@ -58,6 +58,9 @@ export function defaultModel(): MatchModel {
       nhs: { m: [0, 0.98, 0.01, 0.01], u: [0, 0.0001, 0.001, 0.9989] },
       upn: { m: [0, 0.97, 0.03], u: [0, 0.0001, 0.9999] },
       other: { m: [0, 0.9, 0.06, 0.04], u: [0, 0.001, 0.002, 0.997] },
+      // People change numbers and addresses, and a household shares a landline or an email: less than an identifier.
+      email: { m: [0, 0.7, 0.3], u: [0, 0.001, 0.999] },
+      telephone: { m: [0, 0.6, 0.4], u: [0, 0.005, 0.995] },
     },
     lambda: 0.01,
     thresholds: { match: 16, possible: 8 },
@@ -216,6 +219,10 @@ function reasonText(field: Field, level: string, a: PreparedRecord, b: PreparedR
     'other.exact': 'same agency identifier',
     'other.one_slip': 'agency identifiers differ by one keying slip',
     'other.different': 'different agency identifiers',
+    'email.exact': 'same email address',
+    'email.different': 'different email addresses',
+    'telephone.exact': 'same telephone number',
+    'telephone.different': 'different telephone numbers',
   };
   return texts[`${field}.${level}`] ?? `${field} ${level}`;
 }

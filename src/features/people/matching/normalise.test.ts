@@ -9,9 +9,11 @@ import {
   isValidUpn,
   nameParts,
   nhsCheckDigit,
+  normaliseEmail,
   normaliseName,
   normalisePostcode,
   normaliseSex,
+  normaliseUkPhone,
   parseDate,
   postcodeDistrict,
   transposeDate,
@@ -138,3 +140,141 @@ describe('other fields', () => {
     assert.deepEqual(addressTokens('Flat 2, 14 Church St.'), ['2', '14', 'church', 'street']);
   });
 });
+
+describe('email addresses', () => {
+  it('trims and lower-cases; keeps dots and tags at other providers', () => {
+    assert.equal(normaliseEmail('  Sam.Taylor@Example.ORG '), 'sam.taylor@example.org');
+    assert.equal(normaliseEmail('sam.taylor+school@example.com'), 'sam.taylor+school@example.com');
+    assert.equal(normaliseEmail("o'brien@example.co.uk"), "o'brien@example.co.uk");
+  });
+
+  it('at Gmail drops dots and +tags in the local part, and treats googlemail.com as gmail.com', () => {
+    assert.equal(normaliseEmail('Sam.Taylor@gmail.com'), 'samtaylor@gmail.com');
+    assert.equal(normaliseEmail('s.a.m.taylor+college@GoogleMail.com'), 'samtaylor@gmail.com');
+    assert.equal(normaliseEmail('samtaylor@googlemail.com'), 'samtaylor@gmail.com');
+    assert.equal(normaliseEmail('sam.taylor@gmail.co.uk'), 'sam.taylor@gmail.co.uk', 'only gmail.com itself');
+  });
+
+  it('does not parse what is not an address', () => {
+    for (const bad of [
+      '',
+      '   ',
+      'sam',
+      'sam@',
+      '@example.org',
+      'sam@example',
+      'sam@@example.org',
+      'sam taylor@example.org',
+      'sam@exa mple.org',
+      '.sam@example.org',
+      'sam.@example.org',
+      'sa..m@example.org',
+      'sam@-example.org',
+      'sam@example..org',
+      '+tag@gmail.com',
+      'phone me',
+      `${'a'.repeat(65)}@example.org`,
+    ]) {
+      assert.equal(normaliseEmail(bad), null, bad);
+    }
+    assert.equal(normaliseEmail(null), null);
+    assert.equal(normaliseEmail(undefined), null);
+  });
+
+  it('property: normalising is idempotent, and case, spaces around and Gmail dots never change the result', () => {
+    const rnd = seeded(12);
+    const letters = 'abcdefghijklmnopqrstuvwxyz0123456789';
+    for (let i = 0; i < 500; i++) {
+      const local = Array.from({ length: 1 + Math.floor(rnd() * 12) }, () => letters[Math.floor(rnd() * 36)]).join('');
+      const domain = ['gmail.com', 'googlemail.com', 'example.org', 'example.com', 'school.example.sch.uk'][
+        Math.floor(rnd() * 5)
+      ]!;
+      const email = `${local}@${domain}`;
+      const n = normaliseEmail(email);
+      assert.ok(n, email);
+      assert.equal(normaliseEmail(n), n, email);
+      assert.equal(normaliseEmail(`  ${email.toUpperCase()}\t`), n, email);
+      if (domain.includes('mail.com')) {
+        const dotted = local.split('').join(rnd() < 0.5 ? '.' : '');
+        assert.equal(normaliseEmail(`${dotted}+x${i}@${domain}`), n, dotted);
+      } else {
+        assert.equal(n, email);
+      }
+    }
+  });
+});
+
+describe('UK telephone numbers', () => {
+  it('keeps digits only, and turns +44, 0044 and 44 into the leading 0', () => {
+    const cases: [string, string][] = [
+      ['07700 900123', '07700900123'],
+      ['07700-900-123', '07700900123'],
+      ['(01632) 960001', '01632960001'],
+      ['+44 7700 900123', '07700900123'],
+      ['+447700900123', '07700900123'],
+      ['+44 (0)7700 900123', '07700900123'],
+      ['+44 07700 900123', '07700900123'],
+      ['0044 7700 900123', '07700900123'],
+      ['00447700900123', '07700900123'],
+      ['447700900123', '07700900123'],
+      ['44 1632 960001', '01632960001'],
+      [' 0113 496 0000 ', '01134960000'],
+      ['020 7946 0000', '02079460000'],
+      ['01632 96000', '0163296000'],
+    ];
+    for (const [input, expected] of cases) assert.equal(normaliseUkPhone(input), expected, input);
+  });
+
+  it('does not parse numbers that are not UK numbers of 10 or 11 digits', () => {
+    for (const bad of [
+      '',
+      '   ',
+      '07700 9001234',
+      '0770 900',
+      '7700 900123',
+      '+1 202 555 0100',
+      '001 202 555 0100',
+      '+33 1 23 45 67 89',
+      '00 7700 900123',
+      '07700 900123 ext 4',
+      'ring mum',
+      '0770O 900123',
+      '+44',
+      '999',
+    ]) {
+      assert.equal(normaliseUkPhone(bad), null, bad);
+    }
+    assert.equal(normaliseUkPhone(null), null);
+  });
+
+  it('property: every way of writing a UK number gives the same digits, and normalising is idempotent', () => {
+    const rnd = seeded(44);
+    for (let i = 0; i < 500; i++) {
+      const len = rnd() < 0.5 ? 9 : 10;
+      const national = `${1 + Math.floor(rnd() * 9)}${Array.from({ length: len - 1 }, () => Math.floor(rnd() * 10)).join('')}`;
+      const expected = `0${national}`;
+      const spaced = (s: string) => s.replace(/(\d{4})(\d{3})/, rnd() < 0.5 ? '$1 $2 ' : '$1-$2');
+      for (const written of [
+        expected,
+        spaced(expected),
+        `+44${national}`,
+        `+44 ${spaced(national)}`,
+        `+44 (0)${national}`,
+        `0044${national}`,
+        `44${national}`,
+      ]) {
+        assert.equal(normaliseUkPhone(written), expected, written);
+      }
+      assert.equal(normaliseUkPhone(expected), expected);
+    }
+  });
+});
+
+/** A small seeded generator, so a failing case can be reproduced. */
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}

@@ -285,3 +285,50 @@ export function addressTokens(value: string | null | undefined): string[] {
   }
   return [...out];
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Contact details
+
+const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
+
+/**
+ * An email address for matching: trimmed and lower-cased; at gmail.com and googlemail.com (one mailbox under two
+ * names) dots and any "+tag" in the local part are dropped, since Gmail ignores them. Other providers may not, so
+ * only case is folded there. Null when it is not shaped like an address (kept as written elsewhere, not matched).
+ */
+export function normaliseEmail(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const s = value.trim().toLowerCase();
+  if (s.length > 254) return null;
+  const at = s.lastIndexOf('@');
+  if (at < 1 || at === s.length - 1) return null;
+  let local = s.slice(0, at);
+  let domain = s.slice(at + 1);
+  if (!/^[a-z0-9!#$%&'*+/=?^_`{|}~.-]+$/.test(local) || local.length > 64) return null;
+  if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) return null;
+  if (!/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/.test(domain)) return null;
+  if (GMAIL_DOMAINS.has(domain)) {
+    domain = 'gmail.com';
+    local = local.split('+')[0]!.replace(/\./g, '');
+    if (!local) return null;
+  }
+  return `${local}@${domain}`;
+}
+
+/**
+ * A UK telephone number for matching: digits only, with the international +44 / 0044 / 44 prefix (and a "(0)"
+ * written after it) turned back into the leading 0. Null unless that leaves 10 or 11 digits starting with 0.
+ */
+export function normaliseUkPhone(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const s = value.trim();
+  if (!/^\+?[\d\s().-]+$/.test(s)) return null;
+  let digits = s.replace(/\D/g, '');
+  const international = s.startsWith('+') || digits.startsWith('00');
+  if (international) digits = digits.replace(/^00/, '');
+  if (digits.startsWith('44')) {
+    // "+44 (0)7700 900123" and "+44 07700 900123": the national 0 written after the country code.
+    digits = `0${digits.slice(2).replace(/^0/, '')}`;
+  } else if (international) return null;
+  return /^0[1-9]\d{8,9}$/.test(digits) ? digits : null;
+}

@@ -8,10 +8,12 @@ import {
   addressTokens,
   NAME_PARTICLES,
   nameParts,
+  normaliseEmail,
   normaliseNhsNumber,
   normaliseOtherId,
   normalisePostcode,
   normaliseSex,
+  normaliseUkPhone,
   normaliseUpn,
   parseDate,
   postcodeDistrict,
@@ -33,6 +35,9 @@ export interface PersonRecord extends PersonName {
   upn?: string | null;
   /** Any other agency identifier (local authority child id, social security number …). */
   otherId?: string | null;
+  /** Email address and UK telephone number, as written: one that does not parse is not used for matching. */
+  email?: string | null;
+  telephone?: string | null;
   /** Previous names and aliases: a match on any of them counts. */
   otherNames?: PersonName[];
   /** Postcodes of earlier addresses: a query with an old address still finds the person. */
@@ -70,6 +75,9 @@ export interface PreparedRecord {
   nhs: string | null;
   upn: string | null;
   other: string | null;
+  /** Normalised email (Gmail dots and tags dropped) and telephone (0 then 9–10 digits); null when unparseable. */
+  email: string | null;
+  telephone: string | null;
 }
 
 const NO_CODES: [string, string] = ['', ''];
@@ -157,5 +165,7 @@ export function prepare(record: PersonRecord, coder: PhoneticCoder = defaultCode
     nhs: normaliseNhsNumber(record.nhsNumber),
     upn: normaliseUpn(record.upn),
     other: normaliseOtherId(record.otherId),
+    email: normaliseEmail(record.email),
+    telephone: normaliseUkPhone(record.telephone),
   };
 }
