@@ -306,6 +306,9 @@ export interface PersonTable {
   match_keys: ColumnType<number[], string | undefined, string>;
   match_record: ColumnType<unknown, string | null | undefined, string | null>;
   match_version: Generated<number>;
+  /** The person's own email address and telephone number, as written (migration 0027). */
+  email: ColumnType<string | null, string | null | undefined, string | null>;
+  telephone: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export const PERSON_NAME_KINDS = ['previous', 'alias', 'birth'] as const;

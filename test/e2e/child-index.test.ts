@@ -427,7 +427,7 @@ browserSuite('the child index in the browser', (env) => {
     const refused = await ChildrenAndFamiliesPage.verifyOnPage(page);
     assert.match(
       await textOf(refused.errorSummary()),
-      /Enter a name, a postcode, an NHS number or a unique pupil number/,
+      /Enter a name, a postcode, an NHS number, a unique pupil number, an email address or a telephone number/,
     );
 
     const results = await refused.search({ givenName: 'Tobias', familyName: 'Okonjo', postcode: 'LU5 4RD' });

@@ -152,7 +152,10 @@ for (const engine of engines()) {
         'dob-year': '2015',
       });
       assert.equal(res.statusCode, 400);
-      assert.match(res.body, /Enter a name, a postcode, an NHS number or a unique pupil number/);
+      assert.match(
+        res.body,
+        /Enter a name, a postcode, an NHS number, a unique pupil number, an email address or a telephone number/,
+      );
       assert.match(res.body, /Date of birth must be a real date/);
       assert.match(res.body, /value="31"/);
     });

@@ -31,6 +31,8 @@ export async function createPerson(db: Kysely<DB>, spec: PersonSpec): Promise<st
     nhsNumber: null,
     upn: null,
     laChildId: null,
+    email: null,
+    telephone: null,
     ...spec,
   };
   return db.transaction().execute(async (trx) => {

@@ -208,3 +208,18 @@ test('the directory places every demo area by the same postcode districts, and e
     assert.ok(area.outward?.includes(h.postcode.split(' ')[0]!), `${h.postcode} is in ${area.name}`);
   }
 });
+
+test('a few adults and young people have their own email at example.org or example.com and a drama number', () => {
+  const withContact = families.persons.filter((p) => p.email || p.telephone);
+  assert.ok(withContact.length >= 10 && withContact.length <= 200, String(withContact.length));
+  assert.ok(withContact.some((p) => p.kind === 'adult'));
+  assert.ok(withContact.some((p) => p.kind === 'child'), 'young people too');
+  const emails = new Set<string>();
+  for (const p of withContact) {
+    assert.match(String(p.email), /^[a-z]+\.[a-z]+\d+@example\.(org|com)$/);
+    assert.ok(p.telephone && isDramaNumber(p.telephone), String(p.telephone));
+    if (p.kind === 'child') assert.ok(ageOn(p.date_of_birth!, today) >= 13, 'no young child has their own');
+    emails.add(String(p.email));
+  }
+  assert.equal(emails.size, withContact.length, 'no two people share an email address');
+});

@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import { unaccent } from '../../features/people/matching/normalise.ts';
 import type {
   HouseholdMemberTable,
   HouseholdTable,
@@ -97,6 +98,8 @@ export class PeopleBuilder {
     needLevels: [],
   };
   private personCount = 0;
+  /** Adults and young people given an email and telephone number so far (see contactDetails). */
+  private contactCount = 0;
   private readonly nhsUsed = new Set<string>();
   private readonly upnSerials = new Map<string, number>();
   protected readonly personRows = new Map<string, Insertable<PersonTable>>();
@@ -186,6 +189,7 @@ export class PeopleBuilder {
       first_language: unborn ? null : language,
       interpreter_needed: interpreter,
       date_of_death: null,
+      ...this.contactDetails(p, given, surnameFor(p.surname, sex)),
       is_demo: true,
       created_by: null,
       updated_at: `${this.today}T09:00:00Z`,
@@ -193,6 +197,24 @@ export class PeopleBuilder {
     this.rows.persons.push(row);
     this.personRows.set(id, row);
     return person;
+  }
+
+  /**
+   * A few adults and young people (13 and over) have their own email address and telephone number: every twelfth
+   * one, at example.org or example.com, with numbers from Ofcom's drama ranges (07700 900800–999 and
+   * 01632 960800–999, clear of the numbers the partnership and demo users have). No random draw is used, so the
+   * rest of the demo data is exactly as it was.
+   */
+  private contactDetails(p: Omit<Person, 'id'>, given: string, family: string) {
+    const grownUp = p.kind === 'adult' || (p.dob !== null && ageOn(p.dob, this.today) >= 13);
+    if (!grownUp || this.personCount % 12 !== 0 || this.contactCount >= 200) return {};
+    const n = this.contactCount++;
+    const local = [given, family].map((x) => unaccent(x).replace(/[^a-z]/g, '')).join('.');
+    const serial = String(800 + n).padStart(3, '0');
+    return {
+      email: `${local}${n}@${n % 2 === 0 ? 'example.org' : 'example.com'}`,
+      telephone: n % 4 === 3 ? `01632 960${serial}` : `07700 900${serial}`,
+    };
   }
 
   protected adult(c: Community, sex: Sex, dob: string, surname: Surname): Person {

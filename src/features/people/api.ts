@@ -40,6 +40,10 @@ export const SearchBody = z
     postcode: text('postcode', 10),
     nhsNumber: text('nhsNumber', 12).describe('10 digits; spaces allowed.'),
     upn: text('upn', 13).describe('Unique pupil number.'),
+    email: text('email', 254).describe(
+      'The person’s own email address: case, and dots and +tags at Gmail, do not matter. Must be an address.',
+    ),
+    telephone: text('telephone', 40).describe('A UK telephone number: spaces, +44 and 0044 do not matter.'),
     ageFrom: age('ageFrom'),
     ageTo: age('ageTo'),
     includeAdults: z.boolean({ error: 'includeAdults must be true or false' }).optional(),
@@ -120,6 +124,14 @@ export const IndexCard = z.object({
   nhsNumber: z.string().nullable(),
   upn: z.string().nullable(),
   laChildId: z.string().nullable(),
+  email: z
+    .string()
+    .nullable()
+    .describe('The person’s own email address, as written. Never given when whereabouts are protected.'),
+  telephone: z
+    .string()
+    .nullable()
+    .describe('The person’s own telephone number, as written. Never given when whereabouts are protected.'),
   identifiers: z.array(z.object({ scheme: z.string(), value: z.string() })),
   address: z
     .object({ line1: z.string(), line2: z.string().nullable(), town: z.string().nullable(), postcode: z.string() })
@@ -167,6 +179,8 @@ export const RegisterBody = z
     nhsNumber: text('nhsNumber', 12),
     upn: text('upn', 13),
     laChildId: text('laChildId', 20),
+    email: text('email', 254).describe('Kept as written; one that is not an address is kept but not matched on.'),
+    telephone: text('telephone', 40).describe('Kept as written; one that is not a UK number is not matched on.'),
     address: z
       .object({
         line1: z.string().max(100),
@@ -280,6 +294,8 @@ export function registerPeopleApi(app: FastifyInstance, deps: AppDeps, model: Ma
         nhsNumber: c.person.nhs_number,
         upn: c.person.upn,
         laChildId: c.person.la_child_id,
+        email: c.person.whereabouts_protected ? null : c.person.email,
+        telephone: c.person.whereabouts_protected ? null : c.person.telephone,
         identifiers: c.identifiers.map((i) => ({ scheme: i.scheme, value: i.value })),
         address: c.address
           ? {

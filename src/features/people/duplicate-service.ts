@@ -28,6 +28,8 @@ const FILLABLE = [
   'nhs_number',
   'upn',
   'la_child_id',
+  'email',
+  'telephone',
   'middle_names',
   'known_as',
   'date_of_birth',

@@ -4,6 +4,7 @@
  * `readAddress`, so the form and the import can never disagree about what a valid child record is.
  */
 import type { FieldError } from '../../platform/errors.ts';
+import { normaliseEmail, normaliseUkPhone } from './matching/normalise.ts';
 import {
   type AddressInput,
   PERSON_COLUMN,
@@ -29,6 +30,8 @@ export const IMPORT_COLUMNS = [
   'nhs_number',
   'upn',
   'la_child_id',
+  'email',
+  'telephone',
   'address_line1',
   'address_line2',
   'town',
@@ -189,7 +192,12 @@ export interface RowProblem {
 
 export type RowResult =
   | { kind: 'blank' }
-  | { kind: 'valid'; row: ImportRow }
+  | {
+      kind: 'valid';
+      row: ImportRow;
+      /** What was kept but will not be used for matching (an email or telephone number that does not parse). */
+      warnings: string[];
+    }
   | { kind: 'invalid'; problems: RowProblem[] };
 
 /**
@@ -254,6 +262,8 @@ export class RowValidator {
       nhsNumber: get('nhs_number'),
       upn: get('upn'),
       laChildId: get('la_child_id'),
+      email: get('email'),
+      telephone: get('telephone'),
       addressLine1: get('address_line1'),
       addressLine2: get('address_line2'),
       town: get('town'),
@@ -316,8 +326,21 @@ export class RowValidator {
 
     problems.sort((a, b) => order(a.column) - order(b.column));
     if (problems.length || !parsed.ok) return { kind: 'invalid', problems };
+    // Kept as written, as on the form; the value itself is personal data, so the warning names only the column.
+    const warnings: string[] = [];
+    if (parsed.data.email && !normaliseEmail(parsed.data.email)) {
+      warnings.push(
+        `Line ${line}: email is not an email address we can read, so it is kept as written and not used to find matches`,
+      );
+    }
+    if (parsed.data.telephone && !normaliseUkPhone(parsed.data.telephone)) {
+      warnings.push(
+        `Line ${line}: telephone is not a UK telephone number we can read, so it is kept as written and not used to find matches`,
+      );
+    }
     return {
       kind: 'valid',
+      warnings,
       row: { line, sourceId, person: parsed.data, address, otherId: value ? { scheme, value } : null },
     };
   }

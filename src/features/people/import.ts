@@ -160,8 +160,10 @@ export async function importPeople(
       if (report.rows > maxRows) {
         return fileProblem(`The file has more than ${count(maxRows)} rows: split it into smaller files`);
       }
-      if (result.kind === 'valid') rows.push(result.row);
-      else {
+      if (result.kind === 'valid') {
+        rows.push(result.row);
+        report.warnings.push(...result.warnings);
+      } else {
         report.problems.push(...result.problems);
         badLines.add(record.line);
       }
@@ -396,6 +398,8 @@ function matchSource(row: ImportRow): MatchSource {
     nhs_number: p.nhsNumber,
     upn: p.upn,
     la_child_id: p.laChildId,
+    email: p.email,
+    telephone: p.telephone,
     names: [],
     // The agency identifier is left out: the scorer compares only one identifier, whatever its scheme.
     identifiers: [],

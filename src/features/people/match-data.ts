@@ -25,6 +25,9 @@ export interface MatchVariant {
   u?: string;
   /** Local authority child id, then any other agency identifiers. */
   i?: string[];
+  /** Email address and telephone number, as written (normalised when compared). */
+  e?: string;
+  t?: string;
 }
 
 /** The rows one variant is built from. */
@@ -39,6 +42,8 @@ export interface MatchSource {
   nhs_number: string | null;
   upn: string | null;
   la_child_id: string | null;
+  email: string | null;
+  telephone: string | null;
   names: { given_name: string; middle_names: string | null; family_name: string }[];
   identifiers: string[];
   /** Addresses, current first. */
@@ -65,6 +70,8 @@ export function variantOf(s: MatchSource): MatchVariant {
   if (s.upn) v.u = s.upn;
   const ids = [s.la_child_id, ...s.identifiers].filter((x): x is string => !!x);
   if (ids.length) v.i = [...new Set(ids)];
+  if (s.email) v.e = s.email;
+  if (s.telephone) v.t = s.telephone;
   return v;
 }
 
@@ -82,6 +89,8 @@ export function recordOf(v: MatchVariant, id = ''): PersonRecord {
     nhsNumber: v.n ?? null,
     upn: v.u ?? null,
     otherId: v.i?.[0] ?? null,
+    email: v.e ?? null,
+    telephone: v.t ?? null,
   };
 }
 

@@ -29,6 +29,8 @@ async function sources(db: Q, ids: readonly string[]): Promise<Map<string, Match
       'nhs_number',
       'upn',
       'la_child_id',
+      'email',
+      'telephone',
     ])
     .where((eb) => eb.or([eb('id', 'in', ids), eb('merged_into', 'in', ids)]))
     .execute()) as SourceRow[];

@@ -63,7 +63,10 @@ test('the person form: rules that depend on another field, and the data it gives
 test('the search form: something to search by comes first; a first name alone needs more', () => {
   const none = parseForm(searchForm(today), { ageFrom: '30' });
   assert.deepEqual(!none.ok && none.errors, [
-    { field: 'givenName', message: 'Enter a name, a postcode, an NHS number or a unique pupil number' },
+    {
+      field: 'givenName',
+      message: 'Enter a name, a postcode, an NHS number, a unique pupil number, an email address or a telephone number',
+    },
     { field: 'ageFrom', message: 'Age from must be a whole number from 0 to 25' },
   ]);
   const first = parseForm(searchForm(today), { givenName: 'Ann' });

@@ -13,8 +13,10 @@ import {
   isTemporaryUpn,
   isValidNhsNumber,
   isValidUpn,
+  normaliseEmail,
   normaliseNhsNumber,
   normalisePostcode,
+  normaliseUkPhone,
   normaliseUpn,
 } from './matching/normalise.ts';
 import type { SearchCriteria } from './search.ts';
@@ -47,6 +49,9 @@ export interface PersonInput {
   nhsNumber: string | null;
   upn: string | null;
   laChildId: string | null;
+  /** The person's own email address and telephone number, as written (one that does not parse is kept). */
+  email: string | null;
+  telephone: string | null;
   /** Only on the change form; registration leaves it empty. */
   dateOfDeath?: string | null;
 }
@@ -68,6 +73,8 @@ export const PERSON_COLUMN: Record<Exclude<keyof PersonInput, 'kind'>, string> =
   nhsNumber: 'nhs_number',
   upn: 'upn',
   laChildId: 'la_child_id',
+  email: 'email',
+  telephone: 'telephone',
   dateOfDeath: 'date_of_death',
 };
 
@@ -151,6 +158,54 @@ export const postcodeField = (required?: string) =>
         .refine((v) => !v || normalisePostcode(v), 'Enter a real postcode, like LU1 2AB'),
     )
     .transform((v) => (v ? normalisePostcode(v) : null));
+
+/**
+ * A person's email address or telephone number on their record: kept as written (trimmed; empty is null). One
+ * that does not parse is still kept, as people write "mum's mobile" or a number abroad, but is not used to match.
+ */
+export const contactField = (label: string, max: number) =>
+  z
+    .preprocess(
+      str,
+      z
+        .string()
+        .max(max, `${label} must be ${max} characters or fewer`)
+        .refine((v) => !hasControlCharacter(v), `${label} must not contain tabs or line breaks`),
+    )
+    .transform((v) => v || null);
+
+export const EMAIL_MAX = 254;
+export const TELEPHONE_MAX = 40;
+
+function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/** A search by email: it must be one that can be matched, or the search could find nobody by it. */
+const searchEmailField = z
+  .preprocess(
+    str,
+    z
+      .string()
+      .max(EMAIL_MAX, `Email address must be ${EMAIL_MAX} characters or fewer`)
+      .refine((v) => !v || normaliseEmail(v), 'Enter an email address in the correct format, like name@example.com'),
+  )
+  .transform((v) => v || undefined);
+
+/** A search by telephone: a UK number that can be matched. */
+const searchTelephoneField = z
+  .preprocess(
+    str,
+    z
+      .string()
+      .max(TELEPHONE_MAX, `Telephone number must be ${TELEPHONE_MAX} characters or fewer`)
+      .refine((v) => !v || normaliseUkPhone(v), 'Enter a UK telephone number, like 01632 960 001 or 07700 900 982'),
+  )
+  .transform((v) => v || undefined);
 
 /** An age in whole years from 0 to 25, or nothing. */
 const ageField = (label: string) =>
@@ -271,6 +326,8 @@ export const personForm = (today: Date, fixedKind?: PersonKind) =>
         z.string().regex(/^([A-Za-z0-9]{1,20})?$/, 'Local authority child id must be up to 20 letters and numbers'),
       ),
     );
+    const email = field('email', contactField('Email address', EMAIL_MAX));
+    const telephone = field('telephone', contactField('Telephone number', TELEPHONE_MAX));
     let dateOfDeath: string | null = null;
     const death = field('dateOfDeath', dateParts('dateOfDeath', 'Date of death'), b);
     if (death && death > todayIso) problem('dateOfDeath', 'Date of death must be today or in the past');
@@ -295,6 +352,8 @@ export const personForm = (today: Date, fixedKind?: PersonKind) =>
       nhsNumber: nhsNumber ?? null,
       upn: upn ?? null,
       laChildId: laChildId || null,
+      email: email ?? null,
+      telephone: telephone ?? null,
       dateOfDeath,
     };
   });
@@ -310,8 +369,15 @@ export function parsePersonForm(b: Body, today: Date, fixedKind?: PersonKind): F
 export const searchForm = (today: Date) =>
   orderedForm((b, field, problem, problems): SearchCriteria => {
     // A date of birth or an age narrows a search but cannot start one: thousands share a birthday.
-    const anyRaw = ['givenName', 'familyName', 'postcode', 'nhsNumber', 'upn'].some((k) => str(b[k]));
-    if (!anyRaw) problem('givenName', 'Enter a name, a postcode, an NHS number or a unique pupil number');
+    const anyRaw = ['givenName', 'familyName', 'postcode', 'nhsNumber', 'upn', 'email', 'telephone'].some((k) =>
+      str(b[k]),
+    );
+    if (!anyRaw) {
+      problem(
+        'givenName',
+        'Enter a name, a postcode, an NHS number, a unique pupil number, an email address or a telephone number',
+      );
+    }
     const givenName = field('givenName', textField('First name'));
     const familyName = field('familyName', textField('Last name'));
     const dob = field('dob', dateParts('dob', 'Date of birth'), b);
@@ -321,12 +387,25 @@ export const searchForm = (today: Date) =>
     const postcode = field('postcode', postcodeField());
     const nhsNumber = field('nhsNumber', nhsNumberField);
     const upn = field('upn', upnField);
+    const email = field('email', searchEmailField);
+    const telephone = field('telephone', searchTelephoneField);
     const ageFrom = field('ageFrom', ageField('Age from'));
     const ageTo = field('ageTo', ageField('Age to'));
     if (ageFrom !== undefined && ageTo !== undefined && ageFrom > ageTo) {
       problem('ageTo', 'Age to must be the same as or more than age from');
     }
-    if (anyRaw && !problems().length && givenName && !familyName && !dob && !postcode && !nhsNumber && !upn) {
+    const contact = email || telephone;
+    if (
+      anyRaw &&
+      !problems().length &&
+      givenName &&
+      !familyName &&
+      !dob &&
+      !postcode &&
+      !nhsNumber &&
+      !upn &&
+      !contact
+    ) {
       problem('familyName', 'Enter a last name, date of birth or postcode as well as a first name');
     }
     const c: SearchCriteria = {};
@@ -336,6 +415,8 @@ export const searchForm = (today: Date) =>
     if (postcode) c.postcode = postcode;
     if (nhsNumber) c.nhsNumber = nhsNumber;
     if (upn) c.upn = upn;
+    if (email) c.email = email;
+    if (telephone) c.telephone = telephone;
     if (ageFrom !== undefined) c.ageFrom = ageFrom;
     if (ageTo !== undefined) c.ageTo = ageTo;
     if (str(b.includeAdults) === 'yes') c.includeAdults = true;

@@ -42,6 +42,8 @@ function personValues(p: Selectable<PersonTable>): Record<string, string | strin
     nhsNumber: opt(p.nhs_number),
     upn: opt(p.upn),
     laChildId: opt(p.la_child_id),
+    email: opt(p.email),
+    telephone: opt(p.telephone),
     ...dateValues('dateOfDeath', p.date_of_death),
   };
 }

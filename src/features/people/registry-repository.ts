@@ -23,6 +23,8 @@ function personColumns(p: PersonInput) {
     nhs_number: p.nhsNumber,
     upn: p.upn,
     la_child_id: p.laChildId,
+    email: p.email,
+    telephone: p.telephone,
     date_of_death: p.dateOfDeath ?? null,
   };
 }

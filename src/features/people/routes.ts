@@ -159,6 +159,8 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps) {
       postcode: str('postcode'),
       nhsNumber: str('nhsNumber'),
       upn: str('upn'),
+      email: str('email'),
+      telephone: str('telephone'),
     });
   });
 

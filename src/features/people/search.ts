@@ -18,6 +18,9 @@ export interface SearchCriteria {
   upn?: string;
   /** Local authority child id or another agency's identifier. */
   otherId?: string;
+  /** The person's own email address or UK telephone number, as typed (normalised for matching). */
+  email?: string;
+  telephone?: string;
   ageFrom?: number;
   ageTo?: number;
   /** Children only (the default), or adults too. */
@@ -89,6 +92,8 @@ export function criteriaForPerson(p: PersonInput, postcode: string | null): Sear
     ...(p.nhsNumber ? { nhsNumber: p.nhsNumber } : {}),
     ...(p.upn ? { upn: p.upn } : {}),
     ...(p.laChildId ? { otherId: p.laChildId } : {}),
+    ...(p.email ? { email: p.email } : {}),
+    ...(p.telephone ? { telephone: p.telephone } : {}),
     includeAdults: p.kind === 'adult',
   };
 }
@@ -103,6 +108,8 @@ export function queryRecord(c: SearchCriteria): PreparedRecord {
       nhsNumber: c.nhsNumber ?? null,
       upn: c.upn ?? null,
       otherId: c.otherId ?? null,
+      email: c.email ?? null,
+      telephone: c.telephone ?? null,
     },
     coder,
   );

@@ -104,7 +104,7 @@ export class ChildrenAndFamiliesPage extends AppPage {
     if (terms.nhsNumber !== undefined) {
       const more = form.locator('details');
       if (!(await more.evaluate((d) => (d as HTMLDetailsElement).open))) {
-        await more.getByText('Search by NHS number, UPN or age').click();
+        await more.getByText('Search by NHS number, UPN, email, telephone or age').click();
       }
       await form.getByLabel('NHS number', { exact: true }).fill(terms.nhsNumber);
     }

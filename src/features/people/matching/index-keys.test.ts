@@ -14,6 +14,8 @@ const stored: PersonRecord = {
   previousPostcodes: ['LS6 2AB'],
   nhsNumber: '9434765919',
   upn: 'A801200002017',
+  email: 'William.Ahmed@googlemail.com',
+  telephone: '07700 900321',
 };
 
 function shares(query: PersonRecord, shape = {}): boolean {
@@ -21,6 +23,21 @@ function shares(query: PersonRecord, shape = {}): boolean {
   const q = queryKeys(prepare(query, coder), coder, shape);
   return [...q].some((k) => s.has(k));
 }
+
+describe('email and telephone keys', () => {
+  test('are narrow keys, formed from the normalised value; one that does not parse forms none', () => {
+    const q = queryKeyTiers(prepare({ email: 'William.Ahmed@gmail.com', telephone: '447700900321' }, coder), coder);
+    assert.ok(q.narrow.has('E:williamahmed@gmail.com'));
+    assert.ok(q.narrow.has('T:07700900321'));
+    const s = storedKeys(prepare({ ...stored, email: 'not an email', telephone: 'ring the school' }, coder));
+    assert.equal(
+      [...s].some((k) => k.startsWith('E:') || k.startsWith('T:')),
+      false,
+    );
+    assert.equal(shares({ email: 'william.ahmed@example.org' }), false, 'another provider keeps its dots');
+    assert.equal(shares({ telephone: '07700 900322' }), false);
+  });
+});
 
 describe('search keys', () => {
   const base = { givenName: 'William', familyName: 'Ahmed-Clarke', dateOfBirth: '2014-03-07' };
@@ -41,6 +58,8 @@ describe('search keys', () => {
     ['the NHS number only', { nhsNumber: '943 476 5919' }],
     ['the UPN only', { upn: 'a801200002017' }],
     ['the middle name as first name', { ...base, givenName: 'James' }],
+    ['the email only, written another way', { email: 'williamahmed+x@GMAIL.com' }],
+    ['the telephone number only, with +44', { telephone: '+44 (0) 7700-900-321' }],
   ];
   for (const [what, query] of singleErrors) {
     test(`a query with ${what} shares a key with the record`, () => assert.ok(shares(query)));

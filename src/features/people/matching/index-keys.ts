@@ -11,7 +11,8 @@
  * - one part of the date of birth wrong: both names with each two of the three parts;
  * - a hyphenated or double-barrelled family name given in part: each part keyed on its own;
  * - an old address: every postcode the person has lived at is keyed;
- * - no date of birth: names with the postcode or its district, or names alone.
+ * - no date of birth: names with the postcode or its district, or names alone;
+ * - an email address or UK telephone number, normalised (Gmail dots, +44), each on its own.
  * Searches with more than one thing wrong fall back, when nothing agrees with nearly all the query says, to wider
  * keys that each need only one name, or the date of birth, to agree: the family name's sound code (or one part's)
  * with the first letter of the given name ("Gorge Mitchell", "Mo Riaz", "Malakai"); each name's sound code with the
@@ -23,7 +24,7 @@ import { variantsOf } from './nicknames.ts';
 import { dateParts, postcodeDistrict } from './normalise.ts';
 import { type PhoneticCoder, type PreparedName, type PreparedRecord, prepare } from './record.ts';
 
-export const INDEX_KEY_VERSION = 2;
+export const INDEX_KEY_VERSION = 3;
 
 /** Years of birth a family-name-only search covers when no age is given: early help runs to 25. */
 const DEFAULT_YEARS = 26;
@@ -120,6 +121,8 @@ export function storedKeys(r: PreparedRecord, out: Set<string> = new Set()): Set
   if (r.nhs) add(out, `N:${r.nhs}`);
   if (r.upn) add(out, `U:${r.upn}`);
   if (r.other) add(out, `O:${r.other}`);
+  if (r.email) add(out, `E:${r.email}`);
+  if (r.telephone) add(out, `T:${r.telephone}`);
   if (r.dob !== null) dobKeys(out, r.dob, r.names);
   for (const n of r.names) {
     for (const pair of namePairs(n)) add(out, `NN:${pair}`);
@@ -170,6 +173,8 @@ export function queryKeyTiers(q: PreparedRecord, coder: PhoneticCoder, shape: Qu
   if (q.nhs) add(narrow, `N:${q.nhs}`);
   if (q.upn) add(narrow, `U:${q.upn}`);
   if (q.other) add(narrow, `O:${q.other}`);
+  if (q.email) add(narrow, `E:${q.email}`);
+  if (q.telephone) add(narrow, `T:${q.telephone}`);
   // With a date of birth, the nickname groups' own keys cover nicknames; without one, each variant is looked up.
   const names = q.dob === null ? withNicknames(q, coder) : q.names;
   const hasNames = names.some((n) => n.given || n.familyCompact);
