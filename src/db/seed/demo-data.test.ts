@@ -213,7 +213,10 @@ test('a few adults and young people have their own email at example.org or examp
   const withContact = families.persons.filter((p) => p.email || p.telephone);
   assert.ok(withContact.length >= 10 && withContact.length <= 200, String(withContact.length));
   assert.ok(withContact.some((p) => p.kind === 'adult'));
-  assert.ok(withContact.some((p) => p.kind === 'child'), 'young people too');
+  assert.ok(
+    withContact.some((p) => p.kind === 'child'),
+    'young people too',
+  );
   const emails = new Set<string>();
   for (const p of withContact) {
     assert.match(String(p.email), /^[a-z]+\.[a-z]+\d+@example\.(org|com)$/);
