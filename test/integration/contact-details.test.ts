@@ -141,6 +141,25 @@ for (const engine of engines()) {
       assert.match(res.body, /same telephone number/i);
     });
 
+    test('a shielded young person is not found by email or telephone alone', async () => {
+      await createPerson(t.database.db, {
+        givenName: 'Elowen',
+        familyName: 'Tregarthen',
+        dateOfBirth: '2010-04-04',
+        sex: 'F',
+        email: 'elowen.t@example.org',
+        telephone: '07700 900888',
+        shielded: true,
+      });
+      const forms: Record<string, string>[] = [{ email: 'Elowen.T@example.org' }, { telephone: '+447700900888' }];
+      for (const form of forms) {
+        const res = await search(form);
+        assert.equal(res.statusCode, 200);
+        assert.deepEqual(resultIds(res.body), [], JSON.stringify(form));
+        assert.doesNotMatch(res.body, /Tregarthen/);
+      }
+    });
+
     test('agreeing on email adds to the score of a name search', async () => {
       const plain = await search({ givenName: 'Jordan', familyName: 'Whitlock' });
       const withEmail = await search({
