@@ -78,3 +78,40 @@ test('the search form: something to search by comes first; a first name alone ne
     data: { familyName: 'Okoro', postcode: 'LU1 2AB' },
   });
 });
+
+test('the person form keeps an email and telephone number as written, even one that does not parse', () => {
+  const base = { givenName: 'Jo', familyName: 'Okoro', sex: 'U', 'dateOfBirth-day': '1' };
+  const ok = parseForm(personForm(today, 'adult'), {
+    ...base,
+    'dateOfBirth-day': '',
+    email: '  Jo.Okoro@Example.org ',
+    telephone: 'mum’s mobile',
+  });
+  assert.ok(ok.ok, JSON.stringify(!ok.ok && ok.errors));
+  assert.equal(ok.data.email, 'Jo.Okoro@Example.org');
+  assert.equal(ok.data.telephone, 'mum’s mobile');
+  const blank = parseForm(personForm(today, 'adult'), { ...base, 'dateOfBirth-day': '', email: '   ', telephone: '' });
+  assert.ok(blank.ok);
+  assert.equal(blank.data.email, null, 'whitespace only is missing');
+  assert.equal(blank.data.telephone, null);
+  const bad = parseForm(personForm(today, 'adult'), { ...base, 'dateOfBirth-day': '', telephone: '07700\t900123' });
+  assert.deepEqual(!bad.ok && bad.errors, [
+    { field: 'telephone', message: 'Telephone number must not contain tabs or line breaks' },
+  ]);
+});
+
+test('the search form takes an email or telephone on its own, and refuses one that cannot be matched', () => {
+  assert.deepEqual(parseForm(searchForm(today), { email: ' Jo.Okoro@gmail.com ' }), {
+    ok: true,
+    data: { email: 'Jo.Okoro@gmail.com' },
+  });
+  assert.deepEqual(parseForm(searchForm(today), { givenName: 'Jo', telephone: '+44 7700 900123' }), {
+    ok: true,
+    data: { givenName: 'Jo', telephone: '+44 7700 900123' },
+  });
+  const bad = parseForm(searchForm(today), { email: 'jo at gmail', telephone: '+1 202 555 0100' });
+  assert.deepEqual(!bad.ok && bad.errors, [
+    { field: 'email', message: 'Enter an email address in the correct format, like name@example.com' },
+    { field: 'telephone', message: 'Enter a UK telephone number, like 01632 960 001 or 07700 900 982' },
+  ]);
+});
