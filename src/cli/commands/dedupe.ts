@@ -12,7 +12,7 @@ import {
 import { PhoneticCoder, prepare } from '../../features/people/matching/record.ts';
 import { type Command, parseOptions, UsageError } from '../index.ts';
 
-const TRAINING: readonly Training[] = ['auto', 'em', 'em-fixed-u', 'identifiers', 'priors'];
+const TRAINING: readonly Training[] = ['auto', 'em', 'em-fixed-u', 'em-sessions', 'identifiers', 'priors'];
 
 /** Values in the output are ids from the input: quote them when CSV needs it. */
 function csvValue(s: string): string {

@@ -146,6 +146,31 @@ describe('dedupe()', () => {
     assert.ok(result.blocking.length > 0);
   });
 
+  it('learns m by EM from a file without identifiers, and finds its duplicates', () => {
+    const letters = 'bcdfghjklmnprstvwz';
+    const vowels = 'aeiou';
+    const name = (i: number, salt: number) => {
+      const k = i * 7 + salt;
+      return `${letters[k % 18]}${vowels[Math.floor(k / 18) % 5]}${letters[Math.floor(k / 90) % 18]}${vowels[Math.floor(k / 1620) % 5]}n`;
+    };
+    const people = Array.from({ length: 1100 }, (_, i) => ({
+      givenName: name(i, 1),
+      familyName: `${name(i * 13, 3)}ley`,
+      dateOfBirth: `${2008 + (i % 17)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + ((i * 7) % 28)).padStart(2, '0')}`,
+      sex: i % 2 ? 'F' : 'M',
+      address: ['Leeds', 'Bradford', 'Halifax'][i % 3],
+    }));
+    // 150 of them recorded again, by another agency, with a typo in the family name and no town.
+    const again = people.slice(0, 150).map((p) => ({ ...p, familyName: `${p.familyName}e`, address: null }));
+    const records = [...people, ...again].map((r) => prepare(r));
+    const result = dedupe(records, { compareAllUpTo: 0 });
+    assert.equal(result.training, 'em-sessions');
+    let found = 0;
+    for (let i = 0; i < 150; i++) if (result.clusterIds[i] === result.clusterIds[1100 + i]) found++;
+    assert.ok(found >= 140, `${found} of 150 found`);
+    assert.ok(result.clusters >= 1100 - 5, `${result.clusters} people`);
+  });
+
   it('compares only the blocked pairs above the compare-all bound', () => {
     const records = [
       { givenName: 'Ivy', familyName: 'Hall', dateOfBirth: '2017-02-03' },

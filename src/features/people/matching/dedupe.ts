@@ -5,7 +5,7 @@
 import { allPairs, type BlockingOptions, type BlockingStats, candidatePairs } from './blocking.ts';
 import { type ClusterMethod, cluster } from './cluster.ts';
 import { comparePattern } from './compare.ts';
-import { countPatterns, estimate, estimateMFromIdentifiers, estimateU } from './em.ts';
+import { countPatterns, estimate, estimateMFromIdentifiers, estimateMWithoutIdentifiers, estimateU } from './em.ts';
 import {
   defaultModel,
   frequencies,
@@ -54,7 +54,7 @@ export const MIN_RECORDS_TO_LEARN = 1000;
  */
 export const COMPARE_ALL_UP_TO = 2000;
 
-export type Training = 'auto' | 'em' | 'em-fixed-u' | 'identifiers' | 'priors';
+export type Training = 'auto' | 'em' | 'em-fixed-u' | 'em-sessions' | 'identifiers' | 'priors';
 
 export interface DedupeResult {
   training: Training;
@@ -183,8 +183,18 @@ function train(start: MatchModel, training: Training, records: readonly Prepared
   const labelled = estimateMFromIdentifiers(withU, patterns);
   out.labelledPairs = labelled.labelledPairs;
   const useIdentifiers = training === 'identifiers' || (training === 'auto' && labelled.fieldsEstimated >= 4);
-  // Without identifiers to learn from, 'auto' keeps the prior m: EM of m on blocked pairs drifts towards
-  // "same household" (see docs/performance.md), which is worse than the priors.
+  if (training === 'em-sessions' || (training === 'auto' && !useIdentifiers)) {
+    // Without identifiers to learn from: m by EM on pairs chosen by agreeing on one field (see em.ts). Plain EM of
+    // m on blocked pairs drifts towards "same household" (see docs/performance.md).
+    const sessions = estimateMWithoutIdentifiers(withU, patterns);
+    const fitted = estimate(sessions.model, countPatterns(patterns), { fixU: true, fixM: true });
+    return {
+      ...out,
+      model: fitted.model,
+      training: 'em-sessions' as const,
+      emIterations: sessions.iterations + fitted.iterations,
+    };
+  }
   const fitted = estimate(useIdentifiers ? labelled.model : withU, countPatterns(patterns), {
     fixU: true,
     fixM: training !== 'em-fixed-u',
