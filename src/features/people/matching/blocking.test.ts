@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BLOCKING_RULES, blockingKeys, candidatePairs, canonicalDob, keysFor, townOf } from './blocking.ts';
+import {
+  BLOCKING_RULES,
+  blockingKeys,
+  COMBINED_RULES,
+  candidatePairs,
+  canonicalDob,
+  keysFor,
+  townOf,
+  WIDE_RULES,
+} from './blocking.ts';
 import { type PersonRecord, prepare } from './record.ts';
 
 const base: PersonRecord = {
@@ -141,6 +150,12 @@ describe('candidate pairs', () => {
     const { left, stats } = statsOf(same, { maxBlockSize: 50, capBlockSize: 100 });
     assert.equal(left.length, 0);
     assert.ok(stats.filter((s) => s.keys > 0).every((s) => s.cappedBlocks > 0 && s.pairs === 0));
+  });
+
+  it('keeps the rules that combine two fields apart for the child index’s duplicate scan', () => {
+    assert.ok(COMBINED_RULES.includes('dob_name'));
+    assert.ok(!COMBINED_RULES.some((r) => WIDE_RULES.has(r)));
+    assert.equal(COMBINED_RULES.length + WIDE_RULES.size, BLOCKING_RULES.length);
   });
 
   it('finds the town of an address without a postcode', () => {

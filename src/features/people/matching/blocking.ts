@@ -47,6 +47,12 @@ export const WIDE_RULES: ReadonlySet<BlockingRule> = new Set([
   'family_postcode',
 ]);
 
+/**
+ * The rules that combine two fields: what the child index's duplicate scan uses, where a wide rule's extra pairs
+ * would fill the review queue with weak possible matches.
+ */
+export const COMBINED_RULES: readonly BlockingRule[] = BLOCKING_RULES.filter((r) => !WIDE_RULES.has(r));
+
 const STREET_WORDS = new Set([
   'street',
   'road',
