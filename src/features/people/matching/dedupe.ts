@@ -24,8 +24,9 @@ export interface DedupeOptions extends BlockingOptions {
   threshold?: number;
   /**
    * How m and u are learnt from the data: 'auto' (default) takes u from random pairs and m from pairs that share
-   * an identifier when there are enough of them, otherwise by EM; 'em' is classic EM of m, u and λ on the candidate
-   * pairs; 'em-fixed-u' takes u from random pairs and m by EM; 'priors' uses the model as given.
+   * an identifier when there are enough of them, otherwise as 'em-sessions' (m by EM on the pairs that agree on the
+   * date of birth, that field left out); 'em' is classic EM of m, u and λ on the candidate pairs; 'em-fixed-u'
+   * takes u from random pairs and m by EM; 'priors' uses the model as given.
    */
   training?: Training;
   /** Adjust name agreement by how common the name is in this data (default true). */
