@@ -1,8 +1,12 @@
 /**
  * De-duplication on a synthetic UK-like population of children (bench/lib): quality (pairwise precision, recall,
  * F1) at a size where variants are cheap to compare, then time and peak memory of the `dedupe` command itself on
- * a large file, end to end (CSV in, CSV out), with F1 of what it wrote.
- *   node --import tsx bench/dedupe-synthetic.ts [--records 1000000] [--quality-records 100000] [--runs 1]
+ * a large file, end to end (CSV in, CSV out), with F1 of what it wrote. Then quality by the number of errors on
+ * each duplicate (one, two, three; a town instead of a postcode; no identifiers), the case of issue 12 (1,000
+ * records of 250 children, two or three errors each, no postcodes or identifiers), and the pairs each blocking
+ * rule produced. `--records 0` leaves out the run at scale.
+ *   node --import tsx bench/dedupe-synthetic.ts [--records 1000000] [--quality-records 100000] [--errors-records N]
+ *     [--runs 1]
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,12 +17,15 @@ import { parseOptions } from '../src/cli/index.ts';
 import { candidatePairs } from '../src/features/people/matching/blocking.ts';
 import { type DedupeOptions, dedupe } from '../src/features/people/matching/dedupe.ts';
 import { prepare } from '../src/features/people/matching/record.ts';
-import { type SourceRecord, syntheticRecords } from './lib/corrupt.ts';
+import { type SourceRecord, severalErrorRecords, syntheticRecords } from './lib/corrupt.ts';
 import { median, pairwise } from './lib/metrics.ts';
 
-const { strings } = parseOptions(process.argv.slice(2), { strings: ['records', 'quality-records', 'runs'] });
+const { strings } = parseOptions(process.argv.slice(2), {
+  strings: ['records', 'quality-records', 'errors-records', 'runs'],
+});
 const bigN = Number(strings.records ?? 1_000_000);
 const qualityN = Number(strings['quality-records'] ?? 100_000);
+const errorsN = Number(strings['errors-records'] ?? qualityN);
 const runs = Number(strings.runs ?? 1);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pct = (x: number) => (x * 100).toFixed(2);
@@ -60,7 +67,71 @@ for (const q of quality) {
   console.log(`| ${q.method} | ${pct(q.precision)} | ${pct(q.recall)} | ${pct(q.f1)} | ${q.ms.toFixed(0)} |`);
 }
 
+// ---- By number of errors, and the case of issue 12 -------------------------------------------------------------
+const files: Array<[string, SourceRecord[]]> = [
+  ['one error on each duplicate', syntheticRecords(errorsN, 1, { errors: { min: 1, max: 1 } })],
+  ['two errors on each duplicate', syntheticRecords(errorsN, 1, { errors: { min: 2, max: 2 } })],
+  ['three errors on each duplicate', syntheticRecords(errorsN, 1, { errors: { min: 3, max: 3 } })],
+  [
+    'two errors, a town instead of postcode and address, no identifiers',
+    syntheticRecords(errorsN, 1, { errors: { min: 2, max: 2 }, place: 'town', identifiers: false }),
+  ],
+  ['issue 12: 250 children × 4 records, 2–3 errors, no postcodes or identifiers', severalErrorRecords(250, 1)],
+  ['issue 12, with a town', severalErrorRecords(250, 1, 'town')],
+];
+const byErrors: Array<Record<string, number | string>> = [];
+let ruleTable = '';
+for (const [name, file] of files) {
+  const t = performance.now();
+  const truthOf = file.map((r) => r.entity);
+  const records = file.map((r) => prepare(r));
+  const result = dedupe(records);
+  const ms = performance.now() - t;
+  const blocked = candidatePairs(records);
+  let reached = 0;
+  for (let k = 0; k < blocked.left.length; k++) if (truthOf[blocked.left[k]!] === truthOf[blocked.right[k]!]) reached++;
+  const s = pairwise(result.clusterIds, truthOf);
+  const at12 = pairwise(dedupe(records, { threshold: 12 }).clusterIds, truthOf);
+  byErrors.push({
+    file: name,
+    records: records.length,
+    truePairs: s.truePairs,
+    compared: result.candidatePairs,
+    comparedAll: result.comparedAll ? 'yes' : 'no',
+    blockedPairs: result.blockedPairs,
+    reach: +(reached / s.truePairs).toFixed(4),
+    estimatedReach: +result.estimatedReach.toFixed(4),
+    training: result.training,
+    precision: +s.precision.toFixed(4),
+    recall: +s.recall.toFixed(4),
+    f1: +s.f1.toFixed(4),
+    f1At12: +at12.f1.toFixed(4),
+    ms: Math.round(ms),
+  });
+  if (name.startsWith('two errors on')) {
+    ruleTable = '\n| rule | pairs | new pairs | capped keys | records in them | largest |\n|---|---|---|---|---|---|\n';
+    for (const r of result.blocking) {
+      ruleTable += `| ${r.rule} | ${r.pairs} | ${r.newPairs} | ${r.cappedBlocks} | ${r.cappedRecords} | ${r.largestCappedBlock} |\n`;
+    }
+  }
+}
+console.log(
+  "\n| file | records | true pairs | pairs compared | all compared | rules' pairs | rules reach % | estimated reach % | " +
+    'training | precision % | recall % | F1 % | F1 % at 12 bits | ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+);
+for (const b of byErrors) {
+  console.log(
+    `| ${b.file} | ${b.records} | ${b.truePairs} | ${b.compared} | ${b.comparedAll} | ${b.blockedPairs} | ` +
+      `${pct(b.reach as number)} | ${pct(b.estimatedReach as number)} | ${b.training} | ${pct(b.precision as number)} | ` +
+      `${pct(b.recall as number)} | ${pct(b.f1 as number)} | ${pct(b.f1At12 as number)} | ${b.ms} |`,
+  );
+}
+console.log(`\nPairs by blocking rule, two errors on each duplicate (${errorsN.toLocaleString('en-GB')} records):`);
+console.log(ruleTable);
+console.log(JSON.stringify({ bench: 'dedupe-synthetic-errors', files: byErrors }));
+
 // ---- Scale: the command, end to end --------------------------------------------------------------------------
+if (bigN === 0) process.exit(0);
 const dir = mkdtempSync(join(tmpdir(), 'ehh-dedupe-bench-'));
 const input = join(dir, 'people.csv');
 const output = join(dir, 'clusters.csv');

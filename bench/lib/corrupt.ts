@@ -12,6 +12,8 @@ export interface SourceRecord extends PersonRecord {
   id: string;
   entity: number;
   source: string;
+  /** Errors applied to this record (0 for a child's first record). */
+  errors: number;
 }
 
 const KEYBOARD_NEIGHBOURS: Record<string, string> = {
@@ -74,6 +76,7 @@ type Draft = {
   sex: string | null;
   postcode: string | null;
   address: string | null;
+  town: string | null;
   nhs: string | null;
   upn: string | null;
   other: string | null;
@@ -139,6 +142,7 @@ const ERRORS: Array<[number, (r: Random, d: Draft) => void]> = [
     (_r, d) => {
       d.postcode = null;
       d.address = null;
+      d.town = null;
     },
   ],
   [
@@ -153,6 +157,7 @@ const ERRORS: Array<[number, (r: Random, d: Draft) => void]> = [
       const moved = randomAddress(r);
       d.postcode = moved.postcode;
       d.address = moved.address;
+      d.town = moved.town;
     },
   ],
   [
@@ -178,15 +183,47 @@ const ERRORS: Array<[number, (r: Random, d: Draft) => void]> = [
 ];
 const ERROR_TOTAL = ERRORS.reduce((s, [w]) => s + w, 0);
 
-function applyError(r: Random, d: Draft) {
+function chooseError(r: Random): number {
   let x = r() * ERROR_TOTAL;
-  for (const [w, f] of ERRORS) {
-    x -= w;
-    if (x <= 0) {
-      f(r, d);
-      return;
-    }
+  for (let k = 0; k < ERRORS.length; k++) {
+    x -= ERRORS[k]![0];
+    if (x <= 0) return k;
   }
+  return ERRORS.length - 1;
+}
+
+function applyError(r: Random, d: Draft) {
+  ERRORS[chooseError(r)]![1](r, d);
+}
+
+/** What a record shows of a draft, for the fields the file carries. */
+function visible(d: Draft, place: Place, identifiers: boolean): string {
+  const where = place === 'postcode' ? [d.postcode, d.address] : place === 'town' ? [d.town] : [];
+  const ids = identifiers ? [d.nhs, d.upn, d.other] : [];
+  return JSON.stringify([d.given.toLowerCase(), d.family.toLowerCase(), d.dob, d.sex, ...where, ...ids]);
+}
+
+/**
+ * Exactly `count` errors of different kinds, each one that changes what the record shows (a kind that would change
+ * nothing, such as a keying slip in an identifier the file does not carry, is drawn again).
+ */
+function applyDistinctErrors(r: Random, d: Draft, count: number, place: Place, identifiers: boolean): number {
+  const used = new Set<number>();
+  let applied = 0;
+  for (let tries = 0; applied < count && tries < 50; tries++) {
+    const k = chooseError(r);
+    if (used.has(k)) continue;
+    const before = visible(d, place, identifiers);
+    const saved = { ...d };
+    ERRORS[k]![1](r, d);
+    if (visible(d, place, identifiers) === before) {
+      Object.assign(d, saved);
+      continue;
+    }
+    used.add(k);
+    applied++;
+  }
+  return applied;
 }
 
 /** Which identifiers each kind of agency holds (and how often). */
@@ -207,6 +244,7 @@ function draftFor(r: Random, c: Child, sourceIndex: number): Draft {
     sex: c.sex,
     postcode: c.postcode,
     address: c.address,
+    town: c.town,
     nhs: r() < s.nhs ? c.nhsNumber : null,
     upn: c.upn && r() < s.upn ? c.upn : null,
     other: r() < s.other ? c.laId : null,
@@ -214,14 +252,24 @@ function draftFor(r: Random, c: Child, sourceIndex: number): Draft {
 }
 
 /** Formatting that differs between systems but is not an error: case, spacing, date layout. */
-function render(r: Random, d: Draft, id: string, entity: number, source: string): SourceRecord {
+function render(
+  r: Random,
+  d: Draft,
+  id: string,
+  entity: number,
+  source: string,
+  place: Place = 'postcode',
+  identifiers = true,
+  errors = 0,
+): SourceRecord {
   const upper = r() < 0.2;
   const name = (s: string) => (upper ? s.toUpperCase() : s.replace(/(^|[\s'-])(\p{L})/gu, (m) => m.toUpperCase()));
   const given = d.middle && r() < 0.2 && d.given !== d.middle ? `${d.given} ${d.middle}` : d.given;
-  return {
+  const out: SourceRecord = {
     id,
     entity,
     source,
+    errors,
     givenName: name(given),
     familyName: name(d.family),
     dateOfBirth: d.dob === null ? null : r() < 0.5 ? iso(d.dob) : String(d.dob),
@@ -232,12 +280,32 @@ function render(r: Random, d: Draft, id: string, entity: number, source: string)
     upn: d.upn,
     otherId: d.other,
   };
+  if (place !== 'postcode') {
+    out.postcode = null;
+    out.address = place === 'town' && d.town ? name(d.town) : null;
+  }
+  if (!identifiers) {
+    out.nhsNumber = null;
+    out.upn = null;
+    out.otherId = null;
+  }
+  return out;
 }
+
+/** Where a file says someone lives: postcode and address, a town or city only, or nothing. */
+export type Place = 'postcode' | 'town' | 'none';
 
 export interface RecordOptions {
   /** Share of children with more than one record. */
   duplicateShare?: number;
   seed?: number;
+  /** Exactly this many further records for each child with duplicates (default 1–3). */
+  extraRecords?: number;
+  /** Errors on each further record: a range of distinct kinds, each one visible (default 0–3, kinds may repeat). */
+  errors?: { min: number; max: number };
+  place?: Place;
+  /** Whether the file carries NHS number, UPN and agency id (default true). */
+  identifiers?: boolean;
 }
 
 /**
@@ -247,19 +315,30 @@ export interface RecordOptions {
 export function agencyRecords(children: readonly Child[], options: RecordOptions = {}): SourceRecord[] {
   const r = rng(options.seed ?? 7);
   const share = options.duplicateShare ?? 0.3;
+  const place = options.place ?? 'postcode';
+  const identifiers = options.identifiers ?? true;
   const out: SourceRecord[] = [];
   for (const c of children) {
     const first = Math.floor(r() * SOURCES.length);
-    out.push(render(r, draftFor(r, c, first), `R${out.length + 1}`, c.entity, SOURCES[first]!.name));
+    out.push(
+      render(r, draftFor(r, c, first), `R${out.length + 1}`, c.entity, SOURCES[first]!.name, place, identifiers),
+    );
     if (r() >= share) continue;
-    const extra = r() < 0.7 ? 1 : r() < 0.7 ? 2 : 3;
+    const extra = options.extraRecords ?? (r() < 0.7 ? 1 : r() < 0.7 ? 2 : 3);
     for (let k = 0; k < extra; k++) {
       const source = (first + 1 + Math.floor(r() * (SOURCES.length - 1))) % SOURCES.length;
       const d = draftFor(r, c, source);
-      const x = r();
-      const errors = x < 0.2 ? 0 : x < 0.65 ? 1 : x < 0.9 ? 2 : 3;
-      for (let e = 0; e < errors; e++) applyError(r, d);
-      out.push(render(r, d, `R${out.length + 1}`, c.entity, SOURCES[source]!.name));
+      let errors: number;
+      if (options.errors) {
+        const { min, max } = options.errors;
+        const wanted = min + Math.floor(r() * (max - min + 1));
+        errors = applyDistinctErrors(r, d, wanted, place, identifiers);
+      } else {
+        const x = r();
+        errors = x < 0.2 ? 0 : x < 0.65 ? 1 : x < 0.9 ? 2 : 3;
+        for (let e = 0; e < errors; e++) applyError(r, d);
+      }
+      out.push(render(r, d, `R${out.length + 1}`, c.entity, SOURCES[source]!.name, place, identifiers, errors));
     }
   }
   for (let i = out.length - 1; i > 0; i--) {
@@ -270,7 +349,24 @@ export function agencyRecords(children: readonly Child[], options: RecordOptions
 }
 
 /** A population of about `total` records (children × 1.4 or so), ready to de-duplicate. */
-export function syntheticRecords(total: number, seed = 1): SourceRecord[] {
-  const children = Math.ceil(total / 1.38);
-  return agencyRecords(generateChildren(children, seed), { seed: seed + 6 }).slice(0, total);
+export function syntheticRecords(total: number, seed = 1, options: Omit<RecordOptions, 'seed'> = {}): SourceRecord[] {
+  const perChild =
+    options.extraRecords === undefined ? 1.38 : 1 + (options.duplicateShare ?? 0.3) * options.extraRecords;
+  const children = Math.ceil(total / perChild);
+  return agencyRecords(generateChildren(children, seed), { ...options, seed: seed + 6 }).slice(0, total);
+}
+
+/**
+ * The case of issue 12: an extract of `people` children with four records each, every further record with two or
+ * more errors, no postcodes and no identifiers (a town where `place` is 'town').
+ */
+export function severalErrorRecords(people: number, seed = 1, place: Place = 'none'): SourceRecord[] {
+  return agencyRecords(generateChildren(people, seed), {
+    seed: seed + 6,
+    duplicateShare: 1,
+    extraRecords: 3,
+    errors: { min: 2, max: 3 },
+    place,
+    identifiers: false,
+  });
 }

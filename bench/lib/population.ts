@@ -59,6 +59,7 @@ export interface Child {
   sex: 'M' | 'F';
   postcode: string;
   address: string;
+  town: string;
   nhsNumber: string;
   upn: string | null;
   laId: string;
@@ -200,6 +201,7 @@ export function generateChildren(count: number, seed = 1, firstEntity = 0): Chil
         sex,
         postcode: unit.postcode,
         address,
+        town: unit.town,
         nhsNumber: nhsNumberFor(entity),
         upn: dob < (REFERENCE.y - 4) * 10000 ? upnFor(entity) : null,
         laId: `LA${String((entity * 69621) % 100_000_000).padStart(8, '0')}`,
@@ -211,9 +213,10 @@ export function generateChildren(count: number, seed = 1, firstEntity = 0): Chil
 }
 
 /** Another household's address: used when a family moves. */
-export function randomAddress(r: Random): { postcode: string; address: string } {
-  return {
-    postcode: postcodeUnit(r),
-    address: `${1 + Math.floor(r() * 180)} ${pick(r, STREETS)} ${pick(r, STREET_TYPES)}, ${pick(r, TOWNS)}`,
-  };
+export function randomAddress(r: Random): { postcode: string; address: string; town: string } {
+  // Drawn in this order so that a seed gives the same addresses as before the town was returned.
+  const postcode = postcodeUnit(r);
+  const street = `${1 + Math.floor(r() * 180)} ${pick(r, STREETS)} ${pick(r, STREET_TYPES)}`;
+  const town = pick(r, TOWNS);
+  return { postcode, address: `${street}, ${town}`, town };
 }

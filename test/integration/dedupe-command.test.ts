@@ -65,6 +65,41 @@ describe('early-help dedupe', () => {
     assert.ok(together / pairs > 0.9, `${together} of ${pairs} true pairs share a cluster`);
   });
 
+  test('a file where everyone shares one value stays bounded, and the report says what was capped', async () => {
+    // 3,000 fictional children, all born on 1 January 2015 in one town; some cells blank or only spaces.
+    const letters = 'bcdfghjklmnprstvwz';
+    const lines = ['id,first,last,dob,town,nhs'];
+    for (let i = 0; i < 3000; i++) {
+      const a = letters[i % 18]!;
+      const b = letters[Math.floor(i / 18) % 18]!;
+      const c = letters[Math.floor(i / 324) % 18]!;
+      lines.push(
+        `P${i},${i % 50 === 0 ? '  ' : `${a}o${b}i${c}`},${b}a${c}e${a}ton,2015-01-01,Leeds,${i % 7 ? ' ' : ''}`,
+      );
+    }
+    const input = join(dir, 'crowd.csv');
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const output = join(dir, 'crowd-out.csv');
+    const report = join(dir, 'crowd-report.json');
+    const map = 'given_name=first,family_name=last,date_of_birth=dob,address=town,nhs_number=nhs';
+    const r = await run(['--input', input, '--id-column', 'id', '--map', map, '--output', output, '--report', report]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readFileSync(output, 'utf8').trim().split('\n').length, 3001);
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    assert.equal(json.comparedAll, false);
+    assert.ok(json.candidatePairs < 3000 * 50, `${json.candidatePairs} pairs`);
+    const dob = json.blocking.find((x: { rule: string }) => x.rule === 'dob');
+    assert.deepEqual([dob.cappedBlocks, dob.cappedRecords, dob.pairs], [1, 3000, 0]);
+    assert.equal(
+      json.blocking.find((x: { rule: string }) => x.rule === 'nhs').pairs,
+      0,
+      'blank NHS numbers pair nothing',
+    );
+    assert.match(r.stderr, /dob: 0 \(0 new; capped 1 keys holding 3,000 records, largest 3,000\)/);
+    assert.match(r.stderr, /estimated to reach \d+\.\d %/);
+    assert.match(r.stderr, /had keys shared by too many records to pair \(.*dob/);
+  });
+
   test('bad input is a clear message and a non-zero exit, never a stack trace', async () => {
     const missing = await run([
       '--input',

@@ -1,15 +1,77 @@
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { DEFAULT_CAP_BLOCK_SIZE, DEFAULT_MAX_BLOCK_SIZE } from '../../features/people/matching/blocking.ts';
 import { CSV_FIELDS, CsvInputError, parseFieldMap, readPeopleCsv } from '../../features/people/matching/csv.ts';
-import { type DedupeOptions, dedupe, type Training } from '../../features/people/matching/dedupe.ts';
+import {
+  COMPARE_ALL_UP_TO,
+  type DedupeOptions,
+  type DedupeResult,
+  dedupe,
+  type Training,
+} from '../../features/people/matching/dedupe.ts';
 import { PhoneticCoder, prepare } from '../../features/people/matching/record.ts';
 import { type Command, parseOptions, UsageError } from '../index.ts';
 
-const TRAINING: readonly Training[] = ['auto', 'em', 'em-fixed-u', 'identifiers', 'priors'];
+const TRAINING: readonly Training[] = ['auto', 'em', 'em-fixed-u', 'em-sessions', 'identifiers', 'priors'];
 
 /** Values in the output are ids from the input: quote them when CSV needs it. */
 function csvValue(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-GB');
+
+/** What the run did, for a person: pairs by blocking rule, capped blocks and how many true pairs the rules reach. */
+export function reportLines(result: DedupeResult): string[] {
+  const lines = ['blocking rule: pairs (new pairs; capped keys, records in them, largest)'];
+  for (const s of result.blocking) {
+    if (s.keys === 0) continue;
+    const capped =
+      s.cappedBlocks > 0
+        ? `; capped ${fmt(s.cappedBlocks)} keys holding ${fmt(s.cappedRecords)} records, largest ${fmt(s.largestCappedBlock)}`
+        : '';
+    lines.push(`  ${s.rule}: ${fmt(s.pairs)} (${fmt(s.newPairs)} new${capped})`);
+  }
+  const reach = `${(result.estimatedReach * 100).toFixed(1)} %`;
+  lines.push(
+    result.comparedAll
+      ? `the rules proposed ${fmt(result.blockedPairs)} pairs; the file is small, so all ${fmt(result.candidatePairs)} pairs were compared (the rules alone would reach an estimated ${reach} of true pairs)`
+      : `the rules proposed ${fmt(result.blockedPairs)} pairs, estimated to reach ${reach} of true pairs`,
+  );
+  const capped = result.blocking.filter((s) => s.cappedBlocks > 0);
+  if (capped.length > 0) {
+    lines.push(
+      `${capped.length} rules had keys shared by too many records to pair (${capped.map((s) => s.rule).join(', ')}): ` +
+        'those records were paired by the other rules only',
+    );
+  }
+  return lines;
+}
+
+/** The same, as JSON for a program: counts only, no one's details. */
+export function reportJson(result: DedupeResult, records: number, threshold: number) {
+  return {
+    records,
+    people: result.clusters,
+    threshold,
+    training: result.training,
+    comparedAll: result.comparedAll,
+    candidatePairs: result.candidatePairs,
+    blockedPairs: result.blockedPairs,
+    estimatedReach: +result.estimatedReach.toFixed(4),
+    matchedPairs: result.matchedPairs,
+    possiblePairs: result.possiblePairs,
+    blocking: result.blocking.map((s) => ({
+      rule: s.rule,
+      pairs: s.pairs,
+      newPairs: s.newPairs,
+      blocks: s.blocks,
+      cappedBlocks: s.cappedBlocks,
+      cappedRecords: s.cappedRecords,
+      largestCappedBlock: s.largestCappedBlock,
+    })),
+    timings: result.timings,
+  };
 }
 
 function elapsed(started: number) {
@@ -20,15 +82,33 @@ export const command: Command = {
   summary: 'Find records of the same person in a CSV file and write id,cluster_id',
   usage:
     'dedupe --input FILE.csv --id-column COL --map FIELD=COLUMN,... --output OUT.csv [--threshold BITS] ' +
-    `[--cluster average|union-find] [--training ${TRAINING.join('|')}] [--quiet]\n\n` +
+    `[--cluster average|union-find] [--training ${TRAINING.join('|')}] [--max-block-size N] [--cap-block-size N] ` +
+    '[--compare-all-up-to N] [--report REPORT.json] [--quiet]\n\n' +
     `  FIELD is one of ${CSV_FIELDS.join(', ')}.\n` +
     '  Join several columns into one field with +, e.g. address=line1+line2+town.\n' +
     '  Dates of birth may be YYYY-MM-DD, YYYYMMDD or DD/MM/YYYY. The file must be UTF-8.\n' +
     '  Emails and UK telephone numbers are compared normalised; one that does not parse is not used.\n' +
-    '  --threshold is the match score in bits (default 16): higher merges less.',
+    '  --threshold is the match score in bits (default 16): higher merges less.\n' +
+    `  Files of up to ${COMPARE_ALL_UP_TO} records (--compare-all-up-to) have every pair compared; larger ones the\n` +
+    '  pairs the blocking rules propose. A rule that needs one field to agree pairs no key shared by more than\n' +
+    `  --max-block-size records (default ${DEFAULT_MAX_BLOCK_SIZE}), and no rule a key shared by more than\n` +
+    `  --cap-block-size (default ${DEFAULT_CAP_BLOCK_SIZE}); the report lists what was capped.\n` +
+    '  --report writes the counts (pairs per rule, capped keys, estimated share of true pairs reached) as JSON.',
   async run(args) {
     const { strings, flags, positional } = parseOptions(args, {
-      strings: ['input', 'id-column', 'map', 'output', 'threshold', 'cluster', 'training', 'max-block-size'],
+      strings: [
+        'input',
+        'id-column',
+        'map',
+        'output',
+        'threshold',
+        'cluster',
+        'training',
+        'max-block-size',
+        'cap-block-size',
+        'compare-all-up-to',
+        'report',
+      ],
       flags: ['quiet'],
     });
     if (positional.length > 0) throw new UsageError(`Unexpected argument "${positional[0]}"`);
@@ -57,6 +137,18 @@ export const command: Command = {
       const m = Number(strings['max-block-size']);
       if (!Number.isInteger(m) || m < 2) throw new UsageError('--max-block-size must be a whole number of 2 or more');
       options.maxBlockSize = m;
+    }
+    if (strings['cap-block-size'] !== undefined) {
+      const m = Number(strings['cap-block-size']);
+      if (!Number.isInteger(m) || m < 2) throw new UsageError('--cap-block-size must be a whole number of 2 or more');
+      options.capBlockSize = m;
+    }
+    if (strings['compare-all-up-to'] !== undefined) {
+      const m = Number(strings['compare-all-up-to']);
+      if (!Number.isInteger(m) || m < 0 || m > 20_000) {
+        throw new UsageError('--compare-all-up-to must be a whole number from 0 to 20000');
+      }
+      options.compareAllUpTo = m;
     }
     const quiet = flags.has('quiet');
     const say = (line: string) => {
@@ -110,12 +202,18 @@ export const command: Command = {
       }
       out.end(chunk);
       await once(out, 'finish');
+      for (const line of reportLines(result)) say(line);
+      if (strings.report) {
+        const threshold = options.threshold ?? result.model.thresholds.match;
+        writeFileSync(strings.report, `${JSON.stringify(reportJson(result, prepared.length, threshold), null, 2)}\n`);
+      }
       const merged = prepared.length - result.clusters;
       say(
         `${prepared.length.toLocaleString('en-GB')} records → ${result.clusters.toLocaleString('en-GB')} people ` +
           `(${merged.toLocaleString('en-GB')} records joined to another); ${result.candidatePairs.toLocaleString('en-GB')} ` +
           `pairs compared, ${result.possiblePairs.toLocaleString('en-GB')} possible matches below the threshold; ` +
-          `training ${result.training}; ${elapsed(started)}. Wrote ${strings.output}`,
+          `training ${result.training}; ${elapsed(started)}. Wrote ${strings.output}` +
+          (strings.report ? ` and ${strings.report}` : ''),
       );
       return 0;
     } catch (err) {

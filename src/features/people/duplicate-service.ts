@@ -12,7 +12,7 @@ import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { notify, usersWorkingWith } from '../../platform/notifications.ts';
 import { type MatchVariant, prepareVariants } from './match-data.ts';
 import { refreshMatchData } from './match-repository.ts';
-import { candidatePairs } from './matching/blocking.ts';
+import { COMBINED_RULES, candidatePairs } from './matching/blocking.ts';
 import { bestComparison, compare, type MatchModel, type Reason, scorePair } from './matching/model.ts';
 import type { PreparedRecord } from './matching/record.ts';
 import * as merges from './merge-repository.ts';
@@ -445,7 +445,7 @@ export async function scanForDuplicates(
     after = rows[rows.length - 1]!.id;
     onProgress?.(`read ${records.length.toLocaleString('en-GB')} records`);
   }
-  const { left, right } = candidatePairs(records);
+  const { left, right } = candidatePairs(records, { rules: COMBINED_RULES });
   onProgress?.(`${left.length.toLocaleString('en-GB')} candidate pairs`);
   const found: { i: number; j: number; score: number }[] = [];
   for (let k = 0; k < left.length; k++) {

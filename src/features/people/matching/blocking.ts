@@ -7,6 +7,12 @@
  * and the date of birth still agree), day and month swapped (dates are keyed with day and month in order of size),
  * given and family name swapped (name codes are keyed without saying which name they came from), a move (date of
  * birth and names still agree), a changed date of birth (names and postcode still agree).
+ *
+ * Wide rules need only one field to agree exactly or by sound (the date of birth alone; the family name's code with
+ * the year of birth; the given name's code with the postcode or town; either name's code with the day and month of
+ * birth; both names' codes alone; the family name's code with the postcode), so that a record with two or three errors still shares a key with its duplicates. Their blocks grow with
+ * the file, so a block larger than `maxBlockSize` under a wide rule is not paired at all: it is capped, and the
+ * statistics say how many keys were capped and how many records they held.
  */
 import { dateParts } from './normalise.ts';
 import type { PreparedRecord } from './record.ts';
@@ -15,6 +21,8 @@ export const BLOCKING_RULES = [
   'nhs',
   'upn',
   'other',
+  'email',
+  'telephone',
   'dob_name',
   'names_year_month',
   'names_month_day',
@@ -22,8 +30,59 @@ export const BLOCKING_RULES = [
   'names_district',
   'dob_postcode',
   'given_postcode',
+  'dob',
+  'family_year',
+  'given_place',
+  'name_month_day',
+  'names',
+  'family_postcode',
 ] as const;
 export type BlockingRule = (typeof BLOCKING_RULES)[number];
+
+/** Rules that need only one field to agree: their large blocks are capped, not compared by neighbourhood. */
+export const WIDE_RULES: ReadonlySet<BlockingRule> = new Set([
+  'dob',
+  'family_year',
+  'given_place',
+  'name_month_day',
+  'names',
+  'family_postcode',
+]);
+
+/**
+ * The rules that combine two fields: what the child index's duplicate scan uses, where a wide rule's extra pairs
+ * would fill the review queue with weak possible matches.
+ */
+export const COMBINED_RULES: readonly BlockingRule[] = BLOCKING_RULES.filter((r) => !WIDE_RULES.has(r));
+
+const STREET_WORDS = new Set([
+  'street',
+  'road',
+  'avenue',
+  'lane',
+  'drive',
+  'close',
+  'crescent',
+  'court',
+  'gardens',
+  'grove',
+  'place',
+  'square',
+  'terrace',
+  'way',
+  'walk',
+  'row',
+  'mews',
+  'view',
+  'rise',
+]);
+
+/** The town or city of an address: its last word, when that is not a number or a kind of street ("…, Leeds"). */
+export function townOf(r: PreparedRecord): string | null {
+  const last = r.address[r.address.length - 1];
+  if (!last || /\d/.test(last) || STREET_WORDS.has(last)) return null;
+  return last;
+}
 
 /** The date of birth with day and month in order of size, so a day/month transposition shares the key. */
 export function canonicalDob(ymd: number): number {
@@ -59,6 +118,14 @@ export function keysFor(rule: BlockingRule, r: PreparedRecord): string[] {
     case 'other':
       if (r.other) out.push(r.other);
       break;
+    // A shared email address or telephone number (normalised; one that did not parse is null). A household shares
+    // a landline, so these propose pairs for scoring rather than decide them.
+    case 'email':
+      if (r.email) out.push(r.email);
+      break;
+    case 'telephone':
+      if (r.telephone) out.push(r.telephone);
+      break;
     case 'dob_name':
       if (r.dob === null) break;
       for (const n of r.names) {
@@ -90,6 +157,45 @@ export function keysFor(rule: BlockingRule, r: PreparedRecord): string[] {
     case 'given_postcode':
       if (place) for (const n of r.names) if (n.givenCodes[0]) push(out, `${n.givenCodes[0]}:${place}`);
       break;
+    case 'dob':
+      if (r.dob !== null) out.push(String(canonicalDob(r.dob)));
+      break;
+    case 'family_year':
+      if (r.dob !== null) {
+        const year = Math.floor(r.dob / 10000);
+        for (const n of r.names) {
+          if (n.familyCodes[0]) push(out, `${n.familyCodes[0]}:${year}`);
+          for (const c of n.familyPartCodes) push(out, `${c}:${year}`);
+        }
+      }
+      break;
+    case 'given_place': {
+      const town = townOf(r);
+      for (const n of r.names) {
+        const g = n.givenCodes[0];
+        if (!g) continue;
+        if (place) push(out, `${g}:${place}`);
+        if (town) push(out, `${g}:t:${town}`);
+      }
+      break;
+    }
+    case 'name_month_day':
+      if (r.dob !== null) {
+        const md = canonicalDob(r.dob) % 10000;
+        for (const n of r.names) {
+          if (n.givenCodes[0]) push(out, `${n.givenCodes[0]}:${md}`);
+          if (n.familyCodes[0]) push(out, `${n.familyCodes[0]}:${md}`);
+        }
+      }
+      break;
+    // Both names alone (no date of birth, or a wrong one, and a move), and the family name where the household
+    // lives (a nickname or no given name, and no date of birth).
+    case 'names':
+      for (const k of nameKeys(r)) push(out, k);
+      break;
+    case 'family_postcode':
+      if (place) for (const n of r.names) if (n.familyCodes[0]) push(out, `${n.familyCodes[0]}:${place}`);
+      break;
   }
   return out;
 }
@@ -111,11 +217,14 @@ function hash(s: string): number {
 export interface BlockingOptions {
   rules?: readonly BlockingRule[];
   /**
-   * Blocks larger than this (a very common name in one year, say) are not compared all against all: their members
-   * are sorted by date of birth and postcode and each is compared with its `window` nearest neighbours.
+   * Blocks larger than this (a very common name in one year, say) are not compared all against all. Under a rule
+   * that combines fields, their members are sorted by date of birth and each is compared with its `window` nearest
+   * neighbours; under a wide rule (one field), the block is capped: not paired at all.
    */
   maxBlockSize?: number;
   window?: number;
+  /** Blocks larger than this are capped under every rule (default 2,000): a file where everyone shares a value. */
+  capBlockSize?: number;
 }
 
 export interface BlockingStats {
@@ -125,16 +234,32 @@ export interface BlockingStats {
   /** Blocks too large to compare all against all (compared by sorted neighbourhood instead). */
   largeBlocks: number;
   largeBlockRecords: number;
+  /** Blocks too large to pair at all under this rule, the records they held and the largest of them. */
+  cappedBlocks: number;
+  cappedRecords: number;
+  largestCappedBlock: number;
+  /** Pairs this rule produced (a pair shared by several blocks of the rule counts once for each). */
   pairs: number;
+  /** Distinct pairs that no earlier rule in the list produced. */
+  newPairs: number;
 }
+
+/** Defaults: wide blocks up to 50 records are paired in full; no block beyond 2,000 records is paired. */
+export const DEFAULT_MAX_BLOCK_SIZE = 50;
+export const DEFAULT_CAP_BLOCK_SIZE = 2000;
 
 /**
  * Candidate pairs (i < j), each once, as two parallel Int32Arrays. A hash collision between two keys only adds
  * pairs that are then scored and rejected; it never loses one.
  */
+/** Pairs are numbers i·n+j with the rule in the low bits: (10⁶)² × 32 stays below 2⁵³, so they remain exact. */
+const RULE_SLOTS = 32;
+
 export function candidatePairs(records: readonly PreparedRecord[], options: BlockingOptions = {}) {
   const rules = options.rules ?? BLOCKING_RULES;
-  const cap = options.maxBlockSize ?? 50;
+  if (rules.length > RULE_SLOTS) throw new Error(`At most ${RULE_SLOTS} blocking rules`);
+  const cap = options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
+  const hardCap = Math.max(cap, options.capBlockSize ?? DEFAULT_CAP_BLOCK_SIZE);
   const window = options.window ?? 8;
   const order = neighbourhoodOrder(records);
   let scratch = new Int32Array(1024);
@@ -146,7 +271,9 @@ export function candidatePairs(records: readonly PreparedRecord[], options: Bloc
   let pairs: Float64Array = new Float64Array(1 << 20);
   let count = 0;
 
-  for (const rule of rules) {
+  for (let ruleIndex = 0; ruleIndex < rules.length; ruleIndex++) {
+    const rule = rules[ruleIndex]!;
+    const wide = WIDE_RULES.has(rule);
     let entries: Float64Array = new Float64Array(n + 16);
     let e = 0;
     for (let i = 0; i < n; i++) {
@@ -156,14 +283,29 @@ export function candidatePairs(records: readonly PreparedRecord[], options: Bloc
       }
     }
     const sorted = entries.subarray(0, e).sort();
-    const s: BlockingStats = { rule, keys: e, blocks: 0, largeBlocks: 0, largeBlockRecords: 0, pairs: 0 };
+    const s: BlockingStats = {
+      rule,
+      keys: e,
+      blocks: 0,
+      largeBlocks: 0,
+      largeBlockRecords: 0,
+      cappedBlocks: 0,
+      cappedRecords: 0,
+      largestCappedBlock: 0,
+      pairs: 0,
+      newPairs: 0,
+    };
     let start = 0;
     while (start < e) {
       const h = Math.floor(sorted[start]! / idxScale);
       let end = start + 1;
       while (end < e && Math.floor(sorted[end]! / idxScale) === h) end++;
       const size = end - start;
-      if (size > 1) {
+      if (size > hardCap || (wide && size > cap)) {
+        s.cappedBlocks++;
+        s.cappedRecords += size;
+        s.largestCappedBlock = Math.max(s.largestCappedBlock, size);
+      } else if (size > 1) {
         s.blocks++;
         if (scratch.length < size) scratch = new Int32Array(size * 2);
         const members = scratch;
@@ -182,7 +324,8 @@ export function candidatePairs(records: readonly PreparedRecord[], options: Bloc
             const j = members[y]!;
             if (i === j) continue;
             if (count === pairs.length) pairs = grow(pairs);
-            pairs[count++] = i < j ? i * n + j : j * n + i;
+            // The rule's place in the list rides in the low five bits, so the earliest rule of each pair is known.
+            pairs[count++] = (i < j ? i * n + j : j * n + i) * RULE_SLOTS + ruleIndex;
             s.pairs++;
           }
         }
@@ -193,20 +336,39 @@ export function candidatePairs(records: readonly PreparedRecord[], options: Bloc
   }
 
   const all = pairs.subarray(0, count).sort();
+  const pairOf = (k: number) => Math.floor(all[k]! / RULE_SLOTS);
   let unique = 0;
-  for (let k = 0; k < count; k++) if (k === 0 || all[k] !== all[k - 1]) unique++;
+  for (let k = 0; k < count; k++) if (k === 0 || pairOf(k) !== pairOf(k - 1)) unique++;
   const left = new Int32Array(unique);
   const right = new Int32Array(unique);
   let u = 0;
   for (let k = 0; k < count; k++) {
-    if (k > 0 && all[k] === all[k - 1]) continue;
-    const v = all[k]!;
+    const v = pairOf(k);
+    if (k > 0 && v === pairOf(k - 1)) continue;
+    // Sorted, so the first of a pair's entries carries the earliest rule that produced it.
+    stats[all[k]! - v * RULE_SLOTS]!.newPairs++;
     const i = Math.floor(v / n);
     left[u] = i;
     right[u] = v - i * n;
     u++;
   }
   return { left, right, stats, generated: count };
+}
+
+/** Every pair of a small file (i < j), for when comparing them all costs less than missing one. */
+export function allPairs(n: number): { left: Int32Array; right: Int32Array } {
+  const total = (n * (n - 1)) / 2;
+  const left = new Int32Array(total);
+  const right = new Int32Array(total);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      left[k] = i;
+      right[k] = j;
+      k++;
+    }
+  }
+  return { left, right };
 }
 
 /** Rank of each record by date of birth: neighbours in a large block are the likeliest to be the same person. */

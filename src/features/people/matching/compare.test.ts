@@ -96,6 +96,40 @@ describe('comparison levels', () => {
     assert.equal(placeLevel(p({ ...child, address: null }), moved), 2);
   });
 
+  it('place: a town or city alone agreeing says the same area, not the same address', () => {
+    const town = (a: string, b: string) =>
+      LEVELS.place[
+        placeLevel(prepare({ ...child, postcode: null, address: a }), prepare({ ...child, postcode: null, address: b }))
+      ];
+    assert.equal(town('Leeds', 'LEEDS'), 'district');
+    assert.equal(town('Leeds', 'Bradford'), 'different');
+    assert.equal(town('14 Church Street, Leeds', 'Leeds'), 'district');
+    assert.equal(town('14 Church Street, Leeds', '14 Church St, Leeds'), 'address');
+  });
+
+  it('empty and whitespace-only fields are missing: no evidence either way (0 bits)', () => {
+    const blank: PersonRecord = {
+      givenName: '  ',
+      familyName: '\t',
+      dateOfBirth: ' ',
+      sex: ' ',
+      postcode: '   ',
+      address: ' , ',
+      nhsNumber: ' ',
+      upn: '',
+      otherId: '  ',
+    };
+    const pattern = comparePattern(prepare(blank), prepare(child));
+    assert.equal(pattern, 0, JSON.stringify(unpack(pattern)));
+    assert.equal(compare(blank, child).score, 0);
+    // Missing on one side only: the fields both records hold still count, the missing ones add nothing.
+    const partial = compare({ ...child, dateOfBirth: '  ', postcode: ' ', address: '' }, child);
+    const full = compare(child, child);
+    const reasons = new Set(partial.reasons.map((r) => r.field));
+    assert.ok(!reasons.has('dob') && !reasons.has('place'));
+    assert.ok(partial.score > 0 && partial.score < full.score);
+  });
+
   it('identifiers: same, one slip, different', () => {
     assert.equal(level(child, { ...child }, 'nhs'), 'exact');
     assert.equal(level(child, { ...child, nhsNumber: '9434765910' }, 'nhs'), 'one_slip');

@@ -181,9 +181,16 @@ export function addressLevel(a: string[], b: string[]): number {
   let shared = 0;
   for (const t of a) if (b.includes(t)) shared++;
   if (shared === 0) return 4;
+  // A town or city alone ("Leeds"), as extracts without addresses carry: agreeing on it says the same area only.
+  if (areaOnly(a) || areaOnly(b)) return 3;
   const jaccard = shared / (a.length + b.length - shared);
   if (jaccard === 1) return 1;
   return jaccard >= 0.5 ? 2 : 3;
+}
+
+/** An address of at most two words and no house number: a town or city, not an address. */
+function areaOnly(tokens: string[]): boolean {
+  return tokens.length <= 2 && !tokens.some((t) => /\d/.test(t));
 }
 
 /** Years that differ in one digit (2014 / 2011): a keying slip. */

@@ -63,6 +63,51 @@ describe('early-help dedupe', () => {
     assert.ok(!same('F1', 'G1'), 'sisters with variant spellings and different dates of birth');
   });
 
+  it('reports the pairs each blocking rule produced, what it capped and the share of true pairs reached', async () => {
+    const output = join(dir, 'report-out.csv');
+    const report = join(dir, 'report.json');
+    const lines: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    let code: number;
+    try {
+      code = await command.run([
+        '--input',
+        input,
+        '--id-column',
+        'ref',
+        '--map',
+        map,
+        '--output',
+        output,
+        '--report',
+        report,
+      ]);
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.equal(code, 0);
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    assert.equal(json.records, rows.length - 1);
+    assert.equal(json.comparedAll, true, 'a small file has every pair compared');
+    assert.equal(json.candidatePairs, ((rows.length - 1) * (rows.length - 2)) / 2);
+    assert.ok(json.blockedPairs > 0 && json.blockedPairs < json.candidatePairs);
+    assert.ok(json.estimatedReach > 0.5 && json.estimatedReach <= 1, `${json.estimatedReach}`);
+    const dob = json.blocking.find((r: { rule: string }) => r.rule === 'dob');
+    assert.ok(dob.pairs >= 3, 'A1/A2/A3, C1/C2 and E1/E2 share a date of birth');
+    assert.equal(
+      json.blocking.reduce((s: number, r: { newPairs: number }) => s + r.newPairs, 0),
+      json.blockedPairs,
+    );
+    const text = lines.join('');
+    assert.match(text, /dob: \d+ \(\d+ new\)/);
+    assert.match(text, /all 55 pairs were compared/);
+    assert.doesNotMatch(readFileSync(report, 'utf8'), /Smith|Khan|2015/, 'counts only, no one’s details');
+  });
+
   it('gives clear errors for bad options, a missing column and an unreadable file', async () => {
     const output = join(dir, 'x.csv');
     const base = ['--id-column', 'ref', '--output', output, '--quiet'];
@@ -75,6 +120,14 @@ describe('early-help dedupe', () => {
     assert.match(r.errors.join('\n'), /Cannot read/);
     await assert.rejects(command.run(['--input', input, '--map', map, '--output', output]), /--id-column is required/);
     await assert.rejects(command.run(['--input', input, '--map', map, ...base, '--threshold', 'high']), /--threshold/);
+    await assert.rejects(
+      command.run(['--input', input, '--map', map, ...base, '--compare-all-up-to', 'all']),
+      /--compare-all-up-to/,
+    );
+    await assert.rejects(
+      command.run(['--input', input, '--map', map, ...base, '--cap-block-size', '1']),
+      /--cap-block/,
+    );
   });
 });
 
@@ -87,7 +140,64 @@ describe('dedupe()', () => {
       ].map((r) => prepare(r)),
     );
     assert.equal(result.clusters, 2);
-    assert.equal(result.candidatePairs, 0);
+    assert.equal(result.candidatePairs, 1, 'a small file has every pair compared');
+    assert.equal(result.comparedAll, true);
+    assert.equal(result.blockedPairs, 0);
     assert.ok(result.blocking.length > 0);
+  });
+
+  it('learns m by EM from a file without identifiers, and finds its duplicates', () => {
+    const letters = 'bcdfghjklmnprstvwz';
+    const vowels = 'aeiou';
+    const name = (i: number, salt: number) => {
+      const k = i * 7 + salt;
+      return `${letters[k % 18]}${vowels[Math.floor(k / 18) % 5]}${letters[Math.floor(k / 90) % 18]}${vowels[Math.floor(k / 1620) % 5]}n`;
+    };
+    const people = Array.from({ length: 1100 }, (_, i) => ({
+      givenName: name(i, 1),
+      familyName: `${name(i * 13, 3)}ley`,
+      dateOfBirth: `${2008 + (i % 17)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + ((i * 7) % 28)).padStart(2, '0')}`,
+      sex: i % 2 ? 'F' : 'M',
+      address: ['Leeds', 'Bradford', 'Halifax'][i % 3],
+    }));
+    // 150 of them recorded again, by another agency, with a typo in the family name and no town.
+    const again = people.slice(0, 150).map((p) => ({ ...p, familyName: `${p.familyName}e`, address: null }));
+    const records = [...people, ...again].map((r) => prepare(r));
+    const result = dedupe(records, { compareAllUpTo: 0 });
+    assert.equal(result.training, 'em-sessions');
+    let found = 0;
+    for (let i = 0; i < 150; i++) if (result.clusterIds[i] === result.clusterIds[1100 + i]) found++;
+    assert.ok(found >= 140, `${found} of 150 found`);
+    assert.ok(result.clusters >= 1100 - 5, `${result.clusters} people`);
+  });
+
+  it('compares only the blocked pairs above the compare-all bound', () => {
+    const records = [
+      { givenName: 'Ivy', familyName: 'Hall', dateOfBirth: '2017-02-03' },
+      { givenName: 'Ivy', familyName: 'Hal', dateOfBirth: '2017-02-03' },
+      { givenName: 'Zbigniew', familyName: 'Kowalczyk', dateOfBirth: '2010-10-10' },
+    ].map((r) => prepare(r));
+    const result = dedupe(records, { compareAllUpTo: 2 });
+    assert.equal(result.comparedAll, false);
+    assert.equal(result.candidatePairs, 1);
+  });
+
+  it('stays bounded and says what it capped when everyone shares a value (all born on 1 January, in one town)', () => {
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const records = Array.from({ length: 2600 }, (_, i) =>
+      prepare({
+        givenName: `${letters[i % 26]}${letters[Math.floor(i / 26) % 26]}ella`,
+        familyName: `Mc${letters[Math.floor(i / 26) % 26]}${letters[i % 26]}son`,
+        dateOfBirth: '2015-01-01',
+        sex: i % 2 ? 'F' : 'M',
+        address: 'Leeds',
+      }),
+    );
+    const result = dedupe(records);
+    assert.equal(result.comparedAll, false);
+    const dob = result.blocking.find((s) => s.rule === 'dob')!;
+    assert.equal(dob.cappedBlocks, 1);
+    assert.equal(dob.cappedRecords, 2600);
+    assert.ok(result.candidatePairs < 2600 * 50, `${result.candidatePairs} pairs`);
   });
 });

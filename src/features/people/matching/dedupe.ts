@@ -2,10 +2,10 @@
  * Bulk de-duplication: block → compare → estimate (EM) → score → cluster. No database: a council's extract of a
  * million records fits in memory, and this is the same scoring the child index uses for one query at a time.
  */
-import { type BlockingOptions, type BlockingStats, candidatePairs } from './blocking.ts';
+import { allPairs, type BlockingOptions, type BlockingStats, candidatePairs } from './blocking.ts';
 import { type ClusterMethod, cluster } from './cluster.ts';
 import { comparePattern } from './compare.ts';
-import { countPatterns, estimate, estimateMFromIdentifiers, estimateU } from './em.ts';
+import { countPatterns, estimate, estimateMFromIdentifiers, estimateMWithoutIdentifiers, estimateU } from './em.ts';
 import {
   defaultModel,
   frequencies,
@@ -15,6 +15,7 @@ import {
   scorePair,
   tfAdjustment,
 } from './model.ts';
+import { estimateReach } from './reach.ts';
 import type { PreparedRecord } from './record.ts';
 
 export interface DedupeOptions extends BlockingOptions {
@@ -23,8 +24,9 @@ export interface DedupeOptions extends BlockingOptions {
   threshold?: number;
   /**
    * How m and u are learnt from the data: 'auto' (default) takes u from random pairs and m from pairs that share
-   * an identifier when there are enough of them, otherwise by EM; 'em' is classic EM of m, u and λ on the candidate
-   * pairs; 'em-fixed-u' takes u from random pairs and m by EM; 'priors' uses the model as given.
+   * an identifier when there are enough of them, otherwise as 'em-sessions' (m by EM on the pairs that agree on the
+   * date of birth, that field left out); 'em' is classic EM of m, u and λ on the candidate pairs; 'em-fixed-u'
+   * takes u from random pairs and m by EM; 'priors' uses the model as given.
    */
   training?: Training;
   /** Adjust name agreement by how common the name is in this data (default true). */
@@ -35,13 +37,25 @@ export interface DedupeOptions extends BlockingOptions {
    * still merge them (default 2 bits). One weak link inside a group is normal; a group held together by one is not.
    */
   guardMargin?: number;
+  /**
+   * Files of at most this many records have every pair compared, whatever the blocking rules find (default
+   * COMPARE_ALL_UP_TO; 0 never compares all).
+   */
+  compareAllUpTo?: number;
   onProgress?: (phase: string, done: number, total: number) => void;
 }
 
 /** Below this many records, u, m and name frequencies are not learnt from the data. */
 export const MIN_RECORDS_TO_LEARN = 1000;
 
-export type Training = 'auto' | 'em' | 'em-fixed-u' | 'identifiers' | 'priors';
+/**
+ * Up to this many records every pair is compared, so nothing the blocking rules would miss is missed: 2,000
+ * records are 2 million pairs, 6 s to compare and 8.5 s for the whole run on the busy 2-core machine, where 3,000
+ * took 20 s and 5,000 a minute (docs/performance.md).
+ */
+export const COMPARE_ALL_UP_TO = 2000;
+
+export type Training = 'auto' | 'em' | 'em-fixed-u' | 'em-sessions' | 'identifiers' | 'priors';
 
 export interface DedupeResult {
   training: Training;
@@ -53,7 +67,17 @@ export interface DedupeResult {
   clusters: number;
   model: MatchModel;
   emIterations: number;
+  /** Pairs produced by each blocking rule, with the blocks it capped. */
   blocking: BlockingStats[];
+  /** Distinct pairs the blocking rules produced. */
+  blockedPairs: number;
+  /** Every pair was compared (a small file), not only those the rules produced. */
+  comparedAll: boolean;
+  /**
+   * Estimated share (0–1) of true pairs that the blocking rules reach, from the trained model (see reach.ts). When
+   * every pair was compared, every true pair was reached whatever this says.
+   */
+  estimatedReach: number;
   timings: Record<string, number>;
 }
 
@@ -68,7 +92,10 @@ export function dedupe(records: readonly PreparedRecord[], options: DedupeOption
   };
 
   progress('blocking', 0, records.length);
-  const { left, right, stats } = candidatePairs(records, options);
+  const blocked = candidatePairs(records, options);
+  const stats = blocked.stats;
+  const compareAll = records.length <= (options.compareAllUpTo ?? COMPARE_ALL_UP_TO);
+  const { left, right } = compareAll ? allPairs(records.length) : blocked;
   lap('blocking');
 
   const n = left.length;
@@ -138,6 +165,9 @@ export function dedupe(records: readonly PreparedRecord[], options: DedupeOption
     labelledPairs: trained.labelledPairs,
     emIterations: trained.emIterations,
     blocking: stats,
+    blockedPairs: blocked.left.length,
+    comparedAll: compareAll,
+    estimatedReach: estimateReach(model, records, stats),
     timings,
   };
 }
@@ -154,8 +184,18 @@ function train(start: MatchModel, training: Training, records: readonly Prepared
   const labelled = estimateMFromIdentifiers(withU, patterns);
   out.labelledPairs = labelled.labelledPairs;
   const useIdentifiers = training === 'identifiers' || (training === 'auto' && labelled.fieldsEstimated >= 4);
-  // Without identifiers to learn from, 'auto' keeps the prior m: EM of m on blocked pairs drifts towards
-  // "same household" (see docs/performance.md), which is worse than the priors.
+  if (training === 'em-sessions' || (training === 'auto' && !useIdentifiers)) {
+    // Without identifiers to learn from: m by EM on pairs chosen by agreeing on one field (see em.ts). Plain EM of
+    // m on blocked pairs drifts towards "same household" (see docs/performance.md).
+    const sessions = estimateMWithoutIdentifiers(withU, patterns);
+    const fitted = estimate(sessions.model, countPatterns(patterns), { fixU: true, fixM: true });
+    return {
+      ...out,
+      model: fitted.model,
+      training: 'em-sessions' as const,
+      emIterations: sessions.iterations + fitted.iterations,
+    };
+  }
   const fitted = estimate(useIdentifiers ? labelled.model : withU, countPatterns(patterns), {
     fixU: true,
     fixM: training !== 'em-fixed-u',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FIELDS } from './compare.ts';
-import { countPatterns, estimate, estimateMFromIdentifiers } from './em.ts';
+import { countPatterns, estimate, estimateMFromIdentifiers, estimateMWithoutIdentifiers } from './em.ts';
 import { defaultModel, weightOf } from './model.ts';
 
 const pack = (levels: Partial<Record<(typeof FIELDS)[number], number>>) =>
@@ -37,5 +37,29 @@ describe('EM', () => {
     const { model, labelledPairs } = estimateMFromIdentifiers(defaultModel(), Int32Array.from(patterns), 10);
     assert.equal(labelledPairs, 500);
     assert.ok(model.fields.dob.m[2]! > 0.03, 'day/month swaps seen in labelled pairs');
+  });
+
+  it('without identifiers, learns m from pairs that agree on the date of birth, leaving that agreement out', () => {
+    // Blocked pairs sharing a date of birth: 300 the same child (names mostly agree), 3,000 strangers.
+    const blocked: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      blocked.push(
+        pack({ given: i % 5 === 0 ? 4 : 1, family: i % 7 === 0 ? 3 : 1, dob: 1, sex: 1, place: i % 3 ? 2 : 5 }),
+      );
+    }
+    for (let i = 0; i < 3000; i++) {
+      blocked.push(pack({ given: 6, family: i % 40 === 0 ? 1 : 6, dob: 1, sex: 1 + (i % 2), place: 5 }));
+    }
+    const start = defaultModel();
+    // u as random pairs show it: sharing a date of birth by chance is rare.
+    start.fields.dob.u = [0, 0.0002, 0.0001, 0.006, 0.001, 0.9927];
+    const { model, pairs } = estimateMWithoutIdentifiers(start, Int32Array.from(blocked));
+    assert.equal(pairs, 3300);
+    assert.ok(model.fields.given.m[1]! > 0.6, `m(given exact) = ${model.fields.given.m[1]}`);
+    assert.ok(weightOf(model, 'given', 6) < -2, 'a different given name is evidence against');
+    assert.deepEqual(model.fields.dob.m, start.fields.dob.m, 'the date of birth keeps its m');
+    // Plain EM of m on the same pairs, date of birth in, takes every stranger for a match.
+    const plain = estimate(start, countPatterns(blocked), { fixU: true });
+    assert.ok(plain.model.lambda > 0.9, `λ = ${plain.model.lambda}`);
   });
 });

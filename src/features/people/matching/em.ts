@@ -183,6 +183,31 @@ export function estimateMFromIdentifiers(start: MatchModel, patterns: Int32Array
   return { model, labelledPairs: all.length, fieldsEstimated: used };
 }
 
+/**
+ * m by EM without identifiers, in the way Splink trains: on the candidate pairs that agree on the date of birth,
+ * with the date of birth left out of the session (its agreement is certain there, so it says nothing about which
+ * pairs match), EM learns how often names, sex and place differ for the same person. u stays as estimated from
+ * random pairs and the date of birth keeps its starting m. EM over all blocked pairs with the date of birth in,
+ * by contrast, counts the agreement the pairs were chosen for as evidence and drifts to "everyone matches" or
+ * "same household" (docs/performance.md).
+ */
+export function estimateMWithoutIdentifiers(start: MatchModel, patterns: Int32Array, options: EmOptions = {}) {
+  const dobAgrees = new Map<number, number>();
+  const shift = FIELDS.indexOf('dob') * 3;
+  for (const p of patterns) {
+    const dob = (p >>> shift) & 7;
+    if (dob !== 1 && dob !== 2) continue;
+    const q = p & ~(7 << shift);
+    dobAgrees.set(q, (dobAgrees.get(q) ?? 0) + 1);
+  }
+  const session = estimate(start, dobAgrees, { ...options, fixU: true });
+  const model = structuredClone(start);
+  for (const field of FIELDS) if (field !== 'dob') model.fields[field].m = session.model.fields[field].m;
+  let pairs = 0;
+  for (const c of dobAgrees.values()) pairs += c;
+  return { model, iterations: session.iterations, pairs };
+}
+
 function smooth(counts: number[], prior: number[], strength: number): number[] {
   const out = counts.map((c, l) => (l === 0 ? 0 : c + strength * prior[l]!));
   const sum = out.reduce((a, b) => a + b, 0);
