@@ -624,9 +624,9 @@ export const ROUTES: Record<string, Action> = {
   'GET /request-support': 'public-request.send',
   'POST /request-support': 'public-request.send',
   'GET /request-support/check-your-email': 'public-request.send',
-  'GET /request-support/form/:token': 'public-request.send',
-  'POST /request-support/form/:token/start': 'public-request.send',
-  'POST /request-support/form/:token': 'public-request.send',
+  'GET /request-support/form': 'public-request.send',
+  'POST /request-support/form/start': 'public-request.send',
+  'POST /request-support/form': 'public-request.send',
 
   // Audit
   'GET /audit': 'audit.history.read',

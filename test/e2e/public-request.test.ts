@@ -30,7 +30,7 @@ browserSuite('the public request form in the browser', (env) => {
       .orderBy('created_at', 'desc')
       .executeTakeFirstOrThrow();
     const text = (mail.payload as unknown as { to: string; text: string }).text;
-    const link = /\/request-support\/form\/[A-Za-z0-9_-]{43}/.exec(text)![0];
+    const link = /\/request-support\/form\?token=[A-Za-z0-9_-]{43}/.exec(text)![0];
 
     await page.goto(link);
     await expectAccessible(page);

@@ -24,7 +24,9 @@ import { PUBLIC_CHILD_ROWS, PublicRequestForm, PublicRequestService, SenderForm 
 import { FrontDoorService } from './service.ts';
 
 type Values = Record<string, string | string[]>;
-type T = { Params: { token: string } };
+/** The link's token travels in the query string, which the request log leaves out. */
+type T = { Querystring: { token?: unknown } };
+const tokenOf = (q: { token?: unknown }) => (typeof q.token === 'string' ? q.token : '');
 
 /** A flood of requests from one address: a GOV.UK page that says to wait. */
 const tooMany = () =>
@@ -58,10 +60,11 @@ export async function registerPublicRequestRoutes(app: FastifyInstance, deps: Ap
 
   const badLink = (reply: FastifyReply) => reply.code(404).page('front-door/views/public-bad-link.njk', {});
 
-  app.get<T>('/request-support/form/:token', { config: { public: true } }, async (request, reply) => {
-    const link = await publicService.check(request.params.token, request.ctx().at);
+  app.get<T>('/request-support/form', { config: { public: true } }, async (request, reply) => {
+    const token = tokenOf(request.query);
+    const link = await publicService.check(token, request.ctx().at);
     if (!link.ok) return badLink(reply);
-    return reply.page('front-door/views/public-start.njk', { token: request.params.token });
+    return reply.page('front-door/views/public-start.njk', { token });
   });
 
   const formPage = async (reply: FastifyReply, token: string, values: Values, errors?: FieldError[]) => {
@@ -102,8 +105,8 @@ export async function registerPublicRequestRoutes(app: FastifyInstance, deps: Ap
   };
 
   // The first question, always: risk of significant harm. "Yes" shows the front door's numbers at once.
-  app.post<T>('/request-support/form/:token/start', { config: { public: true } }, async (request, reply) => {
-    const token = request.params.token;
+  app.post<T>('/request-support/form/start', { config: { public: true } }, async (request, reply) => {
+    const token = tokenOf(request.query);
     if (!(await publicService.check(token, request.ctx().at)).ok) return badLink(reply);
     const values = formValues(request.body);
     if (values.harm !== 'yes' && values.harm !== 'no') {
@@ -123,10 +126,10 @@ export async function registerPublicRequestRoutes(app: FastifyInstance, deps: Ap
     });
 
     scope.post<T>(
-      '/request-support/form/:token',
+      '/request-support/form',
       { config: { public: true, multipartCsrf: true, rateLimit: SUBMIT_LIMIT } },
       async (request, reply) => {
-        const token = request.params.token;
+        const token = tokenOf(request.query);
         const ctx = request.ctx();
         // An unverified sender (no link, a used, expired or made-up one) is refused before anything is read.
         if (!(await publicService.check(token, ctx.at)).ok) return badLink(reply);

@@ -226,7 +226,7 @@ export class PublicRequestService {
         subject: 'Your link to request support from the front door',
         text:
           'Use this link to open the request for support form. It works once, for 24 hours:\n\n' +
-          `${this.baseUrl}/request-support/form/${token}\n\n` +
+          `${this.baseUrl}/request-support/form?token=${token}\n\n` +
           'If you did not ask for it, you can ignore this email.\n',
       });
     });
