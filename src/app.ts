@@ -14,6 +14,7 @@ import { registerConcernRoutes } from './features/concerns/routes.ts';
 import { registerConsentRoutes } from './features/consent/routes.ts';
 import { registerConversationRoutes } from './features/conversations/routes.ts';
 import { registerDirectoryRoutes } from './features/directory/routes.ts';
+import { registerPublicRequestRoutes } from './features/front-door/public-routes.ts';
 import { registerFrontDoorRoutes } from './features/front-door/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
@@ -93,6 +94,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerThresholdRoutes(app, deps);
   registerConcernRoutes(app, deps);
   registerFrontDoorRoutes(app, deps);
+  await registerPublicRequestRoutes(app, deps);
   registerTargetedServicesRoutes(app, deps);
   registerThinkFamilyRoutes(app, deps);
   registerConversationRoutes(app, deps);

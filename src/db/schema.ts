@@ -588,6 +588,8 @@ export interface DB {
   concern_responder: ConcernResponderTable;
   contact: ContactTable;
   contact_child: ContactChildTable;
+  contact_typed_child: ContactTypedChildTable;
+  public_request_token: PublicRequestTokenTable;
   contact_decision: ContactDecisionTable;
   conversation: ConversationTable;
   conversation_child: ConversationChildTable;
@@ -938,16 +940,18 @@ export interface DeadlineTable {
 }
 
 // Attachments (migration 0014).
-export const ATTACHMENT_OWNER_KINDS = ['person'] as const;
+export const ATTACHMENT_OWNER_KINDS = ['person', 'contact'] as const;
 export type AttachmentOwnerKind = (typeof ATTACHMENT_OWNER_KINDS)[number];
 
 export interface AttachmentTable {
   id: Generated<string>;
   owner_kind: AttachmentOwnerKind;
   owner_id: string;
-  person_id: string;
-  organisation_id: string;
-  uploaded_by: string;
+  /** The child's record for 'person'; empty for a contact's files (migration 0024). */
+  person_id: string | null;
+  /** Empty, with uploaded_by, for a file sent with the public request form. */
+  organisation_id: string | null;
+  uploaded_by: string | null;
   file_name: string;
   media_type: string;
   extension: string;
@@ -1020,26 +1024,63 @@ export interface ContactTable {
   reference: string;
   significant_harm: boolean;
   urgency: ContactUrgency;
-  referrer_user_id: string;
-  referrer_organisation_id: string;
+  /** Empty for a request from the public form (via 'public', migration 0024): the sender_* columns say who. */
+  referrer_user_id: string | null;
+  referrer_organisation_id: string | null;
   referral_source: string;
   circumstances: string;
   indicators: ColumnType<RecordedIndicator[], string | undefined, string>;
   guidance_id: string | null;
   needs_to_happen: string;
   tried: string | null;
-  via: 'web' | 'api';
+  via: 'web' | 'api' | 'public';
   received_at: Timestamp;
   status: ColumnType<'open' | 'decided', 'open' | 'decided' | undefined, 'open' | 'decided'>;
   assigned_to: string | null;
   assigned_at: Timestamp | null;
   assigned_by: string | null;
+  sender_name: string | null;
+  sender_organisation: string | null;
+  sender_role: string | null;
+  sender_email: string | null;
+  family: string | null;
+  sender_permission: 'consent' | LawfulBasis | null;
+  sender_permission_reason: string | null;
 }
 
 export interface ContactChildTable {
   contact_id: string;
   person_id: string;
-  sharing_decision_id: string;
+  /** Empty for a child matched from a public request (the sender's permission is on the contact). */
+  sharing_decision_id: string | null;
+}
+
+// Public requests for support (migration 0024).
+export interface ContactTypedChildTable {
+  id: Generated<string>;
+  contact_id: string;
+  position: number;
+  given_name: string;
+  family_name: string;
+  date_of_birth: string | null;
+  address: string | null;
+  postcode: string | null;
+  matched_person_id: string | null;
+  matched_by: string | null;
+  matched_at: Timestamp | null;
+}
+
+export interface PublicRequestTokenTable {
+  id: Generated<string>;
+  token_hash: string;
+  email: string;
+  sender_name: string;
+  sender_organisation: string;
+  sender_role: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  contact_id: string | null;
 }
 
 export interface ContactDecisionTable {

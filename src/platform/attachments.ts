@@ -248,6 +248,8 @@ export async function readUpload(
   request: FastifyRequest,
   reply: FastifyReply,
   maxBytes: number,
+  /** A longer form than the usual description and file (the public request form): how many text fields it has. */
+  options: { fields?: number } = {},
 ): Promise<Upload> {
   if (!request.isMultipart()) {
     const body = (request.body ?? {}) as Record<string, unknown>;
@@ -260,7 +262,13 @@ export async function readUpload(
   const upload: Upload = { fields: {} };
   let csrfChecked = false;
   const parts = request.parts({
-    limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: MAX_FIELD_BYTES, parts: 12 },
+    limits: {
+      fileSize: maxBytes,
+      files: 1,
+      fields: options.fields ?? 10,
+      fieldSize: MAX_FIELD_BYTES,
+      parts: (options.fields ?? 10) + 2,
+    },
   });
   try {
     for await (const part of parts) {
@@ -325,9 +333,11 @@ export function uploadError(refusal: Refusal, maxBytes: number): FieldError {
 export interface NewAttachment {
   ownerKind: AttachmentOwnerKind;
   ownerId: string;
-  personId: string;
-  organisationId: string;
-  uploadedBy: string;
+  /** The child's record (owner kind 'person'); null for a contact's files. */
+  personId: string | null;
+  /** Null, with uploadedBy, for a file sent with the public request form. */
+  organisationId: string | null;
+  uploadedBy: string | null;
   fileName: string;
   description: string;
   content: Buffer;
@@ -408,7 +418,9 @@ function summaries(db: Q) {
       'a.description',
       'a.created_at',
     ])
-    .where('a.deleted_at', 'is', null);
+    .where('a.owner_kind', '=', 'person')
+    .where('a.deleted_at', 'is', null)
+    .$narrowType<{ person_id: string; organisation_id: string; uploaded_by: string }>();
 }
 
 /** The attachments on a child's record, newest first (a merge carries them, as it carries person_id). */
@@ -423,6 +435,59 @@ export async function attachmentsOfPerson(db: Q, personId: string): Promise<Atta
 
 export async function findAttachment(db: Q, id: string): Promise<AttachmentSummary | undefined> {
   return summaries(db).where('a.id', '=', id).executeTakeFirst();
+}
+
+/** A contact's file as its page lists it: never its content. No uploader for a file sent with the public form. */
+export interface ContactAttachmentSummary {
+  id: string;
+  owner_id: string;
+  organisation_id: string | null;
+  organisation_name: string | null;
+  uploaded_by: string | null;
+  uploaded_by_name: string | null;
+  file_name: string;
+  media_type: string;
+  extension: string;
+  size_bytes: number;
+  description: string;
+  created_at: Date;
+}
+
+function contactSummaries(db: Q) {
+  return db
+    .selectFrom('attachment as a')
+    .leftJoin('organisation as o', 'o.id', 'a.organisation_id')
+    .leftJoin('app_user as u', 'u.id', 'a.uploaded_by')
+    .select([
+      'a.id',
+      'a.owner_id',
+      'a.organisation_id',
+      'o.name as organisation_name',
+      'a.uploaded_by',
+      'u.name as uploaded_by_name',
+      'a.file_name',
+      'a.media_type',
+      'a.extension',
+      'a.size_bytes',
+      'a.description',
+      'a.created_at',
+    ])
+    .where('a.owner_kind', '=', 'contact')
+    .where('a.deleted_at', 'is', null);
+}
+
+/** The files on a contact, oldest first. */
+export async function attachmentsOfContact(db: Q, contactId: string): Promise<ContactAttachmentSummary[]> {
+  return contactSummaries(db).where('a.owner_id', '=', contactId).orderBy('a.created_at').orderBy('a.id').execute();
+}
+
+/** One of a contact's files, or undefined (another contact's, or not a contact's). */
+export async function findContactAttachment(
+  db: Q,
+  contactId: string,
+  id: string,
+): Promise<ContactAttachmentSummary | undefined> {
+  return contactSummaries(db).where('a.owner_id', '=', contactId).where('a.id', '=', id).executeTakeFirst();
 }
 
 /** The stored file does not match the checksum taken when it was uploaded: it is never sent. */

@@ -96,6 +96,11 @@ export const INDEX_WIDE_EVENTS = new Set([
   'person.shielding-requests.viewed',
   'concern.list.viewed',
   'contact.queue.viewed',
+  // A request from the public form before the front door has matched any of its children: about no one yet.
+  'contact.made-unmatched',
+  'contact.viewed-unmatched',
+  'contact.assigned-unmatched',
+  'contact.attachment.downloaded-unmatched',
   'conversation.report.viewed',
 ]);
 

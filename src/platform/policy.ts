@@ -426,6 +426,23 @@ export const ACTIONS = {
     who: ['front_door'],
     relationship: 'none',
   },
+  'front-door.contact.attach': {
+    description: 'Attach files to a request for support you made, while it is open',
+    who: REGISTER,
+    relationship: 'none',
+  },
+  'front-door.match-child': {
+    description:
+      'Match a child named on a request from the public form to the child index (or register them) before deciding',
+    who: ['front_door'],
+    relationship: 'none',
+  },
+  'public-request.send': {
+    description:
+      'Send a request for support to the front door through the public form, after verifying an email address',
+    who: 'public',
+    relationship: 'none',
+  },
 } as const satisfies Record<string, ActionPolicy>;
 
 export type Action = keyof typeof ACTIONS;
@@ -601,6 +618,15 @@ export const ROUTES: Record<string, Action> = {
   'POST /api/v1/contacts': 'front-door.request',
   'GET /api/v1/contacts/:id': 'front-door.contact.read',
   'POST /api/v1/contacts/:id/decision': 'front-door.decide',
+  'POST /front-door/contacts/:id/attachments': 'front-door.contact.attach',
+  'GET /front-door/contacts/:id/attachments/:attachmentId': 'front-door.contact.read',
+  'POST /front-door/contacts/:id/children/:typedId/match': 'front-door.match-child',
+  'GET /request-support': 'public-request.send',
+  'POST /request-support': 'public-request.send',
+  'GET /request-support/check-your-email': 'public-request.send',
+  'GET /request-support/form': 'public-request.send',
+  'POST /request-support/form/start': 'public-request.send',
+  'POST /request-support/form': 'public-request.send',
 
   // Audit
   'GET /audit': 'audit.history.read',

@@ -230,7 +230,10 @@ export function registerFrontDoorApi(app: FastifyInstance, deps: AppDeps) {
         receivedAt: new Date(v.contact.received_at).toISOString(),
         significantHarm: v.contact.significant_harm,
         children: v.children.map((c) => ({ id: c.person_id, givenName: c.given_name, familyName: c.family_name })),
-        referrer: { name: v.contact.referrer_name, organisation: v.contact.referrer_organisation_name },
+        referrer: {
+          name: v.contact.referrer_name ?? v.contact.sender_name ?? '',
+          organisation: v.contact.referrer_organisation_name ?? v.contact.sender_organisation ?? '',
+        },
         referralSource: v.contact.referral_source,
         circumstances: v.contact.circumstances,
         indicators: v.contact.indicators.map((i) => ({ id: i.id, text: i.text, level: i.level })),

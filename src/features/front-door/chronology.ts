@@ -37,6 +37,8 @@ export const contactSource: ChronologySource = {
         'dorg.name as decided_by_organisation_name',
       ])
       .where('cc.person_id', 'in', personIds)
+      // A request from the public form has no referrer in the product; the inner joins leave it out.
+      .$narrowType<{ referrer_user_id: string; referrer_organisation_id: string }>()
       .execute();
     const out: SourceEntry[] = [];
     for (const r of rows) {

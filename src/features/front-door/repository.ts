@@ -25,8 +25,9 @@ export async function insertContactChild(trx: Q, contactId: string, personId: st
 export async function findContact(db: Q, id: string) {
   const row = await db
     .selectFrom('contact as c')
-    .innerJoin('app_user as r', 'r.id', 'c.referrer_user_id')
-    .innerJoin('organisation as o', 'o.id', 'c.referrer_organisation_id')
+    // A request from the public form has no referrer in the product: its sender_* columns say who sent it.
+    .leftJoin('app_user as r', 'r.id', 'c.referrer_user_id')
+    .leftJoin('organisation as o', 'o.id', 'c.referrer_organisation_id')
     .leftJoin('app_user as a', 'a.id', 'c.assigned_to')
     .leftJoin('threshold_guidance as g', 'g.id', 'c.guidance_id')
     .selectAll('c')
@@ -48,7 +49,7 @@ export async function contactChildren(db: Q, contactIds: string[]) {
   return db
     .selectFrom('contact_child as cc')
     .innerJoin('person as p', 'p.id', 'cc.person_id')
-    .innerJoin('sharing_decision as s', 's.id', 'cc.sharing_decision_id')
+    .leftJoin('sharing_decision as s', 's.id', 'cc.sharing_decision_id')
     .select([
       'cc.contact_id',
       'cc.person_id',
@@ -113,11 +114,48 @@ export async function assignContact(trx: Q, id: string, userId: string, by: stri
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** The children a contact's sender typed (public form), in the order typed, with the record each was matched to. */
+export async function typedChildren(db: Q, contactIds: string[]) {
+  if (!contactIds.length) return [];
+  return db
+    .selectFrom('contact_typed_child as t')
+    .leftJoin('person as p', 'p.id', 't.matched_person_id')
+    .select([
+      't.id',
+      't.contact_id',
+      't.position',
+      't.given_name',
+      't.family_name',
+      't.date_of_birth',
+      't.address',
+      't.postcode',
+      't.matched_person_id',
+      't.matched_at',
+      'p.given_name as matched_given_name',
+      'p.family_name as matched_family_name',
+    ])
+    .where('t.contact_id', 'in', contactIds)
+    .orderBy('t.contact_id')
+    .orderBy('t.position')
+    .execute();
+}
+
+/** Records that a typed child is the child on the index; false if it was matched already. */
+export async function matchTypedChild(trx: Q, typedId: string, personId: string, by: string, at: Date) {
+  const r = await trx
+    .updateTable('contact_typed_child')
+    .set({ matched_person_id: personId, matched_by: by, matched_at: at })
+    .where('id', '=', typedId)
+    .where('matched_person_id', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 /** Open contacts, urgent first then oldest first, with their deadline and who holds them. */
 export async function openContacts(db: Q, limit = 500) {
   return db
     .selectFrom('contact as c')
-    .innerJoin('organisation as o', 'o.id', 'c.referrer_organisation_id')
+    .leftJoin('organisation as o', 'o.id', 'c.referrer_organisation_id')
     .leftJoin('app_user as a', 'a.id', 'c.assigned_to')
     .leftJoin('deadline as d', (j) =>
       j
@@ -134,7 +172,9 @@ export async function openContacts(db: Q, limit = 500) {
       'c.received_at',
       'c.assigned_to',
       'c.referrer_user_id',
+      'c.via',
       'o.name as referrer_organisation_name',
+      'c.sender_organisation',
       'a.name as assigned_name',
     ])
     .where('c.status', '=', 'open')

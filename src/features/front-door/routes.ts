@@ -5,10 +5,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { LAWFUL_BASES, NEED_LEVELS } from '../../db/schema.ts';
 import type { AppDeps } from '../../platform/app-deps.ts';
+import { ALLOWED_IN_WORDS, FILE_FIELD, formatBytes } from '../../platform/attachments.ts';
 import { ConflictError, type FieldError, ValidationError } from '../../platform/errors.ts';
 import { asArray, formValues } from '../../platform/forms.ts';
 import { checkId, isUuid } from '../../platform/ids.ts';
 import { LAWFUL_BASIS_LABELS } from '../../platform/sharing.ts';
+import { modelWith } from '../people/search.ts';
 import { indicators, LEVEL_NAMES } from '../threshold/guidance.ts';
 import type { GuidanceVersion } from '../threshold/repository.ts';
 import { registerFrontDoorApi } from './api.ts';
@@ -49,7 +51,11 @@ const permissionItems = (values: Values) => [
 ];
 
 export function registerFrontDoorRoutes(app: FastifyInstance, deps: AppDeps) {
-  const service = new FrontDoorService(deps.database.db);
+  const service = new FrontDoorService(
+    deps.database.db,
+    modelWith(deps.config.matching),
+    deps.config.attachments.maxBytes,
+  );
   registerFrontDoorApi(app, deps);
 
   const startPage = (reply: FastifyReply, childIds: string[], errors?: FieldError[]) =>
@@ -129,6 +135,17 @@ export function registerFrontDoorRoutes(app: FastifyInstance, deps: AppDeps) {
       ...view,
       frontDoorNumbers: frontDoor,
       me: ctx.actor?.userId,
+      attachmentRows: view.attachments.map((f) => ({ ...f, size: formatBytes(f.size_bytes) })),
+      typedChildren: view.typedChildren.map((t) => {
+        const [year = '', month = '', day = ''] = t.date_of_birth
+          ? String(t.date_of_birth).slice(0, 10).split('-')
+          : [];
+        return { ...t, dob: { day: day.replace(/^0/, ''), month: month.replace(/^0/, ''), year } };
+      }),
+      allowed: ALLOWED_IN_WORDS,
+      maxSize: formatBytes(deps.config.attachments.maxBytes),
+      fileField: FILE_FIELD,
+      values: {},
       ...extra,
     });
   };
@@ -143,7 +160,11 @@ export function registerFrontDoorRoutes(app: FastifyInstance, deps: AppDeps) {
           ? 'Contact assigned'
           : q.done === 'decided'
             ? 'Decision recorded: the practitioner who asked has been told'
-            : undefined;
+            : q.done === 'attached'
+              ? 'File attached'
+              : q.done === 'matched'
+                ? 'Child matched to the index'
+                : undefined;
     return contactPage(reply, request.params.id, { flash });
   });
 
@@ -166,6 +187,30 @@ export function registerFrontDoorRoutes(app: FastifyInstance, deps: AppDeps) {
       throw err;
     }
   });
+
+  // The front door matches a child typed on a public request to a record on the child index.
+  app.post<{ Params: { id: string; typedId: string } }>(
+    '/front-door/contacts/:id/children/:typedId/match',
+    async (request, reply) => {
+      const { id, typedId } = request.params;
+      checkId(id, typedId);
+      const values = formValues(request.body);
+      try {
+        await service.matchChild(request.ctx(), id, typedId, String(values.personId ?? ''));
+        return reply.redirect(`/front-door/contacts/${id}?done=matched`, 303);
+      } catch (err) {
+        if (err instanceof ValidationError) {
+          reply.code(400);
+          return contactPage(reply, id, { errors: err.errors });
+        }
+        if (err instanceof ConflictError) {
+          reply.code(409);
+          return contactPage(reply, id, { conflict: err.message });
+        }
+        throw err;
+      }
+    },
+  );
 
   const decisionPage = async (reply: FastifyReply, id: string, values: Values, errors?: FieldError[]) => {
     const data = await service.decisionForm(reply.request.ctx(), id);

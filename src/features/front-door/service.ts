@@ -17,6 +17,14 @@ import {
   type RecordedIndicator,
 } from '../../db/schema.ts';
 import { type Actor, hasRole } from '../../platform/access.ts';
+import {
+  attachmentsOfContact,
+  checkFile,
+  findContactAttachment,
+  insertAttachment,
+  type Refusal,
+  readContent,
+} from '../../platform/attachments.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { loadWorkingCalendar } from '../../platform/closures.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
@@ -38,10 +46,13 @@ import {
 import { asArray } from '../../platform/forms.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { notify } from '../../platform/notifications.ts';
+import { enqueueEmail } from '../../platform/outbox.ts';
 import { actorPartnerships, withinPartnership } from '../../platform/partnership.ts';
 import { activeConsents, findRelationship, recipientCovers } from '../../platform/sharing.ts';
 import { assignWork, completeWork } from '../../platform/work.ts';
+import type { MatchModel } from '../people/matching/model.ts';
 import { findPerson } from '../people/repository.ts';
+import { type SearchHit, searchIndex } from '../people/search.ts';
 import { suggestLevel } from '../threshold/guidance.ts';
 import { currentGuidance, guidanceById } from '../threshold/repository.ts';
 import { whoToTalkTo } from '../threshold/who-to-talk-to.ts';
@@ -213,8 +224,23 @@ const fullName = (p: { given_name: string; family_name: string }) => `${p.given_
 const recorded = (chosen: ReturnType<typeof suggestLevel>['chosen']): RecordedIndicator[] =>
   chosen.map((i) => ({ id: i.id, text: i.text, level: i.level, subArea: i.subAreaName, domain: i.domainName }));
 
+/** The email to a public form's sender when the front door has decided: the reference only, no case detail. */
+export function senderDecidedEmail(to: string, reference: string) {
+  return {
+    to,
+    subject: `Your request for support ${reference} has been decided`,
+    text:
+      `The front door has decided on your request for support, reference ${reference}.\n\n` +
+      'If you need to know more, telephone the front door and quote the reference.\n',
+  };
+}
+
 export class FrontDoorService {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly model?: MatchModel,
+    private readonly maxBytes = 10 * 1024 * 1024,
+  ) {}
 
   private actor(ctx: RequestContext): Actor {
     if (!ctx.actor) throw new ForbiddenError();
@@ -402,6 +428,22 @@ export class FrontDoorService {
     return false;
   }
 
+  /**
+   * Whether a front door worker reaches a contact: a child on it is within their partnership; or it came from the
+   * public form and none of its children has been matched to the index yet (every front door worker sees it, to
+   * match them).
+   */
+  private async frontDoorReach(
+    trx: Trx | Kysely<DB>,
+    who: { userId: string; organisationId: string },
+    contact: { via: string },
+    personIds: string[],
+    at: Date,
+  ) {
+    if (!personIds.length) return contact.via === 'public';
+    return this.reaches(trx, who, personIds, at);
+  }
+
   /** The queue: open contacts whose children are within the front door worker's partnership. */
   async queue(ctx: RequestContext) {
     const actor = this.actor(ctx);
@@ -416,9 +458,10 @@ export class FrontDoorService {
       for (const c of open) {
         const mine = children.filter((x) => x.contact_id === c.contact_id);
         if (
-          !(await this.reaches(
+          !(await this.frontDoorReach(
             trx,
             actor,
+            c,
             mine.map((x) => x.person_id),
             ctx.at,
           ))
@@ -426,6 +469,7 @@ export class FrontDoorService {
           continue;
         rows.push({
           ...c,
+          referrer_organisation_name: c.referrer_organisation_name ?? c.sender_organisation ?? '',
           children: mine.map((x) => ({ id: x.person_id, name: fullName(x) })),
           deadline: c.id ? describeDeadline(c as unknown as Deadline, ctx.at) : null,
         });
@@ -451,8 +495,8 @@ export class FrontDoorService {
     const children = await repo.contactChildren(trx, [id]);
     const decision = await repo.findDecision(trx, id);
     const personIds = children.map((c) => c.person_id);
-    const frontDoor = !!hasRole(actor, 'front_door') && (await this.reaches(trx, actor, personIds, at));
-    const referrer = contact.referrer_user_id === actor.userId;
+    const frontDoor = !!hasRole(actor, 'front_door') && (await this.frontDoorReach(trx, actor, contact, personIds, at));
+    const referrer = contact.referrer_user_id !== null && contact.referrer_user_id === actor.userId;
     const holder = contact.assigned_to === actor.userId;
     const leader = !!decision && decision.leader_user_id === actor.userId;
     if (!frontDoor && !referrer && !holder && !leader) throw new NotFoundError();
@@ -466,18 +510,45 @@ export class FrontDoorService {
       const deadline =
         (await findDeadline(trx, 'contact', id, DEADLINE_RULES.FRONT_DOOR_URGENT_DECISION.code)) ??
         (await findDeadline(trx, 'contact', id, DEADLINE_RULES.FRONT_DOOR_DECISION.code));
-      const workers = a.frontDoor && a.contact.status === 'open' ? await this.workersFor(trx, a.personIds, ctx.at) : [];
+      const workers =
+        a.frontDoor && a.contact.status === 'open' ? await this.workersFor(trx, a.contact, a.personIds, ctx.at) : [];
+      const typed = await repo.typedChildren(trx, [id]);
+      const attachments = await attachmentsOfContact(trx, id);
       await recordAudit(trx, auditContext(ctx), {
-        action: 'contact.viewed',
+        action: a.personIds.length ? 'contact.viewed' : 'contact.viewed-unmatched',
         recordType: 'contact',
         recordId: id,
-        details: { personIds: a.personIds },
+        details: { personIds: a.personIds, attachmentIds: attachments.map((f) => f.id) },
       });
+      // The front door sees, for each child typed on a public request, the records on the index that may be them.
+      const candidates = new Map<string, SearchHit[]>();
+      if (a.frontDoor && a.contact.status === 'open' && this.model) {
+        for (const t of typed.filter((x) => !x.matched_person_id)) {
+          const found = await searchIndex(
+            trx,
+            {
+              givenName: t.given_name,
+              familyName: t.family_name,
+              ...(t.date_of_birth ? { dateOfBirth: String(t.date_of_birth).slice(0, 10) } : {}),
+              ...(t.postcode ? { postcode: t.postcode } : {}),
+            },
+            this.model,
+            ctx.at,
+            { limit: 10, minScore: this.model.thresholds.possible },
+          );
+          candidates.set(t.id, found.hits);
+        }
+      }
       return {
         ...a,
+        typedChildren: typed.map((t) => ({ ...t, candidates: candidates.get(t.id) ?? [] })),
+        unmatched: typed.filter((t) => !t.matched_person_id).length,
+        attachments,
+        canAttach: a.referrer && a.contact.status === 'open',
         deadline: deadline ? describeDeadline(deadline, ctx.at) : null,
         workers,
-        canDecide: a.frontDoor && a.contact.status === 'open',
+        canDecide: a.frontDoor && a.contact.status === 'open' && typed.every((t) => t.matched_person_id),
+        canAssign: a.frontDoor && a.contact.status === 'open',
         outcomeLabel: a.decision ? OUTCOME_LABELS[a.decision.outcome] : null,
         sourceLabel: REFERRAL_SOURCES[a.contact.referral_source] ?? a.contact.referral_source,
       };
@@ -485,10 +556,11 @@ export class FrontDoorService {
   }
 
   /** Front door workers whose partnership reaches the children: those a contact can be assigned to. */
-  private async workersFor(trx: Trx, personIds: string[], at: Date) {
+  private async workersFor(trx: Trx, contact: { via: string }, personIds: string[], at: Date) {
     const out = [];
     for (const w of await repo.usersWithRole(trx, 'front_door')) {
-      if (await this.reaches(trx, { userId: w.id, organisationId: w.organisation_id }, personIds, at)) out.push(w);
+      const who = { userId: w.id, organisationId: w.organisation_id };
+      if (await this.frontDoorReach(trx, who, contact, personIds, at)) out.push(w);
     }
     return out;
   }
@@ -500,7 +572,7 @@ export class FrontDoorService {
       const a = await this.access(trx, actor, id, ctx.at);
       if (!a.frontDoor) throw new NotFoundError();
       if (a.contact.status !== 'open') throw new ConflictError('This contact has been decided: it cannot be assigned');
-      const workers = await this.workersFor(trx, a.personIds, ctx.at);
+      const workers = await this.workersFor(trx, a.contact, a.personIds, ctx.at);
       if (!isUuid(workerId) || !workers.some((w) => w.id === workerId)) {
         throw new ValidationError([{ field: 'workerId', message: 'Select a front door worker from the list' }]);
       }
@@ -532,7 +604,7 @@ export class FrontDoorService {
         by: actor.userId,
       });
       await recordAudit(trx, auditContext(ctx, 'front_door'), {
-        action: 'contact.assigned',
+        action: a.personIds.length ? 'contact.assigned' : 'contact.assigned-unmatched',
         recordType: 'contact',
         recordId: id,
         details: { personIds: a.personIds, assignedTo: workerId },
@@ -583,6 +655,11 @@ export class FrontDoorService {
           'This contact has already been decided. Nothing was changed: the decision already recorded stands.',
         );
       if (a.contact.status !== 'open') throw already();
+      if ((await repo.typedChildren(trx, [id])).some((t) => !t.matched_person_id)) {
+        throw new ConflictError(
+          'Match each child on this request to the child index, or register them, before recording the decision.',
+        );
+      }
       const errors: FieldError[] = [];
       if (a.contact.urgency === 'urgent' && NEEDS_MANAGER_WHEN_URGENT.includes(input.outcome)) {
         if (!input.managerId || !(await repo.userHasRole(trx, input.managerId, 'manager'))) {
@@ -660,8 +737,12 @@ export class FrontDoorService {
           by: actor.userId,
         });
       }
+      if (a.contact.sender_email) {
+        // The public form's sender has no account: an email with the reference only.
+        await enqueueEmail(trx, senderDecidedEmail(a.contact.sender_email, a.contact.reference));
+      }
       await notify(trx, {
-        userIds: [a.contact.referrer_user_id],
+        userIds: a.contact.referrer_user_id ? [a.contact.referrer_user_id] : [],
         kind: 'contact.decided',
         title: `The front door has decided on your request for support ${a.contact.reference}`,
         href: `/front-door/contacts/${id}`,
@@ -684,6 +765,112 @@ export class FrontDoorService {
         },
       });
       return { decisionId, outcome: input.outcome, leader };
+    });
+  }
+
+  /**
+   * The front door matches a child typed on a public request to a child on the index (found on the contact page,
+   * or registered there with the index's duplicate check). The child is then on the contact like any other.
+   */
+  async matchChild(ctx: RequestContext, id: string, typedId: string, personId: string) {
+    const actor = this.actor(ctx);
+    return this.db.transaction().execute(async (trx) => {
+      const a = await this.access(trx, actor, id, ctx.at);
+      if (!a.frontDoor) throw new NotFoundError();
+      if (a.contact.status !== 'open') throw new ConflictError('This contact has been decided: nothing was changed');
+      const typed = (await repo.typedChildren(trx, [id])).find((t) => t.id === typedId);
+      if (!typed) throw new NotFoundError();
+      if (typed.matched_person_id) throw new ConflictError('This child has already been matched: nothing was changed');
+      const person = isUuid(personId) ? await this.pickable(trx, actor, personId, ctx.at) : null;
+      if (!person) {
+        throw new ValidationError([
+          { field: `match-${typedId}`, message: 'Select the record on the child index that is this child' },
+        ]);
+      }
+      if (!a.personIds.includes(personId)) {
+        await trx.insertInto('contact_child').values({ contact_id: id, person_id: personId }).execute();
+      }
+      if (!(await repo.matchTypedChild(trx, typedId, personId, actor.userId, ctx.at))) {
+        throw new ConflictError('This child has already been matched: nothing was changed');
+      }
+      await recordAudit(trx, auditContext(ctx, 'front_door'), {
+        action: 'contact.child.matched',
+        recordType: 'contact',
+        recordId: id,
+        details: { personId, typedChildId: typedId },
+      });
+    });
+  }
+
+  /** May the actor attach files to this contact? The referrer, while it is open. Checked before the file is read. */
+  async mayAttach(ctx: RequestContext, id: string) {
+    const actor = this.actor(ctx);
+    await this.db.transaction().execute(async (trx) => {
+      const a = await this.access(trx, actor, id, ctx.at);
+      if (!a.referrer) throw new NotFoundError();
+      if (a.contact.status !== 'open') throw new ConflictError('This contact has been decided: files cannot be added');
+    });
+  }
+
+  /** Attaches a file to a contact the actor made, or says why not. Nothing is stored on a refusal. */
+  async attach(
+    ctx: RequestContext,
+    id: string,
+    input: { fileName: string; description: string; content: Buffer },
+  ): Promise<{ ok: true; id: string } | { ok: false; refusal: Refusal }> {
+    const actor = this.actor(ctx);
+    const checked = await checkFile(input.content, this.maxBytes);
+    return this.db.transaction().execute(async (trx) => {
+      const a = await this.access(trx, actor, id, ctx.at);
+      if (!a.referrer) throw new NotFoundError();
+      if (a.contact.status !== 'open') throw new ConflictError('This contact has been decided: files cannot be added');
+      if (!checked.ok) return { ok: false as const, refusal: checked.reason };
+      const row = await insertAttachment(
+        trx,
+        {
+          ownerKind: 'contact',
+          ownerId: id,
+          personId: null,
+          organisationId: actor.organisationId,
+          uploadedBy: actor.userId,
+          fileName: input.fileName,
+          description: input.description,
+          content: input.content,
+          at: ctx.at,
+        },
+        checked,
+      );
+      await recordAudit(trx, auditContext(ctx), {
+        action: 'contact.attachment.uploaded',
+        recordType: 'attachment',
+        recordId: row.id,
+        details: {
+          contactId: id,
+          personIds: a.personIds,
+          mediaType: checked.mediaType,
+          sizeBytes: input.content.length,
+          sha256: row.sha256,
+        },
+      });
+      return { ok: true as const, id: row.id };
+    });
+  }
+
+  /** A contact's file, for whoever may see the contact, checked against its checksum; the download is audited. */
+  async download(ctx: RequestContext, id: string, attachmentId: string) {
+    const actor = this.actor(ctx);
+    return this.db.transaction().execute(async (trx) => {
+      const a = await this.access(trx, actor, id, ctx.at);
+      const attachment = await findContactAttachment(trx, id, attachmentId);
+      if (!attachment) throw new NotFoundError();
+      const content = await readContent(trx, attachment.id);
+      await recordAudit(trx, auditContext(ctx), {
+        action: a.personIds.length ? 'contact.attachment.downloaded' : 'contact.attachment.downloaded-unmatched',
+        recordType: 'attachment',
+        recordId: attachment.id,
+        details: { contactId: id, personIds: a.personIds },
+      });
+      return { attachment, content };
     });
   }
 
