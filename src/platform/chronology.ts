@@ -46,6 +46,39 @@ export interface SourceEntry {
   visibility: EntryVisibility;
 }
 
+/** Who recorded a piece of case detail: their organisation, their name, and the record's sharing rules. */
+export interface RecordedBy {
+  organisationId: string;
+  organisationName: string | null;
+  userId: string;
+  /** Shown as the entry's actor; a later actor (who withdrew, who answered) is given on the entry itself. */
+  userName: string | null;
+  category?: string | null;
+  ownOrganisationOnly?: boolean;
+}
+
+/**
+ * The shared part of an entry about a record of case detail: its organisation and actor, and its visibility —
+ * `case_detail` (shown only under the sharing rules) or `detail_only` (the title to anyone, the summary under them).
+ */
+export function recordedEntry(
+  kind: 'case_detail' | 'detail_only',
+  by: RecordedBy,
+): Pick<SourceEntry, 'organisationId' | 'organisationName' | 'actorName' | 'visibility'> {
+  const record: CaseDetailRecord = {
+    organisation_id: by.organisationId,
+    recorded_by: by.userId,
+    category: by.category ?? null,
+  };
+  if (by.ownOrganisationOnly !== undefined) record.own_organisation_only = by.ownOrganisationOnly;
+  return {
+    organisationId: by.organisationId,
+    organisationName: by.organisationName,
+    actorName: by.userName,
+    visibility: { kind, record },
+  };
+}
+
 /** Who is looking, and how to name people whose details a withhold marker protects. */
 export interface ChronologyViewer {
   actor: Actor;

@@ -423,6 +423,43 @@ for (const engine of engines()) {
       assert.ok(!(await strangerClient.get(`/people/${child}`)).body.includes('attachments-link'));
     });
 
+    test("a merged record's files are reached through the record kept, by those who work with the child", async () => {
+      const duplicate = await createPerson(db, {
+        givenName: 'Tobias',
+        familyName: 'Fernsbie',
+        dateOfBirth: '2016-04-04',
+        involvement: { organisationId: school, userId: teacher.id },
+      });
+      const res = await upload(
+        teacher,
+        duplicate,
+        { filename: 'duplicate.pdf', content: FILES.pdf },
+        'On the duplicate',
+      );
+      assert.equal(res.statusCode, 303);
+      const row = await latest();
+      // Merged into the child's record: what pointed at the duplicate now points at the record kept.
+      await db.updateTable('person').set({ merged_into: child, merged_at: NOW }).where('id', '=', duplicate).execute();
+      await db.updateTable('attachment').set({ person_id: child }).where('id', '=', row.id).execute();
+      await db.updateTable('involvement').set({ person_id: child }).where('person_id', '=', duplicate).execute();
+
+      const teacherClient = await client(teacher);
+      for (const personId of [duplicate, child]) {
+        const list = await teacherClient.get(`/people/${personId}/attachments`);
+        assert.equal(list.statusCode, 200, personId);
+        assert.match(list.body, new RegExp(`href="/people/${child}/attachments/${row.id}"`), personId);
+        const file = await teacherClient.get(`/people/${personId}/attachments/${row.id}`);
+        assert.equal(file.statusCode, 200, personId);
+        assert.ok(file.rawPayload.equals(FILES.pdf), personId);
+      }
+      // No relationship with the record kept: not found, by either address.
+      const strangerClient = await client(stranger);
+      for (const personId of [duplicate, child]) {
+        assert.equal((await strangerClient.get(`/people/${personId}/attachments`)).statusCode, 404, personId);
+        assert.equal((await strangerClient.get(`/people/${personId}/attachments/${row.id}`)).statusCode, 404, personId);
+      }
+    });
+
     test('the uploader removes a file with a reason, audited; a colleague who did not upload it cannot', async () => {
       const res = await upload(teacher, child, { filename: 'wrong-child.pdf', content: FILES.pdf }, 'Wrong record');
       assert.equal(res.statusCode, 303);

@@ -5,7 +5,7 @@ import {
   PERSON_REFERENCES_KEPT,
   personForeignKeys,
 } from '../../src/features/people/merge-repository.ts';
-import { TestClient } from '../support/client.ts';
+import { signedInClients } from '../support/client.ts';
 import { createOrganisation, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
 import { createPerson, relate } from '../support/people.ts';
@@ -93,16 +93,7 @@ for (const engine of engines()) {
     after(async () => t.close());
 
     // One signed-in client per user, as a person keeps one browser open (sign-in is rate limited).
-    const clients = new Map<string, TestClient>();
-    async function as(user: TestUser): Promise<TestClient> {
-      let client = clients.get(user.id);
-      if (!client) {
-        client = new TestClient(t.app, t.clock);
-        await client.signIn(user);
-        clients.set(user.id, client);
-      }
-      return client;
-    }
+    const as = signedInClients(() => t);
     async function search(user: TestUser, form: Record<string, string>) {
       const client = await as(user);
       await client.get('/people');

@@ -5,7 +5,7 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { DB } from '../../src/db/schema.ts';
 import { TokenService } from '../../src/features/api/service.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
-import { TestClient } from '../support/client.ts';
+import { signedInClients } from '../support/client.ts';
 import { createOrganisation, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
 import { createPerson, relate } from '../support/people.ts';
@@ -52,16 +52,7 @@ for (const engine of engines()) {
     let duplicate: string;
     let token: string;
     let consentId: string;
-    const clients = new Map<string, TestClient>();
-    const as = async (user: TestUser) => {
-      let c = clients.get(user.id);
-      if (!c) {
-        c = new TestClient(t.app, t.clock);
-        await c.signIn(user);
-        clients.set(user.id, c);
-      }
-      return c;
-    };
+    const as = signedInClients(() => t);
     const auditCount = async (action: string, recordId: string) =>
       Number(
         (

@@ -12,7 +12,7 @@ import { childName } from '../../src/features/concerns/service.ts';
 import { addInvolvement } from '../../src/features/people/registry-repository.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
 import { loadActor } from '../../src/platform/sessions.ts';
-import { TestClient } from '../support/client.ts';
+import { signedInClients } from '../support/client.ts';
 import { createOrganisation, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
 import { createPerson } from '../support/people.ts';
@@ -35,22 +35,12 @@ for (const engine of engines()) {
     let childId: string;
     let needLevelId: string;
     let concernId: string;
-    const clients = new Map<string, TestClient>();
-
     /** Moves the clock: sessions would have timed out, so everyone signs in again when next needed. */
     const setClock = (at: Date) => {
       t.clock.set(at);
-      clients.clear();
+      as.clear();
     };
-    const as = async (user: TestUser) => {
-      let c = clients.get(user.id);
-      if (!c) {
-        c = new TestClient(t.app, t.clock);
-        await c.signIn(user);
-        clients.set(user.id, c);
-      }
-      return c;
-    };
+    const as = signedInClients(() => t);
     const stageId = (html: string) => /name="stageId" value="([^"]+)"/.exec(html)?.[1] ?? '';
     const stages = () =>
       db

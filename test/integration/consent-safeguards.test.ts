@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { AgencyType, DB } from '../../src/db/schema.ts';
 import { TokenService } from '../../src/features/api/service.ts';
-import { TestClient } from '../support/client.ts';
+import { signedInClients } from '../support/client.ts';
 import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
 
@@ -78,16 +78,7 @@ for (const engine of engines()) {
     let toddler: string;
     let frontDoorIn: TestUser;
     let frontDoorOut: TestUser;
-    const clients = new Map<string, TestClient>();
-    const as = async (user: TestUser) => {
-      let c = clients.get(user.id);
-      if (!c) {
-        c = new TestClient(t.app, t.clock);
-        await c.signIn(user);
-        clients.set(user.id, c);
-      }
-      return c;
-    };
+    const as = signedInClients(() => t);
     const today = () => t.clock.now().toISOString().slice(0, 10).split('-');
     const dateFields = (prefix: string) => {
       const [y, m, d] = today();

@@ -5,7 +5,7 @@ import type { AgencyType, DB } from '../../src/db/schema.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
 import { loadActor } from '../../src/platform/sessions.ts';
 import { ConsentRequiredError, requireSharingBasis } from '../../src/platform/sharing.ts';
-import { TestClient } from '../support/client.ts';
+import { signedInClients } from '../support/client.ts';
 import { createOrganisation, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
 
@@ -99,16 +99,7 @@ for (const engine of engines()) {
     let stepFather: string;
     let otherChild: string;
     let childHome: string;
-    const clients = new Map<string, TestClient>();
-    const as = async (user: TestUser) => {
-      let c = clients.get(user.id);
-      if (!c) {
-        c = new TestClient(t.app, t.clock);
-        await c.signIn(user);
-        clients.set(user.id, c);
-      }
-      return c;
-    };
+    const as = signedInClients(() => t);
     const today = () => t.clock.now().toISOString().slice(0, 10).split('-');
     const dateFields = (prefix: string, iso?: string) => {
       const [y, m, d] = iso ? iso.split('-') : today();

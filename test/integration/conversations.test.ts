@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
 import { TokenService } from '../../src/features/api/service.ts';
-import { TestClient } from '../support/client.ts';
+import { signedInClients } from '../support/client.ts';
 import { createOrganisation, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
 import { createPerson, relate } from '../support/people.ts';
@@ -77,16 +77,7 @@ for (const engine of engines()) {
     let child: string;
     let sibling: string;
     let conversationId: string;
-    const clients = new Map<string, TestClient>();
-    const as = async (user: TestUser) => {
-      let c = clients.get(user.id);
-      if (!c) {
-        c = new TestClient(t.app, t.clock);
-        await c.signIn(user);
-        clients.set(user.id, c);
-      }
-      return c;
-    };
+    const as = signedInClients(() => t);
     const form = (extra: Record<string, string> = {}) => ({
       'held-day': '30',
       'held-month': '11',
@@ -246,7 +237,7 @@ for (const engine of engines()) {
 
     test('the child’s notes and conversations are on one page, newest first', async () => {
       t.clock.set(new Date('2026-12-01T11:00:00Z'));
-      clients.clear(); // an hour on, everyone signs in again
+      as.clear(); // an hour on, everyone signs in again
       const c = await as(teacher);
       await c.get(`/people/${child}/notes`);
       const added = await c.post(`/people/${child}/notes`, { category: 'general', body: 'Zofia was on time today' });
@@ -374,7 +365,7 @@ for (const engine of engines()) {
         .execute();
       assert.deepEqual(notified, [{ href: `/conversations/${conversationId}/follow-up` }]);
 
-      clients.clear(); // two weeks on, everyone signs in again
+      as.clear(); // two weeks on, everyone signs in again
       const nurseClient = await as(nurse);
       const q = await nurseClient.get(`/conversations/${conversationId}/follow-up`);
       assert.equal(q.statusCode, 200);

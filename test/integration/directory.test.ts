@@ -94,6 +94,10 @@ function formFields(html: string): Record<string, string> {
   return out;
 }
 
+/** The fields the GOV.UK error summary links to, in its order. */
+const summaryFields = (html: string) =>
+  [...(/govuk-error-summary__list[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '').matchAll(/href="#([^"]+)"/g)].map((m) => m[1]);
+
 const results = (res: { body: string }) => /data-qa="results"[\s\S]*?<\/ul>/.exec(res.body)?.[0] ?? '';
 
 const MST_NO_EXCLUSIONS = {
@@ -225,6 +229,43 @@ for (const engine of engines()) {
       assert.equal(long.statusCode, 400);
       const repeated = await client.get('/directory?age=1&age=2&page=-4');
       assert.equal(repeated.statusCode, 200);
+    });
+
+    test('the search form lists its problems in the order of its fields and keeps what was typed', async () => {
+      const query = new URLSearchParams({
+        q: 'x'.repeat(150),
+        age: 'fourteen',
+        postcode: 'nowhere-ish',
+        area: 'nowhere',
+        need: 'anything',
+        tier: 'huge',
+        access: 'by-post',
+      });
+      const res = await client.get(`/directory?${query}`);
+      assert.equal(res.statusCode, 400);
+      assert.deepEqual(summaryFields(res.body), ['q', 'age', 'postcode', 'area', 'need', 'tier', 'access']);
+      assert.match(res.body, /Search words must be 100 characters or fewer/);
+      assert.match(res.body, /Enter a postcode, like LU3 2AB, or the first part of one, like LU3/);
+      assert.match(res.body, /Select needs from the list/);
+      assert.match(res.body, /Select how families reach the service from the list/);
+      assert.match(res.body, /value="fourteen"/);
+      assert.match(res.body, /value="nowhere-ish"/);
+    });
+
+    test('the eligibility form names the child before the age, and keeps what was typed', async () => {
+      await client.get(`/directory/services/${mst}/eligibility`);
+      const both = await client.post(`/directory/services/${mst}/eligibility`, { childId: 'someone', age: 'ten' });
+      assert.equal(both.statusCode, 400);
+      assert.deepEqual(summaryFields(both.body), ['childId']);
+      assert.match(both.body, /Select a child you work with/);
+      const age = await client.post(`/directory/services/${mst}/eligibility`, {
+        age: 'ten',
+        'answer-risk-of-care': 'yes',
+      });
+      assert.equal(age.statusCode, 400);
+      assert.deepEqual(summaryFields(age.body), ['age']);
+      assert.match(age.body, /Enter an age in whole years, from 0 to 25/);
+      assert.match(age.body, /name="age" type="text" value="ten"/);
     });
 
     test('the service page has what a practitioner needs to act', async () => {
@@ -469,6 +510,54 @@ for (const engine of engines()) {
         .where('action', '=', 'directory.rules.changed')
         .execute();
       assert.equal(audit.length, 1);
+    });
+
+    test('the rules form lists its problems in the order they are read, and keeps what was typed', async () => {
+      const fields = formFields((await adminClient.get(`/directory/services/${mst}/rules`)).body);
+      const bad = await adminClient.post(`/directory/services/${mst}/rules`, {
+        ...fields,
+        minimumAge: '16',
+        maximumAge: '12',
+        criteriaMode: 'some',
+        'criteria-0-question': '',
+        'criteria-0-wording': 'Typed wording kept',
+        'criteria-0-fact': 'astrology',
+        'exclusions-0-question': 'Typed question kept?',
+        'exclusions-0-wording': '',
+        changeNote: '',
+        ageWording: 'w'.repeat(301),
+        guidance: 'g'.repeat(2001),
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(summaryFields(bad.body), [
+        'maximumAge',
+        'criteriaMode',
+        'criteria-0-question',
+        'criteria-0-fact',
+        'exclusions-0-wording',
+        'changeNote',
+        'ageWording',
+        'guidance',
+      ]);
+      assert.match(bad.body, /Highest age must be the same as or more than the lowest age/);
+      assert.match(bad.body, /Select whether all or any criteria must hold/);
+      assert.match(bad.body, /Enter the question to ask about this criterion/);
+      assert.match(bad.body, /Select where the answer can come from/);
+      assert.match(bad.body, /Enter how this exclusion reads as a reason/);
+      assert.match(bad.body, /Age wording must be 300 characters or fewer/);
+      assert.match(bad.body, /Guidance must be 2000 characters or fewer/);
+      assert.match(bad.body, /Typed wording kept/);
+      assert.match(bad.body, /Typed question kept\?/);
+      const notNumbers = await adminClient.post(`/directory/services/${mst}/rules`, {
+        ...fields,
+        minimumAge: 'eleven',
+        maximumAge: '99',
+        changeNote: 'Ages',
+      });
+      assert.equal(notNumbers.statusCode, 400);
+      assert.deepEqual(summaryFields(notNumbers.body), ['minimumAge', 'maximumAge']);
+      assert.match(notNumbers.body, /Lowest age must be a whole number from 0 to 25/);
+      assert.match(notNumbers.body, /value="eleven"/);
     });
 
     test('editing an entry keeps a history; bad input keeps what was typed', async () => {

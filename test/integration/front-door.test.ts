@@ -7,7 +7,7 @@ import * as registry from '../../src/features/people/registry-repository.ts';
 import { relationshipsWith } from '../../src/platform/relationships.ts';
 import { loadActor } from '../../src/platform/sessions.ts';
 import { listWork } from '../../src/platform/work.ts';
-import { TestClient } from '../support/client.ts';
+import { signedInClients } from '../support/client.ts';
 import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
 import { createPerson } from '../support/people.ts';
@@ -37,16 +37,7 @@ for (const engine of engines()) {
     let stranger: TestUser;
     let childId: string;
     let siblingId: string;
-    const clients = new Map<string, TestClient>();
-    const as = async (u: TestUser) => {
-      let c = clients.get(u.id);
-      if (!c) {
-        c = new TestClient(t.app, t.clock);
-        await c.signIn(u);
-        clients.set(u.id, c);
-      }
-      return c;
-    };
+    const as = signedInClients(() => t);
 
     /** A request for support, posted as the form sends it. */
     const request = async (who: TestUser, form: Record<string, string | string[]>) => {
@@ -503,7 +494,7 @@ for (const engine of engines()) {
 
     test('a contact not decided within one working day shows as overdue', async () => {
       t.clock.set(new Date('2026-12-03T09:00:00Z'));
-      clients.clear();
+      as.clear();
       const later = await (await as(fd1)).get('/front-door');
       assert.equal(later.statusCode, 200);
       assert.match(later.body, /Overdue/);

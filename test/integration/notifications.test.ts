@@ -8,7 +8,7 @@ import { createMailer, type Mailer } from '../../src/platform/mailer.ts';
 import { notify, sendDailyDigests } from '../../src/platform/notifications.ts';
 import { deliverPending } from '../../src/platform/outbox.ts';
 import { assignWork } from '../../src/platform/work.ts';
-import { TestClient } from '../support/client.ts';
+import { signedInClients, TestClient } from '../support/client.ts';
 import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp, testConfig } from '../support/harness.ts';
 import { createPerson, relate } from '../support/people.ts';
@@ -43,16 +43,7 @@ for (const engine of engines()) {
     let smtp: SMTPServer;
     let mailer: Mailer;
     const received: string[] = [];
-    const clients = new Map<string, TestClient>();
-    const as = async (user: TestUser) => {
-      let c = clients.get(user.id);
-      if (!c) {
-        c = new TestClient(t.app, t.clock);
-        await c.signIn(user);
-        clients.set(user.id, c);
-      }
-      return c;
-    };
+    const as = signedInClients(() => t);
     const post = async (user: TestUser, url: string, form: Record<string, string | string[]>, from = '/') => {
       const c = await as(user);
       await c.get(from);

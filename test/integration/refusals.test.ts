@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ConsentService } from '../../src/features/consent/service.ts';
+import { CaseNoteService } from '../../src/features/conversations/notes-service.ts';
+import { ConversationService } from '../../src/features/conversations/service.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
 import type { RequestContext } from '../../src/platform/context.ts';
 import { ValidationError } from '../../src/platform/errors.ts';
@@ -89,6 +91,43 @@ for (const engine of engines()) {
         },
       );
       assert.equal((await refusals('consent.change-refused', childId)).length, 1);
+    });
+
+    test("conversations' and case notes' rule problems found by the service are the platform ValidationError", async () => {
+      const actor = (await loadActor(t.database.db, teacher.id, 'session'))!;
+      const ctx: RequestContext = { actor, requestId: 'r2', clientIp: '127.0.0.1', at: t.clock.now() };
+      const nobody = '00000000-0000-4000-8000-00000000beef';
+      await assert.rejects(
+        new ConversationService(t.database.db).record(ctx, childId, {
+          heldOn: '2026-11-30',
+          kind: 'phone',
+          participants: [{ userId: nobody, field: 'participant-0' }],
+          outside: [],
+          childIds: [],
+          concerns: null,
+          strengths: null,
+          agreed: 'To meet again',
+          actions: [],
+          recipients: [],
+        }),
+        (err: unknown) => {
+          assert.ok(err instanceof ValidationError, 'a ValidationError from src/platform/errors.ts');
+          assert.deepEqual(err.errors, [{ field: 'participant-0', message: 'Select a person from the list' }]);
+          return true;
+        },
+      );
+      await assert.rejects(
+        new CaseNoteService(t.database.db).addNote(ctx, childId, {
+          category: 'no-such-category',
+          body: 'A note',
+          withholdFromParents: false,
+        }),
+        (err: unknown) => {
+          assert.ok(err instanceof ValidationError, 'a ValidationError from src/platform/errors.ts');
+          assert.deepEqual(err.errors, [{ field: 'category', message: 'Select a category from the list' }]);
+          return true;
+        },
+      );
     });
 
     test('changing the record of a child the user does not work with is "not found", and audited', async () => {

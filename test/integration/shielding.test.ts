@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TokenService } from '../../src/features/api/service.ts';
-import { TestClient } from '../support/client.ts';
+import { signedInClients } from '../support/client.ts';
 import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
 import { createPerson, relate } from '../support/people.ts';
@@ -80,16 +80,7 @@ for (const engine of engines()) {
     });
     after(async () => t.close());
 
-    const clients = new Map<string, TestClient>();
-    async function as(user: TestUser): Promise<TestClient> {
-      let client = clients.get(user.id);
-      if (!client) {
-        client = new TestClient(t.app, t.clock);
-        await client.signIn(user);
-        clients.set(user.id, client);
-      }
-      return client;
-    }
+    const as = signedInClients(() => t);
     const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
       t.app.inject({ method, url, ...(payload ? { payload } : {}), headers: { authorization: `Bearer ${token}` } });
     const noAddress = (body: string) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { NeedLevel } from '../../src/db/schema.ts';
-import { TestClient } from '../support/client.ts';
+import { signedInClients } from '../support/client.ts';
 import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
 import { createPerson } from '../support/people.ts';
@@ -57,16 +57,7 @@ for (const engine of engines()) {
         .execute();
     }
 
-    const clients = new Map<string, TestClient>();
-    async function as(user: TestUser) {
-      let c = clients.get(user.id);
-      if (!c) {
-        c = new TestClient(t.app, t.clock);
-        await c.signIn(user);
-        clients.set(user.id, c);
-      }
-      return c;
-    }
+    const as = signedInClients(() => t);
 
     before(async () => {
       t = await startTestApp(engine);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { TestClient } from '../support/client.ts';
+import { signedInClients } from '../support/client.ts';
 import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
 import { createPerson, relate } from '../support/people.ts';
@@ -18,16 +18,7 @@ for (const engine of engines()) {
     let mother: string;
     let consentId: string;
 
-    const clients = new Map<string, TestClient>();
-    async function as(user: TestUser) {
-      let c = clients.get(user.id);
-      if (!c) {
-        c = new TestClient(t.app, t.clock);
-        await c.signIn(user);
-        clients.set(user.id, c);
-      }
-      return c;
-    }
+    const as = signedInClients(() => t);
 
     before(async () => {
       t = await startTestApp(engine);

@@ -169,6 +169,46 @@ for (const engine of engines()) {
       assert.ok(refused.every((r) => r.record_id === childId));
     });
 
+    test('a merged record leads to the record kept only for those who may see it; others are told it is not there', async () => {
+      const keptId = await createPerson(t.database.db, {
+        givenName: 'Linnet',
+        familyName: 'Quarrendon',
+        dateOfBirth: '2016-10-11',
+        shielded: true,
+        involvement: { organisationId: teacher.organisationId, userId: teacher.id },
+      });
+      const duplicateId = await createPerson(t.database.db, {
+        givenName: 'Linnet',
+        familyName: 'Quarendon',
+        dateOfBirth: '2016-10-11',
+      });
+      await t.database.db
+        .updateTable('person')
+        .set({ merged_into: keptId, merged_at: t.clock.now() })
+        .where('id', '=', duplicateId)
+        .execute();
+      for (const page of ['need-level', 'need-level/new', 'who-to-talk-to']) {
+        const res = await teacherClient.get(`/people/${duplicateId}/${page}`);
+        assert.equal(res.statusCode, 303, page);
+        assert.match(String(res.headers.location), new RegExp(`^/people/${keptId}/`), page);
+        const other = await nurseClient.get(`/people/${duplicateId}/${page}`);
+        assert.equal(other.statusCode, 404, page);
+        assert.doesNotMatch(other.body, new RegExp(keptId), page);
+      }
+      const refused = await t.database.db
+        .selectFrom('audit_event')
+        .select('action')
+        .where('record_type', '=', 'person')
+        .where('record_id', '=', keptId)
+        .where('action', 'in', ['person.need-level.refused', 'person.contacts.refused'])
+        .execute();
+      assert.deepEqual(refused.map((r) => r.action).sort(), [
+        'person.contacts.refused',
+        'person.need-level.refused',
+        'person.need-level.refused',
+      ]);
+    });
+
     test('administrators publish a new version; earlier judgements keep theirs; a stale edit is refused', async () => {
       const adminUser = await createUser(t.database.db, { roles: ['system_admin'] });
       const admin = new TestClient(t.app, t.clock);

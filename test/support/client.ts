@@ -78,3 +78,26 @@ export class TestClient {
     return res;
   }
 }
+
+/** A signed-in client for each user, made on first use: `const as = signedInClients(() => t)`, then `await as(user)`. */
+export interface SignedInClients {
+  (user: TestUser): Promise<TestClient>;
+  /** Everyone signs in again when next needed (after moving the clock past the session timeout). */
+  clear(): void;
+}
+
+/** One client per user, kept for the test file; `app` is read when a client is first made (after `before`). */
+export function signedInClients(app: () => { app: FastifyInstance; clock: TestClock }): SignedInClients {
+  const clients = new Map<string, TestClient>();
+  const as = async (user: TestUser) => {
+    let c = clients.get(user.id);
+    if (!c) {
+      const { app: fastify, clock } = app();
+      c = new TestClient(fastify, clock);
+      await c.signIn(user);
+      clients.set(user.id, c);
+    }
+    return c;
+  };
+  return Object.assign(as, { clear: () => clients.clear() });
+}

@@ -20,6 +20,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { type AccessContext, accessContext, accessFromContext, CASE_DETAIL_ROLES } from '../../platform/sharing.ts';
+import { findPerson } from '../people/repository.ts';
 
 /** Roles that record case detail, and so may attach files to a child's record they work with. */
 export const UPLOAD_ROLES: Role[] = ['practitioner', 'manager', 'front_door', 'integrated_processes'];
@@ -43,15 +44,15 @@ export class AttachmentService {
     readonly maxBytes: number,
   ) {}
 
-  /** The child, if the actor has a relationship with them now; otherwise not found. */
+  /**
+   * The child, if the actor has a relationship with them now; otherwise not found. A merged record is the record
+   * kept (its files moved there with the merge), under the same check.
+   */
   private async subject(trx: Trx | Kysely<DB>, ctx: RequestContext, personId: string) {
-    const person = await trx
-      .selectFrom('person')
-      .select(['id', 'given_name', 'family_name', 'merged_into'])
-      .where('id', '=', personId)
-      .executeTakeFirst();
+    const found = await findPerson(trx, personId);
+    const person = found?.kept_id ? await findPerson(trx, found.kept_id) : found;
     if (!person || person.merged_into) throw new NotFoundError();
-    const access = await accessContext(trx, ctx.actor!, personId, ctx.at);
+    const access = await accessContext(trx, ctx.actor!, person.id, ctx.at);
     if (!access.relationship) throw new NotFoundError();
     return { person, access };
   }
@@ -62,12 +63,12 @@ export class AttachmentService {
     const actor = ctx.actor!;
     return this.db.transaction().execute(async (trx) => {
       const { person, access } = await this.subject(trx, ctx, personId);
-      const all = await attachmentsOfPerson(trx, personId);
+      const all = await attachmentsOfPerson(trx, person.id);
       const shown = all.filter((a) => visible(access, a));
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'attachment.list.viewed',
         recordType: 'person',
-        recordId: personId,
+        recordId: person.id,
         details: { shown: shown.map((a) => a.id), hidden: all.length - shown.length },
       });
       return {
@@ -100,14 +101,14 @@ export class AttachmentService {
     const actor = ctx.actor!;
     const checked = await checkFile(input.content, this.maxBytes);
     return this.db.transaction().execute(async (trx) => {
-      await this.subject(trx, ctx, personId);
+      const { person } = await this.subject(trx, ctx, personId);
       if (!checked.ok) return { ok: false as const, refusal: checked.reason };
       const row = await insertAttachment(
         trx,
         {
           ownerKind: 'person',
-          ownerId: personId,
-          personId,
+          ownerId: person.id,
+          personId: person.id,
           organisationId: actor.organisationId,
           uploadedBy: actor.userId,
           fileName: input.fileName,
@@ -121,7 +122,12 @@ export class AttachmentService {
         action: 'attachment.uploaded',
         recordType: 'attachment',
         recordId: row.id,
-        details: { personId, mediaType: checked.mediaType, sizeBytes: input.content.length, sha256: row.sha256 },
+        details: {
+          personId: person.id,
+          mediaType: checked.mediaType,
+          sizeBytes: input.content.length,
+          sha256: row.sha256,
+        },
       });
       return { ok: true as const, id: row.id };
     });
@@ -131,7 +137,7 @@ export class AttachmentService {
   private async visibleAttachment(trx: Trx, ctx: RequestContext, personId: string, attachmentId: string) {
     const { person, access } = await this.subject(trx, ctx, personId);
     const attachment = await findAttachment(trx, attachmentId);
-    if (attachment?.owner_kind !== 'person' || attachment.person_id !== personId) {
+    if (attachment?.owner_kind !== 'person' || attachment.person_id !== person.id) {
       throw new NotFoundError();
     }
     if (!visible(access, attachment)) throw new NotFoundError();
@@ -148,7 +154,7 @@ export class AttachmentService {
         action: 'attachment.downloaded',
         recordType: 'attachment',
         recordId: attachment.id,
-        details: { personId },
+        details: { personId: attachment.person_id },
       });
       return { attachment, content };
     });
@@ -184,7 +190,7 @@ export class AttachmentService {
         recordType: 'attachment',
         recordId: attachment.id,
         reason,
-        details: { personId },
+        details: { personId: attachment.person_id },
       });
     });
   }

@@ -3,7 +3,7 @@
  * each stage that went past its deadline, and each outcome. That a concern exists is shown to anyone who may open
  * the chronology; what was disagreed with and the reasons are case detail of the organisation that raised it.
  */
-import type { ChronologySource, SourceEntry } from '../../platform/chronology.ts';
+import { type ChronologySource, recordedEntry, type SourceEntry } from '../../platform/chronology.ts';
 import { OUTCOME_WORDS, stageDefinition } from './stages.ts';
 import { concernSubject } from './subjects.ts';
 
@@ -39,15 +39,17 @@ export const concernSource: ChronologySource = {
       .execute();
     const out: SourceEntry[] = [];
     for (const r of rows) {
-      const record = { organisation_id: r.raised_by_organisation_id, recorded_by: r.raised_by, category: null };
       const label = (concernSubject(r.subject_kind)?.label ?? 'decision').toLowerCase();
       const stage = stageDefinition(r.stage).title;
       const common = {
         personId: r.person_id,
-        organisationId: r.raised_by_organisation_id,
-        organisationName: r.organisation_name,
         path: null,
-        visibility: { kind: 'detail_only' as const, record },
+        ...recordedEntry('detail_only', {
+          organisationId: r.raised_by_organisation_id,
+          organisationName: r.organisation_name,
+          userId: r.raised_by,
+          userName: null,
+        }),
       };
       out.push({
         ...common,

@@ -23,6 +23,8 @@ export interface ConcernSubjectRecord {
   decidedBy: string | null;
   decidedByOrganisationId: string | null;
   decidedAt: Date;
+  /** The user who asked for the decision (a front-door contact's referrer): they may always disagree with it. */
+  requestedBy?: string | null;
   /** The decision's page, a path within the service carrying no personal data. */
   href: string;
 }
@@ -38,6 +40,20 @@ export interface ConcernSubject {
    * decision. The person who made it cannot disagree with themselves.
    */
   mayRaise(q: Q, actor: Actor, record: ConcernSubjectRecord, at: Date): Promise<boolean>;
+}
+
+/** Whether the actor holds a case-detail role and is not the person who made the decision. */
+const mayDisagree = (actor: Actor, record: ConcernSubjectRecord) =>
+  !!hasRole(actor, ...CASE_DETAIL_ROLES) && record.decidedBy !== actor.userId;
+
+/** Whether the actor may see the decision as case detail of the organisation that made it (the sharing rules). */
+async function maySeeDecision(q: Q, actor: Actor, record: ConcernSubjectRecord, at: Date) {
+  const access = await accessContext(q, actor, record.personId, at);
+  return canSeeRecord(access, {
+    organisation_id: record.decidedByOrganisationId ?? '',
+    recorded_by: record.decidedBy ?? '',
+    category: null,
+  });
 }
 
 /** A recorded level of need (src/features/threshold). */
@@ -62,14 +78,7 @@ export const needLevelSubject: ConcernSubject = {
     };
   },
   async mayRaise(q, actor, record, at) {
-    if (!hasRole(actor, ...CASE_DETAIL_ROLES)) return false;
-    if (record.decidedBy === actor.userId) return false;
-    const access = await accessContext(q, actor, record.personId, at);
-    return canSeeRecord(access, {
-      organisation_id: record.decidedByOrganisationId ?? '',
-      recorded_by: record.decidedBy ?? '',
-      category: null,
-    });
+    return mayDisagree(actor, record) && maySeeDecision(q, actor, record, at);
   },
 };
 
@@ -93,6 +102,7 @@ export const frontDoorDecisionSubject: ConcernSubject = {
         'd.decided_at',
         'c.id as contact_id',
         'c.reference',
+        'c.referrer_user_id',
         'u.organisation_id',
       ])
       .where('d.id', '=', id)
@@ -114,20 +124,14 @@ export const frontDoorDecisionSubject: ConcernSubject = {
       decidedBy: row.decided_by,
       decidedByOrganisationId: row.organisation_id,
       decidedAt: row.decided_at,
+      requestedBy: row.referrer_user_id,
       href: `/front-door/contacts/${row.contact_id}`,
     };
   },
   async mayRaise(q, actor, record, at) {
-    if (!hasRole(actor, ...CASE_DETAIL_ROLES)) return false;
-    if (record.decidedBy === actor.userId) return false;
-    const referrer = await q
-      .selectFrom('contact_decision as d')
-      .innerJoin('contact as c', 'c.id', 'd.contact_id')
-      .select('c.id')
-      .where('d.id', '=', record.id)
-      .where('c.referrer_user_id', '=', actor.userId)
-      .executeTakeFirst();
-    if (referrer) return true;
+    if (!mayDisagree(actor, record)) return false;
+    // The contact was read with the decision: its referrer came with it.
+    if (record.requestedBy === actor.userId) return true;
     return (await relationshipsWith(q, actor, record.personId, at)).length > 0;
   },
 };
@@ -158,8 +162,7 @@ export const conversationSubject: ConcernSubject = {
     };
   },
   async mayRaise(q, actor, record, at) {
-    if (!hasRole(actor, ...CASE_DETAIL_ROLES)) return false;
-    if (record.decidedBy === actor.userId) return false;
+    if (!mayDisagree(actor, record)) return false;
     const participant = await q
       .selectFrom('conversation_participant')
       .select('id')
@@ -167,12 +170,7 @@ export const conversationSubject: ConcernSubject = {
       .where('user_id', '=', actor.userId)
       .executeTakeFirst();
     if (participant) return true;
-    const access = await accessContext(q, actor, record.personId, at);
-    return canSeeRecord(access, {
-      organisation_id: record.decidedByOrganisationId ?? '',
-      recorded_by: record.decidedBy ?? '',
-      category: null,
-    });
+    return maySeeDecision(q, actor, record, at);
   },
 };
 

@@ -4,7 +4,7 @@
  * sharing rules. (Case notes are in src/features/conversations/chronology.ts.)
  */
 import { sql } from 'kysely';
-import type { ChronologySource, SourceEntry } from '../../platform/chronology.ts';
+import { type ChronologySource, recordedEntry, type SourceEntry } from '../../platform/chronology.ts';
 import { LABELS } from './routes.ts';
 
 const GIVEN_BY: Record<string, string> = {
@@ -45,7 +45,12 @@ export const consentSource: ChronologySource = {
       .execute();
     const out: SourceEntry[] = [];
     for (const c of rows) {
-      const record = { organisation_id: c.recorded_by_organisation_id, recorded_by: c.recorded_by, category: null };
+      const recorded = recordedEntry('case_detail', {
+        organisationId: c.recorded_by_organisation_id,
+        organisationName: c.organisation_name,
+        userId: c.recorded_by,
+        userName: c.recorded_by_name,
+      });
       const who = `${viewer.nameOf(c.given_by_person_id, c.given_by_name)} (${GIVEN_BY[c.given_by_kind] ?? c.given_by_kind})`;
       const purposes = c.purposes.map((p) => LABELS.purposes[p] ?? p).join('; ');
       out.push({
@@ -54,11 +59,8 @@ export const consentSource: ChronologySource = {
         at: c.recorded_at,
         title: c.decision === 'given' ? 'Consent given' : 'Consent refused',
         summary: `${c.decision === 'given' ? 'Given' : 'Refused'} by ${who} on ${c.obtained_on}, for: ${purposes}.`,
-        organisationId: c.recorded_by_organisation_id,
-        organisationName: c.organisation_name,
-        actorName: c.recorded_by_name,
+        ...recorded,
         path: 'consent',
-        visibility: { kind: 'case_detail', record },
       });
       if (c.withdrawn_at) {
         out.push({
@@ -67,11 +69,9 @@ export const consentSource: ChronologySource = {
           at: c.withdrawn_at,
           title: 'Consent withdrawn',
           summary: `Consent given by ${who} on ${c.obtained_on} was withdrawn on ${c.withdrawn_on}. Sharing on its basis stopped.`,
-          organisationId: c.recorded_by_organisation_id,
-          organisationName: c.organisation_name,
+          ...recorded,
           actorName: c.withdrawn_by_name,
           path: 'consent',
-          visibility: { kind: 'case_detail', record },
         });
       }
     }
@@ -134,14 +134,13 @@ export const sharingDecisionSource: ChronologySource = {
               ? 'Decided to share information without consent'
               : 'Decided to share information',
         summary: parts.filter(Boolean).join(' '),
-        organisationId: d.decided_by_organisation_id,
-        organisationName: d.organisation_name,
-        actorName: d.decided_by_name,
+        ...recordedEntry('case_detail', {
+          organisationId: d.decided_by_organisation_id,
+          organisationName: d.organisation_name,
+          userId: d.decided_by,
+          userName: d.decided_by_name,
+        }),
         path: 'consent',
-        visibility: {
-          kind: 'case_detail',
-          record: { organisation_id: d.decided_by_organisation_id, recorded_by: d.decided_by, category: null },
-        },
       };
     });
   },

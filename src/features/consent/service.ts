@@ -46,9 +46,6 @@ export class PdfLanguageError extends HttpError {
   }
 }
 
-/** Consent's former name for the platform's ValidationError; case notes still use it until they move out. */
-export const RuleError = ValidationError;
-
 type Trx = Transaction<DB>;
 
 const fullName = (p: { given_name: string; family_name: string }) => `${p.given_name} ${p.family_name}`;

@@ -9,7 +9,7 @@ import { type FieldError, ValidationError } from '../../platform/errors.ts';
 import { dateFromParts } from '../../platform/forms.ts';
 import { UUID } from '../../platform/ids.ts';
 import type { ConversationInput } from './schemas.ts';
-import { ConversationRuleError, type ConversationService } from './service.ts';
+import type { ConversationService } from './service.ts';
 
 const id = (what: string) =>
   z.string({ error: `${what} must be a record id` }).regex(UUID, `${what} must be a record id`);
@@ -239,7 +239,7 @@ export function registerConversationApi(app: FastifyInstance, deps: AppDeps, ser
         const conversationId = await service.record(ctx, body.personId, input);
         return toApi(await service.conversation(ctx, body.personId, conversationId));
       } catch (err) {
-        if (err instanceof ConversationRuleError) {
+        if (err instanceof ValidationError) {
           throw new ValidationError(
             err.errors.map((e) => ({ ...e, field: e.field === 'children' ? 'childIds' : e.field })),
             'The request has problems: see errors',

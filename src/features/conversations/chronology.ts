@@ -4,7 +4,7 @@
  * and who recorded it, is who is working with the child; what was agreed is case detail of the recorder's
  * organisation and shows only under the sharing rules, as a note's text does.
  */
-import { type ChronologySource, dayInstant, type SourceEntry } from '../../platform/chronology.ts';
+import { type ChronologySource, dayInstant, recordedEntry, type SourceEntry } from '../../platform/chronology.ts';
 import { KIND_LABELS } from './schemas.ts';
 
 export const caseNoteSource: ChronologySource = {
@@ -29,29 +29,26 @@ export const caseNoteSource: ChronologySource = {
       ])
       .where('n.person_id', 'in', personIds)
       .execute();
-    return rows.map((n): SourceEntry => {
-      const record = {
-        organisation_id: n.organisation_id,
-        recorded_by: n.recorded_by,
-        category: n.category,
-        own_organisation_only: n.own_organisation_only,
-      };
-      return {
+    return rows.map(
+      (n): SourceEntry => ({
         key: n.id,
         personId: n.person_id,
         at: n.recorded_at,
         title: `Note recorded by ${n.recorded_by_name}`,
         summary: n.body,
-        organisationId: n.organisation_id,
-        organisationName: n.organisation_name,
-        actorName: n.recorded_by_name,
         path: `notes/${n.id}`,
         // That a note exists is who-is-working-with-the-child information; its text is case detail. A sensitive or
         // own-organisation-only note says something about the child by existing, so it shows only to those who may read it.
-        visibility:
-          n.category || n.own_organisation_only ? { kind: 'case_detail', record } : { kind: 'detail_only', record },
-      };
-    });
+        ...recordedEntry(n.category || n.own_organisation_only ? 'case_detail' : 'detail_only', {
+          organisationId: n.organisation_id,
+          organisationName: n.organisation_name,
+          userId: n.recorded_by,
+          userName: n.recorded_by_name,
+          category: n.category,
+          ownOrganisationOnly: n.own_organisation_only,
+        }),
+      }),
+    );
   },
 };
 
@@ -87,14 +84,13 @@ export const conversationSource: ChronologySource = {
         allDay: true,
         title: `${KIND_LABELS[c.kind]} recorded by ${c.recorded_by_name}`,
         summary: `Agreed: ${c.agreed}`,
-        organisationId: c.organisation_id,
-        organisationName: c.organisation_name,
-        actorName: c.recorded_by_name,
         path: `conversations/${c.id}`,
-        visibility: {
-          kind: 'detail_only',
-          record: { organisation_id: c.organisation_id, recorded_by: c.recorded_by, category: null },
-        },
+        ...recordedEntry('detail_only', {
+          organisationId: c.organisation_id,
+          organisationName: c.organisation_name,
+          userId: c.recorded_by,
+          userName: c.recorded_by_name,
+        }),
       }),
     );
   },

@@ -10,11 +10,11 @@ import { hasRole, requireRole } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
-import { NotFoundError } from '../../platform/errors.ts';
+import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { Refusal, runRefusable } from '../../platform/refusals.ts';
 import { accessContext, activeConsents, CASE_DETAIL_ROLES, canSeeRecord } from '../../platform/sharing.ts';
 import * as consentRepo from '../consent/repository.ts';
-import { CHANGE_ROLES, ChangeRefusedError, ConsentService, RuleError } from '../consent/service.ts';
+import { CHANGE_ROLES, ChangeRefusedError, ConsentService } from '../consent/service.ts';
 import * as repo from './repository.ts';
 import { ConversationService, RECORD_ROLES } from './service.ts';
 
@@ -122,7 +122,7 @@ export class CaseNoteService {
       if (input.category) {
         const category = (await consentRepo.sensitiveCategories(trx)).find((c) => c.code === input.category);
         if (!category)
-          return new Refusal(new RuleError([{ field: 'category', message: 'Select a category from the list' }]));
+          return new Refusal(new ValidationError([{ field: 'category', message: 'Select a category from the list' }]));
         const consent = (await activeConsents(trx, personId, ctx.at)).find(
           (c) => c.decision === 'given' && c.sensitive_categories.includes(category.code),
         );

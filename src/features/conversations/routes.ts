@@ -5,24 +5,24 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../../platform/app-deps.ts';
 import { londonToday } from '../../platform/calendar.ts';
-import { formValues, parseForm } from '../../platform/forms.ts';
+import { formValues, parseForm, submitForm } from '../../platform/forms.ts';
 import { checkId } from '../../platform/ids.ts';
 import { LABELS } from '../consent/routes.ts';
-import { ChangeRefusedError, RuleError } from '../consent/service.ts';
+import { ChangeRefusedError } from '../consent/service.ts';
 import { registerConversationApi } from './api.ts';
 import { CaseNoteService } from './notes-service.ts';
 import {
+  conversationForm,
   FOLLOW_UP_LABELS,
   FollowUpForm,
   KIND_LABELS,
   MAX_ROWS,
   NoteForm,
-  parseConversation,
   ROW_KINDS,
   type RowKind,
   rowsToShow,
 } from './schemas.ts';
-import { askFollowUps, ConversationRuleError, ConversationService, FOLLOW_UP_JOB } from './service.ts';
+import { askFollowUps, ConversationService, FOLLOW_UP_JOB } from './service.ts';
 
 type P = { Params: { id: string } };
 type PC = { Params: { id: string; conversationId: string } };
@@ -58,19 +58,17 @@ export function registerConversationRoutes(app: FastifyInstance, deps: AppDeps) 
   app.post<P>('/people/:id/notes', async (request, reply) => {
     const id = request.params.id;
     checkId(id);
-    const form = parseForm(NoteForm, request.body);
-    if (!form.ok) {
-      reply.code(400);
-      return notesPage(reply, id, { errors: form.errors, values: formValues(request.body) });
-    }
     try {
-      await notes.addNote(request.ctx(), id, form.data);
-      return reply.redirect(`/people/${id}/notes?done=note`, 303);
+      return await submitForm(
+        reply,
+        NoteForm,
+        async (data) => {
+          await notes.addNote(request.ctx(), id, data);
+          return reply.redirect(`/people/${id}/notes?done=note`, 303);
+        },
+        (problem) => notesPage(reply, id, { ...problem }),
+      );
     } catch (err) {
-      if (err instanceof RuleError) {
-        reply.code(400);
-        return notesPage(reply, id, { errors: err.errors, values: formValues(request.body) });
-      }
       if (err instanceof ChangeRefusedError) {
         return reply.code(403).page('consent/views/refused.njk', { message: err.message });
       }
@@ -131,21 +129,15 @@ export function registerConversationRoutes(app: FastifyInstance, deps: AppDeps) 
     const rows = rowsToShow(body);
     // "Add another …": the form again with one more row, keeping everything typed.
     if (typeof body.add === 'string' && body.add) return formPage(reply, id, { values, rows });
-    const form = parseConversation(body, londonToday(request.ctx().at));
-    if (!form.ok) {
-      reply.code(400);
-      return formPage(reply, id, { values, rows, errors: form.errors });
-    }
-    try {
-      const conversationId = await service.record(request.ctx(), id, form.data);
-      return reply.redirect(`/people/${id}/conversations/${conversationId}?done=recorded`, 303);
-    } catch (err) {
-      if (err instanceof ConversationRuleError) {
-        reply.code(400);
-        return formPage(reply, id, { values, rows, errors: err.errors });
-      }
-      throw err;
-    }
+    return submitForm(
+      reply,
+      conversationForm(londonToday(request.ctx().at)),
+      async (data) => {
+        const conversationId = await service.record(request.ctx(), id, data);
+        return reply.redirect(`/people/${id}/conversations/${conversationId}?done=recorded`, 303);
+      },
+      ({ errors }) => formPage(reply, id, { values, rows, errors }),
+    );
   });
 
   app.get<PC & { Querystring: { done?: string } }>(

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { CONVERSATION_KINDS, type ConversationKind, FOLLOW_UP_ANSWERS } from '../../db/schema.ts';
 import type { FieldError } from '../../platform/errors.ts';
-import { asArray, dateFromParts } from '../../platform/forms.ts';
+import { asArray, dateFromParts, orderedForm } from '../../platform/forms.ts';
 import { isUuid } from '../../platform/ids.ts';
 
 /** The most rows of each kind a form may have. */
@@ -168,6 +168,15 @@ export function parseConversation(
     },
   };
 }
+
+/** The conversation form as a schema for `submitForm`: the problems of `parseConversation`, in the same order. */
+export const conversationForm = (today: string) =>
+  orderedForm((body, _field, problem) => {
+    const form = parseConversation(body, today);
+    if (form.ok) return form.data;
+    for (const e of form.errors) problem(e.field, e.message);
+    return undefined as unknown as ConversationInput;
+  });
 
 export const FollowUpForm = z.object({
   answer: z.enum(FOLLOW_UP_ANSWERS, { error: 'Select yes, partly or no' }),

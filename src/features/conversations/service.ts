@@ -13,7 +13,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { londonMidnight, londonToday } from '../../platform/calendar.ts';
 import { loadWorkingCalendar } from '../../platform/closures.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
-import { type FieldError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
+import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { enqueueJob, type JobContext } from '../../platform/jobs.ts';
 import { notify } from '../../platform/notifications.ts';
 import { actorPartnerships, personPartnerships } from '../../platform/partnership.ts';
@@ -42,13 +42,6 @@ export const REPORT_ROLES: Role[] = ['manager', 'integrated_processes'];
 export const DEFAULT_FOLLOW_UP_WORKING_DAYS = 10;
 /** The durable job that asks the participants, on the follow-up day. */
 export const FOLLOW_UP_JOB = 'conversations.follow-up';
-
-/** Problems with a conversation found against the database (a person not in the list, no basis to share). */
-export class ConversationRuleError extends Error {
-  constructor(readonly errors: FieldError[]) {
-    super('There is a problem');
-  }
-}
 
 const fullName = (p: { given_name: string; family_name: string }) => `${p.given_name} ${p.family_name}`;
 
@@ -131,7 +124,7 @@ export class ConversationService {
           }
         }
       }
-      if (errors.length) return new Refusal(new ConversationRuleError(errors));
+      if (errors.length) return new Refusal(new ValidationError(errors));
 
       const followUpOn = await this.followUpDay(trx, actor, personId, ctx.at);
       const conversation = await trx

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ACCESS_ROUTES, AGENCY_TYPES, SERVICE_STATUSES, TIERS } from '../../db/schema.ts';
 import type { AppDeps } from '../../platform/app-deps.ts';
 import { NotFoundError } from '../../platform/errors.ts';
-import { formValues, submitForm } from '../../platform/forms.ts';
+import { formValues, parseForm, submitForm } from '../../platform/forms.ts';
 import {
   AREA_QUESTION_ID,
   ageRangeText,
@@ -15,9 +15,10 @@ import {
 import { registerOpenReferralRoutes } from './openreferral-routes.ts';
 import { UUID } from './oruk.ts';
 import {
-  parseDirectorySearch,
-  parseEligibilityForm,
-  parseRulesForm,
+  DirectorySearchForm,
+  directorySearchValues,
+  eligibilityForm,
+  RulesForm,
   ServiceFormWithReview,
   SPARE_ROWS,
 } from './schemas.ts';
@@ -42,7 +43,8 @@ export async function registerDirectoryRoutes(app: FastifyInstance, deps: AppDep
 
   app.get('/directory', async (request, reply) => {
     const query = request.query as Record<string, unknown>;
-    const parsed = parseDirectorySearch(query);
+    // A GET form: read from the query with the form's schema (submitForm reads a posted body).
+    const parsed = { ...parseForm(DirectorySearchForm, query), values: directorySearchValues(query) };
     const options = await directory.filterOptions();
     const data = {
       ...SHARED,
@@ -145,22 +147,23 @@ export async function registerDirectoryRoutes(app: FastifyInstance, deps: AppDep
     const body = (request.body ?? {}) as Record<string, unknown>;
     const values = formValues(body);
     const base = await directory.eligibilityForm(request.ctx(), id);
-    const form = parseEligibilityForm(body, base.rules);
-    if (!form.ok) {
-      return reply
-        .code(400)
-        .page('directory/views/eligibility.njk', eligibilityPage({ ...base, values, errors: form.errors }));
-    }
-    if (form.subject === 'child') {
-      const result = await directory.evaluateForChild(request.ctx(), id, form.childId, form.answers);
-      // The age came from the record: an age typed as well was not used, so it is not shown as if it were.
-      return reply.page(
-        'directory/views/eligibility.njk',
-        eligibilityPage({ ...result, values: { ...values, age: '' } }),
-      );
-    }
-    const result = await directory.evaluateHypothetical(request.ctx(), id, form.age, form.answers);
-    return reply.page('directory/views/eligibility.njk', eligibilityPage({ ...result, values }));
+    return submitForm(
+      reply,
+      eligibilityForm(base.rules),
+      async (form) => {
+        if (form.subject === 'child') {
+          const result = await directory.evaluateForChild(request.ctx(), id, form.childId, form.answers);
+          // The age came from the record: an age typed as well was not used, so it is not shown as if it were.
+          return reply.page(
+            'directory/views/eligibility.njk',
+            eligibilityPage({ ...result, values: { ...values, age: '' } }),
+          );
+        }
+        const result = await directory.evaluateHypothetical(request.ctx(), id, form.age, form.answers);
+        return reply.page('directory/views/eligibility.njk', eligibilityPage({ ...result, values }));
+      },
+      (problem) => reply.page('directory/views/eligibility.njk', eligibilityPage({ ...base, ...problem })),
+    );
   });
 
   app.get('/directory/manage', async (request, reply) => {
@@ -250,19 +253,21 @@ export async function registerDirectoryRoutes(app: FastifyInstance, deps: AppDep
   app.post<{ Params: { id: string } }>('/directory/services/:id/rules', async (request, reply) => {
     const id = serviceId(request.params.id);
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const parsed = parseRulesForm(body);
-    if (!parsed.ok) {
-      const found = await directory.rulesForm(request.ctx(), id);
-      return reply.code(400).page('directory/views/rules.njk', {
-        ...SHARED,
-        ...found,
-        ...rulesRowsFromBody(body),
-        values: formValues(body),
-        errors: parsed.errors,
-      });
-    }
-    const version = await directory.saveRules(request.ctx(), id, parsed.rules, parsed.note);
-    return reply.redirect(`/directory/services/${id}/history?version=${version}`, 303);
+    return submitForm(
+      reply,
+      RulesForm,
+      async ({ rules, note }) => {
+        const version = await directory.saveRules(request.ctx(), id, rules, note);
+        return reply.redirect(`/directory/services/${id}/history?version=${version}`, 303);
+      },
+      async (problem) =>
+        reply.page('directory/views/rules.njk', {
+          ...SHARED,
+          ...(await directory.rulesForm(request.ctx(), id)),
+          ...rulesRowsFromBody(body),
+          ...problem,
+        }),
+    );
   });
 
   app.get<{ Params: { id: string } }>('/directory/services/:id/history', async (request, reply) => {

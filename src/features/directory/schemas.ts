@@ -8,8 +8,7 @@ import {
   TIERS,
   type Tier,
 } from '../../db/schema.ts';
-import type { FieldError } from '../../platform/errors.ts';
-import { asArray, dateParts, type FormResult } from '../../platform/forms.ts';
+import { asArray, dateParts, orderedForm } from '../../platform/forms.ts';
 import {
   type Answer,
   AREA_QUESTION_ID,
@@ -42,40 +41,43 @@ export function postcodeDistrict(text: string): string | undefined {
   return /^[A-Z]{1,2}[0-9][A-Z0-9]?$/.test(compact) ? compact : undefined;
 }
 
-/** The search is a GET form (services are not personal data), so a bad value is shown, never thrown. */
-export function parseDirectorySearch(query: Record<string, unknown>): FormResult<DirectorySearch> & {
-  values: Record<string, string | string[]>;
-} {
-  const errors: FieldError[] = [];
-  const one = (k: string) => {
-    const v = query[k];
-    return typeof v === 'string' ? v.trim() : Array.isArray(v) && typeof v[0] === 'string' ? String(v[0]).trim() : '';
-  };
+const firstString = (v: unknown) =>
+  typeof v === 'string' ? v.trim() : Array.isArray(v) && typeof v[0] === 'string' ? String(v[0]).trim() : '';
+
+/** The search as typed, trimmed and cut to length: what the page shows again and its page links carry. */
+export function directorySearchValues(query: Record<string, unknown>) {
   const many = (k: string) => asArray(query[k]).slice(0, 50);
-  const values = {
-    q: one('q').slice(0, 200),
+  return {
+    q: firstString(query.q).slice(0, 200),
     need: many('need'),
-    age: one('age').slice(0, 10),
-    area: one('area'),
-    postcode: one('postcode').slice(0, 20),
+    age: firstString(query.age).slice(0, 10),
+    area: firstString(query.area),
+    postcode: firstString(query.postcode).slice(0, 20),
     tier: many('tier'),
-    language: one('language').slice(0, 60),
+    language: firstString(query.language).slice(0, 60),
     access: many('access'),
-    open: one('open'),
+    open: firstString(query.open),
   };
+}
+
+/**
+ * The search is a GET form (services are not personal data), so a bad value is shown, never thrown: read with
+ * `parseForm` from the query, with the values from `directorySearchValues`.
+ */
+export const DirectorySearchForm = orderedForm((query, _field, problem): DirectorySearch => {
+  const values = directorySearchValues(query);
   const data: DirectorySearch = { need: [], tier: [], access: [], open: values.open === 'now', page: 1 };
-  if (values.q.length > 100) errors.push({ field: 'q', message: 'Search words must be 100 characters or fewer' });
+  if (values.q.length > 100) problem('q', 'Search words must be 100 characters or fewer');
   else if (values.q) data.q = values.q;
   if (values.age) {
     if (!/^\d{1,2}$/.test(values.age) || Number(values.age) > 25) {
-      errors.push({ field: 'age', message: 'Enter an age in whole years, from 0 to 25' });
+      problem('age', 'Enter an age in whole years, from 0 to 25');
     } else data.age = Number(values.age);
   }
   if (values.postcode) {
     const district = postcodeDistrict(values.postcode);
     if (district) data.district = district;
-    else
-      errors.push({ field: 'postcode', message: 'Enter a postcode, like LU3 2AB, or the first part of one, like LU3' });
+    else problem('postcode', 'Enter a postcode, like LU3 2AB, or the first part of one, like LU3');
   } else if (data.q && postcodeDistrict(data.q)) {
     // Postcode-shaped search words: a practitioner typing where the family lives.
     data.district = postcodeDistrict(data.q);
@@ -83,21 +85,21 @@ export function parseDirectorySearch(query: Record<string, unknown>): FormResult
   }
   if (values.area) {
     if (UUID.test(values.area)) data.area = values.area;
-    else errors.push({ field: 'area', message: 'Select an area or cluster from the list' });
+    else problem('area', 'Select an area or cluster from the list');
   }
-  if (values.need.some((n) => !UUID.test(n))) errors.push({ field: 'need', message: 'Select needs from the list' });
+  if (values.need.some((n) => !UUID.test(n))) problem('need', 'Select needs from the list');
   else data.need = values.need;
   if (values.tier.some((t) => !(TIERS as readonly string[]).includes(t))) {
-    errors.push({ field: 'tier', message: 'Select universal, targeted or specialist' });
+    problem('tier', 'Select universal, targeted or specialist');
   } else data.tier = values.tier as Tier[];
   if (values.access.some((t) => !(ACCESS_ROUTES as readonly string[]).includes(t))) {
-    errors.push({ field: 'access', message: 'Select how families reach the service from the list' });
+    problem('access', 'Select how families reach the service from the list');
   } else data.access = values.access as AccessRoute[];
   if (values.language) data.language = values.language;
-  const page = one('page');
+  const page = firstString(query.page);
   if (page) data.page = /^\d{1,5}$/.test(page) && Number(page) >= 1 ? Number(page) : 1;
-  return errors.length ? { ok: false, errors, values } : { ok: true, data, values };
-}
+  return data;
+});
 
 const optionalText = (label: string, max: number) =>
   z
@@ -204,16 +206,14 @@ function uniqueId(base: string, taken: Set<string>) {
   return id;
 }
 
-export function parseRulesForm(
-  body: Record<string, unknown>,
-): { ok: true; rules: Rules; note: string } | { ok: false; errors: FieldError[] } {
-  const errors: FieldError[] = [];
+/** The eligibility rules form: problems in the order they are read (ages, criteria, exclusions, note, wording). */
+export const RulesForm = orderedForm((body, _field, problem, problems): { rules: Rules; note: string } => {
   const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : '');
   const age = (k: string, label: string) => {
     const v = str(k);
     if (!v) return null;
     if (!/^\d{1,2}$/.test(v) || Number(v) > 25) {
-      errors.push({ field: k, message: `${label} must be a whole number from 0 to 25` });
+      problem(k, `${label} must be a whole number from 0 to 25`);
       return null;
     }
     return Number(v);
@@ -221,11 +221,10 @@ export function parseRulesForm(
   const minimumAge = age('minimumAge', 'Lowest age');
   const maximumAge = age('maximumAge', 'Highest age');
   if (minimumAge !== null && maximumAge !== null && minimumAge > maximumAge) {
-    errors.push({ field: 'maximumAge', message: 'Highest age must be the same as or more than the lowest age' });
+    problem('maximumAge', 'Highest age must be the same as or more than the lowest age');
   }
   const mode = str('criteriaMode');
-  if (mode !== 'all' && mode !== 'any')
-    errors.push({ field: 'criteriaMode', message: 'Select whether all or any criteria must hold' });
+  if (mode !== 'all' && mode !== 'any') problem('criteriaMode', 'Select whether all or any criteria must hold');
   const taken = new Set<string>();
   const rows = (prefix: 'criteria' | 'exclusions', noun: string) => {
     const out: (Criterion | Exclusion)[] = [];
@@ -235,13 +234,10 @@ export function parseRulesForm(
       const fact = str(`${prefix}-${i}-fact`);
       if (body[`${prefix}-${i}-question`] === undefined && body[`${prefix}-${i}-wording`] === undefined) continue;
       if (!q && !w) continue;
-      if (!q)
-        errors.push({ field: `${prefix}-${i}-question`, message: `Enter the question to ask about this ${noun}` });
-      if (!w) errors.push({ field: `${prefix}-${i}-wording`, message: `Enter how this ${noun} reads as a reason` });
-      if (q.length > 300)
-        errors.push({ field: `${prefix}-${i}-question`, message: 'Question must be 300 characters or fewer' });
-      if (w.length > 300)
-        errors.push({ field: `${prefix}-${i}-wording`, message: 'Wording must be 300 characters or fewer' });
+      if (!q) problem(`${prefix}-${i}-question`, `Enter the question to ask about this ${noun}`);
+      if (!w) problem(`${prefix}-${i}-wording`, `Enter how this ${noun} reads as a reason`);
+      if (q.length > 300) problem(`${prefix}-${i}-question`, 'Question must be 300 characters or fewer');
+      if (w.length > 300) problem(`${prefix}-${i}-wording`, 'Wording must be 300 characters or fewer');
       const existing = str(`${prefix}-${i}-id`);
       // Existing ids are kept so answers and past evaluations still line up with the new version.
       let id: string;
@@ -253,7 +249,7 @@ export function parseRulesForm(
       if (prefix === 'criteria' && fact) {
         if ((AGENCY_TYPES as readonly string[]).includes(fact)) {
           item.fact = { kind: 'involvement', agencyType: fact as AgencyType };
-        } else errors.push({ field: `${prefix}-${i}-fact`, message: 'Select where the answer can come from' });
+        } else problem(`${prefix}-${i}-fact`, 'Select where the answer can come from');
       }
       out.push(item);
     }
@@ -262,15 +258,13 @@ export function parseRulesForm(
   const criteria = rows('criteria', 'criterion');
   const exclusions = rows('exclusions', 'exclusion');
   const note = str('changeNote');
-  if (!note) errors.push({ field: 'changeNote', message: 'Enter what changed and why' });
-  else if (note.length > 500)
-    errors.push({ field: 'changeNote', message: 'What changed must be 500 characters or fewer' });
+  if (!note) problem('changeNote', 'Enter what changed and why');
+  else if (note.length > 500) problem('changeNote', 'What changed must be 500 characters or fewer');
   const ageWording = str('ageWording');
   const guidance = str('guidance');
-  if (ageWording.length > 300)
-    errors.push({ field: 'ageWording', message: 'Age wording must be 300 characters or fewer' });
-  if (guidance.length > 2000) errors.push({ field: 'guidance', message: 'Guidance must be 2000 characters or fewer' });
-  if (errors.length) return { ok: false, errors };
+  if (ageWording.length > 300) problem('ageWording', 'Age wording must be 300 characters or fewer');
+  if (guidance.length > 2000) problem('guidance', 'Guidance must be 2000 characters or fewer');
+  if (problems().length) return z.NEVER;
   const parsed = RulesSchema.safeParse({
     minimumAge,
     maximumAge,
@@ -280,35 +274,35 @@ export function parseRulesForm(
     exclusions,
     guidance,
   });
-  if (!parsed.success)
-    return { ok: false, errors: [{ field: 'criteria-0-question', message: 'Check the criteria and exclusions' }] };
-  return { ok: true, rules: parsed.data, note };
-}
+  if (!parsed.success) {
+    problem('criteria-0-question', 'Check the criteria and exclusions');
+    return z.NEVER;
+  }
+  return { rules: parsed.data, note };
+});
+
+export type EligibilityAsked =
+  | { subject: 'age'; age: number | null; answers: Record<string, Answer> }
+  | { subject: 'child'; childId: string; answers: Record<string, Answer> };
 
 /** The evaluation form: either an age (no record) or a chosen child, plus answers to the questions. */
-export function parseEligibilityForm(
-  body: Record<string, unknown>,
-  rules: Rules,
-):
-  | { ok: true; subject: 'age'; age: number | null; answers: Record<string, Answer> }
-  | { ok: true; subject: 'child'; childId: string; answers: Record<string, Answer> }
-  | { ok: false; errors: FieldError[] } {
-  const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : '');
-  const answers: Record<string, Answer> = {};
-  for (const item of [...rules.criteria, ...rules.exclusions, { id: AREA_QUESTION_ID }]) {
-    const v = str(`answer-${item.id}`);
-    if (v === 'yes' || v === 'no' || v === 'unknown') answers[item.id] = v;
-  }
-  // Choosing a child wins over a typed age: the record is the better source.
-  const childId = str('childId');
-  if (childId) {
-    if (!UUID.test(childId))
-      return { ok: false, errors: [{ field: 'childId', message: 'Select a child you work with' }] };
-    return { ok: true, subject: 'child', childId, answers };
-  }
-  const age = str('age');
-  if (age && (!/^\d{1,2}$/.test(age) || Number(age) > 25)) {
-    return { ok: false, errors: [{ field: 'age', message: 'Enter an age in whole years, from 0 to 25' }] };
-  }
-  return { ok: true, subject: 'age', age: age ? Number(age) : null, answers };
-}
+export const eligibilityForm = (rules: Rules) =>
+  orderedForm((body, _field, problem): EligibilityAsked => {
+    const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : '');
+    const answers: Record<string, Answer> = {};
+    for (const item of [...rules.criteria, ...rules.exclusions, { id: AREA_QUESTION_ID }]) {
+      const v = str(`answer-${item.id}`);
+      if (v === 'yes' || v === 'no' || v === 'unknown') answers[item.id] = v;
+    }
+    // Choosing a child wins over a typed age: the record is the better source.
+    const childId = str('childId');
+    if (childId) {
+      if (!UUID.test(childId)) problem('childId', 'Select a child you work with');
+      return { subject: 'child', childId, answers };
+    }
+    const age = str('age');
+    if (age && (!/^\d{1,2}$/.test(age) || Number(age) > 25)) {
+      problem('age', 'Enter an age in whole years, from 0 to 25');
+    }
+    return { subject: 'age', age: age ? Number(age) : null, answers };
+  });

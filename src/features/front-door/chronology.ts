@@ -3,7 +3,7 @@
  * decision. Both are case detail (of the referrer's organisation, and of the front door's), so the title shows to
  * anyone who may open the chronology and the summary only under the sharing rules.
  */
-import type { ChronologySource, SourceEntry } from '../../platform/chronology.ts';
+import { type ChronologySource, recordedEntry, type SourceEntry } from '../../platform/chronology.ts';
 import { OUTCOME_LABELS } from './codes.ts';
 
 export const contactSource: ChronologySource = {
@@ -48,14 +48,13 @@ export const contactSource: ChronologySource = {
         at: r.received_at,
         title: `Request for support to the front door${r.urgency === 'urgent' ? ' (urgent)' : ''}`,
         summary: `Contact ${r.reference} made by ${r.referrer_name}.`,
-        organisationId: r.referrer_organisation_id,
-        organisationName: r.organisation_name,
-        actorName: r.referrer_name,
         path: null,
-        visibility: {
-          kind: 'detail_only',
-          record: { organisation_id: r.referrer_organisation_id, recorded_by: r.referrer_user_id, category: null },
-        },
+        ...recordedEntry('detail_only', {
+          organisationId: r.referrer_organisation_id,
+          organisationName: r.organisation_name,
+          userId: r.referrer_user_id,
+          userName: r.referrer_name,
+        }),
       });
       if (r.decision_id && r.decided_at && r.outcome && r.decided_by && r.decided_by_organisation_id) {
         out.push({
@@ -64,14 +63,13 @@ export const contactSource: ChronologySource = {
           at: r.decided_at,
           title: 'Front door decision',
           summary: `Contact ${r.reference}: ${OUTCOME_LABELS[r.outcome]}.`,
-          organisationId: r.decided_by_organisation_id,
-          organisationName: r.decided_by_organisation_name,
-          actorName: r.decided_by_name,
           path: null,
-          visibility: {
-            kind: 'detail_only',
-            record: { organisation_id: r.decided_by_organisation_id, recorded_by: r.decided_by, category: null },
-          },
+          ...recordedEntry('detail_only', {
+            organisationId: r.decided_by_organisation_id,
+            organisationName: r.decided_by_organisation_name,
+            userId: r.decided_by,
+            userName: r.decided_by_name,
+          }),
         });
       }
     }

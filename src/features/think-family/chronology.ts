@@ -1,5 +1,5 @@
 /** Think Family needs on the chronology of each child who lived in the household, under the case-detail rules. */
-import type { ChronologySource, SourceEntry } from '../../platform/chronology.ts';
+import { type ChronologySource, recordedEntry, type SourceEntry } from '../../platform/chronology.ts';
 import { needDef } from './needs.ts';
 
 const thinkFamilySource: ChronologySource = {
@@ -37,14 +37,14 @@ const thinkFamilySource: ChronologySource = {
         at: n.recorded_at,
         title: `Adult need affecting parenting recorded: ${needDef(n.need)?.label ?? n.need}`,
         summary: `About ${about}`,
-        organisationId: n.organisation_id,
-        organisationName: n.organisation_name,
-        actorName: n.recorded_by_name,
         path: 'think-family',
-        visibility: {
-          kind: 'case_detail',
-          record: { organisation_id: n.organisation_id, recorded_by: n.recorded_by, category: n.category },
-        },
+        ...recordedEntry('case_detail', {
+          organisationId: n.organisation_id,
+          organisationName: n.organisation_name,
+          userId: n.recorded_by,
+          userName: n.recorded_by_name,
+          category: n.category,
+        }),
       };
     });
   },

@@ -23,6 +23,10 @@ import * as repo from './repository.ts';
 import { whoToTalkTo } from './who-to-talk-to.ts';
 
 type Trx = Transaction<DB>;
+type Rights =
+  | Refusal
+  | { readonly kind: 'moved'; readonly to: string }
+  | { readonly kind: 'ok'; readonly person: NonNullable<Awaited<ReturnType<typeof findPerson>>> };
 
 /** The judgement a practitioner records: their own level and why, alongside the helper's suggestion. */
 export const JudgementForm = z.object({
@@ -74,12 +78,16 @@ export class ThresholdService {
   }
 
   /** Who may look at or record a child's level of need: a relationship with the child, or the front door. */
-  private async rights(trx: Trx, ctx: RequestContext, personId: string, refusedAction: string) {
+  private async rights(trx: Trx, ctx: RequestContext, personId: string, refusedAction: string): Promise<Rights> {
     const actor = ctx.actor;
     if (!actor) throw new ForbiddenError();
     const person = await findPerson(trx, personId);
     if (!person) throw new NotFoundError();
-    if (person.kept_id) return { kind: 'moved', to: person.kept_id } as const;
+    if (person.kept_id) {
+      // A merged record leads to the record kept only for those who may see that one.
+      const kept = await this.rights(trx, ctx, person.kept_id, refusedAction);
+      return kept instanceof Refusal ? kept : ({ kind: 'moved', to: person.kept_id } as const);
+    }
     if (!hasRole(actor, ...CASE_DETAIL_ROLES)) {
       return refuseOnPerson(trx, ctx, refusedAction, personId, new ForbiddenError(), { role: false });
     }
@@ -198,25 +206,39 @@ export class ThresholdService {
     return whoToTalkTo(this.db, ctx.actor, null, ctx.at);
   }
 
+  /** Who may ask who to talk to about a child: anyone who may use the child index, with a relationship when protected. */
+  private async contactRights(trx: Trx, ctx: RequestContext, personId: string): Promise<Rights> {
+    const actor = ctx.actor;
+    if (!actor) throw new ForbiddenError();
+    const person = await findPerson(trx, personId);
+    if (!person) throw new NotFoundError();
+    if (person.kept_id) {
+      // A merged record leads to the record kept only for those who may see that one.
+      const kept = await this.contactRights(trx, ctx, person.kept_id);
+      return kept instanceof Refusal ? kept : ({ kind: 'moved', to: person.kept_id } as const);
+    }
+    if (!hasRole(actor, ...INDEX_ROLES)) {
+      return refuseOnPerson(trx, ctx, 'person.contacts.refused', personId, new ForbiddenError(), { role: false });
+    }
+    if (person.whereabouts_protected) {
+      const relationship = await findRelationship(trx, actor, personId, ctx.at);
+      const frontDoor = await rolePowerOver(trx, actor, ['front_door'], personId, ctx.at);
+      if (!relationship && !frontDoor) {
+        return refuseOnPerson(trx, ctx, 'person.contacts.refused', personId, new NotFoundError(), {
+          protected: true,
+        });
+      }
+    }
+    return { kind: 'ok', person } as const;
+  }
+
   async childContacts(ctx: RequestContext, personId: string) {
     const actor = ctx.actor;
     if (!actor) throw new ForbiddenError();
     return runRefusable(this.db, async (trx) => {
-      const person = await findPerson(trx, personId);
-      if (!person) throw new NotFoundError();
-      if (person.kept_id) return { kind: 'moved' as const, to: person.kept_id };
-      if (!hasRole(actor, ...INDEX_ROLES)) {
-        return refuseOnPerson(trx, ctx, 'person.contacts.refused', personId, new ForbiddenError(), { role: false });
-      }
-      if (person.whereabouts_protected) {
-        const relationship = await findRelationship(trx, actor, personId, ctx.at);
-        const frontDoor = await rolePowerOver(trx, actor, ['front_door'], personId, ctx.at);
-        if (!relationship && !frontDoor) {
-          return refuseOnPerson(trx, ctx, 'person.contacts.refused', personId, new NotFoundError(), {
-            protected: true,
-          });
-        }
-      }
+      const rights = await this.contactRights(trx, ctx, personId);
+      if (rights instanceof Refusal || rights.kind === 'moved') return rights;
+      const { person } = rights;
       await recordAudit(trx, auditContext(ctx), {
         action: 'person.contacts.viewed',
         recordType: 'person',
