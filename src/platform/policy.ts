@@ -217,6 +217,11 @@ export const ACTIONS = {
     who: REGISTER,
     relationship: 'works-with-child',
   },
+  'think-family.end': {
+    description: 'End a need of an adult in a child’s household that you can see (Think Family): the date and why',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
   'targeted-services.lists': {
     description:
       'See the Top 100 families in your areas and your Guidance and Support meeting list; set the meeting date and add or remove families (within your areas)',
@@ -521,6 +526,8 @@ export const ROUTES: Record<string, Action> = {
   'GET /work': 'work.read',
   'GET /people/:id/think-family': 'think-family.read',
   'POST /people/:id/think-family': 'think-family.record',
+  'GET /people/:id/think-family/:needId/end': 'think-family.end',
+  'POST /people/:id/think-family/:needId/end': 'think-family.end',
   'GET /targeted-services': 'targeted-services.lists',
   'POST /targeted-services/meeting': 'targeted-services.lists',
   'GET /targeted-services/families/:id/add': 'targeted-services.lists',
