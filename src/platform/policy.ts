@@ -291,6 +291,12 @@ export const ACTIONS = {
     who: ADMIN,
     relationship: 'none',
   },
+  'admin.conversation-follow-up.manage': {
+    description:
+      'Set how many working days after a conversation its participants are asked whether it helped, for each partnership',
+    who: ADMIN,
+    relationship: 'none',
+  },
   'admin.users.manage': {
     description: 'Add and change users and their roles; disable, unlock, reset their second factor or password',
     who: ADMIN,
@@ -519,6 +525,9 @@ export const ROUTES: Record<string, Action> = {
   'GET /admin/threshold-guidance': 'admin.threshold-guidance.manage',
   'GET /admin/threshold-guidance/:level': 'admin.threshold-guidance.manage',
   'POST /admin/threshold-guidance/:level': 'admin.threshold-guidance.manage',
+  'GET /admin/conversation-follow-up': 'admin.conversation-follow-up.manage',
+  'GET /admin/conversation-follow-up/:id': 'admin.conversation-follow-up.manage',
+  'POST /admin/conversation-follow-up/:id': 'admin.conversation-follow-up.manage',
   'GET /admin/jobs': 'admin.jobs.manage',
   'POST /admin/jobs/:id/retry': 'admin.jobs.manage',
 

@@ -6,6 +6,8 @@ export const ACTION_WORDS: Record<string, string> = {
   'account.notification-email.changed': 'Changed when they are emailed about notifications',
   'admin.area.created': 'Created an area',
   'admin.area.updated': 'Changed an area',
+  'admin.conversation-follow-up.changed':
+    'Changed how many working days after a conversation its participants are asked whether it helped',
   'admin.closure-day.added': 'Added a closure day',
   'admin.threshold-guidance.published': 'Published a new version of the threshold guidance',
   'admin.closure-day.removed': 'Removed a closure day',

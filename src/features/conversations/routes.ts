@@ -10,6 +10,7 @@ import { checkId } from '../../platform/ids.ts';
 import { LABELS } from '../consent/routes.ts';
 import { ChangeRefusedError, RuleError } from '../consent/service.ts';
 import { registerConversationApi } from './api.ts';
+import { registerFollowUpSettingRoutes } from './follow-up-setting.ts';
 import { CaseNoteService } from './notes-service.ts';
 import {
   FOLLOW_UP_LABELS,
@@ -38,6 +39,7 @@ export function registerConversationRoutes(app: FastifyInstance, deps: AppDeps) 
   const notes = new CaseNoteService(deps.database.db);
   deps.jobs.register(FOLLOW_UP_JOB, askFollowUps);
   registerConversationApi(app, deps, service);
+  registerFollowUpSettingRoutes(app, deps);
 
   // ---- Notes and conversations: the child's case notes and recorded conversations on one page -------------------
 
