@@ -102,5 +102,41 @@ for (const engine of engines()) {
       // Tuesday 1 December 2026 plus three working days.
       assert.equal(String(row.follow_up_on).slice(0, 10), '2026-12-04');
     });
+
+    test('the people picker is a search by name or organisation, and keeps the people already chosen', async () => {
+      const other = await createOrganisation(db, { name: 'Riverside Health Visitors', agency_type: 'health' });
+      for (let i = 0; i < 120; i++) {
+        await createUser(db, { organisationId: other.id, name: `Visitor ${String(i).padStart(3, '0')}` });
+      }
+      const c = await as(teacher);
+      const url = `/people/${child}/conversations/new`;
+      const start = await c.get(url);
+      assert.equal(start.statusCode, 200);
+      assert.match(start.body, /name="peopleSearch"/);
+      // Before a search: the people of your own organisation, not everyone.
+      assert.match(start.body, /Nia Senco/);
+      assert.doesNotMatch(start.body, /Visitor 000/);
+      const found = await c.post(`/people/${child}/conversations`, {
+        'participant-0': nurse.id,
+        agreed: 'Kept as typed',
+        peopleSearch: 'visitor 11',
+        add: 'search',
+      });
+      assert.equal(found.statusCode, 200);
+      assert.match(found.body, /Visitor 110/);
+      assert.match(found.body, /Visitor 119/);
+      assert.doesNotMatch(found.body, /Visitor 000/);
+      assert.match(found.body, /data-qa="people-found"[^>]*>10 people found/);
+      assert.match(found.body, new RegExp(`<option value="${nurse.id}" selected`), 'the choice already made is kept');
+      assert.match(found.body, />Kept as typed</);
+      const byOrganisation = await c.post(`/people/${child}/conversations`, {
+        'participant-0': nurse.id,
+        peopleSearch: 'Riverside',
+        add: 'search',
+      });
+      assert.match(byOrganisation.body, /Visitor 000/);
+      assert.match(byOrganisation.body, /data-qa="people-found"[^>]*>More than 50 people found/);
+      assert.match(byOrganisation.body, new RegExp(`<option value="${nurse.id}" selected`));
+    });
   });
 }
