@@ -437,6 +437,9 @@ export interface ThinkFamilyNeedTable {
   recorded_at: Date;
   ended_by: string | null;
   ended_at: Date | null;
+  /** The day the need ended, as the practitioner gave it. */
+  ended_on: ColumnType<string | null, string | null | undefined, string | null>;
+  end_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface HouseholdMemberTable {

@@ -217,6 +217,11 @@ export const ACTIONS = {
     who: REGISTER,
     relationship: 'works-with-child',
   },
+  'think-family.end': {
+    description: 'End a need of an adult in a child’s household that you can see (Think Family): the date and why',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
   'targeted-services.lists': {
     description:
       'See the Top 100 families in your areas and your Guidance and Support meeting list; set the meeting date and add or remove families (within your areas)',
@@ -283,6 +288,12 @@ export const ACTIONS = {
   'admin.home': { description: 'See the administration pages', who: ADMIN, relationship: 'none' },
   'admin.organisations.manage': {
     description: 'Add and change organisations, areas and clusters, and teams',
+    who: ADMIN,
+    relationship: 'none',
+  },
+  'admin.conversation-follow-up.manage': {
+    description:
+      'Set how many working days after a conversation its participants are asked whether it helped, for each partnership',
     who: ADMIN,
     relationship: 'none',
   },
@@ -531,6 +542,9 @@ export const ROUTES: Record<string, Action> = {
   'GET /admin/threshold-guidance': 'admin.threshold-guidance.manage',
   'GET /admin/threshold-guidance/:level': 'admin.threshold-guidance.manage',
   'POST /admin/threshold-guidance/:level': 'admin.threshold-guidance.manage',
+  'GET /admin/conversation-follow-up': 'admin.conversation-follow-up.manage',
+  'GET /admin/conversation-follow-up/:id': 'admin.conversation-follow-up.manage',
+  'POST /admin/conversation-follow-up/:id': 'admin.conversation-follow-up.manage',
   'GET /admin/jobs': 'admin.jobs.manage',
   'POST /admin/jobs/:id/retry': 'admin.jobs.manage',
 
@@ -538,6 +552,8 @@ export const ROUTES: Record<string, Action> = {
   'GET /work': 'work.read',
   'GET /people/:id/think-family': 'think-family.read',
   'POST /people/:id/think-family': 'think-family.record',
+  'GET /people/:id/think-family/:needId/end': 'think-family.end',
+  'POST /people/:id/think-family/:needId/end': 'think-family.end',
   'GET /targeted-services': 'targeted-services.lists',
   'POST /targeted-services/meeting': 'targeted-services.lists',
   'GET /targeted-services/families/:id/add': 'targeted-services.lists',

@@ -5,9 +5,16 @@
  * recorded by their own organisation, or a current consent covers them, or a recorded lawful basis does.
  * Every feature that shows case detail or lets information leave an agency calls this module.
  */
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { Q } from '../db/connection.ts';
-import type { AgencyType, ConsentPurpose, LawfulBasis, RecipientKind, Role } from '../db/schema.ts';
+import type {
+  AgencyType,
+  ConsentPurpose,
+  LawfulBasis,
+  RecipientKind,
+  Role,
+  SharingDecisionTable,
+} from '../db/schema.ts';
 import { type Actor, hasRole, type Relationship } from './access.ts';
 import { londonToday } from './calendar.ts';
 import { HttpError } from './errors.ts';
@@ -187,6 +194,14 @@ export async function activeConsents(db: Q, personId: string, at: Date): Promise
         .execute()
     : [];
   return result.rows.map((c) => ({ ...c, recipients: recipients.filter((r) => r.consent_id === c.id) }));
+}
+
+/**
+ * Records a decision to share a person's information (or not to): who with, on what basis (a consent, or a lawful
+ * basis with its reason), by whom. Read back by `accessContext` when the recipient asks to see case detail.
+ */
+export async function recordSharingDecision(db: Q, values: Insertable<SharingDecisionTable>): Promise<string> {
+  return (await db.insertInto('sharing_decision').values(values).returning('id').executeTakeFirstOrThrow()).id;
 }
 
 /** A current decision to share on a lawful basis naming the actor, unless a later decision not to share replaced it. */

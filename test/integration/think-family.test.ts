@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { londonToday } from '../../src/platform/calendar.ts';
 import { signedInClients } from '../support/client.ts';
 import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
@@ -188,6 +189,79 @@ for (const engine of engines()) {
       const res = await (await as(leader)).get('/targeted-services');
       assert.match(res.body, /2 adult needs affecting parenting \(Think Family\) \(\+4\)/);
       assert.doesNotMatch(res.body, /Mental health|Debt, low income/);
+    });
+
+    test('a need can be ended with the date and the reason: shown as ended, audited, and on the chronology', async () => {
+      const db = t.database.db;
+      const need = await db
+        .selectFrom('think_family_need')
+        .select(['id', 'recorded_at'])
+        .where('need', '=', 'finance')
+        .executeTakeFirstOrThrow();
+      const url = `/people/${child}/think-family/${need.id}/end`;
+      const other = await as(stranger);
+      assert.equal((await other.get(url)).statusCode, 404);
+      assert.equal((await other.post(url, { reason: 'x' })).statusCode, 404);
+      const c = await as(teacher);
+      const form = await c.get(url);
+      assert.equal(form.statusCode, 200);
+      assert.match(form.body, /Debt, low income or unemployment/);
+      const [y, m, d] = londonToday(t.clock.now()).split('-');
+      const bad = await c.post(url, {
+        'endedOn-day': '1',
+        'endedOn-month': '1',
+        'endedOn-year': String(Number(y) + 1),
+        reason: '',
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /The date the need ended must be today or in the past/);
+      assert.match(bad.body, /Enter why the need has ended/);
+      const early = await c.post(url, {
+        'endedOn-day': '1',
+        'endedOn-month': '1',
+        'endedOn-year': '2000',
+        reason: 'Kept as typed',
+      });
+      assert.equal(early.statusCode, 400);
+      assert.match(early.body, /The date the need ended must be on or after the day it was recorded/);
+      assert.match(early.body, />Kept as typed</);
+      const ended = await c.post(url, {
+        'endedOn-day': d!,
+        'endedOn-month': m!,
+        'endedOn-year': y!,
+        reason: 'Back in full-time work',
+      });
+      assert.equal(ended.statusCode, 303);
+      const row = await db
+        .selectFrom('think_family_need')
+        .selectAll()
+        .where('id', '=', need.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.ended_on, `${y}-${m}-${d}`);
+      assert.equal(row.end_reason, 'Back in full-time work');
+      assert.equal(row.ended_by, teacher.id);
+      const page = await c.get(`/people/${child}/think-family`);
+      assert.match(page.body, /data-qa="need-ended"/);
+      assert.match(page.body, /Back in full-time work/);
+      const events = await db
+        .selectFrom('audit_event')
+        .select(['record_id', 'details'])
+        .where('action', '=', 'person.think-family.ended')
+        .execute();
+      assert.equal(events.length, 1);
+      assert.equal(events[0]!.record_id, child);
+      const chronology = await c.get(`/people/${child}/chronology`);
+      assert.match(chronology.body, /Adult need affecting parenting ended: Debt, low income or unemployment/);
+      const again = await c.post(url, {
+        'endedOn-day': d!,
+        'endedOn-month': m!,
+        'endedOn-year': y!,
+        reason: 'Twice',
+      });
+      assert.equal(again.statusCode, 400);
+      assert.match(again.body, /This need has already ended/);
+      const leaderPage = await (await as(leader)).get('/targeted-services');
+      assert.match(leaderPage.body, /1 adult need affecting parenting \(Think Family\)/);
     });
   });
 }

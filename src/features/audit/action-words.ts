@@ -6,6 +6,8 @@ export const ACTION_WORDS: Record<string, string> = {
   'account.notification-email.changed': 'Changed when they are emailed about notifications',
   'admin.area.created': 'Created an area',
   'admin.area.updated': 'Changed an area',
+  'admin.conversation-follow-up.changed':
+    'Changed how many working days after a conversation its participants are asked whether it helped',
   'admin.closure-day.added': 'Added a closure day',
   'admin.threshold-guidance.published': 'Published a new version of the threshold guidance',
   'admin.closure-day.removed': 'Removed a closure day',
@@ -118,6 +120,8 @@ export const ACTION_WORDS: Record<string, string> = {
   'person.guidance-support.added': 'Added a family to the Guidance and Support meeting',
   'person.guidance-support.removed': 'Took a family off the Guidance and Support meeting',
   'person.think-family.recorded': 'Recorded a need of an adult in the family (Think Family)',
+  'person.think-family.ended': 'Ended a need of an adult in the family (Think Family)',
+  'person.think-family.end.refused': 'Was refused ending a need of an adult in the family (Think Family)',
   'person.think-family.viewed': 'Looked at the needs of the adults in the family (Think Family)',
   'person.targeted-services.viewed': 'Viewed the Top 100 families and the Guidance and Support meeting',
   'person.need-level.viewed': 'Looked at the levels of need recorded',

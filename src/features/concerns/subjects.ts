@@ -40,6 +40,11 @@ export interface ConcernSubject {
    * decision. The person who made it cannot disagree with themselves.
    */
   mayRaise(q: Q, actor: Actor, record: ConcernSubjectRecord, at: Date): Promise<boolean>;
+  /**
+   * For a decision about several children at once: the decisions of this kind about any of these children, each
+   * with the child. A concern is recorded against one child (`load`'s); it shows on every child's chronology.
+   */
+  coveredChildren?(q: Q, personIds: string[]): Promise<{ id: string; personId: string }[]>;
 }
 
 /** Whether the actor holds a case-detail role and is not the person who made the decision. */
@@ -84,8 +89,9 @@ export const needLevelSubject: ConcernSubject = {
 
 /**
  * A front-door decision on a contact (src/features/front-door). A contact may be about several children; the
- * concern is about the first of them, as the contact's page lists them. The practitioner who asked, and anyone
- * who works with the child, may disagree; the worker who decided may not.
+ * concern is recorded against the first of them, as the contact's page lists them, and shows on the chronology
+ * of each. The practitioner who asked, and anyone who works with the child, may disagree; the worker who decided
+ * may not.
  */
 export const frontDoorDecisionSubject: ConcernSubject = {
   kind: 'front_door_decision',
@@ -133,6 +139,15 @@ export const frontDoorDecisionSubject: ConcernSubject = {
     // The contact was read with the decision: its referrer came with it.
     if (record.requestedBy === actor.userId) return true;
     return (await relationshipsWith(q, actor, record.personId, at)).length > 0;
+  },
+  async coveredChildren(q, personIds) {
+    if (!personIds.length) return [];
+    return q
+      .selectFrom('contact_child as cc')
+      .innerJoin('contact_decision as d', 'd.contact_id', 'cc.contact_id')
+      .select(['d.id', 'cc.person_id as personId'])
+      .where('cc.person_id', 'in', personIds)
+      .execute();
   },
 };
 

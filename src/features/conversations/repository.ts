@@ -4,17 +4,42 @@ import type { Q } from '../../db/connection.ts';
 import type { CaseNoteTable, FollowUpAnswer } from '../../db/schema.ts';
 
 /** Active people who use the service (never service accounts), to pick as participants, owners and recipients. */
-export async function pickableUsers(db: Q) {
-  return db
-    .selectFrom('app_user as u')
-    .innerJoin('organisation as o', 'o.id', 'u.organisation_id')
-    .select(['u.id', 'u.name', 'u.job_title', 'u.organisation_id', 'o.name as organisation_name', 'o.agency_type'])
-    .where('u.disabled_at', 'is', null)
-    .where('u.kind', '=', 'person')
+/** At most this many people are offered by one search. */
+export const PICKER_LIMIT = 50;
+
+/**
+ * The people a conversation can name, for the picker: those whose name, job title or organisation contains the
+ * search (or, before a search, those of the user's own organisation), at most PICKER_LIMIT, and always the people
+ * already chosen.
+ */
+export async function pickableUsers(db: Q, opts: { search: string; organisationId: string; chosen: string[] }) {
+  const base = () =>
+    db
+      .selectFrom('app_user as u')
+      .innerJoin('organisation as o', 'o.id', 'u.organisation_id')
+      .select(['u.id', 'u.name', 'u.job_title', 'u.organisation_id', 'o.name as organisation_name', 'o.agency_type'])
+      .where('u.disabled_at', 'is', null)
+      .where('u.kind', '=', 'person');
+  const like = `%${opts.search.replace(/[\\%_]/g, '\\$&')}%`;
+  const found = await (opts.search
+    ? base().where((eb) =>
+        eb.or([eb('u.name', 'ilike', like), eb('u.job_title', 'ilike', like), eb('o.name', 'ilike', like)]),
+      )
+    : base().where('u.organisation_id', '=', opts.organisationId)
+  )
     .orderBy('u.name')
     .orderBy('o.name')
-    .limit(2000)
+    .limit(PICKER_LIMIT + 1)
     .execute();
+  const more = found.length > PICKER_LIMIT;
+  const users = found.slice(0, PICKER_LIMIT);
+  const missing = opts.chosen.filter((id) => !users.some((u) => u.id === id));
+  const chosen = missing.length ? await base().where('u.id', 'in', missing).execute() : [];
+  return {
+    users: [...chosen, ...users].sort((a, b) => a.name.localeCompare(b.name)),
+    found: users.length,
+    more,
+  };
 }
 
 export async function usersByIds(db: Q, ids: string[]) {

@@ -6,10 +6,11 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../../platform/app-deps.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import { formValues, parseForm, submitForm } from '../../platform/forms.ts';
-import { checkId } from '../../platform/ids.ts';
+import { checkId, isUuid } from '../../platform/ids.ts';
 import { LABELS } from '../consent/routes.ts';
 import { ChangeRefusedError } from '../consent/service.ts';
 import { registerConversationApi } from './api.ts';
+import { registerFollowUpSettingRoutes } from './follow-up-setting.ts';
 import { CaseNoteService } from './notes-service.ts';
 import {
   conversationForm,
@@ -38,6 +39,7 @@ export function registerConversationRoutes(app: FastifyInstance, deps: AppDeps) 
   const notes = new CaseNoteService(deps.database.db);
   deps.jobs.register(FOLLOW_UP_JOB, askFollowUps);
   registerConversationApi(app, deps, service);
+  registerFollowUpSettingRoutes(app, deps);
 
   // ---- Notes and conversations: the child's case notes and recorded conversations on one page -------------------
 
@@ -88,7 +90,14 @@ export function registerConversationRoutes(app: FastifyInstance, deps: AppDeps) 
     id: string,
     extra: { values?: Record<string, string | string[]>; rows?: Record<RowKind, number>; errors?: unknown } = {},
   ) => {
-    const data = await service.form(reply.request.ctx(), id);
+    const values0 = extra.values ?? {};
+    // The people picker: a search (by name, job title or organisation), keeping everyone already chosen.
+    const search = typeof values0.peopleSearch === 'string' ? values0.peopleSearch.trim().slice(0, 100) : '';
+    const chosen = Object.entries(values0)
+      .filter(([k, v]) => /^(participant-\d+|action-\d+-owner|recipient-\d+)$/.test(k) && typeof v === 'string')
+      .map(([, v]) => v as string)
+      .filter(isUuid);
+    const data = await service.form(reply.request.ctx(), id, { search, chosen: [...new Set(chosen)] });
     const rows = extra.rows ?? (Object.fromEntries(ROW_KINDS.map((k) => [k, 1])) as Record<RowKind, number>);
     const values = extra.values ?? {};
     const picked = new Set(Array.isArray(values.children) ? values.children : values.children ? [values.children] : []);

@@ -73,15 +73,23 @@ export class ConversationService {
   }
 
   /** What the form needs: the child, the other children it may be about, and the users to pick from. */
-  async form(ctx: RequestContext, personId: string) {
+  async form(
+    ctx: RequestContext,
+    personId: string,
+    picker: { search: string; chosen: string[] } = { search: '', chosen: [] },
+  ) {
     return runRefusable(this.db, async (trx) => {
       const rights = await this.recordRights(trx, ctx, personId);
       if (rights instanceof Refusal) return rights;
-      const [others, users] = await Promise.all([
-        this.otherChildren(trx, ctx.actor!, personId, ctx.at),
-        repo.pickableUsers(trx),
-      ]);
-      return { person: rights.person, others, users, today: londonToday(ctx.at) };
+      const others = await this.otherChildren(trx, ctx.actor!, personId, ctx.at);
+      const picked = await repo.pickableUsers(trx, { ...picker, organisationId: ctx.actor!.organisationId });
+      return {
+        person: rights.person,
+        others,
+        users: picked.users,
+        peopleFound: { search: picker.search, count: picked.found, more: picked.more },
+        today: londonToday(ctx.at),
+      };
     });
   }
 

@@ -18,6 +18,7 @@ export const contactSource: ChronologySource = {
       .leftJoin('contact_decision as d', 'd.contact_id', 'c.id')
       .leftJoin('app_user as du', 'du.id', 'd.decided_by')
       .leftJoin('organisation as dorg', 'dorg.id', 'du.organisation_id')
+      .leftJoin('directory_service as ds', 'ds.id', 'd.directory_service_id')
       .select([
         'cc.person_id',
         'c.id',
@@ -35,6 +36,7 @@ export const contactSource: ChronologySource = {
         'du.name as decided_by_name',
         'du.organisation_id as decided_by_organisation_id',
         'dorg.name as decided_by_organisation_name',
+        'ds.name as service_name',
       ])
       .where('cc.person_id', 'in', personIds)
       // A request from the public form has no referrer in the product; the inner joins leave it out.
@@ -62,7 +64,7 @@ export const contactSource: ChronologySource = {
           personId: r.person_id,
           at: r.decided_at,
           title: 'Front door decision',
-          summary: `Contact ${r.reference}: ${OUTCOME_LABELS[r.outcome]}.`,
+          summary: `Contact ${r.reference}: ${OUTCOME_LABELS[r.outcome]}${r.service_name ? ` (${r.service_name})` : ''}.`,
           path: null,
           ...recordedEntry('detail_only', {
             organisationId: r.decided_by_organisation_id,

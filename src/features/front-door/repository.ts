@@ -65,6 +65,17 @@ export async function contactChildren(db: Q, contactIds: string[]) {
     .execute();
 }
 
+/** How each child's information came to the front door: the sharing decision recorded with the contact. */
+export async function contactSharing(db: Q, contactId: string) {
+  return db
+    .selectFrom('contact_child as cc')
+    .innerJoin('sharing_decision as s', 's.id', 'cc.sharing_decision_id')
+    .select(['cc.person_id', 's.basis', 's.consent_id', 's.override', 's.reason'])
+    .where('cc.contact_id', '=', contactId)
+    .orderBy('cc.person_id')
+    .execute();
+}
+
 export async function findDecision(db: Q, contactId: string) {
   const row = await db
     .selectFrom('contact_decision as d')
@@ -290,7 +301,7 @@ export async function leadersForAreas(db: Q, areaIds: string[]) {
     .innerJoin('user_team as ut', 'ut.team_id', 't.id')
     .innerJoin('app_user as u', 'u.id', 'ut.user_id')
     .innerJoin('user_role as r', (j) => j.onRef('r.user_id', '=', 'u.id').on('r.role', '=', 'integrated_processes'))
-    .select(['u.id', 'u.name', 't.area_id', 't.name as team_name'])
+    .select(['u.id', 'u.name', 'u.organisation_id', 't.area_id', 't.name as team_name'])
     .where('t.contact_role', 'in', ['targeted_services', 'integrated_processes'])
     .where('t.area_id', 'in', areaIds)
     .where('u.disabled_at', 'is', null)

@@ -47,8 +47,8 @@ import { asArray } from '../../platform/forms.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { notify } from '../../platform/notifications.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
-import { actorPartnerships, withinPartnership } from '../../platform/partnership.ts';
-import { activeConsents, findRelationship, recipientCovers } from '../../platform/sharing.ts';
+import { actorPartnerships, partnershipReach } from '../../platform/partnership.ts';
+import { activeConsents, findRelationship, recipientCovers, recordSharingDecision } from '../../platform/sharing.ts';
 import { assignWork, completeWork } from '../../platform/work.ts';
 import type { MatchModel } from '../people/matching/model.ts';
 import { findPerson } from '../people/repository.ts';
@@ -397,13 +397,9 @@ export class FrontDoorService {
       });
       if (urgent) {
         // Flagged for immediate attention: every front door worker whose partnership reaches a child is told.
-        const workers = [];
-        for (const w of await repo.usersWithRole(trx, 'front_door')) {
-          const reach = await this.reaches(trx, { userId: w.id, organisationId: w.organisation_id }, personIds, ctx.at);
-          if (reach) workers.push(w.id);
-        }
+        const workers = await this.workersFor(trx, { via }, personIds, ctx.at);
         await notify(trx, {
-          userIds: workers,
+          userIds: workers.map((w) => w.id),
           kind: 'contact.urgent',
           title: 'An urgent contact is waiting at the front door',
           href: `/front-door/contacts/${contact.id}`,
@@ -424,8 +420,8 @@ export class FrontDoorService {
     personIds: string[],
     at: Date,
   ) {
-    for (const id of personIds) if (await withinPartnership(trx, who, id, at)) return true;
-    return false;
+    const reach = await partnershipReach(trx, [who], personIds, at);
+    return personIds.some((id) => reach(who, id));
   }
 
   /**
@@ -454,19 +450,17 @@ export class FrontDoorService {
         trx,
         open.map((c) => c.contact_id),
       );
+      // One reach for the whole queue (withinPartnership's rule, in two statements however long the queue).
+      const reach = await partnershipReach(
+        trx,
+        [actor],
+        children.map((x) => x.person_id),
+        ctx.at,
+      );
       const rows = [];
       for (const c of open) {
         const mine = children.filter((x) => x.contact_id === c.contact_id);
-        if (
-          !(await this.frontDoorReach(
-            trx,
-            actor,
-            c,
-            mine.map((x) => x.person_id),
-            ctx.at,
-          ))
-        )
-          continue;
+        if (mine.length ? !mine.some((x) => reach(actor, x.person_id)) : c.via !== 'public') continue;
         rows.push({
           ...c,
           referrer_organisation_name: c.referrer_organisation_name ?? c.sender_organisation ?? '',
@@ -557,12 +551,12 @@ export class FrontDoorService {
 
   /** Front door workers whose partnership reaches the children: those a contact can be assigned to. */
   private async workersFor(trx: Trx, contact: { via: string }, personIds: string[], at: Date) {
-    const out = [];
-    for (const w of await repo.usersWithRole(trx, 'front_door')) {
-      const who = { userId: w.id, organisationId: w.organisation_id };
-      if (await this.frontDoorReach(trx, who, contact, personIds, at)) out.push(w);
-    }
-    return out;
+    const all = await repo.usersWithRole(trx, 'front_door');
+    // A public request none of whose children is matched yet: every front door worker may take it, to match them.
+    if (!personIds.length) return contact.via === 'public' ? all : [];
+    const who = all.map((w) => ({ userId: w.id, organisationId: w.organisation_id }));
+    const reach = await partnershipReach(trx, who, personIds, at);
+    return all.filter((_, i) => personIds.some((id) => reach(who[i]!, id)));
   }
 
   /** Assigns an open contact to a front door worker (oneself or another); it goes on their work list. */
@@ -724,6 +718,24 @@ export class FrontDoorService {
         by: actor.userId,
       });
       if (leader) {
+        // Routing the contact to the leader shares it onward: recorded for each child, on the basis it came in on.
+        for (const child of await repo.contactSharing(trx, id)) {
+          await recordSharingDecision(trx, {
+            person_id: child.person_id,
+            decision: 'share',
+            what: `A request for support to the front door (${a.contact.reference}), for targeted support`,
+            recipient_kind: 'organisation',
+            recipient_organisation_id: leader.organisation_id,
+            recipient_description: `${leader.name}, targeted services leader (${leader.team_name})`,
+            basis: child.basis,
+            consent_id: child.consent_id,
+            override: child.override,
+            reason: child.reason,
+            decided_by: actor.userId,
+            decided_by_organisation_id: actor.organisationId,
+            decided_at: ctx.at,
+          });
+        }
         await assignWork(trx, {
           kind: 'front-door.targeted-support',
           title: 'Arrange targeted support and find a lead practitioner',

@@ -1,4 +1,5 @@
 /** Think Family needs on the chronology of each child who lived in the household, under the case-detail rules. */
+import { longDate } from '../../platform/calendar.ts';
 import { type ChronologySource, recordedEntry, type SourceEntry } from '../../platform/chronology.ts';
 import { needDef } from './needs.ts';
 
@@ -13,6 +14,7 @@ const thinkFamilySource: ChronologySource = {
       .innerJoin('organisation as o', 'o.id', 'n.organisation_id')
       .innerJoin('app_user as u', 'u.id', 'n.recorded_by')
       .leftJoin('person as p', 'p.id', 'n.person_id')
+      .leftJoin('app_user as eu', 'eu.id', 'n.ended_by')
       .select([
         'n.id',
         'hm.person_id as child_id',
@@ -22,6 +24,10 @@ const thinkFamilySource: ChronologySource = {
         'n.organisation_id',
         'n.recorded_by',
         'n.recorded_at',
+        'n.ended_at',
+        'n.ended_on',
+        'n.end_reason',
+        'eu.name as ended_by_name',
         'o.name as organisation_name',
         'u.name as recorded_by_name',
         'p.given_name',
@@ -29,23 +35,40 @@ const thinkFamilySource: ChronologySource = {
       ])
       .where('hm.person_id', 'in', personIds)
       .execute();
-    return rows.map((n): SourceEntry => {
+    return rows.flatMap((n): SourceEntry[] => {
       const about = n.person_id ? viewer.nameOf(n.person_id, `${n.given_name} ${n.family_name}`) : 'the household';
-      return {
-        key: `${n.id}:${n.child_id}`,
-        personId: n.child_id,
-        at: n.recorded_at,
-        title: `Adult need affecting parenting recorded: ${needDef(n.need)?.label ?? n.need}`,
-        summary: `About ${about}`,
-        path: 'think-family',
-        ...recordedEntry('case_detail', {
-          organisationId: n.organisation_id,
-          organisationName: n.organisation_name,
-          userId: n.recorded_by,
-          userName: n.recorded_by_name,
-          category: n.category,
-        }),
+      const label = needDef(n.need)?.label ?? n.need;
+      const by = {
+        organisationId: n.organisation_id,
+        organisationName: n.organisation_name,
+        userId: n.recorded_by,
+        userName: n.recorded_by_name,
+        category: n.category,
       };
+      const entries: SourceEntry[] = [
+        {
+          key: `${n.id}:${n.child_id}`,
+          personId: n.child_id,
+          at: n.recorded_at,
+          title: `Adult need affecting parenting recorded: ${label}`,
+          summary: `About ${about}`,
+          path: 'think-family',
+          ...recordedEntry('case_detail', by),
+        },
+      ];
+      if (n.ended_at && n.ended_on) {
+        entries.push({
+          key: `${n.id}:${n.child_id}:ended`,
+          personId: n.child_id,
+          at: n.ended_at,
+          title: `Adult need affecting parenting ended: ${label}`,
+          summary: `About ${about}. Ended on ${longDate(n.ended_on)}: ${n.end_reason ?? ''}`,
+          path: 'think-family',
+          ...recordedEntry('case_detail', by),
+          actorName: n.ended_by_name,
+        });
+      }
+      return entries;
     });
   },
 };

@@ -3,13 +3,15 @@
  * who may see the child's case detail (a relationship and a sharing basis; a need in a sensitive category only to
  * whoever recorded it and organisations a current consent names for that category).
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Q } from '../../db/connection.ts';
 import type { DB, Role } from '../../db/schema.ts';
 import { type Actor, hasRole, requireRole } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { londonToday } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import { accessContext, CASE_DETAIL_ROLES, canSeeRecord } from '../../platform/sharing.ts';
 import { needDef, THINK_FAMILY_NEEDS } from './needs.ts';
 
@@ -40,29 +42,34 @@ async function householdOf(db: Q, childId: string) {
 }
 
 async function needsOf(db: Q, householdId: string) {
-  return db
-    .selectFrom('think_family_need as n')
-    .innerJoin('organisation as o', 'o.id', 'n.organisation_id')
-    .innerJoin('app_user as u', 'u.id', 'n.recorded_by')
-    .leftJoin('person as p', 'p.id', 'n.person_id')
-    .select([
-      'n.id',
-      'n.person_id',
-      'n.need',
-      'n.category',
-      'n.note',
-      'n.organisation_id',
-      'n.recorded_by',
-      'n.recorded_at',
-      'o.name as organisation_name',
-      'u.name as recorded_by_name',
-      'p.given_name',
-      'p.family_name',
-    ])
-    .where('n.household_id', '=', householdId)
-    .where('n.ended_at', 'is', null)
-    .orderBy('n.recorded_at', 'desc')
-    .execute();
+  return (
+    db
+      .selectFrom('think_family_need as n')
+      .innerJoin('organisation as o', 'o.id', 'n.organisation_id')
+      .innerJoin('app_user as u', 'u.id', 'n.recorded_by')
+      .leftJoin('person as p', 'p.id', 'n.person_id')
+      .select([
+        'n.id',
+        'n.person_id',
+        'n.need',
+        'n.category',
+        'n.note',
+        'n.organisation_id',
+        'n.recorded_by',
+        'n.recorded_at',
+        'n.ended_on',
+        'n.end_reason',
+        'o.name as organisation_name',
+        'u.name as recorded_by_name',
+        'p.given_name',
+        'p.family_name',
+      ])
+      .where('n.household_id', '=', householdId)
+      // Current needs first, then those ended (shown as ended), newest first.
+      .orderBy(sql`n.ended_at is not null`)
+      .orderBy('n.recorded_at', 'desc')
+      .execute()
+  );
 }
 
 export class ThinkFamilyService {
@@ -193,6 +200,77 @@ export class ThinkFamilyService {
         },
       });
       return row.id;
+    });
+  }
+
+  /**
+   * One need on the child's household, for ending it: the actor works with the child, may record needs and may see
+   * this one. Anyone else (and a need on another household): not found, the refusal audited on the child.
+   */
+  private async needToEnd(trx: Transaction<DB>, ctx: RequestContext, childId: string, needId: string) {
+    const actor: Actor = ctx.actor!;
+    const refuse = () => refuseOnPerson(trx, ctx, 'person.think-family.end.refused', childId, new NotFoundError());
+    const access = await accessContext(trx, actor, childId, ctx.at);
+    if (!access.relationship) return refuse();
+    const home = await householdOf(trx, childId);
+    const need = home ? (await needsOf(trx, home.householdId)).find((n) => n.id === needId) : undefined;
+    if (!need || !canSeeRecord(access, { ...need, own_organisation_only: false })) return refuse();
+    return {
+      ...need,
+      label: needDef(need.need)?.label ?? need.need,
+      about: need.person_id ? `${need.given_name} ${need.family_name}` : 'The household',
+    };
+  }
+
+  /** The "end this need" page: the need as the actor sees it. */
+  async endForm(ctx: RequestContext, childId: string, needId: string) {
+    requireRole(ctx.actor, ...RECORD_ROLES);
+    return runRefusable(this.db, async (trx) => {
+      const person = await trx
+        .selectFrom('person')
+        .select(['id', 'given_name', 'family_name', 'merged_into'])
+        .where('id', '=', childId)
+        .executeTakeFirst();
+      if (!person || person.merged_into) throw new NotFoundError();
+      const need = await this.needToEnd(trx, ctx, childId, needId);
+      if (need instanceof Refusal) return need;
+      return { person, need };
+    });
+  }
+
+  /** Ends a need: the day it ended (not in the future, not before it was recorded) and why. Audited on the child. */
+  async end(ctx: RequestContext, childId: string, needId: string, input: { endedOn: string; reason: string }) {
+    const role = requireRole(ctx.actor, ...RECORD_ROLES);
+    const actor: Actor = ctx.actor!;
+    return runRefusable(this.db, async (trx) => {
+      const need = await this.needToEnd(trx, ctx, childId, needId);
+      if (need instanceof Refusal) return need;
+      if (need.ended_on) throw new ValidationError([{ field: 'endedOn', message: 'This need has already ended' }]);
+      if (input.endedOn < londonToday(need.recorded_at)) {
+        throw new ValidationError([
+          { field: 'endedOn', message: 'The date the need ended must be on or after the day it was recorded' },
+        ]);
+      }
+      const updated = await trx
+        .updateTable('think_family_need')
+        .set({ ended_on: input.endedOn, end_reason: input.reason, ended_at: ctx.at, ended_by: actor.userId })
+        .where('id', '=', needId)
+        .where('ended_at', 'is', null)
+        .executeTakeFirst();
+      if (!updated.numUpdatedRows) {
+        throw new ValidationError([{ field: 'endedOn', message: 'This need has already ended' }]);
+      }
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'person.think-family.ended',
+        recordType: 'person',
+        recordId: childId,
+        details: {
+          needId,
+          endedOn: input.endedOn,
+          ...(need.person_id ? { personId: need.person_id } : {}),
+          category: need.category,
+        },
+      });
     });
   }
 }

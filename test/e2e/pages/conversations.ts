@@ -16,10 +16,19 @@ export class RecordConversationPage extends AppPage {
     await this.page.getByLabel(kind, { exact: true }).check();
     await this.page.getByLabel('What was agreed').fill(agreed);
   }
+  /** Searches the people picker for someone by name (the form comes back with everything typed). */
+  async findPeople(label: string): Promise<void> {
+    await this.page.locator('#peopleSearch').fill(label.split(/[,(]/)[0]!.trim());
+    await Promise.all([this.page.waitForLoadState('load'), this.page.locator('[data-qa="search-people"]').click()]);
+    await this.page.locator('[data-qa="people-found"]').waitFor();
+    await RecordConversationPage.verifyOnPage(this.page);
+  }
   async pickParticipant(index: number, name: string): Promise<void> {
+    await this.findPeople(name);
     await this.page.locator(`#participant-${index}`).selectOption({ label: name });
   }
   async action(index: number, description: string, owner: string, due: string): Promise<void> {
+    await this.findPeople(owner);
     await this.page.locator(`#action-${index}-description`).fill(description);
     await this.page.locator(`#action-${index}-owner`).selectOption({ label: owner });
     await dateInto(this.page, `action-${index}-due`, due);
