@@ -258,7 +258,8 @@ export function registerEpisodeApi(app: FastifyInstance, deps: AppDeps, service:
     response: Created,
     handler: async (ctx, { params, body }) => {
       const personId = await service.personFor(ctx, params.id);
-      return service.close(ctx, personId, params.id, { reason: body.reason, note: body.note || null });
+      const r = await service.close(ctx, personId, params.id, { reason: body.reason, note: body.note || null });
+      return { id: r.id };
     },
   });
 }

@@ -290,8 +290,10 @@ export function registerEpisodeRoutes(app: FastifyInstance, deps: AppDeps) {
       reply,
       CloseForm,
       async (data) => {
-        await service.close(request.ctx(), id, episodeId, data);
-        return reply.redirect(`${base(id, episodeId)}?done=closed`, 303);
+        const r = await service.close(request.ctx(), id, episodeId, data);
+        if (r.stillSees) return reply.redirect(`${base(id, episodeId)}?done=closed`, 303);
+        // The lead who closed it no longer works with the child: say it is done, without the child's record.
+        return reply.page('episodes/views/closed.njk', {});
       },
       (problem) => changePage(reply, 'episodes/views/close.njk', id, episodeId, problem),
     );

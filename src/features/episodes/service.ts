@@ -796,7 +796,11 @@ export class EpisodeService {
         recordId: personId,
         details: { episodeId, reason: input.reason, personIds: (await this.peopleOf(trx, episodeId)).map((p) => p.id) },
       });
-      return { id: episodeId };
+      // Whether the person closing still works with the child now the lead and the team have ended.
+      const stillSees =
+        (await relationshipsWith(trx, actor, personId, ctx.at)).length > 0 ||
+        (await rolePowerOver(trx, actor, [...LEADER_ROLES], personId, ctx.at));
+      return { id: episodeId, stillSees };
     });
   }
 }
