@@ -40,7 +40,7 @@ export class AddMemberPage extends AppPage {
 
   async addUser(label: string, role: string): Promise<void> {
     await this.page.getByLabel('A practitioner who uses Early Help Hub').check();
-    await this.page.getByLabel('Practitioner who uses Early Help Hub').selectOption({ label });
+    await this.page.getByLabel('Practitioner who uses Early Help Hub', { exact: true }).selectOption({ label });
     await this.page.getByLabel('Their role in the team').fill(role);
     await this.page.locator('[data-qa="add"]').click();
   }
