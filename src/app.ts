@@ -14,6 +14,7 @@ import { registerConcernRoutes } from './features/concerns/routes.ts';
 import { registerConsentRoutes } from './features/consent/routes.ts';
 import { registerConversationRoutes } from './features/conversations/routes.ts';
 import { registerDirectoryRoutes } from './features/directory/routes.ts';
+import { registerEpisodeRoutes } from './features/episodes/routes.ts';
 import { registerPublicRequestRoutes } from './features/front-door/public-routes.ts';
 import { registerFrontDoorRoutes } from './features/front-door/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
@@ -98,6 +99,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerTargetedServicesRoutes(app, deps);
   registerThinkFamilyRoutes(app, deps);
   registerConversationRoutes(app, deps);
+  registerEpisodeRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);
   await registerDirectoryRoutes(app, deps);

@@ -600,6 +600,10 @@ export interface DB {
   conversation_action: ConversationActionTable;
   conversation_recipient: ConversationRecipientTable;
   conversation_follow_up: ConversationFollowUpTable;
+  episode: EpisodeTable;
+  episode_person: EpisodePersonTable;
+  episode_lead: EpisodeLeadTable;
+  episode_member: EpisodeMemberTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -1161,4 +1165,63 @@ export interface ConversationFollowUpTable {
   answer: FollowUpAnswer | null;
   comment: string | null;
   answered_at: Timestamp | null;
+}
+
+export const EPISODE_OPENED_FROM = ['front_door_contact', 'assessment', 'panel', 'manual'] as const;
+export type EpisodeOpenedFrom = (typeof EPISODE_OPENED_FROM)[number];
+export const EPISODE_CLOSE_REASONS = [
+  'needs_met',
+  'stepped_up',
+  'stepped_down',
+  'family_declined',
+  'moved_away',
+  'other',
+] as const;
+export type EpisodeCloseReason = (typeof EPISODE_CLOSE_REASONS)[number];
+
+export interface EpisodeTable {
+  id: Generated<string>;
+  opened_at: Timestamp;
+  opened_by: string;
+  opened_from: EpisodeOpenedFrom;
+  opened_from_id: string | null;
+  status: Generated<'open' | 'closed'>;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  close_reason: EpisodeCloseReason | null;
+  close_note: string | null;
+}
+
+export interface EpisodePersonTable {
+  episode_id: string;
+  person_id: string;
+}
+
+export interface EpisodeLeadTable {
+  id: Generated<string>;
+  episode_id: string;
+  user_id: string;
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+  appointed_by: string;
+  handover_from: string | null;
+  handover_note: string | null;
+  handover_agreed_on: string | null;
+  acknowledged_at: Timestamp | null;
+}
+
+export interface EpisodeMemberTable {
+  id: Generated<string>;
+  episode_id: string;
+  user_id: string | null;
+  outside_name: string | null;
+  outside_organisation: string | null;
+  directory_service_id: string | null;
+  role: string;
+  joined_on: string;
+  left_on: string | null;
+  added_by: string;
+  added_at: Timestamp;
+  left_by: string | null;
+  left_at: Timestamp | null;
 }

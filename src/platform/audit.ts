@@ -83,6 +83,7 @@ export const PERSON_EVENT_NAMESPACES = [
   'concern',
   'contact',
   'conversation',
+  'episode',
 ];
 /** Events in those namespaces about many people or none (searches, queues, bulk work): they list ids or none. */
 export const INDEX_WIDE_EVENTS = new Set([

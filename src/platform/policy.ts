@@ -414,6 +414,26 @@ export const ACTIONS = {
     relationship: 'works-with-child',
   },
 
+  // Early help episodes
+  'episode.read': {
+    description:
+      'See a child’s early help episodes: the lead practitioner, the team around the family and the history (the targeted services leader: within your partnership)',
+    who: CASE_DETAIL,
+    relationship: 'works-with-child',
+  },
+  'episode.open': {
+    description:
+      'Open an early help episode for a child and children living with them, appointing the lead practitioner (from a front door request: the targeted services leader asked)',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
+  'episode.manage': {
+    description:
+      'Change the team around the family, hand over to a new lead practitioner, close an episode with a reason (its lead, or the targeted services leader); acknowledge your appointment as lead',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
+
   // The front door
   'front-door.request': {
     description: 'Make a request for support to the front door (a contact) about children you can find on the index',
@@ -620,6 +640,28 @@ export const ROUTES: Record<string, Action> = {
   'GET /admin/sensitive-categories': 'admin.sensitive-categories.manage',
   'POST /admin/sensitive-categories': 'admin.sensitive-categories.manage',
   'POST /admin/sensitive-categories/:code/retire': 'admin.sensitive-categories.manage',
+
+  // Early help episodes
+  'GET /people/:id/episodes': 'episode.read',
+  'GET /people/:id/episodes/new': 'episode.open',
+  'POST /people/:id/episodes': 'episode.open',
+  'GET /people/:id/episodes/:episodeId': 'episode.read',
+  'POST /people/:id/episodes/:episodeId/acknowledge': 'episode.manage',
+  'GET /people/:id/episodes/:episodeId/members/new': 'episode.manage',
+  'POST /people/:id/episodes/:episodeId/members': 'episode.manage',
+  'GET /people/:id/episodes/:episodeId/members/:memberId/remove': 'episode.manage',
+  'POST /people/:id/episodes/:episodeId/members/:memberId/remove': 'episode.manage',
+  'GET /people/:id/episodes/:episodeId/handover': 'episode.manage',
+  'POST /people/:id/episodes/:episodeId/handover': 'episode.manage',
+  'GET /people/:id/episodes/:episodeId/close': 'episode.manage',
+  'POST /people/:id/episodes/:episodeId/close': 'episode.manage',
+  'GET /api/v1/episodes': 'episode.read',
+  'POST /api/v1/episodes': 'episode.open',
+  'GET /api/v1/episodes/:id': 'episode.read',
+  'POST /api/v1/episodes/:id/members': 'episode.manage',
+  'POST /api/v1/episodes/:id/members/:memberId/leave': 'episode.manage',
+  'POST /api/v1/episodes/:id/handover': 'episode.manage',
+  'POST /api/v1/episodes/:id/close': 'episode.manage',
 
   // The front door
   'GET /front-door': 'front-door.queue',

@@ -4,10 +4,15 @@
  * never "yours" on one page and a stranger on the next.
  *
  * A relationship comes from something recorded about the child now:
- * - `lead`: the actor is the lead practitioner on a current involvement;
+ * - `lead`: the actor is the lead practitioner of an open early help episode covering the child; for a child with no
+ *   open episode, the actor is marked lead on a current involvement (the marker recorded before episodes, kept
+ *   working: docs/decisions/0024-early-help-episodes.md);
  * - `involved`: the actor is the named practitioner on a current involvement;
- * - `team_around_family`, `front_door_contact`, `panel_agenda`: declared now, found by the features that bring them
- *   (each adds its query to `SOURCES` below, and nowhere else);
+ * - `team_around_family`: the actor is a current member of the team around the family of an open episode covering
+ *   the child (leaving the team, or the episode closing, ends it);
+ * - `front_door_contact`: the actor holds an open front door contact about the child;
+ * - `panel_agenda`: declared now, found by the panels feature when it comes (it adds its query to `SOURCES` below,
+ *   and nowhere else);
  * - `team`: a team the actor belongs to is involved;
  * - `managed_team`: a team the actor manages, or one of its members, is involved;
  * - `organisation`: the actor's organisation is involved.
@@ -64,9 +69,9 @@ export const RELATIONSHIP_DESCRIPTIONS: Record<RelationshipKind, string> = {
   organisation: 'Your organisation is recorded as working with this person',
 };
 
-/** The record a relationship comes through: an involvement or a front door contact; a TAF membership or agenda slot later. */
+/** The record a relationship comes through: an involvement, a front door contact or an episode; an agenda slot later. */
 export interface RelationshipVia {
-  record: 'involvement' | 'contact';
+  record: 'involvement' | 'contact' | 'episode';
   id: string;
 }
 
@@ -87,6 +92,7 @@ export interface RelationshipOptions {
 interface Row {
   person_id: string;
   kind: RelationshipKind;
+  via_record: RelationshipVia['record'];
   via_id: string;
 }
 
@@ -108,7 +114,12 @@ function fromInvolvements(
 ): Source {
   return q
     .selectFrom('involvement as i')
-    .select(['i.person_id', sql<RelationshipKind>`${sql.lit(kind)}::text`.as('kind'), 'i.id as via_id'])
+    .select([
+      'i.person_id',
+      sql<RelationshipKind>`${sql.lit(kind)}::text`.as('kind'),
+      sql<RelationshipVia['record']>`'involvement'::text`.as('via_record'),
+      'i.id as via_id',
+    ])
     .where(currentInvolvement(today))
     .where(condition) as unknown as Source;
 }
@@ -119,13 +130,49 @@ function fromInvolvements(
  * both read this table, so they cannot disagree.
  */
 const SOURCES: Record<RelationshipKind, (q: Q, actor: RelationshipActor, today: string) => Source | null> = {
+  // The lead of an open episode; for a child with no open episode, the lead marked on a current involvement.
   lead: (q, actor, today) =>
     fromInvolvements(q, 'lead', today, (eb) =>
-      eb.and([eb('i.user_id', '=', actor.userId), eb('i.is_lead', '=', true)]),
-    ),
+      eb.and([
+        eb('i.user_id', '=', actor.userId),
+        eb('i.is_lead', '=', true),
+        sql<SqlBool>`not exists (select 1 from episode_person ep0 join episode e0 on e0.id = ep0.episode_id
+                                  where ep0.person_id = i.person_id and e0.status = 'open')`,
+      ]),
+    ).unionAll(
+      q
+        .selectFrom('episode_lead as el')
+        .innerJoin('episode as e', 'e.id', 'el.episode_id')
+        .innerJoin('episode_person as ep', 'ep.episode_id', 'e.id')
+        .select([
+          'ep.person_id',
+          sql<RelationshipKind>`'lead'::text`.as('kind'),
+          sql<RelationshipVia['record']>`'episode'::text`.as('via_record'),
+          'e.id as via_id',
+        ])
+        .where('el.user_id', '=', actor.userId)
+        .where('el.ended_at', 'is', null)
+        .where('e.status', '=', 'open') as unknown as Source,
+    ) as unknown as Source,
   involved: (q, actor, today) => fromInvolvements(q, 'involved', today, (eb) => eb('i.user_id', '=', actor.userId)),
-  // Team Around the Family membership: added with the TAF feature.
-  team_around_family: () => null,
+  // A current member of the team around the family of an open episode: joined on or before today and not removed.
+  // Leaving ends it at once (unlike an involvement's end date, which counts to the end of its day): the team is
+  // the episode's to change, and someone taken off it should not keep reading the family's record that day.
+  team_around_family: (q, actor, today) =>
+    q
+      .selectFrom('episode_member as m')
+      .innerJoin('episode as e', 'e.id', 'm.episode_id')
+      .innerJoin('episode_person as ep', 'ep.episode_id', 'e.id')
+      .select([
+        'ep.person_id',
+        sql<RelationshipKind>`'team_around_family'::text`.as('kind'),
+        sql<RelationshipVia['record']>`'episode'::text`.as('via_record'),
+        'e.id as via_id',
+      ])
+      .where('m.user_id', '=', actor.userId)
+      .where('e.status', '=', 'open')
+      .where('m.joined_on', '<=', today)
+      .where('m.left_at', 'is', null) as unknown as Source,
   // An open front door contact assigned to the actor: the worker holding it works with its children until it is decided.
   front_door_contact: (q, actor) =>
     q
@@ -134,6 +181,7 @@ const SOURCES: Record<RelationshipKind, (q: Q, actor: RelationshipActor, today: 
       .select([
         'cc.person_id',
         sql<RelationshipKind>`${sql.lit('front_door_contact')}::text`.as('kind'),
+        sql<RelationshipVia['record']>`'contact'::text`.as('via_record'),
         'c.id as via_id',
       ])
       .where('c.assigned_to', '=', actor.userId)
@@ -175,18 +223,14 @@ const strength = (kind: RelationshipKind) => CHILD_RELATIONSHIP_KINDS.indexOf(ki
 
 /** One relationship per kind, strongest first; each through the first record (by id) that gives it. */
 function toRelationships(rows: Row[]): ChildRelationship[] {
-  const byKind = new Map<RelationshipKind, string>();
+  const byKind = new Map<RelationshipKind, RelationshipVia>();
   for (const r of rows) {
     const seen = byKind.get(r.kind);
-    if (seen === undefined || r.via_id < seen) byKind.set(r.kind, r.via_id);
+    if (seen === undefined || r.via_id < seen.id) byKind.set(r.kind, { record: r.via_record, id: r.via_id });
   }
   return [...byKind.entries()]
     .sort(([a], [b]) => strength(a) - strength(b))
-    .map(([kind, id]) => ({
-      kind,
-      description: RELATIONSHIP_DESCRIPTIONS[kind],
-      via: { record: kind === 'front_door_contact' ? 'contact' : 'involvement', id },
-    }));
+    .map(([kind, via]) => ({ kind, description: RELATIONSHIP_DESCRIPTIONS[kind], via }));
 }
 
 /** All the actor's current relationships with a person, strongest first; none means they do not work with them. */

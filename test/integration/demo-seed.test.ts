@@ -229,6 +229,32 @@ for (const engine of engines()) {
       assert.match(work.body, /An action agreed in a conversation/);
     });
 
+    test('one demo family has an open early help episode, the demo practitioner its lead, and a team of three', async () => {
+      const db = t.database.db;
+      const user = await demoUser(db, 'practitioner@demo.early-help.invalid');
+      const leads = await db
+        .selectFrom('episode_lead as l')
+        .innerJoin('episode as e', 'e.id', 'l.episode_id')
+        .select(['e.id', 'e.status'])
+        .where('l.user_id', '=', user.id)
+        .where('l.ended_at', 'is', null)
+        .execute();
+      assert.equal(leads.length, 1);
+      assert.equal(leads[0]!.status, 'open');
+      const team = await db.selectFrom('episode_member').select('id').where('episode_id', '=', leads[0]!.id).execute();
+      assert.equal(team.length, 3);
+      const child = await db
+        .selectFrom('episode_person')
+        .select('person_id')
+        .where('episode_id', '=', leads[0]!.id)
+        .executeTakeFirstOrThrow();
+      const client = new TestClient(t.app, t.clock);
+      await client.signIn(user);
+      const page = await client.get(`/people/${child.person_id}/episodes/${leads[0]!.id}`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Ravi Okafor, Lea Housing Options \(demo\)/);
+    });
+
     test('the demo child’s chronology shows entries from four features and says one is not shown', async () => {
       const db = t.database.db;
       const user = await demoUser(db, 'practitioner@demo.early-help.invalid');

@@ -12,6 +12,7 @@ import { seedDemoChronology } from './chronology-demo.ts';
 import { seedDemoConversations } from './conversations.ts';
 import { addDemoDuplicates } from './duplicates.ts';
 import { addEarlyHelpSummaries } from './early-help.ts';
+import { seedDemoEpisode } from './episodes.ts';
 import { FamilyGenerator, type FamilyRows } from './families.ts';
 import { seedDemoContacts } from './front-door.ts';
 import { buildPartnership, DEMO_TEAM_CONTACTS, type Partnership } from './partnership.ts';
@@ -225,6 +226,7 @@ export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; tod
     await currentGuidance(trx);
     await seedDemoContacts(trx, today);
     await seedDemoConversations(trx, families, today);
+    await seedDemoEpisode(trx, families, today);
     await seedDemoChronology(trx, families, today);
     await recordAudit(
       trx,

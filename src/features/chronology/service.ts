@@ -20,6 +20,7 @@ import { accessContext, findRelationship } from '../../platform/sharing.ts';
 import { CONCERN_CHRONOLOGY_SOURCES } from '../concerns/chronology.ts';
 import { CONSENT_CHRONOLOGY_SOURCES } from '../consent/chronology.ts';
 import { CONVERSATION_CHRONOLOGY_SOURCES } from '../conversations/chronology.ts';
+import { EPISODE_CHRONOLOGY_SOURCES } from '../episodes/chronology.ts';
 import { FRONT_DOOR_CHRONOLOGY_SOURCES } from '../front-door/chronology.ts';
 import { PEOPLE_CHRONOLOGY_SOURCES } from '../people/chronology.ts';
 import * as people from '../people/repository.ts';
@@ -34,6 +35,7 @@ export const CHRONOLOGY_SOURCES: readonly ChronologySource[] = [
   ...FRONT_DOOR_CHRONOLOGY_SOURCES,
   ...THINK_FAMILY_CHRONOLOGY_SOURCES,
   ...CONVERSATION_CHRONOLOGY_SOURCES,
+  ...EPISODE_CHRONOLOGY_SOURCES,
 ];
 
 type Trx = Transaction<DB>;
