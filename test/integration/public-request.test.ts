@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
+import { contactSource } from '../../src/features/front-door/chronology.ts';
 import { createMailer } from '../../src/platform/mailer.ts';
 import { TestClient } from '../support/client.ts';
 import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
@@ -262,6 +263,12 @@ for (const engine of engines()) {
         rationale: 'Already known; the school is working with the family.',
       });
       assert.equal(decided.statusCode, 303, decided.body.slice(0, 1500));
+      // The request and its decision are on the matched child's chronology, as the front door's record.
+      const entries = await contactSource.entries(db, [existingChild], undefined as never);
+      const made = entries.find((e) => e.key === `${contact.id}:${existingChild}:made`);
+      assert.match(made?.title ?? '', /through the public form/);
+      assert.equal(made?.organisationId, fd.organisationId);
+      assert.ok(entries.some((e) => e.title === 'Front door decision' && e.personId === existingChild));
       await t.runJobs();
       const told = sentTo('gp@surgery.test').find((m) => m.includes('has been decided'));
       assert.ok(told?.includes(reference));

@@ -13,8 +13,14 @@ export const contactSource: ChronologySource = {
     const rows = await q
       .selectFrom('contact_child as cc')
       .innerJoin('contact as c', 'c.id', 'cc.contact_id')
-      .innerJoin('app_user as u', 'u.id', 'c.referrer_user_id')
-      .innerJoin('organisation as o', 'o.id', 'c.referrer_organisation_id')
+      .leftJoin('app_user as u', 'u.id', 'c.referrer_user_id')
+      .leftJoin('organisation as o', 'o.id', 'c.referrer_organisation_id')
+      // A public request came in through the front door worker who matched the child to the index.
+      .leftJoin('contact_typed_child as tc', (j) =>
+        j.onRef('tc.contact_id', '=', 'c.id').onRef('tc.matched_person_id', '=', 'cc.person_id'),
+      )
+      .leftJoin('app_user as mu', 'mu.id', 'tc.matched_by')
+      .leftJoin('organisation as mo', 'mo.id', 'mu.organisation_id')
       .leftJoin('contact_decision as d', 'd.contact_id', 'c.id')
       .leftJoin('app_user as du', 'du.id', 'd.decided_by')
       .leftJoin('organisation as dorg', 'dorg.id', 'du.organisation_id')
@@ -29,6 +35,12 @@ export const contactSource: ChronologySource = {
         'c.referrer_organisation_id',
         'u.name as referrer_name',
         'o.name as organisation_name',
+        'c.sender_name',
+        'c.sender_organisation',
+        'mu.id as matched_by',
+        'mu.name as matched_by_name',
+        'mu.organisation_id as matched_by_organisation_id',
+        'mo.name as matched_by_organisation_name',
         'd.id as decision_id',
         'd.outcome',
         'd.decided_at',
@@ -39,25 +51,42 @@ export const contactSource: ChronologySource = {
         'ds.name as service_name',
       ])
       .where('cc.person_id', 'in', personIds)
-      // A request from the public form has no referrer in the product; the inner joins leave it out.
-      .$narrowType<{ referrer_user_id: string; referrer_organisation_id: string }>()
       .execute();
     const out: SourceEntry[] = [];
     for (const r of rows) {
-      out.push({
-        key: `${r.id}:${r.person_id}:made`,
-        personId: r.person_id,
-        at: r.received_at,
-        title: `Request for support to the front door${r.urgency === 'urgent' ? ' (urgent)' : ''}`,
-        summary: `Contact ${r.reference} made by ${r.referrer_name}.`,
-        path: null,
-        ...recordedEntry('detail_only', {
-          organisationId: r.referrer_organisation_id,
-          organisationName: r.organisation_name,
-          userId: r.referrer_user_id,
-          userName: r.referrer_name,
-        }),
-      });
+      const urgent = r.urgency === 'urgent' ? ' (urgent)' : '';
+      if (r.referrer_user_id && r.referrer_organisation_id) {
+        out.push({
+          key: `${r.id}:${r.person_id}:made`,
+          personId: r.person_id,
+          at: r.received_at,
+          title: `Request for support to the front door${urgent}`,
+          summary: `Contact ${r.reference} made by ${r.referrer_name}.`,
+          path: null,
+          ...recordedEntry('detail_only', {
+            organisationId: r.referrer_organisation_id,
+            organisationName: r.organisation_name,
+            userId: r.referrer_user_id,
+            userName: r.referrer_name,
+          }),
+        });
+      } else if (r.matched_by && r.matched_by_organisation_id) {
+        // From the public form: the sender has no account, so the entry is the front door's, who took it in.
+        out.push({
+          key: `${r.id}:${r.person_id}:made`,
+          personId: r.person_id,
+          at: r.received_at,
+          title: `Request for support to the front door through the public form${urgent}`,
+          summary: `Contact ${r.reference} made by ${r.sender_name ?? 'a practitioner'}${r.sender_organisation ? ` (${r.sender_organisation})` : ''}.`,
+          path: null,
+          ...recordedEntry('detail_only', {
+            organisationId: r.matched_by_organisation_id,
+            organisationName: r.matched_by_organisation_name,
+            userId: r.matched_by,
+            userName: r.matched_by_name,
+          }),
+        });
+      }
       if (r.decision_id && r.decided_at && r.outcome && r.decided_by && r.decided_by_organisation_id) {
         out.push({
           key: `${r.decision_id}:${r.person_id}:decided`,
