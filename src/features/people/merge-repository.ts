@@ -34,10 +34,16 @@ export const PERSON_REFERENCES: readonly { table: string; column: string }[] = [
   { table: 'contact_child', column: 'person_id' },
   { table: 'guidance_support_family', column: 'person_id' },
   { table: 'think_family_need', column: 'person_id' },
+  { table: 'episode_person', column: 'person_id' },
+  { table: 'contact_typed_child', column: 'matched_person_id' },
 ];
 
 /** Tables that link a person to a record by a composite key rather than an id: the key column a moved row is known by. */
-const LINK_KEY: Record<string, string> = { household_member: 'household_id', contact_child: 'contact_id' };
+const LINK_KEY: Record<string, string> = {
+  household_member: 'household_id',
+  contact_child: 'contact_id',
+  episode_person: 'episode_id',
+};
 
 /** Columns that refer to people but record history about the records themselves: they never move. */
 export const PERSON_REFERENCES_KEPT: readonly { table: string; column: string }[] = [
