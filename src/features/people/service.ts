@@ -18,6 +18,7 @@ import {
   SENSITIVE_SERVICE_NOTICE,
   type ServiceInvolvement,
 } from '../../platform/sharing.ts';
+import { currentLeads, mayReadEpisodes } from '../episodes/leads.ts';
 import type { MatchModel } from './matching/model.ts';
 import * as registry from './registry-repository.ts';
 import * as repo from './repository.ts';
@@ -257,7 +258,7 @@ export class PeopleService {
         guarded ? Promise.resolve(undefined) : repo.currentAddress(trx, personId),
         registry.names(trx, personId),
         registry.identifiers(trx, personId),
-        repo.leadPractitioner(trx, personId),
+        currentLeads(trx, [personId], ctx.at).then((m) => m.get(personId)),
       ]);
       const housemates = guarded ? await repo.shieldedHousemates(trx, personId) : [];
       await recordAudit(trx, auditContext(ctx, role), {
@@ -284,7 +285,19 @@ export class PeopleService {
         names,
         identifiers,
         // A lead from a sensitive service the user may not see is not named: who leads would say who is involved.
-        lead: lead && visible.some((i) => i.id === lead.id && i.hidden) ? { hidden: true as const } : lead,
+        // The lead of an open episode is named, with the episode for those who may see it.
+        lead:
+          lead?.involvementId && visible.some((i) => i.id === lead.involvementId && i.hidden)
+            ? { hidden: true as const }
+            : lead
+              ? {
+                  ...lead,
+                  episodeHref:
+                    lead.episodeId && (await mayReadEpisodes(trx, actor, personId, ctx.at))
+                      ? `/people/${personId}/episodes/${lead.episodeId}`
+                      : null,
+                }
+              : undefined,
         family: family.filter((f) => !f.shielded || f.id === personId),
         involvements: visible.map((i) => ({
           ...i,
