@@ -427,6 +427,9 @@ for (const engine of engines()) {
       assert.match(leadContact, /lead practitioner/);
       assert.ok(leadContact.includes(`/people/${kid}/episodes/${episodeId}`), 'who to talk to links to the episode');
       assert.equal(await noLead(), false);
+      const family = (await c.get(`/people/${kid}/family`)).body;
+      assert.match(family, /Lead practitioner: Wren Worker/);
+      assert.doesNotMatch(family, /\(lead\)/);
       const leads = await currentLeads(db, [kid], t.clock.now());
       assert.equal(leads.get(kid)?.userId, worker.id);
       assert.equal(leads.get(kid)?.episodeId, episodeId);
@@ -442,6 +445,7 @@ for (const engine of engines()) {
       );
       assert.match(await leadOnCard(), /Tess Teacher/);
       assert.equal((await currentLeads(db, [kid], t.clock.now())).get(kid)?.userId, teacher.id);
+      assert.match((await c.get(`/people/${kid}/family`)).body, /\(lead\)/);
       assert.equal(await noLead(), false);
 
       // With no lead at all, the family counts as having none.

@@ -353,6 +353,17 @@ export class PeopleService {
         ),
         ctx.at,
       );
+      // The lead by the one rule: an open episode's lead, else an involvement marked lead (unless hidden from the user).
+      const leads = await currentLeads(
+        trx,
+        children.map((c) => c.id),
+        ctx.at,
+      );
+      const leadOf = (childId: string) => {
+        const lead = leads.get(childId);
+        if (lead?.involvementId && !involvements.some((i) => i.id === lead.involvementId && !i.hidden)) return null;
+        return lead ?? null;
+      };
       const adults = (await repo.relatives(trx, personId)).filter((r) => r.kind === 'adult' && !r.shielded);
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.family.viewed',
@@ -367,6 +378,7 @@ export class PeopleService {
           ...c,
           age: ageOn(c.date_of_birth, ctx.at),
           involvements: involvements.filter((i) => i.person_id === c.id),
+          lead: leadOf(c.id),
         })),
       };
     });
