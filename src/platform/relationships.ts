@@ -105,6 +105,44 @@ export function currentInvolvement(today: string) {
     eb.and([eb('i.started_on', '<=', today), eb.or([eb('i.ended_on', 'is', null), eb('i.ended_on', '>=', today)])]);
 }
 
+/** One child's lead practitioner, as `leadRows` finds it. */
+export interface LeadRow {
+  person_id: string;
+  user_id: string | null;
+  /** The open episode whose current lead this is; null for a lead marked on an involvement. */
+  episode_id: string | null;
+  /** The involvement marked lead; null for an episode's lead. */
+  involvement_id: string | null;
+}
+
+/**
+ * The one rule for who is a child's lead practitioner on a London date: the current lead of an open episode covering
+ * the child; for a child with no open episode, a current involvement marked lead (the marker recorded before
+ * episodes, docs/decisions/0024-early-help-episodes.md). The `lead` relationship, the index card, the family page,
+ * "who to talk to" and the targeted services lists all read it (`currentLeads` in the episodes feature).
+ */
+export function leadRows(q: Q, today: string): SelectQueryBuilder<DB, never, LeadRow> {
+  const fromEpisodes = q
+    .selectFrom('episode_lead as el')
+    .innerJoin('episode as e', 'e.id', 'el.episode_id')
+    .innerJoin('episode_person as ep', 'ep.episode_id', 'e.id')
+    .select(['ep.person_id', 'el.user_id', 'e.id as episode_id', sql<string | null>`null::uuid`.as('involvement_id')])
+    .where('el.ended_at', 'is', null)
+    .where('e.status', '=', 'open');
+  const fromInvolvements = q
+    .selectFrom('involvement as i')
+    .select(['i.person_id', 'i.user_id', sql<string | null>`null::uuid`.as('episode_id'), 'i.id as involvement_id'])
+    .where(currentInvolvement(today))
+    .where('i.is_lead', '=', true)
+    .where(
+      sql<SqlBool>`not exists (select 1 from episode_person ep0 join episode e0 on e0.id = ep0.episode_id
+                                where ep0.person_id = i.person_id and e0.status = 'open')`,
+    );
+  return (fromEpisodes as unknown as SelectQueryBuilder<DB, never, LeadRow>).unionAll(
+    fromInvolvements as unknown as SelectQueryBuilder<DB, never, LeadRow>,
+  );
+}
+
 /** Current involvements matching a condition, as rows of one kind. */
 function fromInvolvements(
   q: Q,
@@ -132,28 +170,17 @@ function fromInvolvements(
 const SOURCES: Record<RelationshipKind, (q: Q, actor: RelationshipActor, today: string) => Source | null> = {
   // The lead of an open episode; for a child with no open episode, the lead marked on a current involvement.
   lead: (q, actor, today) =>
-    fromInvolvements(q, 'lead', today, (eb) =>
-      eb.and([
-        eb('i.user_id', '=', actor.userId),
-        eb('i.is_lead', '=', true),
-        sql<SqlBool>`not exists (select 1 from episode_person ep0 join episode e0 on e0.id = ep0.episode_id
-                                  where ep0.person_id = i.person_id and e0.status = 'open')`,
-      ]),
-    ).unionAll(
-      q
-        .selectFrom('episode_lead as el')
-        .innerJoin('episode as e', 'e.id', 'el.episode_id')
-        .innerJoin('episode_person as ep', 'ep.episode_id', 'e.id')
-        .select([
-          'ep.person_id',
-          sql<RelationshipKind>`'lead'::text`.as('kind'),
-          sql<RelationshipVia['record']>`'episode'::text`.as('via_record'),
-          'e.id as via_id',
-        ])
-        .where('el.user_id', '=', actor.userId)
-        .where('el.ended_at', 'is', null)
-        .where('e.status', '=', 'open') as unknown as Source,
-    ) as unknown as Source,
+    q
+      .selectFrom(leadRows(q, today).as('l'))
+      .select([
+        'l.person_id',
+        sql<RelationshipKind>`'lead'::text`.as('kind'),
+        sql<RelationshipVia['record']>`case when l.episode_id is null then 'involvement' else 'episode' end`.as(
+          'via_record',
+        ),
+        sql<string>`coalesce(l.episode_id, l.involvement_id)`.as('via_id'),
+      ])
+      .where('l.user_id', '=', actor.userId) as unknown as Source,
   involved: (q, actor, today) => fromInvolvements(q, 'involved', today, (eb) => eb('i.user_id', '=', actor.userId)),
   // A current member of the team around the family of an open episode: joined on or before today and not removed.
   // Leaving ends it at once (unlike an involvement's end date, which counts to the end of its day): the team is

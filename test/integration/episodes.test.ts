@@ -3,7 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
 import { TokenService } from '../../src/features/api/service.ts';
+import { currentLeads } from '../../src/features/episodes/leads.ts';
 import * as registry from '../../src/features/people/registry-repository.ts';
+import { families } from '../../src/features/targeted-services/repository.ts';
 import { relationshipsWith } from '../../src/platform/relationships.ts';
 import { loadActor } from '../../src/platform/sessions.ts';
 import { listWork } from '../../src/platform/work.ts';
@@ -379,6 +381,77 @@ for (const engine of engines()) {
       assert.equal(res.statusCode, 303);
       assert.ok(!(await kinds(teacher, kid)).includes('lead'));
       assert.ok((await kinds(worker, kid)).includes('lead'));
+    });
+
+    test('the lead shown on the card, in who to talk to and in the targeted services lists is the episode’s lead', async () => {
+      const kid = await createPerson(db, {
+        givenName: 'Lark',
+        familyName: 'Penrose',
+        dateOfBirth: '2018-02-02',
+        involvement: { organisationId: teacher.organisationId, userId: teacher.id },
+      });
+      await db.updateTable('involvement').set({ is_lead: true }).where('person_id', '=', kid).execute();
+      const home = await registry.findOrCreateHousehold(db, {
+        line1: '14 Mill Lane',
+        line2: null,
+        town: null,
+        postcode: 'LU1 1AA',
+        areaId: (
+          await db.selectFrom('team').select('area_id').where('name', '=', 'Lea Targeted').executeTakeFirstOrThrow()
+        ).area_id!,
+      });
+      await registry.moveTo(db, kid, home, '2020-01-01');
+      await db
+        .insertInto('need_level')
+        .values({ person_id: kid, level: 'early_help', reason: 'Attendance falling', recorded_at: t.clock.now() })
+        .execute();
+      const noLead = async () =>
+        (await families(db, tsl.id, '2026-12-01', t.clock.now(), { householdIds: [home] }))[0]!.no_lead;
+      const c = await as(teacher);
+      const leadOnCard = async () => /data-qa="lead">([\s\S]*?)<\/dd>/.exec((await c.get(`/people/${kid}`)).body)![1]!;
+      const talkTo = async () => (await c.get(`/people/${kid}/who-to-talk-to`)).body;
+      assert.match(await leadOnCard(), /Tess Teacher/);
+      assert.equal(await noLead(), false);
+
+      // The teacher's involvement stays marked lead, but the episode's lead is the lead.
+      const res = await openEpisode(teacher, kid, worker);
+      assert.equal(res.statusCode, 303);
+      const episodeId = episodeIdFrom(res.headers.location);
+      const card = await leadOnCard();
+      assert.match(card, /Wren Worker/);
+      assert.doesNotMatch(card, /Tess Teacher/);
+      assert.ok(card.includes(`/people/${kid}/episodes/${episodeId}`), 'the card links to the episode');
+      const talk = await talkTo();
+      const leadContact = /data-qa="contact-lead">([\s\S]*?)<\/li>/.exec(talk)![1]!;
+      assert.match(leadContact, /Wren Worker/);
+      assert.match(leadContact, /lead practitioner/);
+      assert.ok(leadContact.includes(`/people/${kid}/episodes/${episodeId}`), 'who to talk to links to the episode');
+      assert.equal(await noLead(), false);
+      const family = (await c.get(`/people/${kid}/family`)).body;
+      assert.match(family, /Lead practitioner: Wren Worker/);
+      assert.doesNotMatch(family, /\(lead\)/);
+      const leads = await currentLeads(db, [kid], t.clock.now());
+      assert.equal(leads.get(kid)?.userId, worker.id);
+      assert.equal(leads.get(kid)?.episodeId, episodeId);
+
+      // Closed, the lead marked on the involvement counts again.
+      const w = await as(worker);
+      await w.get(`/people/${kid}/episodes/${episodeId}/close`);
+      const closed = await w.post(`/people/${kid}/episodes/${episodeId}/close`, { reason: 'needs_met', note: '' });
+      assert.equal(closed.statusCode, 200);
+      assert.equal(
+        (await db.selectFrom('episode').select('status').where('id', '=', episodeId).executeTakeFirstOrThrow()).status,
+        'closed',
+      );
+      assert.match(await leadOnCard(), /Tess Teacher/);
+      assert.equal((await currentLeads(db, [kid], t.clock.now())).get(kid)?.userId, teacher.id);
+      assert.match((await c.get(`/people/${kid}/family`)).body, /\(lead\)/);
+      assert.equal(await noLead(), false);
+
+      // With no lead at all, the family counts as having none.
+      await db.updateTable('involvement').set({ is_lead: false }).where('person_id', '=', kid).execute();
+      assert.equal(await noLead(), true);
+      assert.match(await leadOnCard(), /None appointed/);
     });
 
     test('the targeted services leader opens an episode from a front door request, which completes their work', async () => {

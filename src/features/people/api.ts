@@ -326,7 +326,8 @@ export function registerPeopleApi(app: FastifyInstance, deps: AppDeps, model: Ma
           email: i.contact_email,
           startedOn: i.started_on,
           endedOn: i.ended_on,
-          lead: i.is_lead,
+          // The child's lead practitioner by the one rule: false while an open episode has its own lead.
+          lead: c.lead && !('hidden' in c.lead) ? c.lead.involvementId === i.id : false,
         })),
       };
     } catch (err) {

@@ -260,9 +260,9 @@ export async function involvementsOf(db: Q, personIds: string[]) {
     .leftJoin('app_user as u', 'u.id', 'i.user_id')
     .leftJoin('team as t', 't.id', 'i.team_id')
     .select([
+      'i.id',
       'i.person_id',
       'i.role',
-      'i.is_lead',
       'o.name as organisation_name',
       'u.name as practitioner_name',
       'i.organisation_id',

@@ -18,6 +18,7 @@ import {
   SENSITIVE_SERVICE_NOTICE,
   type ServiceInvolvement,
 } from '../../platform/sharing.ts';
+import { currentLeads, mayReadEpisodes } from '../episodes/leads.ts';
 import type { MatchModel } from './matching/model.ts';
 import * as registry from './registry-repository.ts';
 import * as repo from './repository.ts';
@@ -257,7 +258,7 @@ export class PeopleService {
         guarded ? Promise.resolve(undefined) : repo.currentAddress(trx, personId),
         registry.names(trx, personId),
         registry.identifiers(trx, personId),
-        repo.leadPractitioner(trx, personId),
+        currentLeads(trx, [personId], ctx.at).then((m) => m.get(personId)),
       ]);
       const housemates = guarded ? await repo.shieldedHousemates(trx, personId) : [];
       await recordAudit(trx, auditContext(ctx, role), {
@@ -284,7 +285,19 @@ export class PeopleService {
         names,
         identifiers,
         // A lead from a sensitive service the user may not see is not named: who leads would say who is involved.
-        lead: lead && visible.some((i) => i.id === lead.id && i.hidden) ? { hidden: true as const } : lead,
+        // The lead of an open episode is named, with the episode for those who may see it.
+        lead:
+          lead?.involvementId && visible.some((i) => i.id === lead.involvementId && i.hidden)
+            ? { hidden: true as const }
+            : lead
+              ? {
+                  ...lead,
+                  episodeHref:
+                    lead.episodeId && (await mayReadEpisodes(trx, actor, personId, ctx.at))
+                      ? `/people/${personId}/episodes/${lead.episodeId}`
+                      : null,
+                }
+              : undefined,
         family: family.filter((f) => !f.shielded || f.id === personId),
         involvements: visible.map((i) => ({
           ...i,
@@ -340,6 +353,17 @@ export class PeopleService {
         ),
         ctx.at,
       );
+      // The lead by the one rule: an open episode's lead, else an involvement marked lead (unless hidden from the user).
+      const leads = await currentLeads(
+        trx,
+        children.map((c) => c.id),
+        ctx.at,
+      );
+      const leadOf = (childId: string) => {
+        const lead = leads.get(childId);
+        if (lead?.involvementId && !involvements.some((i) => i.id === lead.involvementId && !i.hidden)) return null;
+        return lead ?? null;
+      };
       const adults = (await repo.relatives(trx, personId)).filter((r) => r.kind === 'adult' && !r.shielded);
       await recordAudit(trx, auditContext(ctx, role), {
         action: 'person.family.viewed',
@@ -354,6 +378,7 @@ export class PeopleService {
           ...c,
           age: ageOn(c.date_of_birth, ctx.at),
           involvements: involvements.filter((i) => i.person_id === c.id),
+          lead: leadOf(c.id),
         })),
       };
     });

@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { Q } from '../../db/connection.ts';
 import type { NeedLevel } from '../../db/schema.ts';
+import { leadRows } from '../../platform/relationships.ts';
 import { READ_PURPOSES } from '../../platform/sharing.ts';
 
 /** Points for the highest current level of need among a family's children. */
@@ -91,11 +92,16 @@ export async function families(
        group by m.household_id
     ),
     agencies as (
-      select m.household_id, count(distinct i.organisation_id)::int as n,
-             bool_or(i.is_lead) as has_lead
+      select m.household_id, count(distinct i.organisation_id)::int as n
         from members m join involvement i on i.person_id = m.person_id
        where i.ended_on is null or i.ended_on >= ${today}::date
        group by m.household_id
+    ),
+    leads as (
+      -- A lead practitioner by the one rule (src/platform/relationships.ts, leadRows): an open episode's lead,
+      -- otherwise a current involvement marked lead.
+      select distinct m.household_id, true as has_lead
+        from members m join (${leadRows(db, today)}) l on l.person_id = m.person_id
     ),
     adults as (
       select t.household_id, count(*)::int as n from think_family_need t
@@ -126,7 +132,7 @@ export async function families(
              case h.top_rank when 3 then 'specialist' when 2 then 'targeted' when 1 then 'early_help' end as top_level,
              h.further_children,
              coalesce(g.n, 0) as agencies, coalesce(u.n, 0) as unmet_needs, coalesce(ad.n, 0) as adult_needs,
-             (h.top_rank >= 1 and not coalesce(g.has_lead, false)) as no_lead,
+             (h.top_rank >= 1 and not coalesce(ld.has_lead, false)) as no_lead,
              case when cs.given then 'given' when cs.refused then 'refused' else 'none' end as consent,
              (case h.top_rank when 3 then ${LEVEL_POINTS.specialist} when 2 then ${LEVEL_POINTS.targeted}
                               when 1 then ${LEVEL_POINTS.early_help} else 0 end
@@ -134,11 +140,12 @@ export async function families(
               + least(coalesce(g.n, 0) * ${AGENCY_POINTS.each}, ${AGENCY_POINTS.cap})
               + least(coalesce(u.n, 0) * ${UNMET_POINTS.each}, ${UNMET_POINTS.cap})
               + least(coalesce(ad.n, 0), ${ADULT_NEED_POINTS.cap}) * ${ADULT_NEED_POINTS.each}
-              + case when h.top_rank >= 1 and not coalesce(g.has_lead, false) then ${NO_LEAD_POINTS} else 0 end
+              + case when h.top_rank >= 1 and not coalesce(ld.has_lead, false) then ${NO_LEAD_POINTS} else 0 end
              )::int as score
         from households h
         join area a on a.id = h.area_id
         left join agencies g on g.household_id = h.household_id
+        left join leads ld on ld.household_id = h.household_id
         left join unmet u on u.household_id = h.household_id
         left join adults ad on ad.household_id = h.household_id
         left join consents cs on cs.household_id = h.household_id

@@ -10,11 +10,12 @@ import type { DB, TeamContactRole, Tier } from '../../db/schema.ts';
 import type { Actor } from '../../platform/access.ts';
 import { districtOf } from '../../platform/areas.ts';
 import { londonToday } from '../../platform/calendar.ts';
+import { type CurrentLead, currentLeads, mayReadEpisodes } from '../episodes/leads.ts';
 import { involvements } from '../people/repository.ts';
 import { visibleInvolvements } from '../people/service.ts';
 
 export interface Contact {
-  kind: 'line_manager' | 'safeguarding_lead' | 'involved' | 'leader' | TeamContactRole;
+  kind: 'lead' | 'line_manager' | 'safeguarding_lead' | 'involved' | 'leader' | TeamContactRole;
   /** What they are to you or the child, in words. */
   label: string;
   name: string;
@@ -22,6 +23,8 @@ export interface Contact {
   phone: string | null;
   email: string | null;
   hours: string | null;
+  /** A link to more about them (the lead's early help episode), for those who may follow it. */
+  href?: string | null;
 }
 
 export interface TierContacts {
@@ -145,6 +148,8 @@ export async function whoToTalkTo(db: Kysely<DB>, actor: Actor, personId: string
 
   let involved: Awaited<ReturnType<typeof involvements>> = [];
   let hiddenServices = 0;
+  let childLead: CurrentLead | undefined;
+  let episodeHref: string | null = null;
   if (personId) {
     const current = (await involvements(db, personId)).filter(
       (i) => i.started_on <= today && (i.ended_on === null || i.ended_on >= today),
@@ -157,6 +162,12 @@ export async function whoToTalkTo(db: Kysely<DB>, actor: Actor, personId: string
     );
     involved = visible.filter((i) => !i.hidden);
     hiddenServices = visible.length - involved.length;
+    // The lead practitioner by the one rule (an open episode's lead first), unless it comes through a hidden service.
+    childLead = (await currentLeads(db, [personId], at)).get(personId);
+    if (childLead?.involvementId && !involved.some((i) => i.id === childLead!.involvementId)) childLead = undefined;
+    if (childLead?.episodeId && (await mayReadEpisodes(db, actor, personId, at))) {
+      episodeHref = `/people/${personId}/episodes/${childLead.episodeId}`;
+    }
   }
 
   const tiers: TierContacts[] = [
@@ -165,6 +176,18 @@ export async function whoToTalkTo(db: Kysely<DB>, actor: Actor, personId: string
     { tier: 'specialist', heading: 'Specialist services and the front door', contacts: [] },
   ];
   const add = (tier: Tier, c: Contact) => tiers.find((t) => t.tier === tier)!.contacts.push(c);
+  if (childLead && childLead.userId !== actor.userId) {
+    add('universal', {
+      kind: 'lead',
+      label: `The child’s lead practitioner${childLead.role ? `: ${childLead.role}` : ''}`,
+      name: childLead.name ?? childLead.organisationName ?? 'Lead practitioner',
+      organisation: childLead.organisationName,
+      phone: childLead.phone,
+      email: childLead.email,
+      hours: null,
+      href: episodeHref,
+    });
+  }
   for (const m of managers) {
     add('universal', {
       kind: 'line_manager',
@@ -188,10 +211,10 @@ export async function whoToTalkTo(db: Kysely<DB>, actor: Actor, personId: string
     });
   }
   for (const i of involved) {
-    if (i.user_id === actor.userId) continue;
+    if (i.user_id === actor.userId || i.id === childLead?.involvementId) continue;
     add(i.tier, {
       kind: 'involved',
-      label: `Already working with the child${i.is_lead ? ' (lead practitioner)' : ''}: ${i.role}`,
+      label: `Already working with the child: ${i.role}`,
       name: i.practitioner_name ?? i.team_name ?? i.organisation_name,
       organisation: i.organisation_name,
       phone: i.contact_phone,
