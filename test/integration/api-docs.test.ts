@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { EXAMPLE_CHILD_ID, PLACEHOLDER_TOKEN } from '../../src/features/api/docs.ts';
 import { TokenService } from '../../src/features/api/service.ts';
-import { createOrganisation, createUser } from '../support/factories.ts';
+import { londonToday } from '../../src/platform/calendar.ts';
+import { createOrganisation, createPartnership, createUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
 import { createPerson } from '../support/people.ts';
 
@@ -93,6 +94,7 @@ for (const engine of engines()) {
     let frontDoorToken: string;
     let organisationId: string;
     let userId: string;
+    let colleagueId: string;
     let doc: Doc;
 
     before(async () => {
@@ -102,6 +104,9 @@ for (const engine of engines()) {
       organisationId = school.id;
       const user = await createUser(db, { roles: ['practitioner'], organisationId: school.id });
       userId = user.id;
+      // Episodes need a partnership the school serves, and a colleague to hand over to or add to the team.
+      await createPartnership(db, 'Docs', [school.id]);
+      colleagueId = (await createUser(db, { roles: ['practitioner'], organisationId: school.id })).id;
       const ctx = { requestId: 'test', clientIp: '127.0.0.1' };
       token = (
         await new TokenService(db, t.clock).createForEmail(user.email, { name: 'docs', expiresInDays: null }, ctx)
@@ -261,6 +266,58 @@ for (const engine of engines()) {
           const parsed = JSON.parse(body);
           parsed.personId = child;
           for (const a of parsed.actions ?? []) a.ownerUserId = userId;
+          body = JSON.stringify(parsed);
+        }
+      }
+      // Episodes: a child the token's user works with, in an episode they lead (opened through the API itself).
+      if (path.startsWith('/api/v1/episodes')) {
+        const db = t.database.db;
+        const child = await aChild();
+        await db
+          .insertInto('involvement')
+          .values({
+            person_id: child,
+            organisation_id: organisationId,
+            team_id: null,
+            user_id: userId,
+            role: 'Class teacher',
+            started_on: '2025-09-01',
+            ended_on: null,
+            contact_phone: null,
+            contact_email: null,
+          })
+          .execute();
+        const api = async (url: string, payload: unknown) => {
+          const res = await t.app.inject({
+            method: 'POST',
+            url,
+            headers: { authorization: `Bearer ${token}` },
+            payload: payload as Record<string, unknown>,
+          });
+          assert.equal(res.statusCode, 201, res.body);
+          return res.json().id as string;
+        };
+        if (path === '/api/v1/episodes' && example.method === 'GET') search = `?personId=${child}`;
+        if (path !== '/api/v1/episodes') {
+          const episode = await api('/api/v1/episodes', { personId: child, leadUserId: userId });
+          path = path.replace(/^\/api\/v1\/episodes\/[^/]+/, `/api/v1/episodes/${episode}`);
+          if (/\/members\/[^/]+\/leave$/.test(path)) {
+            const member = await api(`/api/v1/episodes/${episode}/members`, { userId: colleagueId, role: 'Nurse' });
+            path = path.replace(/\/members\/[^/]+\/leave$/, `/members/${member}/leave`);
+          }
+        }
+        if (body) {
+          const parsed = JSON.parse(body);
+          if ('personId' in parsed) parsed.personId = child;
+          if ('leadUserId' in parsed) parsed.leadUserId = userId;
+          if ('incomingUserId' in parsed) parsed.incomingUserId = colleagueId;
+          if ('agreedOn' in parsed) parsed.agreedOn = londonToday(t.clock.now());
+          delete parsed.otherPersonIds;
+          delete parsed.contactId;
+          if (path.endsWith('/members')) {
+            for (const k of ['outsideName', 'outsideOrganisation', 'directoryServiceId']) delete parsed[k];
+            parsed.userId = colleagueId;
+          }
           body = JSON.stringify(parsed);
         }
       }
