@@ -27,7 +27,9 @@ browserSuite('Background jobs (browser)', (env) => {
     assert.match(rows[0]!, /test\.flaky 1 Error: Connection refused for <\[email address\]>/);
 
     await page.locator('[data-qa="retry-job"]').focus();
+    // The page posts back to itself: wait for the answer, not the same heading on the page that left.
     await page.keyboard.press('Enter');
+    await page.locator('.govuk-notification-banner').waitFor();
     await BackgroundJobsPage.verifyOnPage(page);
     assert.match((await page.locator('.govuk-notification-banner').textContent()) ?? '', /tried again shortly/);
     assert.equal(await page.locator('[data-qa="no-failed-jobs"]').count(), 1);

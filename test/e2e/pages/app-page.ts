@@ -21,6 +21,20 @@ export abstract class AppPage {
   /** Waits (up to 15 seconds) for this page's h1, then fails on any accessibility violation. */
   async verifyOnPage(): Promise<void> {
     const deadline = Date.now() + 15_000;
+    for (;;) {
+      await this.waitForHeading(deadline);
+      try {
+        await expectAccessible(this.page);
+        return;
+      } catch (error) {
+        // A page with the same h1 (a form that posts back to itself) was still being replaced when
+        // axe ran: look again at the page that arrived, rather than fail on the one that left.
+        if (!navigatedAway(error) || Date.now() > deadline) throw error;
+      }
+    }
+  }
+
+  private async waitForHeading(deadline: number): Promise<void> {
     let seen: string[] = [];
     for (;;) {
       try {
@@ -36,7 +50,6 @@ export abstract class AppPage {
       }
       await this.page.waitForTimeout(100);
     }
-    await expectAccessible(this.page);
   }
 
   private matches(text: string): boolean {
@@ -102,4 +115,8 @@ export abstract class AppPage {
       return `${el.tagName.toLowerCase()}${id}${text ? ` "${text}"` : ''}`;
     });
   }
+}
+
+function navigatedAway(error: unknown): boolean {
+  return error instanceof Error && /Execution context was destroyed|navigat/i.test(error.message);
 }
