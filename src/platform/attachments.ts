@@ -397,11 +397,15 @@ export interface AttachmentSummary {
   created_at: Date;
 }
 
-function summaries(db: Q) {
+/**
+ * One query for every kind of owner. The joins are outer because a file sent with the public request
+ * form has no uploader or organisation; a person's file always has both (the columns are set on upload).
+ */
+function attachmentRows(db: Q, ownerKind: AttachmentOwnerKind) {
   return db
     .selectFrom('attachment as a')
-    .innerJoin('organisation as o', 'o.id', 'a.organisation_id')
-    .innerJoin('app_user as u', 'u.id', 'a.uploaded_by')
+    .leftJoin('organisation as o', 'o.id', 'a.organisation_id')
+    .leftJoin('app_user as u', 'u.id', 'a.uploaded_by')
     .select([
       'a.id',
       'a.owner_kind',
@@ -418,9 +422,18 @@ function summaries(db: Q) {
       'a.description',
       'a.created_at',
     ])
-    .where('a.owner_kind', '=', 'person')
-    .where('a.deleted_at', 'is', null)
-    .$narrowType<{ person_id: string; organisation_id: string; uploaded_by: string }>();
+    .where('a.owner_kind', '=', ownerKind)
+    .where('a.deleted_at', 'is', null);
+}
+
+function summaries(db: Q) {
+  return attachmentRows(db, 'person').$narrowType<{
+    person_id: string;
+    organisation_id: string;
+    organisation_name: string;
+    uploaded_by: string;
+    uploaded_by_name: string;
+  }>();
 }
 
 /** The attachments on a child's record, newest first (a merge carries them, as it carries person_id). */
@@ -438,42 +451,18 @@ export async function findAttachment(db: Q, id: string): Promise<AttachmentSumma
 }
 
 /** A contact's file as its page lists it: never its content. No uploader for a file sent with the public form. */
-export interface ContactAttachmentSummary {
-  id: string;
-  owner_id: string;
+export type ContactAttachmentSummary = Omit<
+  AttachmentSummary,
+  'owner_kind' | 'person_id' | 'organisation_id' | 'organisation_name' | 'uploaded_by' | 'uploaded_by_name'
+> & {
   organisation_id: string | null;
   organisation_name: string | null;
   uploaded_by: string | null;
   uploaded_by_name: string | null;
-  file_name: string;
-  media_type: string;
-  extension: string;
-  size_bytes: number;
-  description: string;
-  created_at: Date;
-}
+};
 
 function contactSummaries(db: Q) {
-  return db
-    .selectFrom('attachment as a')
-    .leftJoin('organisation as o', 'o.id', 'a.organisation_id')
-    .leftJoin('app_user as u', 'u.id', 'a.uploaded_by')
-    .select([
-      'a.id',
-      'a.owner_id',
-      'a.organisation_id',
-      'o.name as organisation_name',
-      'a.uploaded_by',
-      'u.name as uploaded_by_name',
-      'a.file_name',
-      'a.media_type',
-      'a.extension',
-      'a.size_bytes',
-      'a.description',
-      'a.created_at',
-    ])
-    .where('a.owner_kind', '=', 'contact')
-    .where('a.deleted_at', 'is', null);
+  return attachmentRows(db, 'contact');
 }
 
 /** The files on a contact, oldest first. */
