@@ -429,6 +429,7 @@ for (const engine of engines()) {
       assert.equal(await noLead(), false);
       const family = (await c.get(`/people/${kid}/family`)).body;
       assert.match(family, /Lead practitioner: Wren Worker/);
+      assert.ok(family.includes(`/people/${kid}/episodes/${episodeId}`), 'the family page links to the episode');
       assert.doesNotMatch(family, /\(lead\)/);
       const leads = await currentLeads(db, [kid], t.clock.now());
       assert.equal(leads.get(kid)?.userId, worker.id);

@@ -359,10 +359,16 @@ export class PeopleService {
         children.map((c) => c.id),
         ctx.at,
       );
-      const leadOf = (childId: string) => {
+      const leadOf = async (childId: string) => {
         const lead = leads.get(childId);
         if (lead?.involvementId && !involvements.some((i) => i.id === lead.involvementId && !i.hidden)) return null;
-        return lead ?? null;
+        if (!lead) return null;
+        // The episode is linked for those who may read it, as on the child's card.
+        const episodeHref =
+          lead.episodeId && (await mayReadEpisodes(trx, ctx.actor!, childId, ctx.at))
+            ? `/people/${childId}/episodes/${lead.episodeId}`
+            : null;
+        return { ...lead, episodeHref };
       };
       const adults = (await repo.relatives(trx, personId)).filter((r) => r.kind === 'adult' && !r.shielded);
       await recordAudit(trx, auditContext(ctx, role), {
@@ -374,12 +380,14 @@ export class PeopleService {
       return {
         person,
         adults,
-        children: children.map((c) => ({
-          ...c,
-          age: ageOn(c.date_of_birth, ctx.at),
-          involvements: involvements.filter((i) => i.person_id === c.id),
-          lead: leadOf(c.id),
-        })),
+        children: await Promise.all(
+          children.map(async (c) => ({
+            ...c,
+            age: ageOn(c.date_of_birth, ctx.at),
+            involvements: involvements.filter((i) => i.person_id === c.id),
+            lead: await leadOf(c.id),
+          })),
+        ),
       };
     });
   }
