@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { candidates } from '../../src/features/people/match-repository.ts';
 import { TestClient } from '../support/client.ts';
 import { createOrganisation, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
@@ -157,6 +158,44 @@ for (const engine of engines()) {
       assert.equal(named.rows[0]?.id, ids.twinA);
       assert.equal(named.rows[0]?.tag, 'Likely the same child');
       assert.equal(named.rows.filter((r) => r.tag === 'Likely the same child').length, 1);
+    });
+
+    test('when more people share the wide keys than can be scored, those sharing most of them are kept', async () => {
+      const db = t.database.db;
+      // Many children share one wide key with George (his family name's code and year of birth) and nothing else.
+      for (let i = 1; i <= 8; i++) {
+        await createPerson(db, {
+          givenName: ['Amy', 'Ben', 'Cara', 'Dan', 'Eve', 'Finn', 'Gwen', 'Hal'][i - 1]!,
+          familyName: 'Mitchell',
+          dateOfBirth: `2015-${String(i).padStart(2, '0')}-2${i}`,
+          sex: 'F',
+          address: { line1: `${i} Ash Way`, postcode: 'LU5 5ZZ' },
+        });
+      }
+      const keysOf = async (id: string) =>
+        new Set(
+          (await db.selectFrom('person').select('match_keys').where('id', '=', id).executeTakeFirstOrThrow())
+            .match_keys as unknown as (string | number)[],
+        );
+      const george = await keysOf(ids.george!);
+      const others = await db
+        .selectFrom('person')
+        .select(['id', 'match_keys'])
+        .where('family_name', '=', 'Mitchell')
+        .where('id', '<>', ids.george!)
+        .where('date_of_birth', '>=', '2015-01-01')
+        .where('date_of_birth', '<=', '2015-12-31')
+        .execute();
+      assert.ok(others.length >= 8);
+      const sets = others.map((o) => new Set((o.match_keys as unknown as (string | number)[]).map(String)));
+      const sharedByAll = [...george].map(String).filter((k) => sets.every((s) => s.has(k)));
+      const georgeOnly = [...george].map(String).filter((k) => sets.every((s) => !s.has(k)));
+      assert.ok(sharedByAll.length >= 1 && georgeOnly.length >= 2);
+      const keys = [...sharedByAll, ...georgeOnly.slice(0, 2)].map(Number);
+      for (let run = 0; run < 3; run++) {
+        const found = await candidates(db, { keys, kind: 'child', limit: 2, ranked: { scan: 100 } });
+        assert.equal(found[0]?.id, ids.george, 'the child sharing three keys comes before those sharing one');
+      }
     });
   });
 }

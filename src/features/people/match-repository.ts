@@ -136,6 +136,12 @@ export interface CandidateFilter {
   bornTo?: string;
   excludeIds?: readonly string[];
   limit: number;
+  /**
+   * For wide keys, which many people share: the limit must not cut the list at random. Those who share more of the
+   * query's keys come first (two errors still leave the right child several wide keys; a stranger shares one),
+   * among at most `scan` people looked at.
+   */
+  ranked?: { scan: number };
 }
 
 /**
@@ -145,20 +151,37 @@ export interface CandidateFilter {
 export async function candidates(db: Q, f: CandidateFilter): Promise<Candidate[]> {
   if (f.keys.length === 0) return [];
   const born = sql`coalesce(date_of_birth, expected_date_of_birth)`;
-  // Materialised so that the planner plans the key lookup on its own: with the limit in view, it may think a
-  // sequential scan that stops early is cheaper, and at a million rows that is hundreds of milliseconds.
-  const result = await sql<Candidate>`
-    with found as materialized (
-      select id, kind, given_name, family_name, known_as, date_of_birth, expected_date_of_birth, sex, shielded,
-             date_of_death, match_record
-        from person
-       where match_keys && ${keyArrayLiteral(f.keys)}::bigint[]
+  const keys = keyArrayLiteral(f.keys);
+  const where = sql`match_keys && ${keys}::bigint[]
          and merged_into is null
          ${f.kind ? sql`and kind = ${f.kind}` : sql``}
          ${f.bornFrom ? sql`and ${born} >= ${f.bornFrom}::date` : sql``}
          ${f.bornTo ? sql`and ${born} <= ${f.bornTo}::date` : sql``}
-         ${f.excludeIds?.length ? sql`and id <> all(${`{${f.excludeIds.join(',')}}`}::uuid[])` : sql``}
+         ${f.excludeIds?.length ? sql`and id <> all(${`{${f.excludeIds.join(',')}}`}::uuid[])` : sql``}`;
+  const columns = sql`p.id, p.kind, p.given_name, p.family_name, p.known_as, p.date_of_birth,
+           p.expected_date_of_birth, p.sex, p.shielded, p.date_of_death, p.match_record,
+           whereabouts_protected(p.id) as whereabouts_protected`;
+  // Ranked: count the keys shared over ids alone, then read the full rows of the few kept.
+  // Otherwise materialised, so that the planner plans the key lookup on its own: with the limit in view, it may
+  // think a sequential scan that stops early is cheaper, and at a million rows that is hundreds of milliseconds.
+  const result = f.ranked
+    ? await sql<Candidate>`
+    with found as materialized (
+      select id, (select count(*) from unnest(match_keys) as k(v) where v = any(${keys}::bigint[])) as shared
+        from person
+       where ${where}
+       limit ${f.ranked.scan}
+    ), kept as materialized (
+      select id, shared from found order by shared desc, id limit ${f.limit}
     )
-    select *, whereabouts_protected(id) as whereabouts_protected from found limit ${f.limit}`.execute(db);
+    select ${columns} from kept join person p on p.id = kept.id order by kept.shared desc, kept.id`.execute(db)
+    : await sql<Candidate>`
+    with found as materialized (
+      select id, kind, given_name, family_name, known_as, date_of_birth, expected_date_of_birth, sex, shielded,
+             date_of_death, match_record
+        from person
+       where ${where}
+    )
+    select ${columns} from found as p limit ${f.limit}`.execute(db);
   return result.rows;
 }

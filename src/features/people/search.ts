@@ -161,6 +161,9 @@ function bestScore(q: PreparedRecord, c: Candidate, model: MatchModel) {
   return { score, variant };
 }
 
+/** People looked at, at most, for the broad and wide keys (ranked by keys shared, then cut to the candidate limit). */
+const WIDE_SCAN = 5000;
+
 export async function searchIndex(
   db: Q,
   criteria: SearchCriteria,
@@ -209,6 +212,7 @@ export async function searchIndex(
       keys: hashedKeys(keys),
       excludeIds: [...(options.excludeIds ?? []), ...rows.map((r) => r.id)],
       limit: candidateLimit + 1 - rows.length,
+      ranked: { scan: WIDE_SCAN },
     });
     if (tier === 'wide') widened = true;
     rows = [...rows, ...more];
