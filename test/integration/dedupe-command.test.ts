@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { type BlockingRule, WIDE_RULES } from '../../src/features/people/matching/blocking.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const FEBRL = join(ROOT, '../shared/data/febrl/dataset3.csv');
@@ -98,6 +99,20 @@ describe('early-help dedupe', () => {
     assert.match(r.stderr, /dob: 0 \(0 new; capped 1 keys holding 3,000 records, largest 3,000\)/);
     assert.match(r.stderr, /estimated to reach \d+\.\d %/);
     assert.match(r.stderr, /had keys shared by too many records to pair \(.*dob/);
+    assert.equal(json.wideBudgetReached, false);
+
+    // With a small budget for the wide rules' pairs, their smaller keys are paired first and the report says so.
+    const small = await run([
+      ...['--input', input, '--id-column', 'id', '--map', map, '--output', output, '--report', report],
+      ...['--wide-pair-budget', '100'],
+    ]);
+    assert.equal(small.status, 0, small.stderr);
+    const limited = JSON.parse(readFileSync(report, 'utf8'));
+    assert.equal(limited.wideBudgetReached, true);
+    const widePairs = (j: { blocking: Array<{ rule: string; pairs: number }> }) =>
+      j.blocking.filter((x) => WIDE_RULES.has(x.rule as BlockingRule)).reduce((sum, x) => sum + x.pairs, 0);
+    assert.ok(widePairs(limited) <= 100 && widePairs(json) > 100, `${widePairs(limited)}, ${widePairs(json)}`);
+    assert.match(small.stderr, /paired keys of up to \d+ records, to keep their pairs within the budget/);
   });
 
   test('bad input is a clear message and a non-zero exit, never a stack trace', async () => {

@@ -38,6 +38,12 @@ export function reportLines(result: DedupeResult): string[] {
       ? `the rules proposed ${fmt(result.blockedPairs)} pairs; the file is small, so all ${fmt(result.candidatePairs)} pairs were compared (the rules alone would reach an estimated ${reach} of true pairs)`
       : `the rules proposed ${fmt(result.blockedPairs)} pairs, estimated to reach ${reach} of true pairs`,
   );
+  if (result.wideBudgetReached) {
+    lines.push(
+      `the rules that need one field to agree paired keys of up to ${fmt(result.wideBlockCap)} records, ` +
+        'to keep their pairs within the budget for a file of this size',
+    );
+  }
   const capped = result.blocking.filter((s) => s.cappedBlocks > 0);
   if (capped.length > 0) {
     lines.push(
@@ -58,6 +64,8 @@ export function reportJson(result: DedupeResult, records: number, threshold: num
     comparedAll: result.comparedAll,
     candidatePairs: result.candidatePairs,
     blockedPairs: result.blockedPairs,
+    wideBlockCap: result.wideBlockCap,
+    wideBudgetReached: result.wideBudgetReached,
     estimatedReach: +result.estimatedReach.toFixed(4),
     matchedPairs: result.matchedPairs,
     possiblePairs: result.possiblePairs,
@@ -83,7 +91,7 @@ export const command: Command = {
   usage:
     'dedupe --input FILE.csv --id-column COL --map FIELD=COLUMN,... --output OUT.csv [--threshold BITS] ' +
     `[--cluster average|union-find] [--training ${TRAINING.join('|')}] [--max-block-size N] [--cap-block-size N] ` +
-    '[--compare-all-up-to N] [--report REPORT.json] [--quiet]\n\n' +
+    '[--compare-all-up-to N] [--wide-pair-budget N] [--report REPORT.json] [--quiet]\n\n' +
     `  FIELD is one of ${CSV_FIELDS.join(', ')}.\n` +
     '  Join several columns into one field with +, e.g. address=line1+line2+town.\n' +
     '  Dates of birth may be YYYY-MM-DD, YYYYMMDD or DD/MM/YYYY. The file must be UTF-8.\n' +
@@ -92,7 +100,8 @@ export const command: Command = {
     `  Files of up to ${COMPARE_ALL_UP_TO} records (--compare-all-up-to) have every pair compared; larger ones the\n` +
     '  pairs the blocking rules propose. A rule that needs one field to agree pairs no key shared by more than\n' +
     `  --max-block-size records (default ${DEFAULT_MAX_BLOCK_SIZE}), and no rule a key shared by more than\n` +
-    `  --cap-block-size (default ${DEFAULT_CAP_BLOCK_SIZE}); the report lists what was capped.\n` +
+    `  --cap-block-size (default ${DEFAULT_CAP_BLOCK_SIZE}); the report lists what was capped. Together those rules\n` +
+    '  pair at most --wide-pair-budget pairs (default 2,500,000, or 2 a record in a larger file), smallest keys first.\n' +
     '  --report writes the counts (pairs per rule, capped keys, estimated share of true pairs reached) as JSON.',
   async run(args) {
     const { strings, flags, positional } = parseOptions(args, {
@@ -107,6 +116,7 @@ export const command: Command = {
         'max-block-size',
         'cap-block-size',
         'compare-all-up-to',
+        'wide-pair-budget',
         'report',
       ],
       flags: ['quiet'],
@@ -149,6 +159,11 @@ export const command: Command = {
         throw new UsageError('--compare-all-up-to must be a whole number from 0 to 20000');
       }
       options.compareAllUpTo = m;
+    }
+    if (strings['wide-pair-budget'] !== undefined) {
+      const m = Number(strings['wide-pair-budget']);
+      if (!Number.isInteger(m) || m < 0) throw new UsageError('--wide-pair-budget must be a whole number of 0 or more');
+      options.widePairBudget = m;
     }
     const quiet = flags.has('quiet');
     const say = (line: string) => {

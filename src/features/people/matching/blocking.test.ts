@@ -9,6 +9,7 @@ import {
   keysFor,
   townOf,
   WIDE_RULES,
+  widePairBudget,
 } from './blocking.ts';
 import { type PersonRecord, prepare } from './record.ts';
 
@@ -143,6 +144,25 @@ describe('candidate pairs', () => {
     assert.equal(dob.largestCappedBlock, 1000);
     assert.equal(dob.pairs, 0);
     assert.ok(left.length < 1000 * 20, `${left.length} pairs`);
+  });
+
+  it('spends the wide rules’ budget of pairs on their smallest blocks first, and says what it capped', () => {
+    const born = (dateOfBirth: string, count: number) =>
+      Array.from({ length: count }, (_, i) => ({ ...base, givenName: `Child${i}`, dateOfBirth }));
+    // 5 children born on one day (10 pairs) and 40 on another (780 pairs).
+    const records = [...born('2016-02-02', 5), ...born('2015-01-01', 40)];
+    const within = statsOf(records, { rules: ['dob'], widePairBudget: 100 });
+    const dob = within.stats[0]!;
+    assert.equal(dob.pairs, 10, 'the block of 5 is paired');
+    assert.deepEqual([dob.cappedBlocks, dob.cappedRecords, dob.largestCappedBlock], [1, 40, 40]);
+    assert.ok(within.wideBudgetReached);
+    assert.ok(within.wideCap >= 5 && within.wideCap < 40, `${within.wideCap}`);
+    const unlimited = statsOf(records, { rules: ['dob'] });
+    assert.equal(unlimited.stats[0]!.pairs, 790);
+    assert.equal(unlimited.wideBudgetReached, false);
+    // The default budget grows with the file beyond 1,250,000 records, so the work stays linear in its size.
+    assert.equal(widePairBudget(10_000), widePairBudget(1_000_000));
+    assert.equal(widePairBudget(4_000_000), 2 * widePairBudget(2_000_000));
   });
 
   it('caps any block beyond the hard cap, whatever the rule', () => {

@@ -204,9 +204,12 @@ export function blockingKeys(r: PreparedRecord, rules: readonly BlockingRule[] =
   return rules.flatMap((rule) => keysFor(rule, r).map((key) => ({ rule, key })));
 }
 
-/** 32-bit FNV-1a: keys become numbers so that a million records block with typed-array sorts, not string maps. */
-function hash(s: string): number {
-  let h = 0x811c9dc5;
+/**
+ * 32-bit FNV-1a: keys become numbers so that a million records block with typed-array sorts, not string maps.
+ * `from` continues a hash already started (the rule's name), so no string is built to join the two.
+ */
+function hash(s: string, from = 0x811c9dc5): number {
+  let h = from;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
@@ -225,6 +228,12 @@ export interface BlockingOptions {
   window?: number;
   /** Blocks larger than this are capped under every rule (default 2,000): a file where everyone shares a value. */
   capBlockSize?: number;
+  /**
+   * Most pairs the wide rules may produce together (default `widePairBudget(n)`). Their blocks are paired smallest
+   * first: when the blocks up to `maxBlockSize` records would give more pairs than this, the largest sizes that do
+   * not fit are capped as well, so that the work stays linear in the size of the file.
+   */
+  widePairBudget?: number;
 }
 
 export interface BlockingStats {
@@ -249,6 +258,17 @@ export const DEFAULT_MAX_BLOCK_SIZE = 50;
 export const DEFAULT_CAP_BLOCK_SIZE = 2000;
 
 /**
+ * The wide rules' default budget of pairs: 2.5 million, or 2 a record in a larger file. Up to 100,000 records the
+ * wide rules rarely reach it (2.5 million pairs are about 10 s of comparing); at 1,000,000 records they would
+ * propose 19 million pairs, most of them in blocks of 20 to 50 people born on the same day of the year or sharing
+ * a common name, where a true pair is rarest. Smaller blocks are paired first, as they hold the most true pairs for
+ * each pair compared.
+ */
+export function widePairBudget(records: number): number {
+  return Math.max(2_500_000, 2 * records);
+}
+
+/**
  * Candidate pairs (i < j), each once, as two parallel Int32Arrays. A hash collision between two keys only adds
  * pairs that are then scored and rejected; it never loses one.
  */
@@ -271,18 +291,49 @@ export function candidatePairs(records: readonly PreparedRecord[], options: Bloc
   let pairs: Float64Array = new Float64Array(1 << 20);
   let count = 0;
 
-  for (let ruleIndex = 0; ruleIndex < rules.length; ruleIndex++) {
-    const rule = rules[ruleIndex]!;
-    const wide = WIDE_RULES.has(rule);
+  const keyed = (rule: BlockingRule) => {
     let entries: Float64Array = new Float64Array(n + 16);
     let e = 0;
+    const prefix = hash(`${rule}|`);
     for (let i = 0; i < n; i++) {
       for (const key of keysFor(rule, records[i]!)) {
         if (e === entries.length) entries = grow(entries);
-        entries[e++] = (hash(`${rule}|${key}`) >>> hashShift) * idxScale + i;
+        entries[e++] = (hash(key, prefix) >>> hashShift) * idxScale + i;
       }
     }
-    const sorted = entries.subarray(0, e).sort();
+    return entries.subarray(0, e).sort();
+  };
+  // The wide rules first: how many pairs each block size would give, so the budget goes to the smallest blocks.
+  const wideKeys = new Map<BlockingRule, Float64Array>();
+  const pairsBySize = new Float64Array(cap + 1);
+  for (const rule of rules) {
+    if (!WIDE_RULES.has(rule)) continue;
+    const sorted = keyed(rule);
+    wideKeys.set(rule, sorted);
+    let start = 0;
+    while (start < sorted.length) {
+      const h = Math.floor(sorted[start]! / idxScale);
+      let end = start + 1;
+      while (end < sorted.length && Math.floor(sorted[end]! / idxScale) === h) end++;
+      const size = end - start;
+      if (size > 1 && size <= cap) pairsBySize[size]! += (size * (size - 1)) / 2;
+      start = end;
+    }
+  }
+  const budget = options.widePairBudget ?? widePairBudget(n);
+  let wideCap = 1;
+  for (let size = 2, spent = 0; size <= cap; size++) {
+    spent += pairsBySize[size]!;
+    if (spent > budget) break;
+    wideCap = size;
+  }
+
+  for (let ruleIndex = 0; ruleIndex < rules.length; ruleIndex++) {
+    const rule = rules[ruleIndex]!;
+    const wide = WIDE_RULES.has(rule);
+    const sorted = wideKeys.get(rule) ?? keyed(rule);
+    wideKeys.delete(rule);
+    const e = sorted.length;
     const s: BlockingStats = {
       rule,
       keys: e,
@@ -301,7 +352,7 @@ export function candidatePairs(records: readonly PreparedRecord[], options: Bloc
       let end = start + 1;
       while (end < e && Math.floor(sorted[end]! / idxScale) === h) end++;
       const size = end - start;
-      if (size > hardCap || (wide && size > cap)) {
+      if (size > hardCap || (wide && size > wideCap)) {
         s.cappedBlocks++;
         s.cappedRecords += size;
         s.largestCappedBlock = Math.max(s.largestCappedBlock, size);
@@ -352,7 +403,7 @@ export function candidatePairs(records: readonly PreparedRecord[], options: Bloc
     right[u] = v - i * n;
     u++;
   }
-  return { left, right, stats, generated: count };
+  return { left, right, stats, generated: count, wideCap, wideBudgetReached: wideCap < cap };
 }
 
 /** Every pair of a small file (i < j), for when comparing them all costs less than missing one. */

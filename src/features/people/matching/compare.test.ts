@@ -210,6 +210,28 @@ describe('scoring and reasons', () => {
     assert.ok(householdExcess(model, comparePattern(a, b)) > 0);
   });
 
+  it('twins: different given names with the same date of birth and household are not one child', () => {
+    // Weights as strong as training on a large file makes them: a shared date of birth and family name say a lot.
+    const trained = defaultModel();
+    trained.fields.dob.u = [0, 0.001, 0.0005, 0.05, 0.002, 0.9465];
+    trained.fields.family.u = [0, 0.005, 0.002, 0.01, 0.005, 0.02, 0.958];
+    const noIds = { ...child, nhsNumber: null };
+    const twin = { ...noIds, givenName: 'Oliver' };
+    const result = compare(noIds, twin, trained);
+    assert.notEqual(result.outcome, 'match', `${result.score}`);
+    assert.ok(
+      result.reasons.some((r) => r.text.includes('twins') && r.weight < 0),
+      result.reasons.map((r) => r.text).join('; '),
+    );
+    const total = result.reasons.reduce((sum, r) => sum + r.weight, 0);
+    assert.ok(Math.abs(total - result.score) < 1e-9, 'the reasons add up to the score');
+    // The same child with a middle name used as the first name is not taken for a twin.
+    const middle = compare({ ...noIds, givenName: 'William James' }, { ...noIds, givenName: 'James' }, trained);
+    assert.equal(middle.outcome, 'match');
+    // Nor is a typo in the given name, or the same child at another address.
+    assert.equal(compare(noIds, { ...noIds, givenName: 'Wiliam' }, trained).outcome, 'match');
+  });
+
   it('says sounds alike, and explains a swap', () => {
     const r = compare({ givenName: 'Khan', familyName: 'Ahmed' }, { givenName: 'Ahmed', familyName: 'Khan' }, model);
     assert.ok(r.reasons.some((x) => x.text === 'given and family names swapped'));

@@ -71,6 +71,13 @@ export interface DedupeResult {
   blocking: BlockingStats[];
   /** Distinct pairs the blocking rules produced. */
   blockedPairs: number;
+  /**
+   * Largest key the wide rules paired: `maxBlockSize`, or less when the wide rules' pairs budget (see
+   * `widePairBudget` in blocking.ts) ran out first.
+   */
+  wideBlockCap: number;
+  /** The wide rules' budget capped keys smaller than `maxBlockSize` (they count among each rule's capped keys). */
+  wideBudgetReached: boolean;
   /** Every pair was compared (a small file), not only those the rules produced. */
   comparedAll: boolean;
   /**
@@ -166,6 +173,8 @@ export function dedupe(records: readonly PreparedRecord[], options: DedupeOption
     emIterations: trained.emIterations,
     blocking: stats,
     blockedPairs: blocked.left.length,
+    wideBlockCap: blocked.wideCap,
+    wideBudgetReached: blocked.wideBudgetReached,
     comparedAll: compareAll,
     estimatedReach: estimateReach(model, records, stats),
     timings,

@@ -31,6 +31,12 @@ export interface MatchModel {
    * different date of birth.
    */
   householdCap: number;
+  /**
+   * Bits taken away when given names differ while the date of birth is the same and the two live at one address or
+   * postcode: that is what twins look like. Counted independently, the shared birthday and household would outweigh
+   * the different first names.
+   */
+  twinPenalty: number;
 }
 
 /** Name frequencies in the population being linked (or a supplied table), for term-frequency adjustment. */
@@ -67,6 +73,7 @@ export function defaultModel(): MatchModel {
     swapPenalty: 1,
     termFrequency: { weight: 1, maxBits: 4 },
     householdCap: 3,
+    twinPenalty: 10,
   };
 }
 
@@ -85,7 +92,26 @@ export function baseScore(model: MatchModel, pattern: number): number {
   }
   s -= householdExcess(model, pattern);
   if (pattern & SWAPPED) s -= model.swapPenalty;
+  if (looksLikeTwins(pattern)) s -= model.twinPenalty;
   return s;
+}
+
+/**
+ * Different given names, the same date of birth, one address or postcode and no identifier on both records to tell
+ * them apart: twins, not one child twice. Where both records carry an NHS number, a pupil number or an agency's
+ * id, that says which it is (a different one already counts against the pair), and the rule does not apply.
+ */
+export function looksLikeTwins(pattern: number): boolean {
+  const place = levelOf(pattern, 'place');
+  return (
+    levelOf(pattern, 'given') === 6 &&
+    !(pattern & SWAPPED) &&
+    levelOf(pattern, 'dob') === 1 &&
+    (place === 1 || place === 2) &&
+    levelOf(pattern, 'nhs') === 0 &&
+    levelOf(pattern, 'upn') === 0 &&
+    levelOf(pattern, 'other') === 0
+  );
 }
 
 /** Bits of a shared place beyond the household cap, when the family name agrees too. */
@@ -286,6 +312,14 @@ export function explain(
       }
     }
     reasons.push({ field, level: name, weight, text });
+  }
+  if (looksLikeTwins(pattern)) {
+    reasons.push({
+      field: 'names',
+      level: 'twins',
+      weight: -model.twinPenalty,
+      text: 'different given names with the same date of birth and address: this is what twins look like',
+    });
   }
   if (pattern & SWAPPED) {
     reasons.push({
