@@ -185,10 +185,6 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: AppDeps) {
     });
   };
 
-  const checkSection = (key: string) => {
-    if (!SECTION_KEY.test(key)) throw new ValidationError([{ field: 'section', message: 'There is no such section' }]);
-  };
-
   app.get<Section>('/people/:id/assessments/:assessmentId/sections/:section', async (request, reply) => {
     const { id, assessmentId, section } = request.params;
     checkId(id, assessmentId);
@@ -235,7 +231,7 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: AppDeps) {
   app.post<Section>('/people/:id/assessments/:assessmentId/sections/:section/autosave', async (request, reply) => {
     const { id, assessmentId, section } = request.params;
     checkId(id, assessmentId);
-    checkSection(section);
+    if (!SECTION_KEY.test(section)) return reply.callNotFound();
     try {
       const r = await saveSection(id, assessmentId, section, request.body, reply);
       if ('conflict' in r) {
