@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/connection.ts';
 import { registerAdminRoutes } from './features/admin/routes.ts';
 import { registerApiRoutes } from './features/api/routes.ts';
+import { registerAssessmentRoutes } from './features/assessments/routes.ts';
 import { registerAttachmentRoutes } from './features/attachments/routes.ts';
 import { registerAuditRoutes } from './features/audit/routes.ts';
 import { registerOidcRoutes } from './features/auth/oidc.ts';
@@ -100,6 +101,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerThinkFamilyRoutes(app, deps);
   registerConversationRoutes(app, deps);
   registerEpisodeRoutes(app, deps);
+  registerAssessmentRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);
   await registerDirectoryRoutes(app, deps);

@@ -604,6 +604,11 @@ export interface DB {
   episode_person: EpisodePersonTable;
   episode_lead: EpisodeLeadTable;
   episode_member: EpisodeMemberTable;
+  assessment: AssessmentTable;
+  assessment_person: AssessmentPersonTable;
+  assessment_version: AssessmentVersionTable;
+  assessment_need: AssessmentNeedTable;
+  assessment_signoff: AssessmentSignoffTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -1224,4 +1229,68 @@ export interface EpisodeMemberTable {
   added_at: Timestamp;
   left_by: string | null;
   left_at: Timestamp | null;
+}
+
+// Early Help Assessments (migration 0028).
+export const ASSESSMENT_STATUSES = ['draft', 'submitted', 'returned', 'signed_off'] as const;
+export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number];
+/** An assessment's content: each field as typed, keyed by field name (sub-area fields as `strengths-<id>`). */
+export type AssessmentContent = Record<string, unknown>;
+
+export interface AssessmentTable {
+  id: Generated<string>;
+  episode_id: string | null;
+  author_id: string;
+  organisation_id: string;
+  guidance_id: string;
+  contact_id: string | null;
+  status: ColumnType<AssessmentStatus, AssessmentStatus | undefined, AssessmentStatus>;
+  content: ColumnType<AssessmentContent, string | undefined, string>;
+  version: ColumnType<number, number | undefined, number>;
+  signed_off_version: number | null;
+  started_at: Timestamp;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
+export interface AssessmentPersonTable {
+  assessment_id: string;
+  person_id: string;
+}
+
+export interface AssessmentVersionTable {
+  id: Generated<string>;
+  assessment_id: string;
+  number: number;
+  content: ColumnType<AssessmentContent, string, string>;
+  changed: ColumnType<string[], string | undefined, string>;
+  section: string | null;
+  saved_by: string;
+  saved_at: Timestamp;
+}
+
+export interface AssessmentNeedTable {
+  id: Generated<string>;
+  assessment_id: string;
+  person_id: string | null;
+  domain: string;
+  sub_area: string;
+  description: string;
+  recorded_by: string;
+  recorded_at: Timestamp;
+  removed_by: string | null;
+  removed_at: Timestamp | null;
+}
+
+export interface AssessmentSignoffTable {
+  id: Generated<string>;
+  assessment_id: string;
+  version: number;
+  submitted_by: string;
+  submitted_at: Timestamp;
+  manager_id: string;
+  outcome: 'returned' | 'signed_off' | null;
+  reason: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
 }

@@ -434,6 +434,36 @@ export const ACTIONS = {
     relationship: 'works-with-child',
   },
 
+  // Early Help Assessments
+  'assessment.read': {
+    description:
+      'See a child’s early help assessment, its versions and its sign-off history (another agency’s: with consent or a lawful basis); the manager it was submitted to, while deciding and after',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
+  'assessment.write': {
+    description:
+      'Start an early help assessment for a child or the family’s children, pre-filled from the record, and write its sections and unmet needs (your own agency’s assessments)',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
+  'assessment.submit': {
+    description: 'Submit an early help assessment you wrote to a manager of one of your teams for sign-off',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
+  'assessment.sign-off': {
+    description:
+      'Sign off an early help assessment submitted to you, or return it for changes with a reason (never one you wrote)',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
+  'assessment.print': {
+    description: 'Print a signed-off early help assessment or download it as a PDF (withheld people are not named)',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
+
   // The front door
   'front-door.request': {
     description: 'Make a request for support to the front door (a contact) about children you can find on the index',
@@ -662,6 +692,24 @@ export const ROUTES: Record<string, Action> = {
   'POST /api/v1/episodes/:id/members/:memberId/leave': 'episode.manage',
   'POST /api/v1/episodes/:id/handover': 'episode.manage',
   'POST /api/v1/episodes/:id/close': 'episode.manage',
+
+  // Early Help Assessments
+  'GET /people/:id/assessments': 'assessment.read',
+  'GET /people/:id/assessments/new': 'assessment.write',
+  'POST /people/:id/assessments': 'assessment.write',
+  'GET /people/:id/assessments/:assessmentId': 'assessment.read',
+  'GET /people/:id/assessments/:assessmentId/sections/:section': 'assessment.write',
+  'POST /people/:id/assessments/:assessmentId/sections/:section': 'assessment.write',
+  'POST /people/:id/assessments/:assessmentId/sections/:section/autosave': 'assessment.write',
+  'POST /people/:id/assessments/:assessmentId/needs': 'assessment.write',
+  'POST /people/:id/assessments/:assessmentId/needs/:needId/remove': 'assessment.write',
+  'GET /people/:id/assessments/:assessmentId/versions': 'assessment.read',
+  'GET /people/:id/assessments/:assessmentId/submit': 'assessment.submit',
+  'POST /people/:id/assessments/:assessmentId/submit': 'assessment.submit',
+  'GET /people/:id/assessments/:assessmentId/sign-off': 'assessment.sign-off',
+  'POST /people/:id/assessments/:assessmentId/sign-off': 'assessment.sign-off',
+  'GET /people/:id/assessments/:assessmentId/print': 'assessment.print',
+  'GET /people/:id/assessments/:assessmentId/pdf': 'assessment.print',
 
   // The front door
   'GET /front-door': 'front-door.queue',

@@ -22,6 +22,8 @@ const FORMS: [RegExp, string][] = [
   [/^\/people\/[^/]+\/involvements\/new$/, 'Record that you work with this child'],
   [/^\/people\/[^/]+\/involvements\/[^/]+\/end$/, 'End an involvement'],
   [/^\/people\/[^/]+\/shielding$/, 'Shielding'],
+  [/^\/people\/[^/]+\/assessments\/[^/]+\/sections\/[^/]+$/, 'Early help assessment'],
+  [/^\/people\/[^/]+\/assessments\/[^/]+\/needs$/, 'Add an unmet need to an early help assessment'],
   [/^\/account\/password$/, 'Change your password'],
 ];
 

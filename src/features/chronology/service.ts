@@ -17,6 +17,7 @@ import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { rolePowerOver } from '../../platform/partnership.ts';
 import { accessContext, findRelationship } from '../../platform/sharing.ts';
+import { ASSESSMENT_CHRONOLOGY_SOURCES } from '../assessments/chronology.ts';
 import { CONCERN_CHRONOLOGY_SOURCES } from '../concerns/chronology.ts';
 import { CONSENT_CHRONOLOGY_SOURCES } from '../consent/chronology.ts';
 import { CONVERSATION_CHRONOLOGY_SOURCES } from '../conversations/chronology.ts';
@@ -36,6 +37,7 @@ export const CHRONOLOGY_SOURCES: readonly ChronologySource[] = [
   ...THINK_FAMILY_CHRONOLOGY_SOURCES,
   ...CONVERSATION_CHRONOLOGY_SOURCES,
   ...EPISODE_CHRONOLOGY_SOURCES,
+  ...ASSESSMENT_CHRONOLOGY_SOURCES,
 ];
 
 type Trx = Transaction<DB>;
