@@ -332,6 +332,13 @@ for (const engine of engines()) {
       const page = await w.get(plan);
       assert.match(page.body, /Mother says mornings are calmer/);
       assert.match(page.body, /Some progress: Better most weeks/);
+      const chronology = (await w.get(`/people/${childId}/chronology`)).body;
+      assert.match(chronology, /Early help plan agreed with the family/);
+      assert.match(chronology, /Early help plan reviewed/);
+      assert.match(
+        (await (await as(teacher)).get(`/people/${childId}/chronology`)).body,
+        /Early help plan action done/,
+      );
     });
   });
 }
