@@ -21,6 +21,7 @@ import { registerFrontDoorRoutes } from './features/front-door/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
+import { registerPlanRoutes } from './features/plans/routes.ts';
 import { registerTargetedServicesRoutes } from './features/targeted-services/routes.ts';
 import { registerThinkFamilyRoutes } from './features/think-family/routes.ts';
 import { registerThresholdRoutes } from './features/threshold/routes.ts';
@@ -102,6 +103,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerConversationRoutes(app, deps);
   registerEpisodeRoutes(app, deps);
   registerAssessmentRoutes(app, deps);
+  registerPlanRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);
   await registerDirectoryRoutes(app, deps);

@@ -64,6 +64,8 @@ export interface AreaTable {
   created_at: CreatedAt;
   /** A partnership's setting: working days after a conversation before its participants are asked if it helped. */
   conversation_follow_up_working_days: Generated<number>;
+  /** A partnership's setting: the default number of weeks between plan reviews (4 to 12). */
+  plan_review_weeks: Generated<number>;
 }
 
 export interface TeamTable {
@@ -609,6 +611,11 @@ export interface DB {
   assessment_version: AssessmentVersionTable;
   assessment_need: AssessmentNeedTable;
   assessment_signoff: AssessmentSignoffTable;
+  plan: PlanTable;
+  plan_objective: PlanObjectiveTable;
+  plan_action: PlanActionTable;
+  plan_review: PlanReviewTable;
+  plan_review_progress: PlanReviewProgressTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -1293,4 +1300,75 @@ export interface AssessmentSignoffTable {
   reason: string | null;
   decided_by: string | null;
   decided_at: Timestamp | null;
+}
+
+export const PLAN_STATUSES = ['draft', 'agreed'] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
+export const OBJECTIVE_STATUSES = ['open', 'achieved', 'not_achieved', 'dropped'] as const;
+export type ObjectiveStatus = (typeof OBJECTIVE_STATUSES)[number];
+export const PLAN_ACTION_STATUSES = ['open', 'done', 'dropped'] as const;
+export type PlanActionStatus = (typeof PLAN_ACTION_STATUSES)[number];
+export const PROGRESS_RATINGS = ['no_progress', 'some_progress', 'good_progress', 'achieved'] as const;
+export type ProgressRating = (typeof PROGRESS_RATINGS)[number];
+
+export interface PlanTable {
+  id: Generated<string>;
+  episode_id: string;
+  status: Generated<PlanStatus>;
+  strengths: string;
+  review_weeks: number;
+  created_at: Timestamp;
+  created_by: string;
+  agreed_with: string | null;
+  agreed_on: string | null;
+  agreed_at: Timestamp | null;
+  agreed_by: string | null;
+}
+
+export interface PlanObjectiveTable {
+  id: Generated<string>;
+  plan_id: string;
+  need_domain: string;
+  need_sub_area: string;
+  need: string;
+  success_criterion: string;
+  target_date: string;
+  agreed_by_whom: string;
+  realistic: boolean;
+  realistic_note: string | null;
+  status: Generated<ObjectiveStatus>;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+export interface PlanActionTable {
+  id: Generated<string>;
+  objective_id: string;
+  what: string;
+  owner_user_id: string | null;
+  owner_team_id: string | null;
+  due_date: string;
+  status: Generated<PlanActionStatus>;
+  created_at: Timestamp;
+  created_by: string;
+  completed_at: Timestamp | null;
+  completed_by: string | null;
+  work_item_id: string | null;
+}
+
+export interface PlanReviewTable {
+  id: Generated<string>;
+  plan_id: string;
+  held_on: string;
+  family_view: string;
+  next_review_on: string;
+  recorded_at: Timestamp;
+  recorded_by: string;
+}
+
+export interface PlanReviewProgressTable {
+  review_id: string;
+  objective_id: string;
+  rating: ProgressRating;
+  note: string;
 }

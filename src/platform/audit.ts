@@ -85,6 +85,7 @@ export const PERSON_EVENT_NAMESPACES = [
   'conversation',
   'episode',
   'assessment',
+  'plan',
 ];
 /** Events in those namespaces about many people or none (searches, queues, bulk work): they list ids or none. */
 export const INDEX_WIDE_EVENTS = new Set([

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { addDays, dueDay, WorkingCalendar } from './calendar.ts';
-import { computeDeadline, DEADLINE_RULES, deadlineStatus } from './deadlines.ts';
+import { computeDeadline, DEADLINE_RULES, deadlineStatus, planReviewRule } from './deadlines.ts';
 import { seeded } from './seeded-random.ts';
 
 const calendar = new WorkingCalendar([{ date: '2026-12-29', name: 'Christmas closure' }]);
@@ -47,4 +47,15 @@ test('statuses', () => {
   assert.equal(deadlineStatus({ ...d, met_at: null }, new Date('2026-12-09T00:00:00Z')), 'overdue');
   assert.equal(deadlineStatus({ ...d, met_at: new Date('2026-12-08T23:59:59Z') }, new Date('2027-01-01')), 'met');
   assert.equal(deadlineStatus({ ...d, met_at: new Date('2026-12-09T00:00:01Z') }, new Date('2027-01-01')), 'met_late');
+});
+
+test('a plan review is due by the end of the day its weeks later, the next working day if that is not one, at risk a week before', () => {
+  const rule = planReviewRule(6);
+  const a = computeDeadline(calendar, rule, new Date('2026-12-04T10:00:00Z'));
+  assert.equal(a.dueAt.toISOString(), '2027-01-16T00:00:00.000Z');
+  assert.equal(a.atRiskFrom.toISOString(), '2027-01-08T00:00:00.000Z');
+  // Six weeks after 17 November is the closure day of 29 December: due the next working day.
+  const b = computeDeadline(calendar, rule, new Date('2026-11-17T10:00:00Z'));
+  assert.equal(b.dueAt.toISOString(), '2026-12-31T00:00:00.000Z');
+  assert.match(rule.words, /within 6 weeks/);
 });

@@ -12,7 +12,8 @@ export type DeadlineRule =
   | { code: string; words: string; kind: 'working_days_after'; days: number }
   | { code: string; words: string; kind: 'working_days_before'; days: number }
   | { code: string; words: string; kind: 'working_hours'; hours: number }
-  | { code: string; words: string; kind: 'hours_after'; hours: number };
+  | { code: string; words: string; kind: 'hours_after'; hours: number }
+  | { code: string; words: string; kind: 'weeks_after'; weeks: number; atRiskDays: number };
 
 export const DEADLINE_RULES = {
   FRONT_DOOR_DECISION: {
@@ -69,7 +70,24 @@ export const DEADLINE_RULES = {
     kind: 'working_days_after',
     days: 5,
   },
+  PLAN_REVIEW: {
+    code: 'PLAN_REVIEW',
+    words:
+      'Plan reviewed within the agreed interval (the partnership default: every 6 weeks) of its agreement or last review',
+    kind: 'weeks_after',
+    weeks: 6,
+    atRiskDays: 7,
+  },
 } as const satisfies Record<string, DeadlineRule>;
+
+/** A plan's review rule with the plan's own interval in weeks. */
+export function planReviewRule(weeks: number): DeadlineRule {
+  return {
+    ...DEADLINE_RULES.PLAN_REVIEW,
+    weeks,
+    words: `Plan reviewed within ${weeks} weeks of its agreement or last review`,
+  };
+}
 
 export type Deadline = Selectable<DeadlineTable>;
 
@@ -83,6 +101,13 @@ export function computeDeadline(
   if (rule.kind === 'hours_after') {
     // Due at once, whatever the day: at risk from the start.
     return { dueAt: new Date(start.getTime() + rule.hours * 3_600_000), atRiskFrom: start };
+  }
+  if (rule.kind === 'weeks_after') {
+    // Due by the end of the day that many weeks on (or the next working day), at risk some days before.
+    const due = calendar.addWorkingDays(addDays(londonToday(start), rule.weeks * 7), 0);
+    const dueAt = londonMidnight(addDays(due, 1));
+    const atRisk = londonMidnight(addDays(due, -rule.atRiskDays));
+    return { dueAt, atRiskFrom: atRisk > start ? atRisk : start };
   }
   if (rule.kind === 'working_hours') {
     dueAt = calendar.addWorkingHours(start, rule.hours);

@@ -463,6 +463,25 @@ export const ACTIONS = {
     who: REGISTER,
     relationship: 'works-with-child',
   },
+  // Early help plans
+  'plan.read': {
+    description:
+      'See the plan of an early help episode: its objectives, actions and reviews (those who work with the child, the targeted services leader within your partnership, and the lead practitioner’s manager)',
+    who: CASE_DETAIL,
+    relationship: 'works-with-child',
+  },
+  'plan.manage': {
+    description:
+      'Write the plan of an early help episode: strengths, SMART objectives, actions with owners, the family’s agreement and reviews (its lead, or the targeted services leader)',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
+  'plan.complete-action': {
+    description:
+      'Mark an action in an early help plan done (its owner, or a member of the owning team; the lead; the targeted services leader)',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
 
   // The front door
   'front-door.request': {
@@ -685,6 +704,18 @@ export const ROUTES: Record<string, Action> = {
   'POST /people/:id/episodes/:episodeId/handover': 'episode.manage',
   'GET /people/:id/episodes/:episodeId/close': 'episode.manage',
   'POST /people/:id/episodes/:episodeId/close': 'episode.manage',
+  'GET /people/:id/episodes/:episodeId/plan': 'plan.read',
+  'GET /people/:id/episodes/:episodeId/plan/edit': 'plan.manage',
+  'POST /people/:id/episodes/:episodeId/plan/edit': 'plan.manage',
+  'GET /people/:id/episodes/:episodeId/plan/objectives/new': 'plan.manage',
+  'POST /people/:id/episodes/:episodeId/plan/objectives/new': 'plan.manage',
+  'GET /people/:id/episodes/:episodeId/plan/objectives/:objectiveId/actions/new': 'plan.manage',
+  'POST /people/:id/episodes/:episodeId/plan/objectives/:objectiveId/actions/new': 'plan.manage',
+  'GET /people/:id/episodes/:episodeId/plan/agree': 'plan.manage',
+  'POST /people/:id/episodes/:episodeId/plan/agree': 'plan.manage',
+  'GET /people/:id/episodes/:episodeId/plan/reviews/new': 'plan.manage',
+  'POST /people/:id/episodes/:episodeId/plan/reviews/new': 'plan.manage',
+  'POST /people/:id/episodes/:episodeId/plan/actions/:actionId/complete': 'plan.complete-action',
   'GET /api/v1/episodes': 'episode.read',
   'POST /api/v1/episodes': 'episode.open',
   'GET /api/v1/episodes/:id': 'episode.read',

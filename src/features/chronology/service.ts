@@ -26,6 +26,7 @@ import { FRONT_DOOR_CHRONOLOGY_SOURCES } from '../front-door/chronology.ts';
 import { PEOPLE_CHRONOLOGY_SOURCES } from '../people/chronology.ts';
 import * as people from '../people/repository.ts';
 import { MergedRecordError, PARTNERSHIP_ROLES } from '../people/service.ts';
+import { PLAN_CHRONOLOGY_SOURCES } from '../plans/chronology.ts';
 import { THINK_FAMILY_CHRONOLOGY_SOURCES } from '../think-family/chronology.ts';
 
 /** Every feature's contribution. A new feature adds its sources here. */
@@ -38,6 +39,7 @@ export const CHRONOLOGY_SOURCES: readonly ChronologySource[] = [
   ...CONVERSATION_CHRONOLOGY_SOURCES,
   ...EPISODE_CHRONOLOGY_SOURCES,
   ...ASSESSMENT_CHRONOLOGY_SOURCES,
+  ...PLAN_CHRONOLOGY_SOURCES,
 ];
 
 type Trx = Transaction<DB>;

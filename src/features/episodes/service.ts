@@ -19,6 +19,7 @@ import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.t
 import { relationshipsWith } from '../../platform/relationships.ts';
 import { assignWork, completeWork } from '../../platform/work.ts';
 import { findPerson } from '../people/repository.ts';
+import { openPlanActions } from '../plans/service.ts';
 
 type Trx = Transaction<DB>;
 
@@ -67,12 +68,12 @@ export interface CloseInput {
 }
 
 /**
- * What must be finished before an episode closes. Nothing yet: the assessment and plan (issue 10, later parts) add
- * their open actions here, and closure's "sustained for an agreed period" and Supporting Families outcomes will be
- * checked beside it. Each entry is shown to the person closing, and closing is refused while any remain.
+ * What must be finished before an episode closes: the plan's open actions (src/features/plans/); closure's
+ * "sustained for an agreed period" and Supporting Families outcomes will be checked beside them. Each entry is
+ * shown to the person closing, and closing is refused while any remain.
  */
-export async function openActionsOf(_q: Q, _episodeId: string): Promise<string[]> {
-  return [];
+export async function openActionsOf(q: Q, episodeId: string): Promise<string[]> {
+  return openPlanActions(q, episodeId);
 }
 
 const nameOf = (p: { given_name: string; family_name: string }) => `${p.given_name} ${p.family_name}`;
