@@ -19,6 +19,7 @@ import { registerPublicRequestRoutes } from './features/front-door/public-routes
 import { registerFrontDoorRoutes } from './features/front-door/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
+import { registerPanelRoutes } from './features/panels/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
 import { registerTargetedServicesRoutes } from './features/targeted-services/routes.ts';
 import { registerThinkFamilyRoutes } from './features/think-family/routes.ts';
@@ -100,6 +101,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerThinkFamilyRoutes(app, deps);
   registerConversationRoutes(app, deps);
   registerEpisodeRoutes(app, deps);
+  registerPanelRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);
   await registerDirectoryRoutes(app, deps);

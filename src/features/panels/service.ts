@@ -10,6 +10,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { addDays, londonToday, longDate } from '../../platform/calendar.ts';
 import { loadWorkingCalendar } from '../../platform/closures.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
+import { dueWords } from '../../platform/deadlines.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import { meetingCalendar } from './ical.ts';
@@ -669,7 +670,7 @@ export class PanelService {
       deadlines: {
         papersDue: longDate(d.papersDue),
         invitationBy: longDate(d.invitationBy),
-        decisionsBy: d.decisionsBy,
+        decisionsBy: dueWords(d.decisionsBy),
         circulatedBy: longDate(d.circulatedBy),
       },
     };
