@@ -20,6 +20,7 @@ import { registerPublicRequestRoutes } from './features/front-door/public-routes
 import { registerFrontDoorRoutes } from './features/front-door/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
+import { registerPanelRoutes } from './features/panels/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
 import { registerPlanRoutes } from './features/plans/routes.ts';
 import { registerTargetedServicesRoutes } from './features/targeted-services/routes.ts';
@@ -104,6 +105,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerEpisodeRoutes(app, deps);
   registerAssessmentRoutes(app, deps);
   registerPlanRoutes(app, deps);
+  registerPanelRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);
   await registerDirectoryRoutes(app, deps);

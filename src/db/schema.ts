@@ -76,8 +76,6 @@ export interface TeamTable {
   phone: string | null;
   email: string | null;
   created_at: CreatedAt;
-  /** A multi-agency panel: a consent naming it covers its members who hold a panel role. */
-  is_panel: Generated<boolean>;
   sensitive_category: ColumnType<string | null, string | null | undefined, string | null>;
   /** The part the team plays in conversations about a child: front door, advice line, targeted services … */
   contact_role: ColumnType<TeamContactRole | null, TeamContactRole | null | undefined, TeamContactRole | null>;
@@ -559,6 +557,10 @@ export interface DB {
   sensitive_category: SensitiveCategoryTable;
   consent: ConsentTable;
   consent_recipient: ConsentRecipientTable;
+  panel: PanelTable;
+  panel_member: PanelMemberTable;
+  panel_gateway_service: PanelGatewayServiceTable;
+  panel_meeting: PanelMeetingTable;
   confidentiality_wish: ConfidentialityWishTable;
   sharing_decision: SharingDecisionTable;
   case_note: CaseNoteTable;
@@ -685,6 +687,8 @@ export interface ConsentRecipientTable {
   organisation_id: string | null;
   agency_type: AgencyType | null;
   panel_name: string | null;
+  /** The panel a panel consent names (migration 0032); the name stays as recorded. */
+  panel_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ConfidentialityWishTable {
@@ -1371,4 +1375,75 @@ export interface PlanReviewProgressTable {
   objective_id: string;
   rating: ProgressRating;
   note: string;
+}
+
+/** Multi-agency panels as configuration (migration 0032, docs/decisions/0029). */
+export const PANEL_MODELS = ['area_family_support', 'complex_case_gateway', 'other'] as const;
+export type PanelModel = (typeof PANEL_MODELS)[number];
+export const PANEL_MEMBER_ROLES = ['member', 'deputy', 'chair', 'deputy_chair', 'administrator', 'adviser'] as const;
+export type PanelMemberRole = (typeof PANEL_MEMBER_ROLES)[number];
+export const PANEL_ADVISER_KINDS = [
+  'care_coordination',
+  'faith_and_minority_ethnic',
+  'childrens_information_service',
+  'other',
+] as const;
+export type PanelAdviserKind = (typeof PANEL_ADVISER_KINDS)[number];
+export type PanelMeetingStatus = 'scheduled' | 'cancelled' | 'held';
+
+export interface PanelTable {
+  id: Generated<string>;
+  name: string;
+  model: PanelModel;
+  model_description: string | null;
+  area_id: string | null;
+  remit: string | null;
+  cadence_weeks: Generated<number>;
+  /** ISO weekday, 1 Monday … 5 Friday. */
+  weekday: Generated<number>;
+  /** "HH:MM", London time. */
+  start_time: Generated<string>;
+  max_minutes: Generated<number>;
+  slot_minutes: Generated<number>;
+  papers_due_working_days: Generated<number>;
+  invitation_days: Generated<number>;
+  circulation_working_days: Generated<number>;
+  decisions_hours: Generated<number>;
+  status: Generated<'active' | 'retired'>;
+  from_team_id: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PanelMemberTable {
+  id: Generated<string>;
+  panel_id: string;
+  user_id: string;
+  organisation_id: string;
+  role: PanelMemberRole;
+  deputy_for: string | null;
+  adviser_kind: PanelAdviserKind | null;
+  from_date: string;
+  to_date: string | null;
+  created_at: CreatedAt;
+}
+
+export interface PanelGatewayServiceTable {
+  panel_id: string;
+  service_id: string;
+}
+
+export interface PanelMeetingTable {
+  id: Generated<string>;
+  panel_id: string;
+  meeting_date: string;
+  start_time: string;
+  end_time: string;
+  venue: string | null;
+  status: Generated<PanelMeetingStatus>;
+  moved_from: string | null;
+  moved_reason: string | null;
+  sequence: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

@@ -1,10 +1,19 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../config.ts';
 
+/** A file sent with a message, held as text in the outbox (a calendar invitation). */
+export interface MailAttachment {
+  filename: string;
+  /** The MIME type, with any parameters: "text/calendar; method=REQUEST". */
+  contentType: string;
+  content: string;
+}
+
 export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  attachments?: MailAttachment[];
   /** The Message-ID header, "<id@domain>": the same for every try of one message, so a receiver can drop a repeat. */
   messageId?: string;
 }

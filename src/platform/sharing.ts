@@ -63,6 +63,8 @@ export interface RecipientRow {
   organisation_id: string | null;
   agency_type: AgencyType | null;
   panel_name: string | null;
+  /** The panel a consent names (a sharing decision names it only in words). */
+  panel_id?: string | null;
 }
 
 export interface ActiveConsent {
@@ -113,36 +115,48 @@ export function recipientCovers(row: RecipientRow, target: Recipient): boolean {
 
 interface ActorAsRecipient {
   target: Recipient;
-  /** Names (lower case) of the panels the actor sits on: teams they belong to, if they hold a panel role. */
+  /** The panels the actor sits on now, if they hold a panel role: ids, and names (lower case). */
+  panelIds: string[];
   panels: string[];
 }
 
 const panelKey = (name: string) => name.trim().toLowerCase();
 
 /** Who the actor is as a recipient: their organisation, its type, the front door if their role says so, and their panels. */
-async function actorAsRecipients(db: Q, actor: Actor): Promise<ActorAsRecipient> {
+async function actorAsRecipients(db: Q, actor: Actor, at: Date): Promise<ActorAsRecipient> {
   const org = await db
     .selectFrom('organisation')
     .select('agency_type')
     .where('id', '=', actor.organisationId)
     .executeTakeFirst();
-  // Panels are teams: a panel consent covers the members of the team it names who hold a panel role.
-  const panels =
-    hasRole(actor, ...PANEL_ROLES) && actor.teamIds.length
-      ? await db.selectFrom('team').select('name').where('id', 'in', actor.teamIds).execute()
-      : [];
+  // A panel consent covers the panel's current members who hold a panel role (docs/decisions/0029).
+  const today = londonToday(at);
+  const panels = hasRole(actor, ...PANEL_ROLES)
+    ? await db
+        .selectFrom('panel_member as m')
+        .innerJoin('panel as p', 'p.id', 'm.panel_id')
+        .select(['p.id', 'p.name'])
+        .where('m.user_id', '=', actor.userId)
+        .where('m.from_date', '<=', today)
+        .where((eb) => eb.or([eb('m.to_date', 'is', null), eb('m.to_date', '>', today)]))
+        .execute()
+    : [];
   return {
     target: {
       organisationId: actor.organisationId,
       ...(org ? { agencyType: org.agency_type } : {}),
       frontDoor: actor.roles.includes('front_door'),
     },
+    panelIds: panels.map((p) => p.id),
     panels: panels.map((p) => panelKey(p.name)),
   };
 }
 
 function coversActor(row: RecipientRow, who: ActorAsRecipient): boolean {
-  if (row.kind === 'panel') return !!row.panel_name && who.panels.includes(panelKey(row.panel_name));
+  if (row.kind === 'panel') {
+    if (row.panel_id) return who.panelIds.includes(row.panel_id);
+    return !!row.panel_name && who.panels.includes(panelKey(row.panel_name));
+  }
   return recipientCovers(row, who.target);
 }
 
@@ -188,6 +202,7 @@ export async function activeConsents(db: Q, personId: string, at: Date): Promise
           'r.organisation_id',
           'r.agency_type',
           'r.panel_name',
+          'r.panel_id',
           'o.name as organisation_name',
         ])
         .where('r.consent_id', 'in', ids)
@@ -250,7 +265,7 @@ export async function accessContext(db: Q, actor: Actor, personId: string, at: D
   const roleAllowed = !!hasRole(actor, ...CASE_DETAIL_ROLES);
   const relationship = roleAllowed ? await findRelationship(db, actor, personId, at) : null;
   const consents = await activeConsents(db, personId, at);
-  const who = await actorAsRecipients(db, actor);
+  const who = await actorAsRecipients(db, actor, at);
   const reasons: string[] = [];
   if (!roleAllowed) reasons.push('Your role does not include seeing case detail.');
   else if (!relationship) {

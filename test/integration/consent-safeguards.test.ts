@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import type { AgencyType, DB } from '../../src/db/schema.ts';
 import { TokenService } from '../../src/features/api/service.ts';
 import { signedInClients } from '../support/client.ts';
-import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
+import { createOrganisation, createPanel, createPartnership, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
 
 async function addPerson(db: Kysely<DB>, kind: 'child' | 'adult', given: string, family: string, dob: string) {
@@ -54,13 +54,20 @@ async function involve(db: Kysely<DB>, personId: string, user: TestUser, role: s
     .execute();
 }
 
+/** A team; a panel is its own record now (docs/decisions/0029), with the team's members as its members. */
 async function team(db: Kysely<DB>, organisationId: string, name: string, isPanel: boolean, members: TestUser[]) {
   const row = await db
     .insertInto('team')
-    .values({ organisation_id: organisationId, area_id: null, name, phone: null, email: null, is_panel: isPanel })
+    .values({ organisation_id: organisationId, area_id: null, name, phone: null, email: null })
     .returning('id')
     .executeTakeFirstOrThrow();
   for (const m of members) await db.insertInto('user_team').values({ user_id: m.id, team_id: row.id }).execute();
+  if (isPanel)
+    return createPanel(
+      db,
+      name,
+      members.map((user) => ({ user })),
+    );
   return row.id;
 }
 
@@ -185,6 +192,37 @@ for (const engine of engines()) {
       assert.equal(south.statusCode, 200);
       assert.doesNotMatch(south.body, /Attendance has dropped/);
       assert.match(south.body, /1 note is not shown to you/);
+    });
+
+    test('a panel consent follows the panel through a rename and stops covering a member who has left it', async () => {
+      // The consent recorded above names the North panel; it points at the panel, not only its name.
+      const panel = await db
+        .selectFrom('panel')
+        .select('id')
+        .where('name', '=', 'North Family Support Panel')
+        .executeTakeFirstOrThrow();
+      const recipient = await db
+        .selectFrom('consent_recipient')
+        .select(['panel_id', 'panel_name'])
+        .where('kind', '=', 'panel')
+        .executeTakeFirstOrThrow();
+      assert.equal(recipient.panel_id, panel.id);
+      await db
+        .updateTable('panel')
+        .set({ name: 'Northern Area Family Support Panel' })
+        .where('id', '=', panel.id)
+        .execute();
+      assert.match((await (await as(northPanel)).get(`/people/${child}/notes`)).body, /Attendance has dropped/);
+      // Membership ended today: the consent no longer covers them.
+      await db
+        .updateTable('panel_member')
+        .set({ to_date: t.clock.now().toISOString().slice(0, 10) })
+        .where('user_id', '=', northPanel.id)
+        .execute();
+      const left = await (await as(northPanel)).get(`/people/${child}/notes`);
+      assert.doesNotMatch(left.body, /Attendance has dropped/);
+      await db.updateTable('panel_member').set({ to_date: null }).where('user_id', '=', northPanel.id).execute();
+      await db.updateTable('panel').set({ name: 'North Family Support Panel' }).where('id', '=', panel.id).execute();
     });
 
     test('another agency’s sharing decision shows its texts only with a sharing basis', async () => {

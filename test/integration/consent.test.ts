@@ -6,7 +6,7 @@ import { verifyAuditChain } from '../../src/platform/audit.ts';
 import { loadActor } from '../../src/platform/sessions.ts';
 import { ConsentRequiredError, requireSharingBasis } from '../../src/platform/sharing.ts';
 import { signedInClients } from '../support/client.ts';
-import { createOrganisation, createUser, type TestUser } from '../support/factories.ts';
+import { createOrganisation, createPanel, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
 
 async function addPerson(db: Kysely<DB>, kind: 'child' | 'adult', given: string, family: string, dob: string) {
@@ -582,17 +582,7 @@ for (const engine of engines()) {
           .transaction()
           .execute((trx) => requireSharingBasis(trx, actor, otherChild, 'panel_discussion', panel, t.clock.now()));
       await assert.rejects(attempt, (err) => err instanceof ConsentRequiredError && err.reasons.length > 0);
-      await db
-        .insertInto('team')
-        .values({
-          organisation_id: org.council.id,
-          area_id: null,
-          name: 'Area 2 Family Support Panel',
-          phone: null,
-          email: null,
-          is_panel: true,
-        })
-        .execute();
+      await createPanel(db, 'Area 2 Family Support Panel');
       const parent = await addPerson(db, 'adult', 'Leila', 'Haddad', '1988-01-01');
       await relate(db, otherChild, parent, 'parent', true);
       const recorded = await post(teacher, `/people/${otherChild}/consent`, {

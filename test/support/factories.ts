@@ -91,3 +91,32 @@ export async function createPartnership(db: Kysely<DB>, name: string, organisati
   }
   return { partnershipId: partnership.id, areaId: area.id };
 }
+
+/** A panel (docs/decisions/0029) with the given users as members from a past date, each for their own organisation. */
+export async function createPanel(
+  db: Kysely<DB>,
+  name: string,
+  members: { user: TestUser; role?: 'member' | 'chair' | 'administrator'; from?: string; to?: string | null }[] = [],
+) {
+  const panel = await db
+    .insertInto('panel')
+    .values({ name, model: 'area_family_support', model_description: null, area_id: null, remit: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const m of members) {
+    await db
+      .insertInto('panel_member')
+      .values({
+        panel_id: panel.id,
+        user_id: m.user.id,
+        organisation_id: m.user.organisationId,
+        role: m.role ?? 'member',
+        deputy_for: null,
+        adviser_kind: null,
+        from_date: m.from ?? '2020-01-01',
+        to_date: m.to ?? null,
+      })
+      .execute();
+  }
+  return panel.id;
+}

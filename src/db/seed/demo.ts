@@ -15,6 +15,7 @@ import { addEarlyHelpSummaries } from './early-help.ts';
 import { seedDemoEpisode } from './episodes.ts';
 import { FamilyGenerator, type FamilyRows } from './families.ts';
 import { seedDemoContacts } from './front-door.ts';
+import { seedDemoPanels } from './panels.ts';
 import { buildPartnership, DEMO_TEAM_CONTACTS, type Partnership } from './partnership.ts';
 import { demoId, isoDate, Random } from './random.ts';
 import { DEMO_USERS, type DemoUserDef, demoUserPhone } from './users.ts';
@@ -146,8 +147,6 @@ export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; tod
           name: t.name,
           phone: t.phone,
           email: t.email,
-          // Panels are teams: a consent naming a panel covers the members of that team with a panel role.
-          is_panel: /\bpanel\b/i.test(t.name),
           sensitive_category: SENSITIVE_SERVICES[t.key] ?? null,
           contact_role: DEMO_TEAM_CONTACTS[t.key]?.role ?? null,
           hours: DEMO_TEAM_CONTACTS[t.key]?.hours ?? null,
@@ -227,6 +226,7 @@ export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; tod
     await seedDemoContacts(trx, today);
     await seedDemoConversations(trx, families, today);
     await seedDemoEpisode(trx, families, today);
+    await seedDemoPanels(trx, today);
     await seedDemoChronology(trx, families, today);
     await recordAudit(
       trx,

@@ -14,7 +14,7 @@ export interface DemoUserDef {
   /** Organisation key from partnership.ts. */
   org: string;
   roles: readonly Role[];
-  /** Team keys ("org:team"); panels are teams for now, so panel members belong to their panel's team. */
+  /** Team keys ("org:team"); panel members also belong to their panel's team, from which the demo panels take their members. */
   teams: readonly string[];
   /** Teams the user line-manages (user_team.is_manager). */
   manages?: readonly string[];

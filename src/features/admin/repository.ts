@@ -209,7 +209,6 @@ function teamRow(input: TeamInput) {
     phone: input.phone,
     email: input.email,
     sensitive_category: input.sensitiveCategory,
-    is_panel: input.isPanel,
     contact_role: input.contactRole,
     hours: input.hours,
   };

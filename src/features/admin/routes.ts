@@ -229,7 +229,6 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps) {
       phone: t.phone ?? '',
       email: t.email ?? '',
       sensitiveCategory: t.sensitive_category ?? '',
-      isPanel: t.is_panel ? 'yes' : '',
       contactRole: t.contact_role ?? '',
       hours: t.hours ?? '',
     };

@@ -138,10 +138,6 @@ export const TeamForm = z.object({
   phone,
   email: optionalEmail,
   sensitiveCategory,
-  isPanel: z
-    .string()
-    .optional()
-    .transform((v) => v === 'yes'),
   contactRole: z
     .string()
     .optional()

@@ -274,7 +274,6 @@ export class AdminService {
               phone: before.phone,
               email: before.email,
               sensitiveCategory: before.sensitive_category,
-              isPanel: before.is_panel,
             },
             input,
           ),

@@ -9,6 +9,13 @@ export const ACTION_WORDS: Record<string, string> = {
   'admin.conversation-follow-up.changed':
     'Changed how many working days after a conversation its participants are asked whether it helped',
   'admin.closure-day.added': 'Added a closure day',
+  'admin.panel.created': 'Added a panel',
+  'admin.panel.updated': 'Changed a panel',
+  'admin.panel.member-added': 'Added a member to a panel',
+  'admin.panel.member-ended': 'Ended a panel membership',
+  'admin.panel.meetings-generated': 'Generated a panel’s meetings',
+  'admin.panel.meeting-changed': 'Changed a panel meeting',
+  'admin.panel.meeting-cancelled': 'Cancelled a panel meeting',
   'admin.threshold-guidance.published': 'Published a new version of the threshold guidance',
   'admin.closure-day.removed': 'Removed a closure day',
   'admin.organisation.created': 'Created an organisation',

@@ -92,10 +92,20 @@ export async function allOrganisations(db: Q) {
   return db.selectFrom('organisation').select(['id', 'name', 'agency_type']).orderBy('name').execute();
 }
 
-/** Multi-agency panels (teams marked as panels), by name: what a consent can name as a panel. */
+/** Multi-agency panels in use, by name: what a consent can name as a panel (docs/decisions/0029). */
 export async function panels(db: Q) {
-  const rows = await db.selectFrom('team').select('name').where('is_panel', '=', true).orderBy('name').execute();
-  return [...new Set(rows.map((r) => r.name))];
+  const rows = await db.selectFrom('panel').select('name').where('status', '=', 'active').orderBy('name').execute();
+  return rows.map((r) => r.name);
+}
+
+/** The panel a consent names, by its name in any case. */
+export async function panelByName(db: Q, name: string) {
+  return db
+    .selectFrom('panel')
+    .select(['id', 'name'])
+    .where('status', '=', 'active')
+    .where((eb) => eb(eb.fn('lower', ['name']), '=', name.trim().toLowerCase()))
+    .executeTakeFirst();
 }
 
 export async function organisationsByIds(db: Q, ids: string[]) {

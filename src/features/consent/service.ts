@@ -322,10 +322,8 @@ export class ConsentService {
         return invalid('unknown_organisation');
       }
       // A panel consent names one panel from the list, so it covers only that panel's members.
-      const panelName = input.panelName
-        ? (await repo.panels(trx)).find((p) => p.trim().toLowerCase() === input.panelName!.trim().toLowerCase())
-        : null;
-      if (input.panelName && !panelName) {
+      const panel = input.panelName ? await repo.panelByName(trx, input.panelName) : undefined;
+      if (input.panelName && !panel) {
         errors.push({ field: 'panelName', message: 'Select a panel from the list' });
         return invalid('unknown_panel');
       }
@@ -350,8 +348,16 @@ export class ConsentService {
           agency_type: t,
           panel_name: null,
         })),
-        ...(panelName
-          ? [{ kind: 'panel' as const, organisation_id: null, agency_type: null, panel_name: panelName }]
+        ...(panel
+          ? [
+              {
+                kind: 'panel' as const,
+                organisation_id: null,
+                agency_type: null,
+                panel_name: panel.name,
+                panel_id: panel.id,
+              },
+            ]
           : []),
         ...(input.frontDoor
           ? [{ kind: 'front_door' as const, organisation_id: null, agency_type: null, panel_name: null }]
