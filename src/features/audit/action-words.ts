@@ -9,6 +9,8 @@ export const ACTION_WORDS: Record<string, string> = {
   'admin.conversation-follow-up.changed':
     'Changed how many working days after a conversation its participants are asked whether it helped',
   'admin.closure-day.added': 'Added a closure day',
+  'admin.closure-monitoring.changed':
+    'Changed how many weeks a family is monitored before an early help episode closes',
   'admin.threshold-guidance.published': 'Published a new version of the threshold guidance',
   'admin.closure-day.removed': 'Removed a closure day',
   'admin.organisation.created': 'Created an organisation',
@@ -29,6 +31,10 @@ export const ACTION_WORDS: Record<string, string> = {
   'audit.verified': 'Checked the audit trail',
   'case-note.created': 'Wrote a case note',
   'episode.closed': 'Closed an early help episode',
+  'episode.closure-proposed': 'Proposed closing an early help episode (improvement made) and started monitoring',
+  'episode.letter-recorded': 'Recorded that a family was given the letter saying their early help episode ended',
+  'episode.letter-viewed': 'Viewed the letter telling a family their early help episode ended',
+  'episode.monitoring-ended': 'Recorded a relapse, ending the monitoring before an early help episode closes',
   'episode.lead-acknowledged': 'Acknowledged being made the lead practitioner for an early help episode',
   'episode.lead-handed-over': 'Handed over the lead practitioner role for an early help episode',
   'episode.list.viewed': 'Viewed a child’s early help episodes',
