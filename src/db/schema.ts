@@ -66,6 +66,8 @@ export interface AreaTable {
   conversation_follow_up_working_days: Generated<number>;
   /** A partnership's setting: the default number of weeks between plan reviews (4 to 12). */
   plan_review_weeks: Generated<number>;
+  /** A partnership's setting: weeks an episode is monitored after closure is proposed because needs are met. */
+  closure_monitoring_weeks: Generated<number>;
 }
 
 export interface TeamTable {
@@ -618,6 +620,8 @@ export interface DB {
   plan_action: PlanActionTable;
   plan_review: PlanReviewTable;
   plan_review_progress: PlanReviewProgressTable;
+  episode_monitoring: EpisodeMonitoringTable;
+  episode_outcome: EpisodeOutcomeTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -1206,6 +1210,56 @@ export interface EpisodeTable {
   closed_by: string | null;
   close_reason: EpisodeCloseReason | null;
   close_note: string | null;
+  letter_recorded_at: Timestamp | null;
+  letter_recorded_by: string | null;
+  letter_method: EpisodeLetterMethod | null;
+  letter_language: string | null;
+}
+
+export const EPISODE_LETTER_METHODS = ['given', 'posted', 'emailed'] as const;
+export type EpisodeLetterMethod = (typeof EPISODE_LETTER_METHODS)[number];
+
+/** The ten Supporting Families headline outcomes (2022). */
+export const SUPPORTING_FAMILIES_OUTCOMES = [
+  'education',
+  'early_years',
+  'health',
+  'substance_use',
+  'family_relationships',
+  'safe_from_abuse',
+  'crime_prevention',
+  'domestic_abuse',
+  'housing',
+  'financial_stability',
+] as const;
+export type SupportingFamiliesOutcome = (typeof SUPPORTING_FAMILIES_OUTCOMES)[number];
+
+export interface EpisodeMonitoringTable {
+  id: Generated<string>;
+  episode_id: string;
+  proposed_at: Timestamp;
+  proposed_by: string;
+  improvement: string;
+  weeks: number;
+  default_weeks: number;
+  period_reason: string | null;
+  ends_on: string;
+  due_notified_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  ended_by: string | null;
+  ending: 'confirmed' | 'relapse' | 'closed' | null;
+  relapse_note: string | null;
+}
+
+export interface EpisodeOutcomeTable {
+  id: Generated<string>;
+  episode_id: string;
+  outcome: SupportingFamiliesOutcome;
+  achieved: boolean;
+  sustained: Generated<boolean>;
+  evidence: string;
+  recorded_by: string;
+  recorded_at: Timestamp;
 }
 
 export interface EpisodePersonTable {

@@ -291,6 +291,12 @@ export const ACTIONS = {
     who: ADMIN,
     relationship: 'none',
   },
+  'admin.closure-monitoring.manage': {
+    description:
+      'Set how many weeks an early help episode is monitored after closure is proposed because needs are met, for each partnership',
+    who: ADMIN,
+    relationship: 'none',
+  },
   'admin.conversation-follow-up.manage': {
     description:
       'Set how many working days after a conversation its participants are asked whether it helped, for each partnership',
@@ -441,7 +447,12 @@ export const ACTIONS = {
   },
   'episode.manage': {
     description:
-      'Change the team around the family, hand over to a new lead practitioner, close an episode with a reason (its lead, or the targeted services leader); acknowledge your appointment as lead',
+      'Change the team around the family, hand over to a new lead practitioner, close an episode with a reason, propose closure when needs are met and, after the monitoring period, confirm closure or record a relapse (its lead, or the targeted services leader); acknowledge your appointment as lead',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
+  'episode.letter': {
+    description: 'Record that the family was given the letter saying their early help episode has ended',
     who: REGISTER,
     relationship: 'works-with-child',
   },
@@ -637,6 +648,9 @@ export const ROUTES: Record<string, Action> = {
   'GET /admin/threshold-guidance': 'admin.threshold-guidance.manage',
   'GET /admin/threshold-guidance/:level': 'admin.threshold-guidance.manage',
   'POST /admin/threshold-guidance/:level': 'admin.threshold-guidance.manage',
+  'GET /admin/closure-monitoring': 'admin.closure-monitoring.manage',
+  'GET /admin/closure-monitoring/:id': 'admin.closure-monitoring.manage',
+  'POST /admin/closure-monitoring/:id': 'admin.closure-monitoring.manage',
   'GET /admin/conversation-follow-up': 'admin.conversation-follow-up.manage',
   'GET /admin/conversation-follow-up/:id': 'admin.conversation-follow-up.manage',
   'POST /admin/conversation-follow-up/:id': 'admin.conversation-follow-up.manage',
@@ -742,6 +756,14 @@ export const ROUTES: Record<string, Action> = {
   'GET /people/:id/episodes/:episodeId/plan/reviews/new': 'plan.manage',
   'POST /people/:id/episodes/:episodeId/plan/reviews/new': 'plan.manage',
   'POST /people/:id/episodes/:episodeId/plan/actions/:actionId/complete': 'plan.complete-action',
+  'GET /people/:id/episodes/:episodeId/propose-closure': 'episode.manage',
+  'POST /people/:id/episodes/:episodeId/propose-closure': 'episode.manage',
+  'GET /people/:id/episodes/:episodeId/monitoring': 'episode.manage',
+  'POST /people/:id/episodes/:episodeId/monitoring/confirm': 'episode.manage',
+  'POST /people/:id/episodes/:episodeId/monitoring/relapse': 'episode.manage',
+  'GET /people/:id/episodes/:episodeId/letter': 'episode.read',
+  'GET /people/:id/episodes/:episodeId/letter/pdf': 'episode.read',
+  'POST /people/:id/episodes/:episodeId/letter': 'episode.letter',
   'GET /api/v1/episodes': 'episode.read',
   'POST /api/v1/episodes': 'episode.open',
   'GET /api/v1/episodes/:id': 'episode.read',

@@ -79,7 +79,7 @@ browserSuite('Early help episodes (browser)', (env) => {
       let mine = await EpisodePage.verifyOnPage(nursePage);
       await mine.click('Acknowledge that I am the lead practitioner');
       mine = await EpisodePage.verifyOnPage(nursePage);
-      await mine.click('Close the episode');
+      await mine.click('Close for another reason');
       let close = await CloseEpisodePage.verifyOnPage(nursePage);
       await close.submit();
       close = await CloseEpisodePage.verifyOnPage(nursePage);
@@ -87,12 +87,12 @@ browserSuite('Early help episodes (browser)', (env) => {
         (await nursePage.locator('.govuk-error-summary').textContent()) ?? '',
         /Select why the episode is closing/,
       );
-      await nursePage.getByLabel('The family’s needs have been met').check();
+      await nursePage.getByLabel('Another service now leads').check();
       await close.submit();
       // The nurse worked with the child only as lead: closing ends that, so she is told it is done.
       await ClosedPage.verifyOnPage(nursePage);
       const teacherView = await EpisodePage.open(page, new URL(page.url()).pathname);
-      assert.match((await page.locator('[data-qa="closed"]').textContent()) ?? '', /needs have been met/);
+      assert.match((await page.locator('[data-qa="closed"]').textContent()) ?? '', /Another service now leads/);
       assert.ok(teacherView);
     });
   }

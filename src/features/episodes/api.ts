@@ -1,7 +1,12 @@
 /** The episodes API: list a child's episodes, see one, open, add and remove team members, hand over, close. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { EPISODE_CLOSE_REASONS, EPISODE_OPENED_FROM } from '../../db/schema.ts';
+import {
+  EPISODE_CLOSE_REASONS,
+  EPISODE_LETTER_METHODS,
+  EPISODE_OPENED_FROM,
+  SUPPORTING_FAMILIES_OUTCOMES,
+} from '../../db/schema.ts';
 import { defineApiRoute } from '../../platform/api.ts';
 import type { AppDeps } from '../../platform/app-deps.ts';
 import { UUID } from '../../platform/ids.ts';
@@ -28,6 +33,31 @@ const Detail = z.object({
   closedAt: z.string().nullable(),
   closeReason: z.enum(EPISODE_CLOSE_REASONS).nullable(),
   closeNote: z.string().nullable(),
+  monitoring: z
+    .object({
+      proposedAt: z.string(),
+      weeks: z.number().int(),
+      defaultWeeks: z.number().int().describe('The partnership’s usual period when closure was proposed.'),
+      periodReason: z.string().nullable(),
+      endsOn: z.string().describe('The day the lead is asked to confirm closure.'),
+    })
+    .nullable()
+    .describe('Set while the episode is monitored after closure was proposed because needs are met.'),
+  outcomes: z
+    .array(
+      z.object({
+        outcome: z.enum(SUPPORTING_FAMILIES_OUTCOMES),
+        achieved: z.boolean(),
+        sustained: z.boolean().describe('Confirmed as lasting through the monitoring period.'),
+        evidence: z.string(),
+        recordedAt: z.string(),
+      }),
+    )
+    .describe('The Supporting Families headline outcomes claimed, with the evidence.'),
+  letter: z
+    .object({ method: z.enum(EPISODE_LETTER_METHODS), recordedAt: z.string(), language: z.string().nullable() })
+    .nullable()
+    .describe('The family’s closure letter, once recorded as given or sent.'),
   people: z.array(z.object({ id: z.guid(), name: z.string() })),
   lead: z.object({ userId: z.guid(), name: z.string(), organisation: z.string(), since: z.string() }).nullable(),
   leads: z.array(
@@ -70,6 +100,30 @@ export function registerEpisodeApi(app: FastifyInstance, deps: AppDeps, service:
       closedAt: iso(d.episode.closed_at),
       closeReason: d.episode.close_reason,
       closeNote: d.episode.close_note,
+      monitoring: d.monitoring
+        ? {
+            proposedAt: d.monitoring.proposed_at.toISOString(),
+            weeks: d.monitoring.weeks,
+            defaultWeeks: d.monitoring.default_weeks,
+            periodReason: d.monitoring.period_reason,
+            endsOn: d.monitoring.ends_on,
+          }
+        : null,
+      outcomes: d.outcomes.map((o) => ({
+        outcome: o.outcome,
+        achieved: o.achieved,
+        sustained: o.sustained,
+        evidence: o.evidence,
+        recordedAt: o.recorded_at.toISOString(),
+      })),
+      letter:
+        d.episode.letter_recorded_at && d.episode.letter_method
+          ? {
+              method: d.episode.letter_method,
+              recordedAt: d.episode.letter_recorded_at.toISOString(),
+              language: d.episode.letter_language,
+            }
+          : null,
       people: d.people.map((p) => ({ id: p.id, name: `${p.given_name} ${p.family_name}` })),
       lead: d.lead
         ? {
@@ -247,8 +301,9 @@ export function registerEpisodeApi(app: FastifyInstance, deps: AppDeps, service:
     path: '/api/v1/episodes/:id/close',
     summary: 'Close an episode with a reason',
     description:
-      'A reason is required (and a note with `other`). Refused while the episode has open actions. The lead’s ' +
-      'appointment and the team end with it.',
+      'A reason is required (and a note with `other`). `needs_met` is refused (400): it closes only by confirming ' +
+      'closure after a monitoring period. Refused while the episode has open actions. The lead’s appointment and ' +
+      'the team end with it.',
     tags: ['Early help episodes'],
     auth: true,
     params: EpisodeParams,

@@ -5,7 +5,10 @@
  * note and a closing note are case detail of the organisation of the person who wrote them.
  */
 import type { ChronologySource, SourceEntry } from '../../platform/chronology.ts';
+import { OUTCOME_WORDS } from './closure-letter.ts';
 import { CLOSE_REASON_WORDS } from './service.ts';
+
+const LETTER_WORDS = { given: 'given to the family', posted: 'posted to the family', emailed: 'emailed to the family' };
 
 export const episodeSource: ChronologySource = {
   kind: 'episode',
@@ -26,6 +29,9 @@ export const episodeSource: ChronologySource = {
         'e.closed_by',
         'e.close_reason',
         'e.close_note',
+        'e.letter_recorded_at',
+        'e.letter_recorded_by',
+        'e.letter_method',
         'u.name as opened_by_name',
         'u.organisation_id',
         'o.name as organisation_name',
@@ -79,6 +85,48 @@ export const episodeSource: ChronologySource = {
       ])
       .where('m.episode_id', 'in', ids)
       .execute();
+    const monitorings = await q
+      .selectFrom('episode_monitoring as m')
+      .innerJoin('app_user as u', 'u.id', 'm.proposed_by')
+      .innerJoin('organisation as o', 'o.id', 'u.organisation_id')
+      .leftJoin('app_user as x', 'x.id', 'm.ended_by')
+      .leftJoin('organisation as xo', 'xo.id', 'x.organisation_id')
+      .select([
+        'm.id',
+        'm.episode_id',
+        'm.proposed_at',
+        'm.proposed_by',
+        'm.improvement',
+        'm.weeks',
+        'm.ends_on',
+        'm.ended_at',
+        'm.ended_by',
+        'm.ending',
+        'm.relapse_note',
+        'u.name as proposed_by_name',
+        'u.organisation_id',
+        'o.name as organisation_name',
+        'x.name as ended_by_name',
+        'x.organisation_id as ended_by_organisation_id',
+        'xo.name as ended_by_organisation_name',
+      ])
+      .where('m.episode_id', 'in', ids)
+      .execute();
+    const outcomes = await q
+      .selectFrom('episode_outcome')
+      .select(['episode_id', 'outcome', 'achieved', 'sustained'])
+      .where('episode_id', 'in', ids)
+      .orderBy('outcome')
+      .execute();
+    const letterUserIds = [...new Set(episodes.flatMap((e) => (e.letter_recorded_by ? [e.letter_recorded_by] : [])))];
+    const letterBy = letterUserIds.length
+      ? await q
+          .selectFrom('app_user as u')
+          .innerJoin('organisation as o', 'o.id', 'u.organisation_id')
+          .select(['u.id', 'u.name', 'u.organisation_id', 'o.name as organisation_name'])
+          .where('u.id', 'in', letterUserIds)
+          .execute()
+      : [];
     const out: SourceEntry[] = [];
     for (const e of episodes) {
       const path = `episodes/${e.id}`;
@@ -141,13 +189,54 @@ export const episodeSource: ChronologySource = {
           });
         }
       }
+      for (const m of monitorings.filter((x) => x.episode_id === e.id)) {
+        out.push({
+          ...common,
+          key: `${m.id}:${e.person_id}:proposed`,
+          at: m.proposed_at,
+          title: `Closure proposed: improvement made; monitored for ${m.weeks} weeks until ${m.ends_on}`,
+          summary: m.improvement,
+          organisationId: m.organisation_id,
+          organisationName: m.organisation_name,
+          actorName: m.proposed_by_name,
+          visibility: {
+            kind: 'detail_only',
+            record: { organisation_id: m.organisation_id, recorded_by: m.proposed_by, category: null },
+          },
+        });
+        if (m.ended_at && m.ended_by && m.ended_by_organisation_id && m.ending !== 'closed') {
+          out.push({
+            ...common,
+            key: `${m.id}:${e.person_id}:ended`,
+            at: m.ended_at,
+            title:
+              m.ending === 'relapse'
+                ? 'Monitoring ended: relapse, the episode carries on'
+                : 'Monitoring ended: closure confirmed',
+            summary: m.relapse_note,
+            organisationId: m.ended_by_organisation_id,
+            organisationName: m.ended_by_organisation_name,
+            actorName: m.ended_by_name,
+            visibility: {
+              kind: 'detail_only',
+              record: { organisation_id: m.ended_by_organisation_id, recorded_by: m.ended_by, category: null },
+            },
+          });
+        }
+      }
       if (e.closed_at && e.close_reason && e.closed_by && e.closed_by_organisation_id) {
+        const achieved = outcomes.filter((o) => o.episode_id === e.id && o.achieved);
+        const outcomeWords = achieved.length
+          ? `Supporting Families outcomes achieved: ${achieved
+              .map((o) => `${OUTCOME_WORDS[o.outcome]}${o.sustained ? ' (sustained)' : ''}`)
+              .join('; ')}.`
+          : null;
         out.push({
           ...common,
           key: `${e.id}:${e.person_id}:closed`,
           at: e.closed_at,
           title: `Early help episode closed: ${CLOSE_REASON_WORDS[e.close_reason].charAt(0).toLowerCase()}${CLOSE_REASON_WORDS[e.close_reason].slice(1)}`,
-          summary: e.close_note,
+          summary: [outcomeWords, e.close_note].filter(Boolean).join(' ') || null,
           organisationId: e.closed_by_organisation_id,
           organisationName: e.closed_by_organisation_name,
           actorName: e.closed_by_name,
@@ -155,6 +244,19 @@ export const episodeSource: ChronologySource = {
             kind: 'detail_only',
             record: { organisation_id: e.closed_by_organisation_id, recorded_by: e.closed_by, category: null },
           },
+        });
+      }
+      const by = letterBy.find((u) => u.id === e.letter_recorded_by);
+      if (e.letter_recorded_at && e.letter_method && by) {
+        out.push({
+          ...common,
+          key: `${e.id}:${e.person_id}:letter`,
+          at: e.letter_recorded_at,
+          title: `Closure letter ${LETTER_WORDS[e.letter_method]}`,
+          summary: null,
+          organisationId: by.organisation_id,
+          organisationName: by.organisation_name,
+          actorName: by.name,
         });
       }
     }

@@ -9,7 +9,10 @@ import type { AppDeps } from '../../platform/app-deps.ts';
 import { asArray, dateFromParts, type FormProblem, submitForm } from '../../platform/forms.ts';
 import { checkId, isUuid } from '../../platform/ids.ts';
 import { registerEpisodeApi } from './api.ts';
-import { CLOSE_REASON_WORDS, EpisodeService, OPENED_FROM_WORDS } from './service.ts';
+import { OUTCOME_WORDS } from './closure-letter.ts';
+import { registerClosureRoutes } from './closure-routes.ts';
+import { registerMonitoringSettingRoutes } from './monitoring-setting.ts';
+import { CLOSE_REASON_WORDS, DIRECT_CLOSE_REASONS, EpisodeService, OPENED_FROM_WORDS } from './service.ts';
 
 type Child = { Params: { id: string } };
 type One = { Params: { id: string; episodeId: string } };
@@ -102,11 +105,16 @@ const FLASH: Record<string, string> = {
   handover: 'Handover recorded. The new lead practitioner has been told.',
   acknowledged: 'You have acknowledged that you are the lead practitioner.',
   closed: 'Episode closed.',
+  proposed:
+    'Closure proposed. The family will be monitored until the period ends; you will then be asked to confirm closure.',
+  relapse: 'Relapse recorded. Monitoring has ended and the episode carries on.',
 };
 
 export function registerEpisodeRoutes(app: FastifyInstance, deps: AppDeps) {
   const service = new EpisodeService(deps.database.db);
   registerEpisodeApi(app, deps, service);
+  registerClosureRoutes(app, deps, service);
+  registerMonitoringSettingRoutes(app, deps);
   const base = (id: string, episodeId: string) => `/people/${id}/episodes/${episodeId}`;
 
   app.get<Child>('/people/:id/episodes', async (request, reply) => {
@@ -175,6 +183,7 @@ export function registerEpisodeRoutes(app: FastifyInstance, deps: AppDeps) {
       ...detail,
       reasons: CLOSE_REASON_WORDS,
       from: OPENED_FROM_WORDS,
+      outcomeWords: OUTCOME_WORDS,
       ...(typeof done === 'string' && FLASH[done] ? { flash: FLASH[done] } : {}),
     });
   });
@@ -212,7 +221,7 @@ export function registerEpisodeRoutes(app: FastifyInstance, deps: AppDeps) {
         { value: '', text: 'Choose a service' },
         ...form.services.map((s) => ({ value: s.id, text: s.name, selected: values.directoryServiceId === s.id })),
       ],
-      reasonItems: EPISODE_CLOSE_REASONS.map((r) => ({
+      reasonItems: DIRECT_CLOSE_REASONS.map((r) => ({
         value: r,
         text: CLOSE_REASON_WORDS[r],
         checked: values.reason === r,

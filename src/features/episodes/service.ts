@@ -20,6 +20,7 @@ import { relationshipsWith } from '../../platform/relationships.ts';
 import { assignWork, completeWork } from '../../platform/work.ts';
 import { findPerson } from '../people/repository.ts';
 import { openPlanActions } from '../plans/service.ts';
+import { currentMonitoring, monitoringsOf, outcomesOf } from './closure.ts';
 
 type Trx = Transaction<DB>;
 
@@ -28,14 +29,22 @@ export const EPISODE_ROLES = ['practitioner', 'manager', 'front_door', 'integrat
 /** The targeted services leader's role: it reaches every episode of a child in their partnership. */
 const LEADER_ROLES = ['integrated_processes'] as const;
 
+/**
+ * The closing reasons, with their meaning as in the Children in Need census closure reasons. "Needs met" closes only
+ * by confirming closure after a sustained period of monitoring (./closure.ts); the codes of the first release are
+ * kept, with words that say what they mean now (docs/decisions/0028-closing-an-episode.md).
+ */
 export const CLOSE_REASON_WORDS: Record<EpisodeCloseReason, string> = {
-  needs_met: 'The family’s needs have been met',
+  needs_met: 'Needs met, and the improvement sustained',
   stepped_up: 'Stepped up to children’s social care',
-  stepped_down: 'Stepped down to universal services',
-  family_declined: 'The family no longer wants support',
-  moved_away: 'The family moved out of the area',
+  moved_away: 'The family moved away',
+  family_declined: 'The family withdrew their consent',
+  stepped_down: 'Another service now leads',
   other: 'Another reason',
 };
+
+/** The reasons an episode closes directly, without a period of monitoring. */
+export const DIRECT_CLOSE_REASONS = ['stepped_up', 'moved_away', 'family_declined', 'stepped_down', 'other'] as const;
 
 export const OPENED_FROM_WORDS = {
   front_door_contact: 'A front door decision',
@@ -47,6 +56,8 @@ export const OPENED_FROM_WORDS = {
 const LEAD_WORK = 'episode.acknowledge-lead';
 const LEAD_SOURCE = 'episode_lead';
 const REFUSED = 'episode.refused';
+/** The source of the "confirm closure" work item: the monitoring period. */
+export const MONITORING_SOURCE = 'episode_monitoring';
 
 export interface OpenInput {
   personIds: string[];
@@ -90,7 +101,7 @@ export class EpisodeService {
    * The child, if the actor may see their episodes: a relationship with the child, or the targeted services
    * leader's role within the child's partnership. Otherwise refused as not found, audited on the child.
    */
-  private async child(trx: Trx, ctx: RequestContext, personId: string) {
+  async child(trx: Trx, ctx: RequestContext, personId: string) {
     const actor = this.actor(ctx);
     const person = await findPerson(trx, personId);
     if (!person || person.merged_into) throw new NotFoundError();
@@ -103,7 +114,7 @@ export class EpisodeService {
   }
 
   /** The episode, if it covers the child. */
-  private async episode(trx: Q, personId: string, episodeId: string) {
+  async episode(trx: Q, personId: string, episodeId: string) {
     const e = await trx
       .selectFrom('episode as e')
       .innerJoin('episode_person as ep', 'ep.episode_id', 'e.id')
@@ -117,7 +128,7 @@ export class EpisodeService {
     return e;
   }
 
-  private async peopleOf(trx: Q, episodeId: string) {
+  async peopleOf(trx: Q, episodeId: string) {
     return trx
       .selectFrom('episode_person as ep')
       .innerJoin('person as p', 'p.id', 'ep.person_id')
@@ -128,7 +139,7 @@ export class EpisodeService {
       .execute();
   }
 
-  private async currentLead(trx: Q, episodeId: string) {
+  async currentLead(trx: Q, episodeId: string) {
     return trx
       .selectFrom('episode_lead as l')
       .innerJoin('app_user as u', 'u.id', 'l.user_id')
@@ -140,13 +151,13 @@ export class EpisodeService {
   }
 
   /** Whether the actor may change the episode: its lead, or the targeted services leader for the child. */
-  private async mayManage(trx: Q, actor: Actor, personId: string, episodeId: string, at: Date) {
+  async mayManage(trx: Q, actor: Actor, personId: string, episodeId: string, at: Date) {
     const lead = await this.currentLead(trx, episodeId);
     if (lead?.user_id === actor.userId) return true;
     return rolePowerOver(trx, actor, [...LEADER_ROLES], personId, at);
   }
 
-  private async requireManage(trx: Trx, ctx: RequestContext, personId: string, episodeId: string) {
+  async requireManage(trx: Trx, ctx: RequestContext, personId: string, episodeId: string) {
     const found = await this.child(trx, ctx, personId);
     if (found instanceof Refusal) return found;
     const episode = await this.episode(trx, personId, episodeId);
@@ -521,6 +532,10 @@ export class EpisodeService {
         mayManage: open && (await this.mayManage(trx, actor, personId, episodeId, ctx.at)),
         mayAcknowledge: open && !!lead && lead.user_id === actor.userId && !lead.acknowledged_at,
         openActions: open ? await openActionsOf(trx, episodeId) : [],
+        monitoring: open ? ((await currentMonitoring(trx, episodeId)) ?? null) : null,
+        monitorings: await monitoringsOf(trx, episodeId),
+        outcomes: await outcomesOf(trx, episodeId),
+        today: londonToday(ctx.at),
       };
     });
   }
@@ -754,54 +769,89 @@ export class EpisodeService {
     });
   }
 
-  /** Closes the episode with a reason: the lead's appointment and the team end with it. */
+  /**
+   * Closes the episode directly for a reason other than "needs met" (which closes only by confirming closure after
+   * a period of monitoring): the lead's appointment and the team end with it.
+   */
   async close(ctx: RequestContext, personId: string, episodeId: string, input: CloseInput) {
     return runRefusable(this.db, async (trx) => {
       const found = await this.requireManage(trx, ctx, personId, episodeId);
       if (found instanceof Refusal) return found;
-      const open = await openActionsOf(trx, episodeId);
-      if (open.length) {
+      if (input.reason === 'needs_met') {
         throw new ValidationError([
-          { field: 'reason', message: `Finish the open actions before closing the episode: ${open.join('; ')}` },
+          {
+            field: 'reason',
+            message:
+              'To close because the family’s needs are met, propose closure: the improvement must be sustained for an agreed period first',
+          },
         ]);
       }
-      const actor = ctx.actor!;
-      await trx
-        .updateTable('episode')
-        .set({
-          status: 'closed',
-          closed_at: ctx.at,
-          closed_by: actor.userId,
-          close_reason: input.reason,
-          close_note: input.note,
-        })
-        .where('id', '=', episodeId)
-        .execute();
-      const lead = await this.currentLead(trx, episodeId);
-      await trx
-        .updateTable('episode_lead')
-        .set({ ended_at: ctx.at })
-        .where('episode_id', '=', episodeId)
-        .where('ended_at', 'is', null)
-        .execute();
-      if (lead) await completeWork(trx, { sourceType: LEAD_SOURCE, sourceId: lead.id, at: ctx.at, by: actor.userId });
-      await trx
-        .updateTable('episode_member')
-        .set({ left_on: londonToday(ctx.at), left_at: ctx.at, left_by: actor.userId })
-        .where('episode_id', '=', episodeId)
-        .where('left_at', 'is', null)
-        .execute();
-      await recordAudit(trx, auditContext(ctx), {
-        action: 'episode.closed',
-        recordType: 'person',
-        recordId: personId,
-        details: { episodeId, reason: input.reason, personIds: (await this.peopleOf(trx, episodeId)).map((p) => p.id) },
-      });
-      // Whether the person closing still works with the child now the lead and the team have ended.
-      const stillSees =
-        (await relationshipsWith(trx, actor, personId, ctx.at)).length > 0 ||
-        (await rolePowerOver(trx, actor, [...LEADER_ROLES], personId, ctx.at));
-      return { id: episodeId, stillSees };
+      await this.refuseOpenActions(trx, episodeId, 'reason');
+      return this.finishClose(trx, ctx, personId, episodeId, input);
     });
+  }
+
+  /** Refuses while the episode has open actions (from the plan), naming them. */
+  async refuseOpenActions(trx: Q, episodeId: string, field: string) {
+    const open = await openActionsOf(trx, episodeId);
+    if (open.length) {
+      throw new ValidationError([
+        { field, message: `Finish the open actions before closing the episode: ${open.join('; ')}` },
+      ]);
+    }
+  }
+
+  /**
+   * Closes the episode in the caller's transaction: the status and reason, the lead's appointment, the team, and a
+   * monitoring period still running (ended as "closed"). Says whether the person closing still sees the child.
+   */
+  async finishClose(trx: Trx, ctx: RequestContext, personId: string, episodeId: string, input: CloseInput) {
+    const actor = ctx.actor!;
+    await trx
+      .updateTable('episode')
+      .set({
+        status: 'closed',
+        closed_at: ctx.at,
+        closed_by: actor.userId,
+        close_reason: input.reason,
+        close_note: input.note,
+      })
+      .where('id', '=', episodeId)
+      .execute();
+    const lead = await this.currentLead(trx, episodeId);
+    await trx
+      .updateTable('episode_lead')
+      .set({ ended_at: ctx.at })
+      .where('episode_id', '=', episodeId)
+      .where('ended_at', 'is', null)
+      .execute();
+    if (lead) await completeWork(trx, { sourceType: LEAD_SOURCE, sourceId: lead.id, at: ctx.at, by: actor.userId });
+    await trx
+      .updateTable('episode_member')
+      .set({ left_on: londonToday(ctx.at), left_at: ctx.at, left_by: actor.userId })
+      .where('episode_id', '=', episodeId)
+      .where('left_at', 'is', null)
+      .execute();
+    const monitoring = await trx
+      .updateTable('episode_monitoring')
+      .set({ ended_at: ctx.at, ended_by: actor.userId, ending: input.reason === 'needs_met' ? 'confirmed' : 'closed' })
+      .where('episode_id', '=', episodeId)
+      .where('ended_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    if (monitoring) {
+      await completeWork(trx, { sourceType: MONITORING_SOURCE, sourceId: monitoring.id, at: ctx.at, by: actor.userId });
+    }
+    await recordAudit(trx, auditContext(ctx), {
+      action: 'episode.closed',
+      recordType: 'person',
+      recordId: personId,
+      details: { episodeId, reason: input.reason, personIds: (await this.peopleOf(trx, episodeId)).map((p) => p.id) },
+    });
+    // Whether the person closing still works with the child now the lead and the team have ended.
+    const stillSees =
+      (await relationshipsWith(trx, actor, personId, ctx.at)).length > 0 ||
+      (await rolePowerOver(trx, actor, [...LEADER_ROLES], personId, ctx.at));
+    return { id: episodeId, stillSees };
   }
 }

@@ -73,3 +73,23 @@ export class CloseEpisodePage extends AppPage {
 export class ClosedPage extends AppPage {
   readonly heading = 'Early help episode closed';
 }
+
+export class ProposeClosurePage extends AppPage {
+  readonly heading = 'Propose closing the episode: improvement made';
+
+  async submit(): Promise<void> {
+    await this.page.locator('[data-qa="propose-closure"]').click();
+  }
+}
+
+export class MonitoringPage extends AppPage {
+  readonly heading = 'Confirm closure or record a relapse';
+
+  async confirm(): Promise<void> {
+    await this.page.locator('[data-qa="confirm-closure"]').click();
+  }
+}
+
+export class ClosureLetterPage extends AppPage {
+  readonly heading = 'Your family’s early help support has ended';
+}
