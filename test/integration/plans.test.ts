@@ -250,7 +250,7 @@ for (const engine of engines()) {
       });
       const url = `/people/${childId}/episodes/${episodeId}/close`;
       assert.match((await w.get(url)).body, /Open actions must be finished first: Referral to the school nurse/);
-      const res = await w.post(url, { reason: 'needs_met' });
+      const res = await w.post(url, { reason: 'moved_away' });
       assert.equal(res.statusCode, 400);
       assert.match(res.body, /Finish the open actions before closing the episode: Referral to the school nurse/);
       const e = await db.selectFrom('episode').select('status').where('id', '=', episodeId).executeTakeFirstOrThrow();
