@@ -20,6 +20,7 @@ import { registerFrontDoorRoutes } from './features/front-door/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
+import { registerTafRoutes } from './features/taf/routes.ts';
 import { registerTargetedServicesRoutes } from './features/targeted-services/routes.ts';
 import { registerThinkFamilyRoutes } from './features/think-family/routes.ts';
 import { registerThresholdRoutes } from './features/threshold/routes.ts';
@@ -100,6 +101,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerThinkFamilyRoutes(app, deps);
   registerConversationRoutes(app, deps);
   registerEpisodeRoutes(app, deps);
+  registerTafRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);
   await registerDirectoryRoutes(app, deps);

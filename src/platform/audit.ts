@@ -84,6 +84,7 @@ export const PERSON_EVENT_NAMESPACES = [
   'contact',
   'conversation',
   'episode',
+  'taf-meeting',
 ];
 /** Events in those namespaces about many people or none (searches, queues, bulk work): they list ids or none. */
 export const INDEX_WIDE_EVENTS = new Set([

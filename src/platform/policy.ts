@@ -434,6 +434,19 @@ export const ACTIONS = {
     relationship: 'works-with-child',
   },
 
+  'taf-meeting.read': {
+    description:
+      'See the meetings of a child’s team around the family: who came, the family’s views and the decisions (the targeted services leader: within your partnership)',
+    who: CASE_DETAIL,
+    relationship: 'works-with-child',
+  },
+  'taf-meeting.record': {
+    description:
+      'Arrange a meeting of the team around the family and record it afterwards (the lead practitioner or a member of the team)',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
+
   // The front door
   'front-door.request': {
     description: 'Make a request for support to the front door (a contact) about children you can find on the index',
@@ -655,6 +668,12 @@ export const ROUTES: Record<string, Action> = {
   'POST /people/:id/episodes/:episodeId/handover': 'episode.manage',
   'GET /people/:id/episodes/:episodeId/close': 'episode.manage',
   'POST /people/:id/episodes/:episodeId/close': 'episode.manage',
+  'GET /people/:id/episodes/:episodeId/taf-meetings': 'taf-meeting.read',
+  'GET /people/:id/episodes/:episodeId/taf-meetings/new': 'taf-meeting.record',
+  'POST /people/:id/episodes/:episodeId/taf-meetings': 'taf-meeting.record',
+  'GET /people/:id/episodes/:episodeId/taf-meetings/:meetingId': 'taf-meeting.read',
+  'GET /people/:id/episodes/:episodeId/taf-meetings/:meetingId/record': 'taf-meeting.record',
+  'POST /people/:id/episodes/:episodeId/taf-meetings/:meetingId/record': 'taf-meeting.record',
   'GET /api/v1/episodes': 'episode.read',
   'POST /api/v1/episodes': 'episode.open',
   'GET /api/v1/episodes/:id': 'episode.read',

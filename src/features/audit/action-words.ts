@@ -165,6 +165,11 @@ export const ACTION_WORDS: Record<string, string> = {
   'sign-in.refused-client-limit': 'Was refused sign-in: too many failed attempts from one place',
   'sign-in.second-factor-failed': 'Entered a wrong authentication code',
   'sign-out.everywhere': 'Signed out everywhere',
+  'taf-meeting.list.viewed': 'Viewed the meetings of a team around the family',
+  'taf-meeting.recorded': 'Recorded a team around the family meeting: who came, the family’s views and the decisions',
+  'taf-meeting.refused': 'Was refused a team around the family meeting',
+  'taf-meeting.scheduled': 'Arranged a team around the family meeting',
+  'taf-meeting.viewed': 'Viewed a team around the family meeting',
   'withhold-marker.ended': 'Ended a withholding marker',
   'withhold-marker.recorded': 'Recorded a withholding marker',
 };

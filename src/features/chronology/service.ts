@@ -25,6 +25,7 @@ import { FRONT_DOOR_CHRONOLOGY_SOURCES } from '../front-door/chronology.ts';
 import { PEOPLE_CHRONOLOGY_SOURCES } from '../people/chronology.ts';
 import * as people from '../people/repository.ts';
 import { MergedRecordError, PARTNERSHIP_ROLES } from '../people/service.ts';
+import { TAF_CHRONOLOGY_SOURCES } from '../taf/chronology.ts';
 import { THINK_FAMILY_CHRONOLOGY_SOURCES } from '../think-family/chronology.ts';
 
 /** Every feature's contribution. A new feature adds its sources here. */
@@ -36,6 +37,7 @@ export const CHRONOLOGY_SOURCES: readonly ChronologySource[] = [
   ...THINK_FAMILY_CHRONOLOGY_SOURCES,
   ...CONVERSATION_CHRONOLOGY_SOURCES,
   ...EPISODE_CHRONOLOGY_SOURCES,
+  ...TAF_CHRONOLOGY_SOURCES,
 ];
 
 type Trx = Transaction<DB>;

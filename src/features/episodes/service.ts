@@ -41,6 +41,7 @@ export const OPENED_FROM_WORDS = {
   assessment: 'An early help assessment',
   panel: 'A panel',
   manual: 'Opened by a practitioner',
+  step_down: 'A step down from children’s social care',
 } as const;
 
 const LEAD_WORK = 'episode.acknowledge-lead';

@@ -35,6 +35,7 @@ export const PERSON_REFERENCES: readonly { table: string; column: string }[] = [
   { table: 'guidance_support_family', column: 'person_id' },
   { table: 'think_family_need', column: 'person_id' },
   { table: 'episode_person', column: 'person_id' },
+  { table: 'taf_meeting_family', column: 'person_id' },
   { table: 'contact_typed_child', column: 'matched_person_id' },
 ];
 
@@ -43,6 +44,7 @@ const LINK_KEY: Record<string, string> = {
   household_member: 'household_id',
   contact_child: 'contact_id',
   episode_person: 'episode_id',
+  taf_meeting_family: 'meeting_id',
 };
 
 /** Columns that refer to people but record history about the records themselves: they never move. */
