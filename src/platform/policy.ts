@@ -434,6 +434,12 @@ export const ACTIONS = {
     relationship: 'works-with-child',
   },
 
+  'episode.step-up': {
+    description:
+      'Ask for a step up from an open early help episode to children’s social care: a request to the front door with the episode’s summary (its lead, a manager, or the targeted services leader)',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
   'taf-meeting.read': {
     description:
       'See the meetings of a child’s team around the family: who came, the family’s views and the decisions (the targeted services leader: within your partnership)',
@@ -668,6 +674,8 @@ export const ROUTES: Record<string, Action> = {
   'POST /people/:id/episodes/:episodeId/handover': 'episode.manage',
   'GET /people/:id/episodes/:episodeId/close': 'episode.manage',
   'POST /people/:id/episodes/:episodeId/close': 'episode.manage',
+  'GET /people/:id/episodes/:episodeId/step-up': 'episode.step-up',
+  'POST /people/:id/episodes/:episodeId/step-up': 'episode.step-up',
   'GET /people/:id/episodes/:episodeId/taf-meetings': 'taf-meeting.read',
   'GET /people/:id/episodes/:episodeId/taf-meetings/new': 'taf-meeting.record',
   'POST /people/:id/episodes/:episodeId/taf-meetings': 'taf-meeting.record',

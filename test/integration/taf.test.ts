@@ -275,5 +275,107 @@ for (const engine of engines()) {
         [childId],
       );
     });
+
+    test('step up: only the lead (or a manager) asks; refused without reasons, keeping what was typed', async () => {
+      const url = `/people/${childId}/episodes/${episodeId}/step-up`;
+      assert.equal((await (await as(nurse)).get(`${url}?harm=no`)).statusCode, 403);
+      assert.equal((await (await as(outsider)).get(url)).statusCode, 404);
+      const w = await as(worker);
+      const first = await w.get(url);
+      assert.equal(first.statusCode, 200);
+      assert.match(first.body, /Do you believe a child is at risk of significant harm/);
+      const before = await db.selectFrom('contact').select('id').execute();
+      const bad = await w.post(url, {
+        harm: 'no',
+        whyNow: '',
+        whatChanged: 'Poppy has stopped coming to school',
+        urgency: 'normal',
+        permission: 'child_at_risk_of_harm',
+        lawfulReason: 'Poppy is not safe at home',
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /Enter why you are asking for a step up now/);
+      assert.match(bad.body, /Poppy has stopped coming to school/);
+      assert.match(bad.body, /value="normal" checked/);
+      const noReason = await w.post(url, {
+        harm: 'no',
+        whyNow: 'The plan is not working',
+        whatChanged: 'Poppy has stopped coming to school',
+        urgency: 'normal',
+        permission: 'child_at_risk_of_harm',
+      });
+      assert.equal(noReason.statusCode, 400);
+      assert.match(noReason.body, /Enter why you are sharing without the family’s agreement/);
+      assert.match(noReason.body, /The plan is not working/);
+      assert.equal((await db.selectFrom('contact').select('id').execute()).length, before.length);
+    });
+
+    test('step up creates exactly one front door contact with the episode’s summary; urgent when risk is yes', async () => {
+      const url = `/people/${childId}/episodes/${episodeId}/step-up`;
+      const w = await as(worker);
+      const before = (await db.selectFrom('contact').select('id').execute()).map((c) => c.id);
+      const ok = await w.post(url, {
+        harm: 'no',
+        whyNow: 'The plan is not working',
+        whatChanged: 'Poppy has stopped coming to school',
+        urgency: 'normal',
+        permission: 'child_at_risk_of_harm',
+        lawfulReason: 'Poppy may not be safe at home',
+      });
+      assert.equal(ok.statusCode, 303);
+      const made = (await db.selectFrom('contact').selectAll().execute()).filter((c) => !before.includes(c.id));
+      assert.equal(made.length, 1);
+      const contact = made[0]!;
+      assert.equal(contact.urgency, 'normal');
+      assert.equal(contact.referrer_user_id, worker.id);
+      assert.match(contact.circumstances, /The plan is not working/);
+      assert.match(contact.circumstances, /Poppy has stopped coming to school/);
+      assert.match(contact.tried ?? '', /Lead practitioner: Wren Worker, Lea Council/);
+      assert.match(contact.tried ?? '', /Nia Nurse, Lea Health \(School nurse\)/);
+      const children = await db
+        .selectFrom('contact_child')
+        .select('person_id')
+        .where('contact_id', '=', contact.id)
+        .execute();
+      assert.deepEqual(children.map((c) => c.person_id).sort(), [childId, siblingId].sort());
+      const step = await db
+        .selectFrom('episode_step')
+        .selectAll()
+        .where('contact_id', '=', contact.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(step.direction, 'up');
+      assert.equal(step.episode_id, episodeId);
+
+      const page = await w.get(String(ok.headers.location));
+      assert.match(page.body, /Step up asked for/);
+      assert.match(page.body, new RegExp(`request ${contact.reference}. Front door decision: not made yet`));
+      const chronology = await w.get(`/people/${childId}/chronology`);
+      assert.match(
+        chronology.body,
+        /Step up to children’s social care: Wren Worker \(Lea Council\) asked the front door/,
+      );
+
+      const harm = await w.get(`${url}?harm=yes`);
+      assert.match(harm.body, /Telephone the front door now/);
+      const before2 = (await db.selectFrom('contact').select('id').execute()).map((c) => c.id);
+      const urgent = await w.post(url, {
+        harm: 'yes',
+        whyNow: 'Poppy told her teacher she was hurt',
+        whatChanged: 'A new partner has moved in',
+        permission: 'child_at_risk_of_harm',
+        lawfulReason: 'Poppy may not be safe at home',
+      });
+      assert.equal(urgent.statusCode, 303);
+      const made2 = (await db.selectFrom('contact').selectAll().execute()).filter((c) => !before2.includes(c.id));
+      assert.equal(made2.length, 1);
+      assert.equal(made2[0]!.urgency, 'urgent');
+      assert.equal(made2[0]!.significant_harm, true);
+      const audit = await db
+        .selectFrom('audit_event')
+        .select('record_id')
+        .where('action', '=', 'episode.stepped-up')
+        .execute();
+      assert.equal(audit.length, 2);
+    });
   });
 }

@@ -10,6 +10,7 @@ import { asArray, dateFromParts, type FormProblem, submitForm } from '../../plat
 import { checkId, isUuid } from '../../platform/ids.ts';
 import { registerEpisodeApi } from './api.ts';
 import { CLOSE_REASON_WORDS, EpisodeService, OPENED_FROM_WORDS } from './service.ts';
+import { stepsOf } from './steps.ts';
 
 type Child = { Params: { id: string } };
 type One = { Params: { id: string; episodeId: string } };
@@ -102,6 +103,7 @@ const FLASH: Record<string, string> = {
   handover: 'Handover recorded. The new lead practitioner has been told.',
   acknowledged: 'You have acknowledged that you are the lead practitioner.',
   closed: 'Episode closed.',
+  'stepped-up': 'Step up asked for. The front door has the request, with the episode’s summary.',
 };
 
 export function registerEpisodeRoutes(app: FastifyInstance, deps: AppDeps) {
@@ -173,6 +175,7 @@ export function registerEpisodeRoutes(app: FastifyInstance, deps: AppDeps) {
     const detail = await service.view(request.ctx(), id, episodeId);
     return reply.page('episodes/views/episode.njk', {
       ...detail,
+      steps: await stepsOf(deps.database.db, episodeId),
       reasons: CLOSE_REASON_WORDS,
       from: OPENED_FROM_WORDS,
       ...(typeof done === 'string' && FLASH[done] ? { flash: FLASH[done] } : {}),

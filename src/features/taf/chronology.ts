@@ -94,4 +94,67 @@ export const tafMeetingSource: ChronologySource = {
   },
 };
 
-export const TAF_CHRONOLOGY_SOURCES: ChronologySource[] = [tafMeetingSource];
+/**
+ * Steps up and down: planned conversations between early help and children's social care, naming both sides. The
+ * reasons are case detail of the organisation of the person who stepped.
+ */
+export const stepSource: ChronologySource = {
+  kind: 'episode_step',
+  label: 'Step up or down',
+  async entries(q, personIds) {
+    const steps = await q
+      .selectFrom('episode_step as s')
+      .innerJoin('episode_person as ep', 'ep.episode_id', 's.episode_id')
+      .innerJoin('app_user as u', 'u.id', 's.by_user_id')
+      .innerJoin('organisation as o', 'o.id', 'u.organisation_id')
+      .leftJoin('contact as c', 'c.id', 's.contact_id')
+      .leftJoin('app_user as l', 'l.id', 's.lead_user_id')
+      .leftJoin('organisation as lo', 'lo.id', 'l.organisation_id')
+      .select([
+        'ep.person_id',
+        's.id',
+        's.episode_id',
+        's.direction',
+        's.at',
+        's.by_user_id',
+        's.why_now',
+        's.what_changed',
+        's.held_on',
+        's.present',
+        's.summary',
+        's.family_told',
+        'c.reference',
+        'u.name as by_name',
+        'u.organisation_id',
+        'o.name as organisation_name',
+        'l.name as lead_name',
+        'lo.name as lead_organisation',
+      ])
+      .where('ep.person_id', 'in', personIds)
+      .execute();
+    return steps.map((s) => {
+      const up = s.direction === 'up';
+      return {
+        key: `${s.id}:${s.person_id}`,
+        personId: s.person_id,
+        at: s.at,
+        path: `episodes/${s.episode_id}`,
+        title: up
+          ? `Step up to children’s social care: ${s.by_name} (${s.organisation_name}) asked the front door, request ${s.reference}`
+          : `Step down from children’s social care: ${s.by_name} (${s.organisation_name}) handed over to ${s.lead_name} (${s.lead_organisation}), lead practitioner`,
+        summary: up
+          ? `Why now: ${s.why_now ?? ''}\nWhat has changed: ${s.what_changed ?? ''}`
+          : `Handover conversation on ${s.held_on}${s.present ? ` with ${s.present}` : ''}.\n${s.summary ?? ''}\nWhat the family was told: ${s.family_told ?? ''}`,
+        organisationId: s.organisation_id,
+        organisationName: s.organisation_name,
+        actorName: s.by_name,
+        visibility: {
+          kind: 'detail_only' as const,
+          record: { organisation_id: s.organisation_id, recorded_by: s.by_user_id, category: null },
+        },
+      };
+    });
+  },
+};
+
+export const TAF_CHRONOLOGY_SOURCES: ChronologySource[] = [tafMeetingSource, stepSource];

@@ -9,6 +9,7 @@ import type { AppDeps } from '../../platform/app-deps.ts';
 import { asArray, dateFromParts, type FormProblem, submitForm } from '../../platform/forms.ts';
 import { checkId } from '../../platform/ids.ts';
 import { ATTENDANCE_WORDS, FORMAT_WORDS, TafService } from './service.ts';
+import { registerStepRoutes } from './step-routes.ts';
 
 type One = { Params: { id: string; episodeId: string } };
 type Meeting = { Params: { id: string; episodeId: string; meetingId: string } };
@@ -138,6 +139,7 @@ const FLASH: Record<string, string> = {
 
 export function registerTafRoutes(app: FastifyInstance, deps: AppDeps) {
   const service = new TafService(deps.database.db);
+  registerStepRoutes(app, deps);
   const base = (id: string, episodeId: string) => `/people/${id}/episodes/${episodeId}/taf-meetings`;
 
   app.get<One>('/people/:id/episodes/:episodeId/taf-meetings', async (request, reply) => {
