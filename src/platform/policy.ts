@@ -440,6 +440,12 @@ export const ACTIONS = {
     who: REGISTER,
     relationship: 'works-with-child',
   },
+  'episode.step-down': {
+    description:
+      'Step a child down from children’s social care into early help: open an episode with a new lead practitioner and record the handover conversation (social care practitioners and managers, the front door)',
+    who: ['practitioner', 'manager', 'front_door'],
+    relationship: 'works-with-child',
+  },
   'taf-meeting.read': {
     description:
       'See the meetings of a child’s team around the family: who came, the family’s views and the decisions (the targeted services leader: within your partnership)',
@@ -674,6 +680,8 @@ export const ROUTES: Record<string, Action> = {
   'POST /people/:id/episodes/:episodeId/handover': 'episode.manage',
   'GET /people/:id/episodes/:episodeId/close': 'episode.manage',
   'POST /people/:id/episodes/:episodeId/close': 'episode.manage',
+  'GET /people/:id/step-down': 'episode.step-down',
+  'POST /people/:id/step-down': 'episode.step-down',
   'GET /people/:id/episodes/:episodeId/step-up': 'episode.step-up',
   'POST /people/:id/episodes/:episodeId/step-up': 'episode.step-up',
   'GET /people/:id/episodes/:episodeId/taf-meetings': 'taf-meeting.read',

@@ -20,6 +20,8 @@ for (const engine of engines()) {
     let worker: TestUser;
     let other: TestUser;
     let outsider: TestUser;
+    let social: TestUser;
+    let stepChildId: string;
     let childId: string;
     let siblingId: string;
     let mumId: string;
@@ -81,6 +83,16 @@ for (const engine of engines()) {
       const address = { line1: '1 Mill Lane', line2: null, town: null, postcode: 'LU1 1AA', areaId: lea.areaId };
       const household = await registry.findOrCreateHousehold(db, address);
       for (const id of [childId, siblingId, mumId]) await registry.moveTo(db, id, household, '2020-01-01');
+      const socialCare = await createOrganisation(db, { name: 'Lea Social Care', agency_type: 'social_care' });
+      social = await createUser(db, { organisationId: socialCare.id, name: 'Sol Social' });
+      stepChildId = await createPerson(db, {
+        givenName: 'Sid',
+        familyName: 'Stone',
+        dateOfBirth: '2015-06-06',
+        involvement: { organisationId: socialCare.id, userId: social.id, role: 'Social worker' },
+      });
+      const stoneHome = await registry.findOrCreateHousehold(db, { ...address, line1: '4 Mill Lane' });
+      await registry.moveTo(db, stepChildId, stoneHome, '2020-01-01');
       // The teacher opens an episode with the worker as lead; the worker adds the nurse and an outside practitioner.
       const c = await as(teacher);
       const opened = await c.post(`/people/${childId}/episodes`, {
@@ -376,6 +388,82 @@ for (const engine of engines()) {
         .where('action', '=', 'episode.stepped-up')
         .execute();
       assert.equal(audit.length, 2);
+    });
+
+    test('step down: social care opens an episode with the new lead and the handover conversation', async () => {
+      const url = `/people/${stepChildId}/step-down`;
+      assert.equal((await (await as(outsider)).get(url)).statusCode, 404);
+      const sw = await as(social);
+      const page = await sw.get(url);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Nia Nurse \(Lea Health\)/);
+      const form = {
+        leadUserId: nurse.id,
+        'heldOn-day': '1',
+        'heldOn-month': '12',
+        'heldOn-year': '2026',
+        present: 'Sol Social and Nia Nurse',
+        summary: '',
+        familyTold: 'That Nia will visit next week',
+      };
+      const bad = await sw.post(url, form);
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /Enter a summary of the handover conversation/);
+      assert.match(bad.body, /value="Sol Social and Nia Nurse"/);
+      assert.match(bad.body, /That Nia will visit next week/);
+      assert.equal(
+        (await db.selectFrom('episode_step').select('id').where('direction', '=', 'down').execute()).length,
+        0,
+      );
+
+      const ok = await sw.post(url, { ...form, summary: 'Home is calmer; school attendance is back to normal' });
+      assert.equal(ok.statusCode, 303);
+      const id = idFrom('episodes', ok.headers.location);
+      const episode = await db.selectFrom('episode').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      assert.equal(episode.opened_from, 'step_down');
+      const lead = await db
+        .selectFrom('episode_lead')
+        .selectAll()
+        .where('episode_id', '=', id)
+        .executeTakeFirstOrThrow();
+      assert.equal(lead.user_id, nurse.id);
+      const step = await db
+        .selectFrom('episode_step')
+        .selectAll()
+        .where('episode_id', '=', id)
+        .executeTakeFirstOrThrow();
+      assert.equal(step.direction, 'down');
+      assert.equal(step.held_on, '2026-12-01');
+      assert.equal(step.lead_user_id, nurse.id);
+      const work = await db
+        .selectFrom('work_item')
+        .select(['kind', 'href'])
+        .where('kind', '=', 'episode.acknowledge-lead')
+        .where('href', '=', `/people/${stepChildId}/episodes/${id}`)
+        .execute();
+      assert.equal(work.length, 1);
+      const told = await db
+        .selectFrom('notification')
+        .select('kind')
+        .where('user_id', '=', nurse.id)
+        .where('kind', '=', 'episode.lead-appointed')
+        .execute();
+      assert.ok(told.length >= 1);
+      const view = await sw.get(String(ok.headers.location));
+      assert.match(view.body, /Stepped down into early help/);
+      assert.match(view.body, /handover to Nia Nurse on/);
+      const chronology = await sw.get(`/people/${stepChildId}/chronology`);
+      assert.match(
+        chronology.body,
+        /Step down from children’s social care: Sol Social \(Lea Social Care\) handed over to Nia Nurse/,
+      );
+      assert.match(chronology.body, /Home is calmer/);
+    });
+
+    test('step down is for social care and the front door only', async () => {
+      // The nurse now leads Sid's episode and works with him, but is not social care.
+      const n = await as(nurse);
+      assert.equal((await n.get(`/people/${stepChildId}/step-down`)).statusCode, 403);
     });
   });
 }

@@ -36,6 +36,8 @@ export const ACTION_WORDS: Record<string, string> = {
   'episode.member-left': 'Removed someone from the team around a family',
   'episode.opened': 'Opened an early help episode and appointed its lead practitioner',
   'episode.refused': 'Was refused an early help episode',
+  'episode.stepped-down':
+    'Stepped a child down from children’s social care into early help, with the handover conversation',
   'episode.stepped-up': 'Asked the front door for a step up from an early help episode to children’s social care',
   'episode.viewed': 'Viewed an early help episode',
   'concern.list.viewed': 'Viewed the list of concerns about decisions',

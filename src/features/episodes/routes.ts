@@ -103,6 +103,7 @@ const FLASH: Record<string, string> = {
   handover: 'Handover recorded. The new lead practitioner has been told.',
   acknowledged: 'You have acknowledged that you are the lead practitioner.',
   closed: 'Episode closed.',
+  'stepped-down': 'Stepped down into early help. The new lead practitioner has been told.',
   'stepped-up': 'Step up asked for. The front door has the request, with the episode’s summary.',
 };
 

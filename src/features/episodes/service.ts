@@ -52,6 +52,8 @@ export interface OpenInput {
   personIds: string[];
   leadUserId: string;
   contactId?: string | null;
+  /** A step down from children's social care (src/features/episodes/steps.ts): recorded in the same transaction. */
+  stepDown?: (trx: Trx, episodeId: string) => Promise<void>;
 }
 export type MemberInput =
   | { kind: 'user'; userId: string; role: string }
@@ -386,7 +388,7 @@ export class EpisodeService {
         .values({
           opened_at: ctx.at,
           opened_by: actor.userId,
-          opened_from: contact ? 'front_door_contact' : 'manual',
+          opened_from: contact ? 'front_door_contact' : input.stepDown ? 'step_down' : 'manual',
           opened_from_id: contact?.contact_id ?? null,
         })
         .returning('id')
@@ -405,6 +407,7 @@ export class EpisodeService {
           by: actor.userId,
         });
       }
+      if (input.stepDown) await input.stepDown(trx, episode.id);
       await recordAudit(trx, auditContext(ctx), {
         action: 'episode.opened',
         recordType: 'person',
@@ -413,7 +416,7 @@ export class EpisodeService {
           episodeId: episode.id,
           personIds,
           leadUserId: lead.id,
-          openedFrom: contact ? 'front_door_contact' : 'manual',
+          openedFrom: contact ? 'front_door_contact' : input.stepDown ? 'step_down' : 'manual',
           contactId: contact?.contact_id ?? null,
         },
       });

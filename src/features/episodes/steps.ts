@@ -9,6 +9,7 @@ import type { Q } from '../../db/connection.ts';
 import type { DB, Role } from '../../db/schema.ts';
 import { type Actor, hasRole } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { londonToday } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { rolePowerOver } from '../../platform/partnership.ts';
@@ -17,6 +18,7 @@ import { relationshipsWith } from '../../platform/relationships.ts';
 import { DEFAULT_SOURCE, OUTCOME_LABELS } from '../front-door/codes.ts';
 import { FrontDoorService, parseContact } from '../front-door/service.ts';
 import { findPerson } from '../people/repository.ts';
+import { EpisodeService } from './service.ts';
 
 type Trx = Transaction<DB>;
 
@@ -30,6 +32,14 @@ export interface StepUpInput {
   whatChanged: string;
   permission?: string | undefined;
   lawfulReason?: string | undefined;
+}
+
+export interface StepDownInput {
+  leadUserId: string;
+  heldOn: string;
+  present: string;
+  summary: string;
+  familyTold: string;
 }
 
 const nameOf = (p: { given_name: string; family_name: string }) => `${p.given_name} ${p.family_name}`;
@@ -72,8 +82,89 @@ export async function stepsOf(q: Q, episodeId: string) {
 
 export class StepService {
   private readonly frontDoor: FrontDoorService;
+  private readonly episodes: EpisodeService;
   constructor(private readonly db: Kysely<DB>) {
     this.frontDoor = new FrontDoorService(db);
+    this.episodes = new EpisodeService(db);
+  }
+
+  /**
+   * Whether the actor may step a child down from children's social care: a front door worker, or a practitioner or
+   * manager of a social care organisation, who works with the child. Otherwise refused (not found without a
+   * relationship), audited on the child.
+   */
+  private async stepDownAccess(trx: Trx, ctx: RequestContext, personId: string) {
+    const actor = this.actor(ctx);
+    const person = await findPerson(trx, personId);
+    if (!person || person.merged_into) throw new NotFoundError();
+    if (!(await relationshipsWith(trx, actor, personId, ctx.at)).length) {
+      return refuseOnPerson(trx, ctx, REFUSED, personId, new NotFoundError(), { stepDown: true });
+    }
+    const org = await trx
+      .selectFrom('organisation')
+      .select('agency_type')
+      .where('id', '=', actor.organisationId)
+      .executeTakeFirstOrThrow();
+    const socialCare = org.agency_type === 'social_care' && !!hasRole(actor, 'practitioner', 'manager');
+    if (!hasRole(actor, 'front_door') && !socialCare) {
+      return refuseOnPerson(
+        trx,
+        ctx,
+        REFUSED,
+        personId,
+        new ForbiddenError('Only children’s social care or the front door can step a child down into early help.'),
+        { stepDown: true },
+      );
+    }
+    return { person, name: nameOf(person) };
+  }
+
+  /** What the step down form needs: the child and who may be the new lead practitioner. */
+  async stepDownForm(ctx: RequestContext, personId: string) {
+    return runRefusable(this.db, async (trx) => {
+      const found = await this.stepDownAccess(trx, ctx, personId);
+      if (found instanceof Refusal) return found;
+      return { ...found, candidates: await this.episodes.candidates(trx, personId, ctx.at) };
+    });
+  }
+
+  /**
+   * Steps a child down from social care: opens an early help episode through the episodes service (the one way),
+   * with the new lead (told, and asked to acknowledge), and records the handover conversation with it.
+   */
+  async stepDown(ctx: RequestContext, personId: string, input: StepDownInput) {
+    const allowed = await runRefusable(this.db, async (trx) => this.stepDownAccess(trx, ctx, personId));
+    if (input.heldOn > londonToday(ctx.at)) {
+      throw new ValidationError([
+        { field: 'heldOn', message: 'The date of the handover conversation must be today or in the past' },
+      ]);
+    }
+    return this.episodes.open(ctx, personId, {
+      personIds: [personId],
+      leadUserId: input.leadUserId,
+      stepDown: async (trx, episodeId) => {
+        await trx
+          .insertInto('episode_step')
+          .values({
+            episode_id: episodeId,
+            direction: 'down',
+            at: ctx.at,
+            by_user_id: ctx.actor!.userId,
+            lead_user_id: input.leadUserId,
+            held_on: input.heldOn,
+            present: input.present,
+            summary: input.summary,
+            family_told: input.familyTold,
+          })
+          .execute();
+        await recordAudit(trx, auditContext(ctx), {
+          action: 'episode.stepped-down',
+          recordType: 'person',
+          recordId: allowed.person.id,
+          details: { episodeId, leadUserId: input.leadUserId, heldOn: input.heldOn },
+        });
+      },
+    });
   }
 
   private actor(ctx: RequestContext): Actor {

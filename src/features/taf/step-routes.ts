@@ -7,12 +7,13 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { LAWFUL_BASES } from '../../db/schema.ts';
 import type { AppDeps } from '../../platform/app-deps.ts';
-import { type FormProblem, submitForm } from '../../platform/forms.ts';
+import { dateFromParts, type FormProblem, submitForm } from '../../platform/forms.ts';
 import { checkId } from '../../platform/ids.ts';
 import { LAWFUL_BASIS_LABELS } from '../../platform/sharing.ts';
 import { StepService } from '../episodes/steps.ts';
 
 type One = { Params: { id: string; episodeId: string } };
+type Child = { Params: { id: string } };
 
 const text = (what: string, max = 5000) =>
   z
@@ -32,6 +33,42 @@ export const StepUpForm = z.object({
   permission: z.string().optional(),
   lawfulReason: z.string().max(2000, 'The reason must be 2,000 characters or fewer').optional(),
 });
+
+export const StepDownForm = z
+  .object({
+    leadUserId: z
+      .string({ message: 'Select the new lead practitioner' })
+      .regex(/^[0-9a-f-]{36}$/i, 'Select the new lead practitioner'),
+    'heldOn-day': z.string().optional(),
+    'heldOn-month': z.string().optional(),
+    'heldOn-year': z.string().optional(),
+    present: text('who took part in the handover conversation', 1000),
+    summary: text('a summary of the handover conversation'),
+    familyTold: text('what the family was told'),
+  })
+  .transform((v, ctx) => {
+    const r = dateFromParts(
+      (v['heldOn-day'] ?? '').trim(),
+      (v['heldOn-month'] ?? '').trim(),
+      (v['heldOn-year'] ?? '').trim(),
+      'The date of the handover conversation',
+    );
+    if (r.error || !r.iso) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['heldOn'],
+        message: r.error ?? 'Enter the date of the handover conversation',
+      });
+      return z.NEVER;
+    }
+    return {
+      leadUserId: v.leadUserId,
+      heldOn: r.iso,
+      present: v.present,
+      summary: v.summary,
+      familyTold: v.familyTold,
+    };
+  });
 
 export function registerStepRoutes(app: FastifyInstance, deps: AppDeps) {
   const service = new StepService(deps.database.db);
@@ -89,6 +126,43 @@ export function registerStepRoutes(app: FastifyInstance, deps: AppDeps) {
         return reply.redirect(`/people/${id}/episodes/${episodeId}?done=stepped-up`, 303);
       },
       (problem) => stepUpPage(reply, id, episodeId, harm === 'yes' || harm === 'no' ? harm : null, problem),
+    );
+  });
+
+  const stepDownPage = async (reply: FastifyReply, id: string, problem?: FormProblem) => {
+    const form = await service.stepDownForm(reply.request.ctx(), id);
+    const values = problem?.values ?? {};
+    return reply.page('taf/views/step-down.njk', {
+      ...form,
+      values,
+      leadItems: [
+        { value: '', text: 'Choose a practitioner' },
+        ...form.candidates.map((u) => ({
+          value: u.id,
+          text: `${u.name} (${u.organisation_name})`,
+          selected: values.leadUserId === u.id,
+        })),
+      ],
+      ...(problem ? { errors: problem.errors } : {}),
+    });
+  };
+
+  app.get<Child>('/people/:id/step-down', async (request, reply) => {
+    checkId(request.params.id);
+    return stepDownPage(reply, request.params.id);
+  });
+
+  app.post<Child>('/people/:id/step-down', async (request, reply) => {
+    const { id } = request.params;
+    checkId(id);
+    return submitForm(
+      reply,
+      StepDownForm,
+      async (data) => {
+        const r = await service.stepDown(request.ctx(), id, data);
+        return reply.redirect(`/people/${id}/episodes/${r.id}?done=stepped-down`, 303);
+      },
+      (problem) => stepDownPage(reply, id, problem),
     );
   });
 }
