@@ -442,8 +442,8 @@ export const ACTIONS = {
   },
   'episode.step-down': {
     description:
-      'Step a child down from children’s social care into early help: open an episode with a new lead practitioner and record the handover conversation (social care practitioners and managers, the front door)',
-    who: ['practitioner', 'manager', 'front_door'],
+      'Step a child down from children’s social care into early help: open an episode with a new lead practitioner and record the handover conversation (the front door)',
+    who: ['front_door'],
     relationship: 'works-with-child',
   },
   'taf-meeting.read': {

@@ -84,7 +84,7 @@ for (const engine of engines()) {
       const household = await registry.findOrCreateHousehold(db, address);
       for (const id of [childId, siblingId, mumId]) await registry.moveTo(db, id, household, '2020-01-01');
       const socialCare = await createOrganisation(db, { name: 'Lea Social Care', agency_type: 'social_care' });
-      social = await createUser(db, { organisationId: socialCare.id, name: 'Sol Social' });
+      social = await createUser(db, { organisationId: socialCare.id, name: 'Sol Social', roles: ['front_door'] });
       stepChildId = await createPerson(db, {
         givenName: 'Sid',
         familyName: 'Stone',
@@ -392,7 +392,7 @@ for (const engine of engines()) {
 
     test('step down: social care opens an episode with the new lead and the handover conversation', async () => {
       const url = `/people/${stepChildId}/step-down`;
-      assert.equal((await (await as(outsider)).get(url)).statusCode, 404);
+      assert.equal((await (await as(outsider)).get(url)).statusCode, 403);
       const sw = await as(social);
       const page = await sw.get(url);
       assert.equal(page.statusCode, 200);

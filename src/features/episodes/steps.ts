@@ -89,8 +89,8 @@ export class StepService {
   }
 
   /**
-   * Whether the actor may step a child down from children's social care: a front door worker, or a practitioner or
-   * manager of a social care organisation, who works with the child. Otherwise refused (not found without a
+   * Whether the actor may step a child down from children's social care: a front door worker (children's social
+   * care's role here) who works with the child. Otherwise refused (not found without a
    * relationship), audited on the child.
    */
   private async stepDownAccess(trx: Trx, ctx: RequestContext, personId: string) {
@@ -100,13 +100,7 @@ export class StepService {
     if (!(await relationshipsWith(trx, actor, personId, ctx.at)).length) {
       return refuseOnPerson(trx, ctx, REFUSED, personId, new NotFoundError(), { stepDown: true });
     }
-    const org = await trx
-      .selectFrom('organisation')
-      .select('agency_type')
-      .where('id', '=', actor.organisationId)
-      .executeTakeFirstOrThrow();
-    const socialCare = org.agency_type === 'social_care' && !!hasRole(actor, 'practitioner', 'manager');
-    if (!hasRole(actor, 'front_door') && !socialCare) {
+    if (!hasRole(actor, 'front_door')) {
       return refuseOnPerson(
         trx,
         ctx,
