@@ -23,6 +23,7 @@ import { registerNotificationRoutes } from './features/notifications/routes.ts';
 import { registerPanelRoutes } from './features/panels/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
 import { registerPlanRoutes } from './features/plans/routes.ts';
+import { registerTafRoutes } from './features/taf/routes.ts';
 import { registerTargetedServicesRoutes } from './features/targeted-services/routes.ts';
 import { registerThinkFamilyRoutes } from './features/think-family/routes.ts';
 import { registerThresholdRoutes } from './features/threshold/routes.ts';
@@ -106,6 +107,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerAssessmentRoutes(app, deps);
   registerPlanRoutes(app, deps);
   registerPanelRoutes(app, deps);
+  registerTafRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);
   await registerDirectoryRoutes(app, deps);

@@ -622,6 +622,12 @@ export interface DB {
   plan_review_progress: PlanReviewProgressTable;
   episode_monitoring: EpisodeMonitoringTable;
   episode_outcome: EpisodeOutcomeTable;
+  taf_meeting: TafMeetingTable;
+  taf_meeting_attendance: TafMeetingAttendanceTable;
+  taf_meeting_family: TafMeetingFamilyTable;
+  taf_meeting_other: TafMeetingOtherTable;
+  taf_meeting_decision: TafMeetingDecisionTable;
+  episode_step: EpisodeStepTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -1187,7 +1193,7 @@ export interface ConversationFollowUpTable {
   answered_at: Timestamp | null;
 }
 
-export const EPISODE_OPENED_FROM = ['front_door_contact', 'assessment', 'panel', 'manual'] as const;
+export const EPISODE_OPENED_FROM = ['front_door_contact', 'assessment', 'panel', 'manual', 'step_down'] as const;
 export type EpisodeOpenedFrom = (typeof EPISODE_OPENED_FROM)[number];
 export const EPISODE_CLOSE_REASONS = [
   'needs_met',
@@ -1500,4 +1506,72 @@ export interface PanelMeetingTable {
   sequence: Generated<number>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export const TAF_MEETING_FORMATS = ['in_person', 'video', 'phone'] as const;
+export type TafMeetingFormat = (typeof TAF_MEETING_FORMATS)[number];
+export const TAF_ATTENDANCE = ['present', 'apologies', 'absent'] as const;
+export type TafAttendance = (typeof TAF_ATTENDANCE)[number];
+
+export interface TafMeetingTable {
+  id: Generated<string>;
+  episode_id: string;
+  meets_at: Timestamp;
+  format: TafMeetingFormat;
+  place: string;
+  chair_user_id: string;
+  scheduled_by: string;
+  scheduled_at: Timestamp;
+  status: Generated<'scheduled' | 'held'>;
+  recorded_by: string | null;
+  recorded_at: Timestamp | null;
+  family_views: string | null;
+  next_meeting_on: string | null;
+}
+
+export interface TafMeetingAttendanceTable {
+  id: Generated<string>;
+  meeting_id: string;
+  member_id: string | null;
+  user_id: string | null;
+  name: string;
+  organisation: string | null;
+  attendance: TafAttendance;
+}
+
+export interface TafMeetingFamilyTable {
+  meeting_id: string;
+  person_id: string;
+}
+
+export interface TafMeetingOtherTable {
+  id: Generated<string>;
+  meeting_id: string;
+  position: number;
+  name: string;
+  organisation: string;
+}
+
+export interface TafMeetingDecisionTable {
+  id: Generated<string>;
+  meeting_id: string;
+  position: number;
+  decision: string;
+}
+
+export interface EpisodeStepTable {
+  id: Generated<string>;
+  episode_id: string;
+  direction: 'up' | 'down';
+  at: Timestamp;
+  by_user_id: string;
+  why_now: string | null;
+  what_changed: string | null;
+  significant_harm: boolean | null;
+  contact_id: string | null;
+  lead_user_id: string | null;
+  held_on: string | null;
+  present: string | null;
+  summary: string | null;
+  family_told: string | null;
 }

@@ -86,6 +86,7 @@ export const PERSON_EVENT_NAMESPACES = [
   'episode',
   'assessment',
   'plan',
+  'taf-meeting',
 ];
 /** Events in those namespaces about many people or none (searches, queues, bulk work): they list ids or none. */
 export const INDEX_WIDE_EVENTS = new Set([

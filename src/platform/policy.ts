@@ -506,6 +506,31 @@ export const ACTIONS = {
     relationship: 'works-with-child',
   },
 
+  'episode.step-up': {
+    description:
+      'Ask for a step up from an open early help episode to children’s social care: a request to the front door with the episode’s summary (its lead, a manager, or the targeted services leader)',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
+  'episode.step-down': {
+    description:
+      'Step a child down from children’s social care into early help: open an episode with a new lead practitioner and record the handover conversation (the front door)',
+    who: ['front_door'],
+    relationship: 'works-with-child',
+  },
+  'taf-meeting.read': {
+    description:
+      'See the meetings of a child’s team around the family: who came, the family’s views and the decisions (the targeted services leader: within your partnership)',
+    who: CASE_DETAIL,
+    relationship: 'works-with-child',
+  },
+  'taf-meeting.record': {
+    description:
+      'Arrange a meeting of the team around the family and record it afterwards (the lead practitioner or a member of the team)',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
+
   // The front door
   'front-door.request': {
     description: 'Make a request for support to the front door (a contact) about children you can find on the index',
@@ -764,6 +789,16 @@ export const ROUTES: Record<string, Action> = {
   'GET /people/:id/episodes/:episodeId/letter': 'episode.read',
   'GET /people/:id/episodes/:episodeId/letter/pdf': 'episode.read',
   'POST /people/:id/episodes/:episodeId/letter': 'episode.letter',
+  'GET /people/:id/step-down': 'episode.step-down',
+  'POST /people/:id/step-down': 'episode.step-down',
+  'GET /people/:id/episodes/:episodeId/step-up': 'episode.step-up',
+  'POST /people/:id/episodes/:episodeId/step-up': 'episode.step-up',
+  'GET /people/:id/episodes/:episodeId/taf-meetings': 'taf-meeting.read',
+  'GET /people/:id/episodes/:episodeId/taf-meetings/new': 'taf-meeting.record',
+  'POST /people/:id/episodes/:episodeId/taf-meetings': 'taf-meeting.record',
+  'GET /people/:id/episodes/:episodeId/taf-meetings/:meetingId': 'taf-meeting.read',
+  'GET /people/:id/episodes/:episodeId/taf-meetings/:meetingId/record': 'taf-meeting.record',
+  'POST /people/:id/episodes/:episodeId/taf-meetings/:meetingId/record': 'taf-meeting.record',
   'GET /api/v1/episodes': 'episode.read',
   'POST /api/v1/episodes': 'episode.open',
   'GET /api/v1/episodes/:id': 'episode.read',

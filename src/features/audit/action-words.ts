@@ -60,6 +60,9 @@ export const ACTION_WORDS: Record<string, string> = {
   'episode.member-left': 'Removed someone from the team around a family',
   'episode.opened': 'Opened an early help episode and appointed its lead practitioner',
   'episode.refused': 'Was refused an early help episode',
+  'episode.stepped-down':
+    'Stepped a child down from children’s social care into early help, with the handover conversation',
+  'episode.stepped-up': 'Asked the front door for a step up from an early help episode to children’s social care',
   'episode.viewed': 'Viewed an early help episode',
   'plan.action-added': 'Added an action to an early help plan',
   'plan.action-completed': 'Marked an action in an early help plan done',
@@ -198,6 +201,11 @@ export const ACTION_WORDS: Record<string, string> = {
   'sign-in.refused-client-limit': 'Was refused sign-in: too many failed attempts from one place',
   'sign-in.second-factor-failed': 'Entered a wrong authentication code',
   'sign-out.everywhere': 'Signed out everywhere',
+  'taf-meeting.list.viewed': 'Viewed the meetings of a team around the family',
+  'taf-meeting.recorded': 'Recorded a team around the family meeting: who came, the family’s views and the decisions',
+  'taf-meeting.refused': 'Was refused a team around the family meeting',
+  'taf-meeting.scheduled': 'Arranged a team around the family meeting',
+  'taf-meeting.viewed': 'Viewed a team around the family meeting',
   'withhold-marker.ended': 'Ended a withholding marker',
   'withhold-marker.recorded': 'Recorded a withholding marker',
 };

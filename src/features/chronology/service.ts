@@ -27,6 +27,7 @@ import { PEOPLE_CHRONOLOGY_SOURCES } from '../people/chronology.ts';
 import * as people from '../people/repository.ts';
 import { MergedRecordError, PARTNERSHIP_ROLES } from '../people/service.ts';
 import { PLAN_CHRONOLOGY_SOURCES } from '../plans/chronology.ts';
+import { TAF_CHRONOLOGY_SOURCES } from '../taf/chronology.ts';
 import { THINK_FAMILY_CHRONOLOGY_SOURCES } from '../think-family/chronology.ts';
 
 /** Every feature's contribution. A new feature adds its sources here. */
@@ -40,6 +41,7 @@ export const CHRONOLOGY_SOURCES: readonly ChronologySource[] = [
   ...EPISODE_CHRONOLOGY_SOURCES,
   ...ASSESSMENT_CHRONOLOGY_SOURCES,
   ...PLAN_CHRONOLOGY_SOURCES,
+  ...TAF_CHRONOLOGY_SOURCES,
 ];
 
 type Trx = Transaction<DB>;

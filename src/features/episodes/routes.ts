@@ -13,6 +13,7 @@ import { OUTCOME_WORDS } from './closure-letter.ts';
 import { registerClosureRoutes } from './closure-routes.ts';
 import { registerMonitoringSettingRoutes } from './monitoring-setting.ts';
 import { CLOSE_REASON_WORDS, DIRECT_CLOSE_REASONS, EpisodeService, OPENED_FROM_WORDS } from './service.ts';
+import { stepsOf } from './steps.ts';
 
 type Child = { Params: { id: string } };
 type One = { Params: { id: string; episodeId: string } };
@@ -108,6 +109,8 @@ const FLASH: Record<string, string> = {
   proposed:
     'Closure proposed. The family will be monitored until the period ends; you will then be asked to confirm closure.',
   relapse: 'Relapse recorded. Monitoring has ended and the episode carries on.',
+  'stepped-down': 'Stepped down into early help. The new lead practitioner has been told.',
+  'stepped-up': 'Step up asked for. The front door has the request, with the episode’s summary.',
 };
 
 export function registerEpisodeRoutes(app: FastifyInstance, deps: AppDeps) {
@@ -181,6 +184,7 @@ export function registerEpisodeRoutes(app: FastifyInstance, deps: AppDeps) {
     const detail = await service.view(request.ctx(), id, episodeId);
     return reply.page('episodes/views/episode.njk', {
       ...detail,
+      steps: await stepsOf(deps.database.db, episodeId),
       reasons: CLOSE_REASON_WORDS,
       from: OPENED_FROM_WORDS,
       outcomeWords: OUTCOME_WORDS,

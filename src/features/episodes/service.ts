@@ -51,6 +51,7 @@ export const OPENED_FROM_WORDS = {
   assessment: 'An early help assessment',
   panel: 'A panel',
   manual: 'Opened by a practitioner',
+  step_down: 'A step down from children’s social care',
 } as const;
 
 const LEAD_WORK = 'episode.acknowledge-lead';
@@ -63,6 +64,8 @@ export interface OpenInput {
   personIds: string[];
   leadUserId: string;
   contactId?: string | null;
+  /** A step down from children's social care (src/features/episodes/steps.ts): recorded in the same transaction. */
+  stepDown?: (trx: Trx, episodeId: string) => Promise<void>;
 }
 export type MemberInput =
   | { kind: 'user'; userId: string; role: string }
@@ -397,7 +400,7 @@ export class EpisodeService {
         .values({
           opened_at: ctx.at,
           opened_by: actor.userId,
-          opened_from: contact ? 'front_door_contact' : 'manual',
+          opened_from: contact ? 'front_door_contact' : input.stepDown ? 'step_down' : 'manual',
           opened_from_id: contact?.contact_id ?? null,
         })
         .returning('id')
@@ -416,6 +419,7 @@ export class EpisodeService {
           by: actor.userId,
         });
       }
+      if (input.stepDown) await input.stepDown(trx, episode.id);
       await recordAudit(trx, auditContext(ctx), {
         action: 'episode.opened',
         recordType: 'person',
@@ -424,7 +428,7 @@ export class EpisodeService {
           episodeId: episode.id,
           personIds,
           leadUserId: lead.id,
-          openedFrom: contact ? 'front_door_contact' : 'manual',
+          openedFrom: contact ? 'front_door_contact' : input.stepDown ? 'step_down' : 'manual',
           contactId: contact?.contact_id ?? null,
         },
       });

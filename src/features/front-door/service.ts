@@ -298,10 +298,12 @@ export class FrontDoorService {
    * Makes a contact: checks each child may be named and that the family agreed (a current consent covering the
    * front door) or records the lawful reason to share without agreement, as a sharing decision for each child.
    */
-  async create(ctx: RequestContext, input: ContactInput, via: 'web' | 'api') {
+  async create(ctx: RequestContext, input: ContactInput, via: 'web' | 'api', within?: Trx) {
     const actor = this.actor(ctx);
     if (!hasRole(actor, ...REQUEST_ROLES)) throw new ForbiddenError();
-    return this.db.transaction().execute(async (trx) => {
+    // Inside a caller's transaction (a step up from an episode records the contact with its own record), or its own.
+    const run = <T>(fn: (trx: Trx) => Promise<T>) => (within ? fn(within) : this.db.transaction().execute(fn));
+    return run(async (trx) => {
       const errors: FieldError[] = [];
       const children: { id: string; name: string }[] = [];
       for (const id of input.childIds) {

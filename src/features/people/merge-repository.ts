@@ -37,6 +37,7 @@ export const PERSON_REFERENCES: readonly { table: string; column: string }[] = [
   { table: 'episode_person', column: 'person_id' },
   { table: 'assessment_person', column: 'person_id' },
   { table: 'assessment_need', column: 'person_id' },
+  { table: 'taf_meeting_family', column: 'person_id' },
   { table: 'contact_typed_child', column: 'matched_person_id' },
 ];
 
@@ -46,6 +47,7 @@ const LINK_KEY: Record<string, string> = {
   contact_child: 'contact_id',
   episode_person: 'episode_id',
   assessment_person: 'assessment_id',
+  taf_meeting_family: 'meeting_id',
 };
 
 /** Columns that refer to people but record history about the records themselves: they never move. */
