@@ -559,7 +559,7 @@ for (const engine of engines()) {
       const noReason = await api('POST', `/api/v1/episodes/${id}/close`, {});
       assert.equal(noReason.statusCode, 400);
       // The teacher is no longer the lead: closing is for the lead or the targeted services leader.
-      const notLead = await api('POST', `/api/v1/episodes/${id}/close`, { reason: 'needs_met' });
+      const notLead = await api('POST', `/api/v1/episodes/${id}/close`, { reason: 'moved_away' });
       assert.equal(notLead.statusCode, 403);
       const strangerToken = await tokens.createForEmail(stranger.email, { name: 'x', expiresInDays: null }, meta);
       const hidden = await t.app.inject({

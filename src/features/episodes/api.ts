@@ -10,7 +10,7 @@ import {
 import { defineApiRoute } from '../../platform/api.ts';
 import type { AppDeps } from '../../platform/app-deps.ts';
 import { UUID } from '../../platform/ids.ts';
-import type { EpisodeService } from './service.ts';
+import { DIRECT_CLOSE_REASONS, type EpisodeService } from './service.ts';
 
 const id = (what: string) => z.string().regex(UUID, { error: `${what} must be an id` });
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -308,7 +308,7 @@ export function registerEpisodeApi(app: FastifyInstance, deps: AppDeps, service:
     auth: true,
     params: EpisodeParams,
     body: z
-      .object({ reason: z.enum(EPISODE_CLOSE_REASONS), note: z.string().trim().max(5000).optional() })
+      .object({ reason: z.enum(DIRECT_CLOSE_REASONS), note: z.string().trim().max(5000).optional() })
       .refine((b) => b.reason !== 'other' || !!b.note, 'A note is required when the reason is other'),
     response: Created,
     handler: async (ctx, { params, body }) => {
