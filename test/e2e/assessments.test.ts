@@ -12,9 +12,7 @@ import { browserSuite } from './support/fixture.ts';
 import { signIn } from './support/journeys.ts';
 
 browserSuite('Early help assessments (browser)', (env) => {
-  // With JavaScript the sign-off page still has an axe finding to fix (see the branch notes), so only the journey
-  // without JavaScript runs here for now; the autosave itself is covered by test/integration/assessments.test.ts.
-  for (const javaScriptEnabled of [false]) {
+  for (const javaScriptEnabled of [true, false]) {
     const suffix = javaScriptEnabled ? 'A' : 'B';
     it(`start, write sections, save and come back, submit, return and sign off${javaScriptEnabled ? ' (autosave)' : ', without JavaScript'}`, async () => {
       const db = env.app.database.db;
