@@ -68,7 +68,10 @@ export class RegistryService {
 
   /** Records that might be the person described: the check shown before anyone is registered. */
   private async likelyMatches(trx: Trx, p: PersonInput, address: AddressInput | null, at: Date, exceptId?: string) {
-    const result = await searchIndex(trx, criteriaForPerson(p, address?.postcode ?? null), this.model, at, {
+    // A record that looks like a twin is still shown before registering: the practitioner says whether it is the
+    // child (a wrong first name on one record looks the same), so the twins rule does not hide it here.
+    const model: MatchModel = { ...this.model, twinPenalty: 0 };
+    const result = await searchIndex(trx, criteriaForPerson(p, address?.postcode ?? null), model, at, {
       limit: 10,
       minScore: this.model.thresholds.possible,
       ...(exceptId ? { excludeIds: [exceptId] } : {}),

@@ -313,7 +313,7 @@ export function explain(
     }
     reasons.push({ field, level: name, weight, text });
   }
-  if (looksLikeTwins(pattern)) {
+  if (model.twinPenalty > 0 && looksLikeTwins(pattern)) {
     reasons.push({
       field: 'names',
       level: 'twins',
