@@ -6,6 +6,7 @@ import {
   daysBetween,
   dueDay,
   isWeekend,
+  londonInstant,
   londonMidnight,
   londonNow,
   londonToday,
@@ -39,6 +40,18 @@ test('London midnight across the clock changes', () => {
   assert.equal(londonMidnight('2027-10-31').toISOString(), '2027-10-30T23:00:00.000Z'); // clocks go back at 02:00 BST
   assert.equal(londonMidnight('2027-11-01').toISOString(), '2027-11-01T00:00:00.000Z');
   assert.equal(londonMidnight('2026-01-15').toISOString(), '2026-01-15T00:00:00.000Z');
+});
+
+test('a London wall-clock time as an instant, one answer on the days the clocks change', () => {
+  assert.equal(londonInstant('2027-07-14', '10:00').toISOString(), '2027-07-14T09:00:00.000Z');
+  assert.equal(londonInstant('2027-01-14', '10:00').toISOString(), '2027-01-14T10:00:00.000Z');
+  assert.equal(londonInstant('2027-03-28', '00:30').toISOString(), '2027-03-28T00:30:00.000Z');
+  assert.equal(londonInstant('2027-03-28', '01:30').toISOString(), '2027-03-28T01:30:00.000Z'); // skipped: 02:30 BST
+  assert.equal(londonInstant('2027-03-28', '10:00').toISOString(), '2027-03-28T09:00:00.000Z');
+  assert.equal(londonInstant('2027-10-31', '01:30').toISOString(), '2027-10-31T00:30:00.000Z'); // repeated: the first
+  assert.equal(londonInstant('2027-10-31', '10:00').toISOString(), '2027-10-31T10:00:00.000Z');
+  assert.equal(londonInstant('2026-12-31', '23:59').toISOString(), '2026-12-31T23:59:00.000Z');
+  assert.throws(() => londonInstant('2027-01-14', '24:00'), RangeError);
 });
 
 test('dates, weekdays and ages', () => {

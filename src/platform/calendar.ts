@@ -107,6 +107,27 @@ export function londonMidnight(iso: string): Date {
   return new Date(guess - londonOffset(new Date(first)));
 }
 
+/**
+ * The instant London's clocks read a time on a date. In the hour repeated when the clocks go back it is the first
+ * (British Summer Time) reading; in the hour skipped when they go forward it is the instant an hour later than the
+ * clocks would have read without the change (01:30 on that day is 02:30 BST).
+ */
+export function londonInstant(iso: string, hhmm: string): Date {
+  const guess = utcDate(iso) + minutesOf(hhmm) * 60_000;
+  for (const hours of [1, 0]) {
+    const at = new Date(guess - hours * 3_600_000);
+    const now = londonNow(at);
+    if (now.today === iso && now.time === hhmm) return at;
+  }
+  return new Date(guess);
+}
+
+function minutesOf(hhmm: string): number {
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(hhmm);
+  if (!m) throw new RangeError(`Not a time: ${hhmm}`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
 export interface ClosureDay {
   date: string;
   name: string;

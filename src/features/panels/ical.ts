@@ -4,7 +4,7 @@
  * or update and METHOD:CANCEL when the meeting is cancelled. No child or family is named: only the panel, the
  * time, the venue and a link.
  */
-import { londonInstant } from './schedule.ts';
+import { londonInstant } from '../../platform/calendar.ts';
 
 export interface CalendarMeeting {
   id: string;

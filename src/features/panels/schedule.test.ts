@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addDays, dayOfWeek, daysBetween, WorkingCalendar } from '../../platform/calendar.ts';
+import { addDays, dayOfWeek, daysBetween, londonInstant, WorkingCalendar } from '../../platform/calendar.ts';
 import { seeded } from '../../platform/seeded-random.ts';
-import { addMonths, capacity, firstOnOrAfter, londonInstant, meetingDeadlines, planMeetings } from './schedule.ts';
+import { addMonths, capacity, firstOnOrAfter, meetingDeadlines, planMeetings } from './schedule.ts';
 
 const calendar = new WorkingCalendar([
   { date: '2026-12-29', name: 'Christmas closure' },

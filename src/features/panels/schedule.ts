@@ -2,7 +2,7 @@
  * A panel's meetings from its cadence, and the deadlines around one meeting. Pure: the working calendar (bank
  * holidays and the partnership's closure days) is passed in, so the rules can be property-tested.
  */
-import { addDays, dayOfWeek, londonNow, type WorkingCalendar } from '../../platform/calendar.ts';
+import { addDays, dayOfWeek, londonInstant, type WorkingCalendar } from '../../platform/calendar.ts';
 
 export interface Cadence {
   cadenceWeeks: number;
@@ -93,14 +93,6 @@ export interface MeetingDeadlines {
   decisionsBy: Date;
   /** Written decisions and actions circulated by the end of this day. */
   circulatedBy: string;
-}
-
-/** The instant a London wall-clock time on a date happens (British Summer Time or not). */
-export function londonInstant(date: string, time: string): Date {
-  const utc = Date.parse(`${date}T${time}:00Z`);
-  const summer = new Date(utc - 3_600_000);
-  const now = londonNow(summer);
-  return now.today === date && now.time === time ? summer : new Date(utc);
 }
 
 /** The deadlines around one meeting, counted in working days (and working hours for decisions). */

@@ -9,7 +9,7 @@ import type { Q } from '../../db/connection.ts';
 import type { DB, Role, TafAttendance, TafMeetingFormat } from '../../db/schema.ts';
 import type { Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import { londonNow, londonToday } from '../../platform/calendar.ts';
+import { londonInstant, londonToday } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { notify } from '../../platform/notifications.ts';
@@ -53,16 +53,6 @@ export interface RecordInput {
 }
 
 const nameOf = (p: { given_name: string; family_name: string }) => `${p.given_name} ${p.family_name}`;
-
-/** The instant London's clocks read a time on a date. */
-export function londonInstant(iso: string, hhmm: string): Date {
-  const guess = Date.parse(`${iso}T${hhmm}:00Z`);
-  for (const hours of [0, 1, -1]) {
-    const at = new Date(guess - hours * 3600_000);
-    if (londonToday(at) === iso && londonNow(at).time === hhmm) return at;
-  }
-  return new Date(guess);
-}
 
 /**
  * The children on TAF meetings still to be held between two instants: one row per child and meeting, for a panel
