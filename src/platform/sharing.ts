@@ -483,3 +483,20 @@ export const LAWFUL_BASIS_LABELS: Record<LawfulBasis, string> = {
   adult_at_risk_of_harm: 'An adult is at risk of harm',
   serious_crime: 'To prevent or detect serious crime',
 };
+
+/** How a record names someone a withhold marker protects (the chronology, assessments and their documents). */
+export const WITHHELD_NAME = 'a family member whose details are withheld';
+
+/** People whose details a current withhold marker on one of the children protects: records shown about the
+ * children do not name them. */
+export async function withheldPeople(q: Q, childIds: string[]): Promise<Set<string>> {
+  if (!childIds.length) return new Set();
+  const rows = await q
+    .selectFrom('withhold_marker')
+    .select('person_id')
+    .where('subject_person_id', 'in', childIds)
+    .where('ended_at', 'is', null)
+    .where('person_id', 'is not', null)
+    .execute();
+  return new Set(rows.map((r) => r.person_id!));
+}

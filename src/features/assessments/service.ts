@@ -18,7 +18,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/e
 import { notify } from '../../platform/notifications.ts';
 import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import { relationshipsWith } from '../../platform/relationships.ts';
-import { caseDetailAccess } from '../../platform/sharing.ts';
+import { caseDetailAccess, WITHHELD_NAME, withheldPeople } from '../../platform/sharing.ts';
 import { assignWork, completeWork } from '../../platform/work.ts';
 import { findPerson } from '../people/repository.ts';
 import { LEVEL_NAMES, suggestLevel } from '../threshold/guidance.ts';
@@ -1025,21 +1025,6 @@ export class AssessmentService {
 /** A document shown inside a page that has its own title: without the document's first heading. */
 function withoutTitle(d: DocumentModel): DocumentModel {
   return { ...d, blocks: d.blocks.filter((b) => !(b.type === 'heading' && b.level === 1)) };
-}
-
-const WITHHELD_NAME = 'a family member whose details are withheld';
-
-/** People whose details a current withhold marker on one of the children protects (as the chronology reads them). */
-async function withheldPeople(q: Q, childIds: string[]): Promise<Set<string>> {
-  if (!childIds.length) return new Set();
-  const rows = await q
-    .selectFrom('withhold_marker')
-    .select('person_id')
-    .where('subject_person_id', 'in', childIds)
-    .where('ended_at', 'is', null)
-    .where('person_id', 'is not', null)
-    .execute();
-  return new Set(rows.map((r) => r.person_id!));
 }
 
 /** The document model of one version: for the printable page, the PDF and the sign-off page. */

@@ -16,7 +16,7 @@ import {
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { rolePowerOver } from '../../platform/partnership.ts';
-import { accessContext, findRelationship } from '../../platform/sharing.ts';
+import { accessContext, findRelationship, WITHHELD_NAME, withheldPeople } from '../../platform/sharing.ts';
 import { ASSESSMENT_CHRONOLOGY_SOURCES } from '../assessments/chronology.ts';
 import { CONCERN_CHRONOLOGY_SOURCES } from '../concerns/chronology.ts';
 import { CONSENT_CHRONOLOGY_SOURCES } from '../consent/chronology.ts';
@@ -49,8 +49,6 @@ type Trx = Transaction<DB>;
 /** What the chronology was asked for: to look at, to print, or to download as a PDF. */
 export type ChronologyUse = 'view' | 'print' | 'download';
 
-const WITHHELD_NAME = 'a family member whose details are withheld';
-
 /**
  * Whether the actor may open a child's chronology: a relationship with the child (they, their team, a team they
  * manage or their organisation work with the child), or a partnership role (front door, integrated processes) for
@@ -76,19 +74,6 @@ async function recordsOf(trx: Trx, personIds: string[]): Promise<Map<string, str
     for (const row of r.rows) map.set(row.id, id);
   }
   return map;
-}
-
-/** People whose details a current withhold marker on one of the children protects: the chronology does not name them. */
-async function withheldPeople(trx: Trx, childIds: string[]): Promise<Set<string>> {
-  if (!childIds.length) return new Set();
-  const rows = await trx
-    .selectFrom('withhold_marker')
-    .select('person_id')
-    .where('subject_person_id', 'in', childIds)
-    .where('ended_at', 'is', null)
-    .where('person_id', 'is not', null)
-    .execute();
-  return new Set(rows.map((r) => r.person_id!));
 }
 
 export interface ChronologyPerson {
