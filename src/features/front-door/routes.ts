@@ -154,18 +154,16 @@ export function registerFrontDoorRoutes(app: FastifyInstance, deps: AppDeps) {
     checkId(request.params.id);
     const q = request.query as Record<string, unknown>;
     const flash =
-      q.done === 'made'
-        ? 'made'
-        : q.done === 'assigned'
-          ? 'Contact assigned'
-          : q.done === 'decided'
-            ? 'Decision recorded: the practitioner who asked has been told'
-            : q.done === 'attached'
-              ? 'File attached'
-              : q.done === 'matched'
-                ? 'Child matched to the index'
-                : undefined;
-    return contactPage(reply, request.params.id, { flash });
+      q.done === 'assigned'
+        ? 'Contact assigned'
+        : q.done === 'decided'
+          ? 'Decision recorded: the practitioner who asked has been told'
+          : q.done === 'attached'
+            ? 'File attached'
+            : q.done === 'matched'
+              ? 'Child matched to the index'
+              : undefined;
+    return contactPage(reply, request.params.id, { flash, made: q.done === 'made' });
   });
 
   app.post<P>('/front-door/contacts/:id/assign', async (request, reply) => {
