@@ -102,6 +102,7 @@ for (const [name, file] of files) {
     reach: +(reached / s.truePairs).toFixed(4),
     estimatedReach: +result.estimatedReach.toFixed(4),
     training: result.training,
+    threshold: `${result.threshold}${result.thresholdFrom === 'share-of-matches' ? ' (share of matches)' : ''}`,
     precision: +s.precision.toFixed(4),
     recall: +s.recall.toFixed(4),
     f1: +s.f1.toFixed(4),
@@ -117,12 +118,12 @@ for (const [name, file] of files) {
 }
 console.log(
   "\n| file | records | true pairs | pairs compared | all compared | rules' pairs | rules reach % | estimated reach % | " +
-    'training | precision % | recall % | F1 % | F1 % at 12 bits | ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    'training | threshold (bits) | precision % | recall % | F1 % | F1 % at 12 bits | ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
 );
 for (const b of byErrors) {
   console.log(
     `| ${b.file} | ${b.records} | ${b.truePairs} | ${b.compared} | ${b.comparedAll} | ${b.blockedPairs} | ` +
-      `${pct(b.reach as number)} | ${pct(b.estimatedReach as number)} | ${b.training} | ${pct(b.precision as number)} | ` +
+      `${pct(b.reach as number)} | ${pct(b.estimatedReach as number)} | ${b.training} | ${b.threshold} | ${pct(b.precision as number)} | ` +
       `${pct(b.recall as number)} | ${pct(b.f1 as number)} | ${pct(b.f1At12 as number)} | ${b.ms} |`,
   );
 }

@@ -38,6 +38,13 @@ export function reportLines(result: DedupeResult): string[] {
       ? `the rules proposed ${fmt(result.blockedPairs)} pairs; the file is small, so all ${fmt(result.candidatePairs)} pairs were compared (the rules alone would reach an estimated ${reach} of true pairs)`
       : `the rules proposed ${fmt(result.blockedPairs)} pairs, estimated to reach ${reach} of true pairs`,
   );
+  if (result.thresholdFrom === 'share-of-matches') {
+    lines.push(
+      `threshold ${result.threshold} bits: with no identifiers to learn from and every pair compared, a pair scoring ` +
+        `this much is more likely the same person than not (an estimated ${fmt(Math.round(result.model.lambda * result.candidatePairs))} ` +
+        'of the pairs are); give --threshold to choose another',
+    );
+  }
   if (result.wideBudgetReached) {
     lines.push(
       `the rules that need one field to agree paired keys of up to ${fmt(result.wideBlockCap)} records, ` +
@@ -55,11 +62,12 @@ export function reportLines(result: DedupeResult): string[] {
 }
 
 /** The same, as JSON for a program: counts only, no one's details. */
-export function reportJson(result: DedupeResult, records: number, threshold: number) {
+export function reportJson(result: DedupeResult, records: number) {
   return {
     records,
     people: result.clusters,
-    threshold,
+    threshold: result.threshold,
+    thresholdFrom: result.thresholdFrom,
     training: result.training,
     comparedAll: result.comparedAll,
     candidatePairs: result.candidatePairs,
@@ -96,7 +104,8 @@ export const command: Command = {
     '  Join several columns into one field with +, e.g. address=line1+line2+town.\n' +
     '  Dates of birth may be YYYY-MM-DD, YYYYMMDD or DD/MM/YYYY. The file must be UTF-8.\n' +
     '  Emails and UK telephone numbers are compared normalised; one that does not parse is not used.\n' +
-    '  --threshold is the match score in bits (default 16): higher merges less.\n' +
+    '  --threshold is the match score in bits (default 16): higher merges less. A file small enough to compare every\n' +
+    '  pair and without identifiers gets a lower default: the score at which a pair is more likely a match than not.\n' +
     `  Files of up to ${COMPARE_ALL_UP_TO} records (--compare-all-up-to) have every pair compared; larger ones the\n` +
     '  pairs the blocking rules propose. A rule that needs one field to agree pairs no key shared by more than\n' +
     `  --max-block-size records (default ${DEFAULT_MAX_BLOCK_SIZE}), and no rule a key shared by more than\n` +
@@ -219,8 +228,7 @@ export const command: Command = {
       await once(out, 'finish');
       for (const line of reportLines(result)) say(line);
       if (strings.report) {
-        const threshold = options.threshold ?? result.model.thresholds.match;
-        writeFileSync(strings.report, `${JSON.stringify(reportJson(result, prepared.length, threshold), null, 2)}\n`);
+        writeFileSync(strings.report, `${JSON.stringify(reportJson(result, prepared.length), null, 2)}\n`);
       }
       const merged = prepared.length - result.clusters;
       say(

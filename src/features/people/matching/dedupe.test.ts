@@ -3,8 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { severalErrorRecords } from '../../../../bench/lib/corrupt.ts';
+import { pairwise } from '../../../../bench/lib/metrics.ts';
 import { command } from '../../../cli/commands/dedupe.ts';
-import { dedupe } from './dedupe.ts';
+import { dedupe, matchThreshold } from './dedupe.ts';
+import { defaultModel } from './model.ts';
 import { prepare } from './record.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ehh-dedupe-'));
@@ -199,5 +202,40 @@ describe('dedupe()', () => {
     assert.equal(dob.cappedBlocks, 1);
     assert.equal(dob.cappedRecords, 2600);
     assert.ok(result.candidatePairs < 2600 * 50, `${result.candidatePairs} pairs`);
+  });
+
+  it('lowers the threshold for a small file with only names and dates: where a pair becomes more likely a match', () => {
+    const model = { ...defaultModel(), lambda: 0.003 };
+    assert.deepEqual(matchThreshold(model, { training: 'em-sessions', comparedAll: true }), {
+      threshold: 8.4,
+      from: 'share-of-matches',
+    });
+    for (const run of [
+      { training: 'identifiers' as const, comparedAll: true },
+      { training: 'em-sessions' as const, comparedAll: false },
+    ]) {
+      assert.deepEqual(matchThreshold(model, run), { threshold: 16, from: 'model' });
+    }
+    // Matches so dense that even odds fall above 16 bits never raise it.
+    const sparse = { ...defaultModel(), lambda: 1e-7 };
+    assert.deepEqual(matchThreshold(sparse, { training: 'em-sessions', comparedAll: true }), {
+      threshold: 16,
+      from: 'model',
+    });
+
+    // The case of issue 12: 250 children, each recorded four times with two or three things wrong on each
+    // duplicate, no identifiers or postcodes (the benchmark's generator, bench/lib).
+    const file = severalErrorRecords(250, 1);
+    const truth = file.map((r) => r.entity);
+    const records = file.map((r) => prepare(r));
+    const result = dedupe(records);
+    assert.equal(result.training, 'em-sessions');
+    assert.equal(result.comparedAll, true);
+    assert.equal(result.thresholdFrom, 'share-of-matches');
+    assert.ok(result.threshold > 7 && result.threshold < 10, `threshold ${result.threshold}`);
+    const now = pairwise(result.clusterIds, truth);
+    const at16 = pairwise(dedupe(records, { threshold: 16 }).clusterIds, truth);
+    assert.ok(at16.recall < 0.35, `recall at 16 bits ${at16.recall}`);
+    assert.ok(now.recall > 0.75 && now.precision > 0.95, `precision ${now.precision}, recall ${now.recall}`);
   });
 });

@@ -20,7 +20,10 @@ import type { PreparedRecord } from './record.ts';
 
 export interface DedupeOptions extends BlockingOptions {
   model?: MatchModel;
-  /** Score at or above which a pair is the same person; defaults to the model's match threshold. */
+  /**
+   * Score at or above which a pair is the same person. Default: the model's match threshold (16 bits), or lower for
+   * a small file without identifiers to learn from (see `matchThreshold`).
+   */
   threshold?: number;
   /**
    * How m and u are learnt from the data: 'auto' (default) takes u from random pairs and m from pairs that share
@@ -55,10 +58,35 @@ export const MIN_RECORDS_TO_LEARN = 1000;
  */
 export const COMPARE_ALL_UP_TO = 2000;
 
+export type ThresholdFrom = 'given' | 'model' | 'share-of-matches';
+
+/**
+ * The match threshold when the caller gives none. A file with identifiers, or too large to compare every pair, keeps
+ * the model's 16 bits. A small file with nothing to learn from but names, a date of birth, sex and perhaps a place
+ * (training 'em-sessions': no identifiers) rarely gives a pair with two errors 16 bits, though every pair was
+ * compared; there the threshold is the score at which a pair becomes more likely the same person than not, given
+ * the share of all pairs EM found to be matches (λ): log2((1 − λ) / λ), never above the model's. On the issue 12
+ * files this share is within 15 % of the true one (docs/performance.md).
+ */
+export function matchThreshold(
+  model: MatchModel,
+  run: { training: Training; comparedAll: boolean },
+): { threshold: number; from: ThresholdFrom } {
+  const fixed = model.thresholds.match;
+  if (!run.comparedAll || run.training !== 'em-sessions' || !(model.lambda > 0 && model.lambda < 1)) {
+    return { threshold: fixed, from: 'model' };
+  }
+  const even = Math.log2((1 - model.lambda) / model.lambda);
+  return even < fixed ? { threshold: Math.round(even * 10) / 10, from: 'share-of-matches' } : { threshold: fixed, from: 'model' };
+}
+
 export type Training = 'auto' | 'em' | 'em-fixed-u' | 'em-sessions' | 'identifiers' | 'priors';
 
 export interface DedupeResult {
   training: Training;
+  /** The threshold used, in bits, and why: given by the caller, the model's, or from the file's share of matches. */
+  threshold: number;
+  thresholdFrom: ThresholdFrom;
   labelledPairs: number;
   clusterIds: Int32Array;
   candidatePairs: number;
@@ -125,7 +153,11 @@ export function dedupe(records: readonly PreparedRecord[], options: DedupeOption
   const small = records.length < MIN_RECORDS_TO_LEARN;
   const freq: NameFrequencies | undefined = options.termFrequency === false || small ? undefined : frequencies(records);
   const base = patternScorer(model);
-  const threshold = options.threshold ?? model.thresholds.match;
+  const chosen =
+    options.threshold !== undefined
+      ? { threshold: options.threshold, from: 'given' as const }
+      : matchThreshold(model, { training: trained.training, comparedAll: compareAll });
+  const threshold = chosen.threshold;
   const scores = new Float64Array(n);
   let matched = 0;
   let possible = 0;
@@ -169,6 +201,8 @@ export function dedupe(records: readonly PreparedRecord[], options: DedupeOption
     clusters,
     model,
     training: trained.training,
+    threshold,
+    thresholdFrom: chosen.from,
     labelledPairs: trained.labelledPairs,
     emIterations: trained.emIterations,
     blocking: stats,
