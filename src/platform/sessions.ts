@@ -55,14 +55,18 @@ export class SessionStore {
     return token;
   }
 
-  async load(token: string | undefined, now: Date): Promise<SessionLookup> {
+  /**
+   * The session a token names. An expired one is deleted and reported once, unless `keepExpired` (a background
+   * request such as an autosave): then the next request a person makes still finds it expired, and keeps their form.
+   */
+  async load(token: string | undefined, now: Date, options: { keepExpired?: boolean } = {}): Promise<SessionLookup> {
     if (!token || token.length > 100) return { status: 'none' };
     const id = sha256(token);
     const row = await this.db.selectFrom('user_session').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return { status: 'none' };
     const idleLimit = new Date(row.last_seen_at.getTime() + this.settings.idleMinutes * 60_000);
     if (now >= row.expires_at || now >= idleLimit) {
-      await this.db.deleteFrom('user_session').where('id', '=', id).execute();
+      if (!options.keepExpired) await this.db.deleteFrom('user_session').where('id', '=', id).execute();
       return { status: 'expired', userId: row.user_id };
     }
     // Writing on every request would serialise reads; a minute's precision is enough for idle time.

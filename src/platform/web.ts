@@ -88,6 +88,16 @@ export function isApiRequest(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/') || request.routeOptions.config?.api === true;
 }
 
+/**
+ * A page's own script asking for JSON (the autosave), not a person's browser asking for a page: signed out, it is
+ * told so in JSON, and neither its body is kept nor the ended session forgotten, so the form the person then sends
+ * is kept for them.
+ */
+function wantsJson(request: FastifyRequest): boolean {
+  const accept = String(request.headers.accept ?? '');
+  return !isApiRequest(request) && accept.includes('application/json') && !accept.includes('text/html');
+}
+
 function clientIp(request: FastifyRequest): string {
   return request.ip;
 }
@@ -229,7 +239,7 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith('/assets/')) return;
     const token = request.cookies[sessionCookie];
-    const lookup = await sessions.load(token, clock.now());
+    const lookup = await sessions.load(token, clock.now(), { keepExpired: wantsJson(request) });
     if (lookup.status === 'valid') {
       request.sessionStage = lookup.session.stage;
       request.sessionUserId = lookup.session.userId;
@@ -243,7 +253,7 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
       }
     } else if (lookup.status === 'expired') {
       request.expiredSessionUserId = lookup.userId;
-      reply.clearCookie(sessionCookie, { path: '/' });
+      if (!wantsJson(request)) reply.clearCookie(sessionCookie, { path: '/' });
     }
   });
 
@@ -262,6 +272,13 @@ export async function registerWebPlatform(app: FastifyInstance, deps: WebDeps) {
     if (cfg.public) return;
     if (cfg.signInStage && request.sessionStage && request.sessionStage !== 'full') return;
     if (request.actor) return;
+    if (wantsJson(request)) {
+      return reply.code(401).type('application/json').send({
+        signedOut: true,
+        message:
+          'You have been signed out, so this was not saved automatically. Use “Save and come back later”: what you typed is kept for you to send after you sign in again.',
+      });
+    }
     // A form posted after the session ended is kept for the same user, to be offered back after sign-in.
     if (
       unsafe &&

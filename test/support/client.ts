@@ -51,7 +51,11 @@ export class TestClient {
   }
 
   /** Posts a form as a browser would, with the CSRF token from the last page unless one is given. */
-  async post(url: string, form: Record<string, string | string[]>, options: { csrf?: string | null } = {}) {
+  async post(
+    url: string,
+    form: Record<string, string | string[]>,
+    options: { csrf?: string | null; headers?: Record<string, string> } = {},
+  ) {
     const params = new URLSearchParams();
     const token = options.csrf === undefined ? this.csrf : options.csrf;
     if (token) params.append('_csrf', token);
@@ -60,7 +64,11 @@ export class TestClient {
       method: 'POST',
       url,
       payload: params.toString(),
-      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        cookie: this.cookieHeader(),
+        'content-type': 'application/x-www-form-urlencoded',
+        ...options.headers,
+      },
       ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}),
     });
     this.remember(res);

@@ -43,7 +43,7 @@ export function initAutosave(form) {
         return;
       }
       const answer = await res.json();
-      if (res.status === 409) {
+      if (res.status === 401 || res.status === 409) {
         stopped = true;
         say(answer.message);
         return;
