@@ -824,6 +824,14 @@ export const ROUTES: Record<string, Action> = {
   'POST /people/:id/assessments/:assessmentId/sign-off': 'assessment.sign-off',
   'GET /people/:id/assessments/:assessmentId/print': 'assessment.print',
   'GET /people/:id/assessments/:assessmentId/pdf': 'assessment.print',
+  'GET /api/v1/assessments': 'assessment.read',
+  'POST /api/v1/assessments': 'assessment.write',
+  'GET /api/v1/assessments/:id': 'assessment.read',
+  'GET /api/v1/assessments/:id/versions': 'assessment.read',
+  'PUT /api/v1/assessments/:id/sections/:section': 'assessment.write',
+  'POST /api/v1/assessments/:id/needs': 'assessment.write',
+  'POST /api/v1/assessments/:id/submit': 'assessment.submit',
+  'POST /api/v1/assessments/:id/sign-off': 'assessment.sign-off',
 
   // The front door
   'GET /front-door': 'front-door.queue',

@@ -95,6 +95,8 @@ for (const engine of engines()) {
     let organisationId: string;
     let userId: string;
     let colleagueId: string;
+    let managerId: string;
+    let managerToken: string;
     let doc: Doc;
 
     before(async () => {
@@ -111,6 +113,24 @@ for (const engine of engines()) {
       token = (
         await new TokenService(db, t.clock).createForEmail(user.email, { name: 'docs', expiresInDays: null }, ctx)
       ).token;
+      // Assessments are submitted to a manager of one of the author's teams, who signs them off.
+      const manager = await createUser(db, { roles: ['practitioner', 'manager'], organisationId: school.id });
+      managerId = manager.id;
+      managerToken = (
+        await new TokenService(db, t.clock).createForEmail(manager.email, { name: 'docs', expiresInDays: null }, ctx)
+      ).token;
+      const pastoral = await db
+        .insertInto('team')
+        .values({ organisation_id: school.id, name: 'Pastoral' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('user_team')
+        .values([
+          { user_id: userId, team_id: pastoral.id, is_manager: false },
+          { user_id: managerId, team_id: pastoral.id, is_manager: true },
+        ])
+        .execute();
       const frontDoor = await createUser(db, { roles: ['front_door'] });
       frontDoorToken = (
         await new TokenService(db, t.clock).createForEmail(frontDoor.email, { name: 'docs', expiresInDays: null }, ctx)
@@ -190,6 +210,21 @@ for (const engine of engines()) {
       let bearer = token;
       let search = url.search;
       let body = example.body;
+      const worksWith = (child: string) =>
+        t.database.db
+          .insertInto('involvement')
+          .values({
+            person_id: child,
+            organisation_id: organisationId,
+            team_id: null,
+            user_id: userId,
+            role: 'Class teacher',
+            started_on: '2025-09-01',
+            ended_on: null,
+            contact_phone: null,
+            contact_email: null,
+          })
+          .execute();
       const aChild = () =>
         createPerson(t.database.db, {
           givenName: 'Amara',
@@ -321,12 +356,46 @@ for (const engine of engines()) {
           body = JSON.stringify(parsed);
         }
       }
+      // Assessments: a child the token's user works with, an assessment they started (through the API itself).
+      if (path.startsWith('/api/v1/assessments')) {
+        const child = await aChild();
+        await worksWith(child);
+        const api = async (url: string, payload: unknown, expect = 201) => {
+          const res = await t.app.inject({
+            method: 'POST',
+            url,
+            headers: { authorization: `Bearer ${token}` },
+            payload: payload as Record<string, unknown>,
+          });
+          assert.equal(res.statusCode, expect, res.body);
+          return res.json().id as string;
+        };
+        if (path === '/api/v1/assessments' && example.method === 'GET') search = `?personId=${child}`;
+        if (path !== '/api/v1/assessments') {
+          const assessment = await api('/api/v1/assessments', { personId: child });
+          path = path
+            .replace(/^\/api\/v1\/assessments\/[^/]+/, `/api/v1/assessments/${assessment}`)
+            .replace(/\/sections\/[^/]+$/, '/sections/identify');
+          if (path.endsWith('/sign-off')) {
+            await api(`/api/v1/assessments/${assessment}/submit`, { managerId }, 200);
+            bearer = managerToken;
+          }
+        }
+        if (body) {
+          const parsed = JSON.parse(body);
+          if ('personId' in parsed) parsed.personId = path === '/api/v1/assessments' ? child : null;
+          if ('managerId' in parsed) parsed.managerId = managerId;
+          if ('version' in parsed) parsed.version = 1;
+          delete parsed.otherPersonIds;
+          body = JSON.stringify(parsed);
+        }
+      }
       const headers = { ...example.headers };
       if (headers.authorization) {
         headers.authorization = headers.authorization.replace(PLACEHOLDER_TOKEN, bearer).replace('$TOKEN', bearer);
       }
       const res = await t.app.inject({
-        method: example.method as 'GET' | 'POST',
+        method: example.method as 'GET' | 'POST' | 'PUT',
         url: path + search,
         headers,
         ...(body !== undefined ? { payload: body } : {}),
@@ -363,7 +432,7 @@ for (const engine of engines()) {
         .sort();
       assert.deepEqual([...new Set(documentedOperations())].sort(), inOpenApi);
       const table = API_MD.split('### What it offers now')[1]!.split('\n### ')[0]!;
-      const listed = [...table.matchAll(/^\| `(GET|POST) (\/[^`]+)`/gm)].map((m) => `${m[1]} ${m[2]}`).sort();
+      const listed = [...table.matchAll(/^\| `(GET|POST|PUT) (\/[^`]+)`/gm)].map((m) => `${m[1]} ${m[2]}`).sort();
       assert.deepEqual(listed, inOpenApi, 'the table of what the API offers');
     });
   });

@@ -88,6 +88,19 @@ export const EXAMPLE_BODIES: Record<string, Json> = {
     permission: 'enquiry_risk_of_harm',
     lawfulReason: 'The family could not be reached today.',
   },
+  'POST /api/v1/assessments': { personId: EXAMPLE_CHILD_ID },
+  'PUT /api/v1/assessments/{id}/sections/{section}': {
+    version: 1,
+    values: { whyNow: 'Attendance has dropped this term', whoAsked: 'Her mother asked the school' },
+  },
+  'POST /api/v1/assessments/{id}/needs': {
+    version: 1,
+    subArea: 'health',
+    personId: null,
+    description: 'Not registered with a dentist',
+  },
+  'POST /api/v1/assessments/{id}/submit': { managerId: '9c1e7a44-2b3d-4f5e-8a6b-7c8d9e0f1a2b' },
+  'POST /api/v1/assessments/{id}/sign-off': { decision: 'signed_off' },
   'POST /api/v1/contacts/{id}/decision': {
     outcome: 'social_work_assessment',
     level: 'targeted',

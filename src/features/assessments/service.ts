@@ -322,6 +322,25 @@ export class AssessmentService {
     return { household, involved: involvedOnce, earlierNeeds: [...unique.values()], contact };
   }
 
+  /**
+   * The child an API request about one assessment acts through: one of its children the actor works with, or else
+   * the first (the manager it was submitted to reaches it through any; anyone else is refused on that child).
+   */
+  async personFor(ctx: RequestContext, assessmentId: string): Promise<string> {
+    const actor = this.actor(ctx);
+    const people = await this.db
+      .selectFrom('assessment_person')
+      .select('person_id')
+      .where('assessment_id', '=', assessmentId)
+      .orderBy('person_id')
+      .execute();
+    if (!people.length) throw new NotFoundError();
+    for (const p of people) {
+      if ((await relationshipsWith(this.db, actor, p.person_id, ctx.at)).length) return p.person_id;
+    }
+    return people[0]!.person_id;
+  }
+
   /** The child's assessments, newest first: those the sharing rules let the actor see. */
   async list(ctx: RequestContext, personId: string) {
     return runRefusable(this.db, async (trx) => {
@@ -1027,10 +1046,10 @@ function withoutTitle(d: DocumentModel): DocumentModel {
   return { ...d, blocks: d.blocks.filter((b) => !(b.type === 'heading' && b.level === 1)) };
 }
 
-const WITHHELD_NAME = 'a family member whose details are withheld';
+export const WITHHELD_NAME = 'a family member whose details are withheld';
 
 /** People whose details a current withhold marker on one of the children protects (as the chronology reads them). */
-async function withheldPeople(q: Q, childIds: string[]): Promise<Set<string>> {
+export async function withheldPeople(q: Q, childIds: string[]): Promise<Set<string>> {
   if (!childIds.length) return new Set();
   const rows = await q
     .selectFrom('withhold_marker')
