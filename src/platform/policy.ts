@@ -806,6 +806,13 @@ export const ROUTES: Record<string, Action> = {
   'POST /api/v1/episodes/:id/members/:memberId/leave': 'episode.manage',
   'POST /api/v1/episodes/:id/handover': 'episode.manage',
   'POST /api/v1/episodes/:id/close': 'episode.manage',
+  'GET /api/v1/episodes/:id/plan': 'plan.read',
+  'PUT /api/v1/episodes/:id/plan': 'plan.manage',
+  'POST /api/v1/episodes/:id/plan/objectives': 'plan.manage',
+  'POST /api/v1/episodes/:id/plan/objectives/:objectiveId/actions': 'plan.manage',
+  'POST /api/v1/episodes/:id/plan/agree': 'plan.manage',
+  'POST /api/v1/episodes/:id/plan/actions/:actionId/complete': 'plan.complete-action',
+  'POST /api/v1/episodes/:id/plan/reviews': 'plan.manage',
 
   // Early Help Assessments
   'GET /people/:id/assessments': 'assessment.read',

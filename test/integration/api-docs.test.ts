@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { EXAMPLE_CHILD_ID, PLACEHOLDER_TOKEN } from '../../src/features/api/docs.ts';
 import { TokenService } from '../../src/features/api/service.ts';
-import { londonToday } from '../../src/platform/calendar.ts';
+import { addDays, londonToday } from '../../src/platform/calendar.ts';
 import { createOrganisation, createPartnership, createUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
 import { createPerson } from '../support/people.ts';
@@ -352,6 +352,67 @@ for (const engine of engines()) {
           if (path.endsWith('/members')) {
             for (const k of ['outsideName', 'outsideOrganisation', 'directoryServiceId']) delete parsed[k];
             parsed.userId = colleagueId;
+          }
+          body = JSON.stringify(parsed);
+        }
+      }
+      // Plans: the episode's plan started, with an objective and an action when the example needs them.
+      const plan = /^\/api\/v1\/episodes\/([^/]+)\/plan(\/.*)?$/.exec(path);
+      if (plan) {
+        const episode = plan[1]!;
+        const rest = plan[2] ?? '';
+        const today = londonToday(t.clock.now());
+        const api = async (method: 'POST' | 'PUT', url: string, payload: unknown, expect: number) => {
+          const res = await t.app.inject({
+            method,
+            url,
+            headers: { authorization: `Bearer ${token}` },
+            payload: payload as Record<string, unknown>,
+          });
+          assert.equal(res.statusCode, expect, res.body);
+          return res.json().id as string;
+        };
+        let objectiveId = '';
+        if (rest) {
+          const base = `/api/v1/episodes/${episode}/plan`;
+          await api('PUT', base, { strengths: 'A close family', reviewWeeks: 6 }, 200);
+          objectiveId = await api(
+            'POST',
+            `${base}/objectives`,
+            {
+              domain: 'development',
+              subArea: 'learning',
+              need: 'Often late to school',
+              successCriterion: 'On time every day for four weeks',
+              targetDate: addDays(today, 60),
+              agreedBy: 'The family and the school',
+              realistic: true,
+            },
+            201,
+          );
+          path = path.replace(/\/objectives\/[^/]+\/actions$/, `/objectives/${objectiveId}/actions`);
+          if (!rest.startsWith('/objectives')) {
+            const action = await api(
+              'POST',
+              `${base}/objectives/${objectiveId}/actions`,
+              { what: 'Breakfast club place', ownerUserId: userId, dueDate: addDays(today, 30) },
+              201,
+            );
+            path = path.replace(/\/actions\/[^/]+\/complete$/, `/actions/${action}/complete`);
+          }
+          if (rest === '/reviews') {
+            await api('POST', `${base}/agree`, { agreedWith: 'Their mother', agreedOn: today }, 200);
+          }
+        }
+        if (body) {
+          const parsed = JSON.parse(body);
+          if ('targetDate' in parsed) parsed.targetDate = addDays(today, 60);
+          if ('dueDate' in parsed) parsed.dueDate = addDays(today, 30);
+          if ('heldOn' in parsed) parsed.heldOn = today;
+          if ('ownerUserId' in parsed) parsed.ownerUserId = userId;
+          delete parsed.ownerTeamId;
+          if (Array.isArray(parsed.progress)) {
+            parsed.progress = [{ objectiveId, rating: 'some_progress', note: 'Late twice', status: 'open' }];
           }
           body = JSON.stringify(parsed);
         }

@@ -26,7 +26,9 @@ for (const engine of engines()) {
     let db: Kysely<DB>;
     let teacher: TestUser;
     let head: TestUser;
+    let nurse: TestUser;
     let stranger: TestUser;
+    let episodeId: string;
     let childId: string;
     let siblingId: string;
     const tokens = new Map<string, string>();
@@ -81,6 +83,7 @@ for (const engine of engines()) {
       await createPartnership(db, 'Elsewhere', [other.id]);
       teacher = await createUser(db, { organisationId: school.id, name: 'Tess Teacher' });
       head = await createUser(db, { organisationId: school.id, name: 'Hana Head', roles: ['practitioner', 'manager'] });
+      nurse = await createUser(db, { organisationId: health.id, name: 'Nia Nurse' });
       stranger = await createUser(db, { organisationId: other.id, name: 'Sam Stranger' });
       const pastoral = await db
         .insertInto('team')
@@ -268,6 +271,166 @@ for (const engine of engines()) {
           assert.doesNotMatch(res.body, /Poppy|Fenwick|Attendance/);
         }
         assert.equal((await audited('assessment.refused')).length, before + 5);
+      });
+    });
+
+    describe('plans and reviews', () => {
+      let objectiveId: string;
+      let actionId: string;
+
+      before(async () => {
+        const opened = await call(teacher, 'POST', '/api/v1/episodes', { personId: childId, leadUserId: teacher.id });
+        assert.equal(opened.status, 201, opened.body);
+        episodeId = opened.json.id;
+      });
+
+      test('the plan is started, and an objective that is not SMART is refused with a 422 naming the fields', async () => {
+        const none = await call(teacher, 'GET', `/api/v1/episodes/${episodeId}/plan`);
+        assert.equal(none.status, 200, none.body);
+        assert.equal(none.json.plan, null);
+        const started = await call(teacher, 'PUT', `/api/v1/episodes/${episodeId}/plan`, {
+          strengths: 'A close family; Poppy loves reading',
+          reviewWeeks: 6,
+        });
+        assert.equal(started.status, 200, started.body);
+        const typed = {
+          domain: domain.id,
+          subArea: subArea.id,
+          need: 'Poppy is often late to school',
+          agreedBy: 'Poppy’s mother and the school',
+          realistic: true,
+        };
+        const notSmart = await call(teacher, 'POST', `/api/v1/episodes/${episodeId}/plan/objectives`, typed);
+        assert.equal(notSmart.status, 422, notSmart.body);
+        assert.match(notSmart.type, /^application\/problem\+json/);
+        assert.match(notSmart.json.detail, /not SMART/);
+        assert.match(notSmart.json.detail, /measurable/);
+        assert.deepEqual(
+          notSmart.json.errors.map((e: Json) => e.field),
+          ['successCriterion', 'targetDate'],
+        );
+        const objectives = await db.selectFrom('plan_objective').select('id').execute();
+        assert.equal(objectives.length, 0, 'nothing saved');
+        const past = await call(teacher, 'POST', `/api/v1/episodes/${episodeId}/plan/objectives`, {
+          ...typed,
+          successCriterion: 'On time every day for four weeks',
+          targetDate: '2026-11-01',
+        });
+        assert.equal(past.status, 422, past.body);
+        assert.deepEqual(
+          past.json.errors.map((e: Json) => e.field),
+          ['targetDate'],
+        );
+        const added = await call(teacher, 'POST', `/api/v1/episodes/${episodeId}/plan/objectives`, {
+          ...typed,
+          successCriterion: 'On time every day for four weeks',
+          targetDate: '2027-03-01',
+        });
+        assert.equal(added.status, 201, added.body);
+        objectiveId = added.json.id;
+        assert.equal((await audited('plan.started')).length, 1);
+        assert.equal((await audited('plan.objective-added')).length, 1);
+      });
+
+      test('an action needs an owner (422); with one it is added, the plan agreed and the action marked done', async () => {
+        const url = `/api/v1/episodes/${episodeId}/plan/objectives/${objectiveId}/actions`;
+        const ownerless = await call(teacher, 'POST', url, { what: 'Breakfast club place', dueDate: '2027-01-15' });
+        assert.equal(ownerless.status, 422, ownerless.body);
+        assert.deepEqual(
+          ownerless.json.errors.map((e: Json) => e.field),
+          ['owner'],
+        );
+        assert.match(ownerless.json.detail, /every action needs an owner/);
+        const added = await call(teacher, 'POST', url, {
+          what: 'Breakfast club place',
+          ownerUserId: teacher.id,
+          dueDate: '2027-01-15',
+        });
+        assert.equal(added.status, 201, added.body);
+        actionId = added.json.id;
+        const agreed = await call(teacher, 'POST', `/api/v1/episodes/${episodeId}/plan/agree`, {
+          agreedWith: 'Poppy’s mother',
+          agreedOn: '2026-12-01',
+        });
+        assert.equal(agreed.status, 200, agreed.body);
+        const done = await call(teacher, 'POST', `/api/v1/episodes/${episodeId}/plan/actions/${actionId}/complete`);
+        assert.equal(done.status, 200, done.body);
+        assert.deepEqual(done.json, { id: actionId });
+        assert.equal((await audited('plan.action-added')).length, 1);
+        assert.equal((await audited('plan.agreed')).length, 1);
+        assert.equal((await audited('plan.action-completed')).length, 1);
+      });
+
+      test('a review records progress on each open objective and the family’s view; the plan shows it all', async () => {
+        const url = `/api/v1/episodes/${episodeId}/plan/reviews`;
+        const missing = await call(teacher, 'POST', url, {
+          heldOn: '2026-12-01',
+          familyView: 'Mornings are calmer',
+          reviewWeeks: 6,
+          progress: [{ objectiveId }],
+        });
+        assert.equal(missing.status, 422, missing.body);
+        assert.ok(missing.json.errors.some((e: Json) => e.field === `progress.${objectiveId}.rating`));
+        const reviewed = await call(teacher, 'POST', url, {
+          heldOn: '2026-12-01',
+          familyView: 'Mornings are calmer',
+          reviewWeeks: 6,
+          progress: [{ objectiveId, rating: 'some_progress', note: 'Late twice this week', status: 'open' }],
+        });
+        assert.equal(reviewed.status, 201, reviewed.body);
+        const plan = await call(teacher, 'GET', `/api/v1/episodes/${episodeId}/plan`);
+        assert.equal(plan.status, 200, plan.body);
+        assert.equal(plan.json.plan.status, 'agreed');
+        assert.equal(plan.json.plan.agreedWith, 'Poppy’s mother');
+        const [o] = plan.json.objectives;
+        assert.deepEqual(
+          [o.subArea, o.subAreaName, o.successCriterion, o.targetDate, o.status],
+          [subArea.id, subArea.name, 'On time every day for four weeks', '2027-03-01', 'open'],
+        );
+        assert.deepEqual(
+          o.actions.map((a: Json) => [a.what, a.owner.userId, a.dueDate, a.status, a.completedBy]),
+          [['Breakfast club place', teacher.id, '2027-01-15', 'done', 'Tess Teacher']],
+        );
+        assert.deepEqual(
+          plan.json.reviews.map((r: Json) => [r.familyView, r.progress.map((p: Json) => [p.rating, p.note])]),
+          [['Mornings are calmer', [['some_progress', 'Late twice this week']]]],
+        );
+        assert.ok(plan.json.nextReview);
+        assert.equal((await audited('plan.reviewed')).length, 1);
+        assert.ok((await audited('plan.viewed')).length >= 2);
+      });
+
+      test('someone with no relationship with the child gets 404 for the plan, and a change by them saves nothing', async () => {
+        const before = (await audited('plan.refused')).length;
+        const seen = await call(stranger, 'GET', `/api/v1/episodes/${episodeId}/plan`);
+        assert.equal(seen.status, 404, seen.body);
+        assert.doesNotMatch(seen.body, /Poppy|Fenwick|reading/);
+        const add = await call(stranger, 'POST', `/api/v1/episodes/${episodeId}/plan/objectives`, {
+          domain: domain.id,
+          subArea: subArea.id,
+          need: 'x',
+          successCriterion: 'x',
+          targetDate: '2027-03-01',
+          agreedBy: 'x',
+          realistic: true,
+        });
+        assert.equal(add.status, 404, add.body);
+        const done = await call(stranger, 'POST', `/api/v1/episodes/${episodeId}/plan/actions/${actionId}/complete`);
+        assert.equal(done.status, 404, done.body);
+        assert.equal((await db.selectFrom('plan_objective').select('id').execute()).length, 1);
+        assert.equal((await audited('plan.refused')).length, before + 3);
+        // Someone in the team who is not the lead may see the plan but not change it.
+        const joined = await call(teacher, 'POST', `/api/v1/episodes/${episodeId}/members`, {
+          userId: nurse.id,
+          role: 'School nurse',
+        });
+        assert.equal(joined.status, 201, joined.body);
+        assert.equal((await call(nurse, 'GET', `/api/v1/episodes/${episodeId}/plan`)).status, 200);
+        const change = await call(nurse, 'PUT', `/api/v1/episodes/${episodeId}/plan`, {
+          strengths: 'Changed',
+          reviewWeeks: 6,
+        });
+        assert.equal(change.status, 403, change.body);
       });
     });
   });

@@ -101,6 +101,35 @@ export const EXAMPLE_BODIES: Record<string, Json> = {
   },
   'POST /api/v1/assessments/{id}/submit': { managerId: '9c1e7a44-2b3d-4f5e-8a6b-7c8d9e0f1a2b' },
   'POST /api/v1/assessments/{id}/sign-off': { decision: 'signed_off' },
+  'PUT /api/v1/episodes/{id}/plan': { strengths: 'A close family; Poppy loves reading', reviewWeeks: 6 },
+  'POST /api/v1/episodes/{id}/plan/objectives': {
+    domain: 'development',
+    subArea: 'learning',
+    need: 'Poppy is often late to school',
+    successCriterion: 'On time every day for four weeks',
+    targetDate: '2027-03-01',
+    agreedBy: 'Poppy’s mother and the school',
+    realistic: true,
+  },
+  'POST /api/v1/episodes/{id}/plan/objectives/{objectiveId}/actions': {
+    what: 'A breakfast club place',
+    ownerUserId: '9c1e7a44-2b3d-4f5e-8a6b-7c8d9e0f1a2b',
+    dueDate: '2027-01-15',
+  },
+  'POST /api/v1/episodes/{id}/plan/agree': { agreedWith: 'Poppy’s mother', agreedOn: '2026-12-01' },
+  'POST /api/v1/episodes/{id}/plan/reviews': {
+    heldOn: '2027-01-12',
+    familyView: 'Mornings are calmer',
+    reviewWeeks: 6,
+    progress: [
+      {
+        objectiveId: '4e2f9a1c-7b3d-4c8e-a5f6-1d2e3f4a5b6c',
+        rating: 'some_progress',
+        note: 'Late twice this week',
+        status: 'open',
+      },
+    ],
+  },
   'POST /api/v1/contacts/{id}/decision': {
     outcome: 'social_work_assessment',
     level: 'targeted',
