@@ -813,6 +813,10 @@ export const ROUTES: Record<string, Action> = {
   'POST /api/v1/episodes/:id/plan/agree': 'plan.manage',
   'POST /api/v1/episodes/:id/plan/actions/:actionId/complete': 'plan.complete-action',
   'POST /api/v1/episodes/:id/plan/reviews': 'plan.manage',
+  'GET /api/v1/episodes/:id/taf-meetings': 'taf-meeting.read',
+  'POST /api/v1/episodes/:id/taf-meetings': 'taf-meeting.record',
+  'GET /api/v1/episodes/:id/taf-meetings/:meetingId': 'taf-meeting.read',
+  'POST /api/v1/episodes/:id/taf-meetings/:meetingId/record': 'taf-meeting.record',
 
   // Early Help Assessments
   'GET /people/:id/assessments': 'assessment.read',

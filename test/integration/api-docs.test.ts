@@ -417,6 +417,37 @@ for (const engine of engines()) {
           body = JSON.stringify(parsed);
         }
       }
+      // Meetings: the episode's lead arranges them; one to record was held yesterday.
+      const meetings = /^\/api\/v1\/episodes\/([^/]+)\/taf-meetings(\/.*)?$/.exec(path);
+      if (meetings) {
+        const episode = meetings[1]!;
+        const today = londonToday(t.clock.now());
+        if (meetings[2]) {
+          const res = await t.app.inject({
+            method: 'POST',
+            url: `/api/v1/episodes/${episode}/taf-meetings`,
+            headers: { authorization: `Bearer ${token}` },
+            payload: {
+              meetsOn: addDays(today, -1),
+              time: '10:00',
+              format: 'in_person',
+              place: 'Parkside Primary',
+              chairUserId: userId,
+            },
+          });
+          assert.equal(res.statusCode, 201, res.body);
+          path = path.replace(/\/taf-meetings\/[^/]+/, `/taf-meetings/${res.json().id}`);
+        }
+        if (body) {
+          const parsed = JSON.parse(body);
+          if ('meetsOn' in parsed) parsed.meetsOn = addDays(today, 7);
+          if ('chairUserId' in parsed) parsed.chairUserId = userId;
+          if ('attendance' in parsed) parsed.attendance = { lead: 'present' };
+          if ('nextMeetingOn' in parsed) parsed.nextMeetingOn = addDays(today, 42);
+          delete parsed.familyIds;
+          body = JSON.stringify(parsed);
+        }
+      }
       // Assessments: a child the token's user works with, an assessment they started (through the API itself).
       if (path.startsWith('/api/v1/assessments')) {
         const child = await aChild();

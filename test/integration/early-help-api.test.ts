@@ -433,5 +433,117 @@ for (const engine of engines()) {
         assert.equal(change.status, 403, change.body);
       });
     });
+
+    describe('team around the family meetings', () => {
+      let meetingId: string;
+
+      test('the lead arranges a meeting; it cannot be recorded before it is held (422)', async () => {
+        const url = `/api/v1/episodes/${episodeId}/taf-meetings`;
+        const badTime = await call(teacher, 'POST', url, {
+          meetsOn: '2026-12-03',
+          time: 'half two',
+          format: 'in_person',
+          place: 'Oak Lane Primary, the library',
+          chairUserId: teacher.id,
+        });
+        assert.equal(badTime.status, 422, badTime.body);
+        assert.deepEqual(
+          badTime.json.errors.map((e: Json) => e.field),
+          ['time'],
+        );
+        const made = await call(teacher, 'POST', url, {
+          meetsOn: '2026-12-03',
+          time: '14:30',
+          format: 'in_person',
+          place: 'Oak Lane Primary, the library',
+          chairUserId: teacher.id,
+        });
+        assert.equal(made.status, 201, made.body);
+        meetingId = made.json.id;
+        const list = await call(teacher, 'GET', url);
+        assert.equal(list.status, 200, list.body);
+        assert.deepEqual(
+          list.json.items.map((m: Json) => [m.id, m.status, m.meetsAt, m.chair]),
+          [[meetingId, 'scheduled', '2026-12-03T14:30:00.000Z', 'Tess Teacher']],
+        );
+        const early = await call(teacher, 'POST', `${url}/${meetingId}/record`, {
+          attendance: { lead: 'present' },
+          familyViews: 'Mum wants help with mornings',
+          decisions: ['Breakfast club from Monday'],
+        });
+        assert.equal(early.status, 422, early.body);
+        assert.match(early.json.detail, /has not happened yet/);
+        assert.equal((await audited('taf-meeting.scheduled')).length, 1);
+      });
+
+      test('recording it: everyone in the team marked, the family present, the views and decisions', async () => {
+        t.clock.set(new Date('2026-12-04T10:00:00Z'));
+        const url = `/api/v1/episodes/${episodeId}/taf-meetings/${meetingId}`;
+        const before = await call(teacher, 'GET', url);
+        assert.equal(before.status, 200, before.body);
+        const keys = before.json.team.map((m: Json) => m.key);
+        assert.equal(keys[0], 'lead');
+        const nurseKey = before.json.team.find((m: Json) => m.name === 'Nia Nurse').key;
+        const unmarked = await call(teacher, 'POST', `${url}/record`, {
+          attendance: { lead: 'present' },
+          familyViews: 'Mum wants help with mornings',
+          decisions: ['Breakfast club from Monday'],
+        });
+        assert.equal(unmarked.status, 422, unmarked.body);
+        assert.deepEqual(
+          unmarked.json.errors.map((e: Json) => e.field),
+          [`attendance-${nurseKey}`],
+        );
+        const recorded = await call(teacher, 'POST', `${url}/record`, {
+          attendance: { lead: 'present', [nurseKey]: 'apologies' },
+          familyIds: [siblingId],
+          others: [{ name: 'Pat Quinn', organisation: 'Lea Young Carers' }],
+          familyViews: 'Mum wants help with mornings',
+          decisions: ['Breakfast club from Monday', 'Meet again in six weeks'],
+          nextMeetingOn: '2027-01-15',
+        });
+        assert.equal(recorded.status, 200, recorded.body);
+        const after = await call(nurse, 'GET', url);
+        assert.equal(after.status, 200, after.body);
+        assert.equal(after.json.status, 'held');
+        assert.deepEqual(after.json.attendance.map((a: Json) => [a.name, a.attendance]).sort(), [
+          ['Nia Nurse', 'apologies'],
+          ['Tess Teacher', 'present'],
+        ]);
+        assert.deepEqual(after.json.family, [{ id: siblingId, name: 'Pip Fenwick' }]);
+        assert.deepEqual(after.json.others, [{ name: 'Pat Quinn', organisation: 'Lea Young Carers' }]);
+        assert.deepEqual(after.json.decisions, ['Breakfast club from Monday', 'Meet again in six weeks']);
+        assert.equal(after.json.familyViews, 'Mum wants help with mornings');
+        assert.equal(after.json.nextMeetingOn, '2027-01-15');
+        assert.equal((await audited('taf-meeting.recorded')).length, 1);
+        assert.ok((await audited('taf-meeting.viewed')).length >= 2);
+      });
+
+      test('someone with no relationship with the child gets 404 for the meetings and cannot arrange one', async () => {
+        const before = (await audited('taf-meeting.refused')).length;
+        const url = `/api/v1/episodes/${episodeId}/taf-meetings`;
+        for (const [method, path, payload] of [
+          ['GET', url],
+          ['GET', `${url}/${meetingId}`],
+          [
+            'POST',
+            url,
+            {
+              meetsOn: '2026-12-10',
+              time: '10:00',
+              format: 'video',
+              place: 'A video call',
+              chairUserId: stranger.id,
+            },
+          ],
+        ] as const) {
+          const res = await call(stranger, method, path, payload);
+          assert.equal(res.status, 404, `${method} ${path}: ${res.body}`);
+          assert.doesNotMatch(res.body, /Poppy|Fenwick|mornings|Breakfast/);
+        }
+        assert.equal((await audited('taf-meeting.refused')).length, before + 3);
+        assert.equal((await db.selectFrom('taf_meeting').select('id').execute()).length, 1);
+      });
+    });
   });
 }

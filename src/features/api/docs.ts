@@ -130,6 +130,20 @@ export const EXAMPLE_BODIES: Record<string, Json> = {
       },
     ],
   },
+  'POST /api/v1/episodes/{id}/taf-meetings': {
+    meetsOn: '2026-12-10',
+    time: '14:30',
+    format: 'in_person',
+    place: 'Oak Lane Primary, the library',
+    chairUserId: '9c1e7a44-2b3d-4f5e-8a6b-7c8d9e0f1a2b',
+  },
+  'POST /api/v1/episodes/{id}/taf-meetings/{meetingId}/record': {
+    attendance: { lead: 'present' },
+    others: [{ name: 'Pat Quinn', organisation: 'Lea Young Carers' }],
+    familyViews: 'Mum wants help with mornings',
+    decisions: ['A breakfast club place from Monday'],
+    nextMeetingOn: '2027-01-21',
+  },
   'POST /api/v1/contacts/{id}/decision': {
     outcome: 'social_work_assessment',
     level: 'targeted',
