@@ -5,7 +5,7 @@ import type { Role } from '../db/schema.ts';
 import { type Actor, requireRole } from './access.ts';
 import type { Clock } from './clock.ts';
 import type { RequestContext } from './context.ts';
-import { type FieldError, ValidationError } from './errors.ts';
+import { type FieldError, UnprocessableError, ValidationError } from './errors.ts';
 import { sha256 } from './passwords.ts';
 import type { Action } from './policy.ts';
 import { loadTokenActor } from './sessions.ts';
@@ -49,6 +49,8 @@ export interface ApiRouteSpec<
   response: R;
   /** Success status; 200 unless the route creates something. */
   status?: number;
+  /** When the route answers 422 (see `recordRules`): what makes a well-formed request unprocessable. */
+  unprocessable?: string;
   /** Roles that may call it: checked before the request is read, so other roles are refused, not told what is wrong. */
   roles?: Role[];
   /**
@@ -71,6 +73,7 @@ export interface ApiRouteRecord {
   operationId: string;
   auth: boolean;
   status: number;
+  unprocessable?: string;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -114,6 +117,7 @@ export function defineApiRoute<
     status: spec.status ?? 200,
     response: spec.response,
     ...(spec.description ? { description: spec.description } : {}),
+    ...(spec.unprocessable ? { unprocessable: spec.unprocessable } : {}),
     ...(spec.params ? { params: spec.params } : {}),
     ...(spec.query ? { query: spec.query } : {}),
     ...(spec.body ? { body: spec.body } : {}),
@@ -150,6 +154,23 @@ export function defineApiRoute<
       return reply.code(record.status).send(spec.response.parse(result));
     },
   });
+}
+
+/**
+ * Runs what a route asks of a service under the record's rules: a ValidationError from the service (or from the
+ * page's form rules the route reuses) answers 422 with the same `errors`, so a client can tell a request the record's
+ * rules refuse from a malformed one (400, found by the route's schemas before the service is asked).
+ */
+export async function recordRules<T>(call: () => Promise<T> | T, detail?: string): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof ValidationError && !(err instanceof UnprocessableError)) {
+      const said = err.errors.map((e) => (/[.!?]$/.test(e.message) ? e.message : `${e.message}.`)).join(' ');
+      throw new UnprocessableError(err.errors, detail ?? (said || err.message));
+    }
+    throw err;
+  }
 }
 
 /** A field error that also says where the field was: path, query or body. */
@@ -274,7 +295,7 @@ const PROBLEM_SCHEMA: JsonSchema = {
     requestId: { type: 'string', description: 'Quote this when reporting a problem.' },
     errors: {
       type: 'array',
-      description: 'Present on 400: one entry per field that is wrong.',
+      description: 'Present on 400 and 422: one entry per field that is wrong.',
       items: {
         type: 'object',
         properties: {
@@ -330,6 +351,7 @@ export function buildOpenApiDocument(routes: readonly ApiRouteRecord[], info: Op
     if (r.params || r.query || r.body) {
       responses['400'] = problemResponse('The request has problems; `errors` names each field.');
     }
+    if (r.unprocessable) responses['422'] = problemResponse(r.unprocessable);
     if (r.auth) responses['401'] = problemResponse('No API token, or one that is not valid, revoked or expired.');
     responses['404'] = problemResponse('Nothing here, or nothing this token may see.');
     const operation: Record<string, unknown> = {

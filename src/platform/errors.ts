@@ -42,6 +42,14 @@ export class ValidationError extends HttpError {
   }
 }
 
+/**
+ * A well-formed API request that breaks a rule of the record (an objective that is not SMART, an action without an
+ * owner, an author signing off their own assessment): 422, with the same `errors` a 400 carries.
+ */
+export class UnprocessableError extends ValidationError {
+  override readonly status: number = 422;
+}
+
 export class ConflictError extends HttpError {
   constructor(message: string) {
     super(409, message);

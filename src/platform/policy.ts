@@ -806,6 +806,17 @@ export const ROUTES: Record<string, Action> = {
   'POST /api/v1/episodes/:id/members/:memberId/leave': 'episode.manage',
   'POST /api/v1/episodes/:id/handover': 'episode.manage',
   'POST /api/v1/episodes/:id/close': 'episode.manage',
+  'GET /api/v1/episodes/:id/plan': 'plan.read',
+  'PUT /api/v1/episodes/:id/plan': 'plan.manage',
+  'POST /api/v1/episodes/:id/plan/objectives': 'plan.manage',
+  'POST /api/v1/episodes/:id/plan/objectives/:objectiveId/actions': 'plan.manage',
+  'POST /api/v1/episodes/:id/plan/agree': 'plan.manage',
+  'POST /api/v1/episodes/:id/plan/actions/:actionId/complete': 'plan.complete-action',
+  'POST /api/v1/episodes/:id/plan/reviews': 'plan.manage',
+  'GET /api/v1/episodes/:id/taf-meetings': 'taf-meeting.read',
+  'POST /api/v1/episodes/:id/taf-meetings': 'taf-meeting.record',
+  'GET /api/v1/episodes/:id/taf-meetings/:meetingId': 'taf-meeting.read',
+  'POST /api/v1/episodes/:id/taf-meetings/:meetingId/record': 'taf-meeting.record',
 
   // Early Help Assessments
   'GET /people/:id/assessments': 'assessment.read',
@@ -824,6 +835,14 @@ export const ROUTES: Record<string, Action> = {
   'POST /people/:id/assessments/:assessmentId/sign-off': 'assessment.sign-off',
   'GET /people/:id/assessments/:assessmentId/print': 'assessment.print',
   'GET /people/:id/assessments/:assessmentId/pdf': 'assessment.print',
+  'GET /api/v1/assessments': 'assessment.read',
+  'POST /api/v1/assessments': 'assessment.write',
+  'GET /api/v1/assessments/:id': 'assessment.read',
+  'GET /api/v1/assessments/:id/versions': 'assessment.read',
+  'PUT /api/v1/assessments/:id/sections/:section': 'assessment.write',
+  'POST /api/v1/assessments/:id/needs': 'assessment.write',
+  'POST /api/v1/assessments/:id/submit': 'assessment.submit',
+  'POST /api/v1/assessments/:id/sign-off': 'assessment.sign-off',
 
   // The front door
   'GET /front-door': 'front-door.queue',

@@ -396,6 +396,7 @@ export function statusTitle(status: number): string {
       413: 'Content Too Large',
       414: 'URI Too Long',
       415: 'Unsupported Media Type',
+      422: 'Unprocessable Content',
       429: 'Too Many Requests',
     }[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error')
   );

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { EXAMPLE_CHILD_ID, PLACEHOLDER_TOKEN } from '../../src/features/api/docs.ts';
 import { TokenService } from '../../src/features/api/service.ts';
-import { londonToday } from '../../src/platform/calendar.ts';
+import { addDays, londonToday } from '../../src/platform/calendar.ts';
 import { createOrganisation, createPartnership, createUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
 import { createPerson } from '../support/people.ts';
@@ -95,6 +95,8 @@ for (const engine of engines()) {
     let organisationId: string;
     let userId: string;
     let colleagueId: string;
+    let managerId: string;
+    let managerToken: string;
     let doc: Doc;
 
     before(async () => {
@@ -111,6 +113,24 @@ for (const engine of engines()) {
       token = (
         await new TokenService(db, t.clock).createForEmail(user.email, { name: 'docs', expiresInDays: null }, ctx)
       ).token;
+      // Assessments are submitted to a manager of one of the author's teams, who signs them off.
+      const manager = await createUser(db, { roles: ['practitioner', 'manager'], organisationId: school.id });
+      managerId = manager.id;
+      managerToken = (
+        await new TokenService(db, t.clock).createForEmail(manager.email, { name: 'docs', expiresInDays: null }, ctx)
+      ).token;
+      const pastoral = await db
+        .insertInto('team')
+        .values({ organisation_id: school.id, name: 'Pastoral' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('user_team')
+        .values([
+          { user_id: userId, team_id: pastoral.id, is_manager: false },
+          { user_id: managerId, team_id: pastoral.id, is_manager: true },
+        ])
+        .execute();
       const frontDoor = await createUser(db, { roles: ['front_door'] });
       frontDoorToken = (
         await new TokenService(db, t.clock).createForEmail(frontDoor.email, { name: 'docs', expiresInDays: null }, ctx)
@@ -190,6 +210,21 @@ for (const engine of engines()) {
       let bearer = token;
       let search = url.search;
       let body = example.body;
+      const worksWith = (child: string) =>
+        t.database.db
+          .insertInto('involvement')
+          .values({
+            person_id: child,
+            organisation_id: organisationId,
+            team_id: null,
+            user_id: userId,
+            role: 'Class teacher',
+            started_on: '2025-09-01',
+            ended_on: null,
+            contact_phone: null,
+            contact_email: null,
+          })
+          .execute();
       const aChild = () =>
         createPerson(t.database.db, {
           givenName: 'Amara',
@@ -321,12 +356,138 @@ for (const engine of engines()) {
           body = JSON.stringify(parsed);
         }
       }
+      // Plans: the episode's plan started, with an objective and an action when the example needs them.
+      const plan = /^\/api\/v1\/episodes\/([^/]+)\/plan(\/.*)?$/.exec(path);
+      if (plan) {
+        const episode = plan[1]!;
+        const rest = plan[2] ?? '';
+        const today = londonToday(t.clock.now());
+        const api = async (method: 'POST' | 'PUT', url: string, payload: unknown, expect: number) => {
+          const res = await t.app.inject({
+            method,
+            url,
+            headers: { authorization: `Bearer ${token}` },
+            payload: payload as Record<string, unknown>,
+          });
+          assert.equal(res.statusCode, expect, res.body);
+          return res.json().id as string;
+        };
+        let objectiveId = '';
+        if (rest) {
+          const base = `/api/v1/episodes/${episode}/plan`;
+          await api('PUT', base, { strengths: 'A close family', reviewWeeks: 6 }, 200);
+          objectiveId = await api(
+            'POST',
+            `${base}/objectives`,
+            {
+              domain: 'development',
+              subArea: 'learning',
+              need: 'Often late to school',
+              successCriterion: 'On time every day for four weeks',
+              targetDate: addDays(today, 60),
+              agreedBy: 'The family and the school',
+              realistic: true,
+            },
+            201,
+          );
+          path = path.replace(/\/objectives\/[^/]+\/actions$/, `/objectives/${objectiveId}/actions`);
+          if (!rest.startsWith('/objectives')) {
+            const action = await api(
+              'POST',
+              `${base}/objectives/${objectiveId}/actions`,
+              { what: 'Breakfast club place', ownerUserId: userId, dueDate: addDays(today, 30) },
+              201,
+            );
+            path = path.replace(/\/actions\/[^/]+\/complete$/, `/actions/${action}/complete`);
+          }
+          if (rest === '/reviews') {
+            await api('POST', `${base}/agree`, { agreedWith: 'Their mother', agreedOn: today }, 200);
+          }
+        }
+        if (body) {
+          const parsed = JSON.parse(body);
+          if ('targetDate' in parsed) parsed.targetDate = addDays(today, 60);
+          if ('dueDate' in parsed) parsed.dueDate = addDays(today, 30);
+          if ('heldOn' in parsed) parsed.heldOn = today;
+          if ('ownerUserId' in parsed) parsed.ownerUserId = userId;
+          delete parsed.ownerTeamId;
+          if (Array.isArray(parsed.progress)) {
+            parsed.progress = [{ objectiveId, rating: 'some_progress', note: 'Late twice', status: 'open' }];
+          }
+          body = JSON.stringify(parsed);
+        }
+      }
+      // Meetings: the episode's lead arranges them; one to record was held yesterday.
+      const meetings = /^\/api\/v1\/episodes\/([^/]+)\/taf-meetings(\/.*)?$/.exec(path);
+      if (meetings) {
+        const episode = meetings[1]!;
+        const today = londonToday(t.clock.now());
+        if (meetings[2]) {
+          const res = await t.app.inject({
+            method: 'POST',
+            url: `/api/v1/episodes/${episode}/taf-meetings`,
+            headers: { authorization: `Bearer ${token}` },
+            payload: {
+              meetsOn: addDays(today, -1),
+              time: '10:00',
+              format: 'in_person',
+              place: 'Parkside Primary',
+              chairUserId: userId,
+            },
+          });
+          assert.equal(res.statusCode, 201, res.body);
+          path = path.replace(/\/taf-meetings\/[^/]+/, `/taf-meetings/${res.json().id}`);
+        }
+        if (body) {
+          const parsed = JSON.parse(body);
+          if ('meetsOn' in parsed) parsed.meetsOn = addDays(today, 7);
+          if ('chairUserId' in parsed) parsed.chairUserId = userId;
+          if ('attendance' in parsed) parsed.attendance = { lead: 'present' };
+          if ('nextMeetingOn' in parsed) parsed.nextMeetingOn = addDays(today, 42);
+          delete parsed.familyIds;
+          body = JSON.stringify(parsed);
+        }
+      }
+      // Assessments: a child the token's user works with, an assessment they started (through the API itself).
+      if (path.startsWith('/api/v1/assessments')) {
+        const child = await aChild();
+        await worksWith(child);
+        const api = async (url: string, payload: unknown, expect = 201) => {
+          const res = await t.app.inject({
+            method: 'POST',
+            url,
+            headers: { authorization: `Bearer ${token}` },
+            payload: payload as Record<string, unknown>,
+          });
+          assert.equal(res.statusCode, expect, res.body);
+          return res.json().id as string;
+        };
+        if (path === '/api/v1/assessments' && example.method === 'GET') search = `?personId=${child}`;
+        if (path !== '/api/v1/assessments') {
+          const assessment = await api('/api/v1/assessments', { personId: child });
+          path = path
+            .replace(/^\/api\/v1\/assessments\/[^/]+/, `/api/v1/assessments/${assessment}`)
+            .replace(/\/sections\/[^/]+$/, '/sections/identify');
+          if (path.endsWith('/sign-off')) {
+            await api(`/api/v1/assessments/${assessment}/submit`, { managerId }, 200);
+            bearer = managerToken;
+          }
+        }
+        if (body) {
+          const parsed = JSON.parse(body);
+          if ('personId' in parsed) parsed.personId = path === '/api/v1/assessments' ? child : null;
+          if ('managerId' in parsed) parsed.managerId = managerId;
+          if ('version' in parsed) parsed.version = 1;
+          delete parsed.otherPersonIds;
+          body = JSON.stringify(parsed);
+        }
+      }
       const headers = { ...example.headers };
       if (headers.authorization) {
         headers.authorization = headers.authorization.replace(PLACEHOLDER_TOKEN, bearer).replace('$TOKEN', bearer);
       }
       const res = await t.app.inject({
-        method: example.method as 'GET' | 'POST',
+        method: example.method as 'GET' | 'POST' | 'PUT',
         url: path + search,
         headers,
         ...(body !== undefined ? { payload: body } : {}),
@@ -363,7 +524,7 @@ for (const engine of engines()) {
         .sort();
       assert.deepEqual([...new Set(documentedOperations())].sort(), inOpenApi);
       const table = API_MD.split('### What it offers now')[1]!.split('\n### ')[0]!;
-      const listed = [...table.matchAll(/^\| `(GET|POST) (\/[^`]+)`/gm)].map((m) => `${m[1]} ${m[2]}`).sort();
+      const listed = [...table.matchAll(/^\| `(GET|POST|PUT) (\/[^`]+)`/gm)].map((m) => `${m[1]} ${m[2]}`).sort();
       assert.deepEqual(listed, inOpenApi, 'the table of what the API offers');
     });
   });

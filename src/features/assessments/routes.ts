@@ -11,6 +11,7 @@ import { pdfFileName, pdfHeaders, renderPdf } from '../../platform/documents.ts'
 import { ValidationError } from '../../platform/errors.ts';
 import { asArray, type FormProblem, formValues, parseForm, submitForm } from '../../platform/forms.ts';
 import { checkId, isUuid } from '../../platform/ids.ts';
+import { registerAssessmentApi } from './api.ts';
 import { sectionState } from './sections.ts';
 import { AssessmentService, type Conflict, STATUS_WORDS } from './service.ts';
 
@@ -65,7 +66,7 @@ const FLASH: Record<string, string> = {
 };
 
 /** The fields of a section as a zod schema: text as typed (trimmed, within its length), and the version. */
-function sectionSchema(fields: { name: string; label: string; max: number }[]) {
+export function sectionSchema(fields: { name: string; label: string; max: number }[]) {
   return z.object({
     version,
     ...Object.fromEntries(
@@ -84,6 +85,7 @@ function sectionSchema(fields: { name: string; label: string; max: number }[]) {
 
 export function registerAssessmentRoutes(app: FastifyInstance, deps: AppDeps) {
   const service = new AssessmentService(deps.database.db);
+  registerAssessmentApi(app, deps, service);
   const base = (id: string, assessmentId: string) => `/people/${id}/assessments/${assessmentId}`;
   const doneOf = (q: unknown) => {
     const d = (q as Record<string, unknown> | undefined)?.done;

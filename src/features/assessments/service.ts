@@ -322,6 +322,25 @@ export class AssessmentService {
     return { household, involved: involvedOnce, earlierNeeds: [...unique.values()], contact };
   }
 
+  /**
+   * The child an API request about one assessment acts through: one of its children the actor works with, or else
+   * the first (the manager it was submitted to reaches it through any; anyone else is refused on that child).
+   */
+  async personFor(ctx: RequestContext, assessmentId: string): Promise<string> {
+    const actor = this.actor(ctx);
+    const people = await this.db
+      .selectFrom('assessment_person')
+      .select('person_id')
+      .where('assessment_id', '=', assessmentId)
+      .orderBy('person_id')
+      .execute();
+    if (!people.length) throw new NotFoundError();
+    for (const p of people) {
+      if ((await relationshipsWith(this.db, actor, p.person_id, ctx.at)).length) return p.person_id;
+    }
+    return people[0]!.person_id;
+  }
+
   /** The child's assessments, newest first: those the sharing rules let the actor see. */
   async list(ctx: RequestContext, personId: string) {
     return runRefusable(this.db, async (trx) => {

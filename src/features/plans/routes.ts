@@ -11,6 +11,7 @@ import type { AppDeps } from '../../platform/app-deps.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { asArray, dateFromParts, type FormProblem, orderedForm, submitForm } from '../../platform/forms.ts';
 import { checkId, isUuid } from '../../platform/ids.ts';
+import { registerPlanApi } from './api.ts';
 import { OBJECTIVE_STATUS_WORDS, PlanService, RATING_WORDS, SMART_WORDS } from './service.ts';
 
 type One = { Params: { id: string; episodeId: string } };
@@ -155,6 +156,7 @@ const FLASH: Record<string, string> = {
 
 export function registerPlanRoutes(app: FastifyInstance, deps: AppDeps) {
   const service = new PlanService(deps.database.db);
+  registerPlanApi(app, deps, service);
   const base = (id: string, episodeId: string) => `/people/${id}/episodes/${episodeId}/plan`;
 
   app.get<One>('/people/:id/episodes/:episodeId/plan', async (request, reply) => {

@@ -8,6 +8,7 @@ import { TAF_ATTENDANCE, TAF_MEETING_FORMATS } from '../../db/schema.ts';
 import type { AppDeps } from '../../platform/app-deps.ts';
 import { asArray, dateFromParts, type FormProblem, submitForm } from '../../platform/forms.ts';
 import { checkId } from '../../platform/ids.ts';
+import { registerTafApi } from './api.ts';
 import { ATTENDANCE_WORDS, FORMAT_WORDS, TafService } from './service.ts';
 import { registerStepRoutes } from './step-routes.ts';
 
@@ -139,6 +140,7 @@ const FLASH: Record<string, string> = {
 
 export function registerTafRoutes(app: FastifyInstance, deps: AppDeps) {
   const service = new TafService(deps.database.db);
+  registerTafApi(app, deps, service);
   registerStepRoutes(app, deps);
   const base = (id: string, episodeId: string) => `/people/${id}/episodes/${episodeId}/taf-meetings`;
 
