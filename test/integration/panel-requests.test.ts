@@ -290,6 +290,65 @@ for (const engine of engines()) {
       assert.match(page.body, /Not done: Sought advice from a line manager/);
     });
 
+    test('for a gateway panel, a child not eligible for the service asked for is refused with the reasons', async () => {
+      const gateway = await createPanel(db, 'Children Leeds Panel', [{ user: otherAdmin, role: 'administrator' }]);
+      const provider = await db
+        .insertInto('directory_organisation')
+        .values({
+          organisation_id: null,
+          name: 'Leeds MST',
+          email: null,
+          website: null,
+          source_feed: null,
+          updated_at: MONDAY,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const mst = await db
+        .insertInto('directory_service')
+        .values({
+          directory_organisation_id: provider.id,
+          name: 'Multisystemic Therapy',
+          url: null,
+          email: null,
+          fees: null,
+          minimum_age: 11,
+          maximum_age: 17,
+          tier: null,
+          access_route: null,
+          access_panel: null,
+          how_to_refer: null,
+          start_conversation: null,
+          start_conversation_phone: null,
+          alert: null,
+          assured_date: null,
+          review_date: '2027-03-31',
+          source_feed: null,
+          updated_at: MONDAY,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db.insertInto('panel_gateway_service').values({ panel_id: gateway, service_id: mst.id }).execute();
+      await consentFor(child, gateway, practitioner);
+      const form = await (await as(practitioner)).get(`/people/${child}/panel-requests/new/${gateway}`);
+      assert.match(form.body, /<option value="[0-9a-f-]+">Multisystemic Therapy<\/option>/);
+      const noService = await post(practitioner, `/people/${child}/panel-requests/new/${gateway}`, ask());
+      assert.equal(noService.statusCode, 400);
+      assert.match(noService.body, /Select the service you are asking for/);
+      const res = await post(
+        practitioner,
+        `/people/${child}/panel-requests/new/${gateway}`,
+        ask({ serviceId: mst.id }),
+      );
+      assert.equal(res.statusCode, 400);
+      assert.match(
+        res.body,
+        /The child is not eligible for Multisystemic Therapy: .*The child is 9, which is under the age range/,
+      );
+      const refused = await audits('panel-request.refused');
+      assert.ok(refused.some((a) => JSON.stringify(a.details).includes('not eligible')));
+    });
+
     test('only the panel’s administrator or chair administers its requests', async () => {
       assert.equal((await (await as(member)).get(`/panels/${panelId}/requests`)).statusCode, 403);
       assert.equal((await (await as(otherAdmin)).get(`/panels/${panelId}/requests`)).statusCode, 404);
