@@ -20,6 +20,7 @@ import { registerPublicRequestRoutes } from './features/front-door/public-routes
 import { registerFrontDoorRoutes } from './features/front-door/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
+import { registerPanelRequestRoutes } from './features/panels/request-routes.ts';
 import { registerPanelRoutes } from './features/panels/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
 import { registerPlanRoutes } from './features/plans/routes.ts';
@@ -107,6 +108,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerAssessmentRoutes(app, deps);
   registerPlanRoutes(app, deps);
   registerPanelRoutes(app, deps);
+  registerPanelRequestRoutes(app, deps);
   registerTafRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);

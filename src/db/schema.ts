@@ -563,6 +563,9 @@ export interface DB {
   panel_member: PanelMemberTable;
   panel_gateway_service: PanelGatewayServiceTable;
   panel_meeting: PanelMeetingTable;
+  panel_request: PanelRequestTable;
+  panel_request_person: PanelRequestPersonTable;
+  panel_forum_acknowledgement: PanelForumAcknowledgementTable;
   confidentiality_wish: ConfidentialityWishTable;
   sharing_decision: SharingDecisionTable;
   case_note: CaseNoteTable;
@@ -1506,6 +1509,67 @@ export interface PanelMeetingTable {
   sequence: Generated<number>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** Requests to a panel and their administration (migration 0033, docs/decisions/0030). */
+export const PANEL_REQUEST_STATUSES = [
+  'submitted',
+  'accepted',
+  'declined',
+  'redirected',
+  'withdrawn',
+  'discussed',
+] as const;
+export type PanelRequestStatus = (typeof PANEL_REQUEST_STATUSES)[number];
+export const PANEL_REDIRECTS = ['front_door', 'school_liaison_meeting', 'other_panel', 'other'] as const;
+export type PanelRedirect = (typeof PANEL_REDIRECTS)[number];
+
+export interface PanelRequestTable {
+  id: Generated<string>;
+  panel_id: string;
+  person_id: string;
+  referrer_user_id: string;
+  referrer_organisation_id: string;
+  episode_id: string | null;
+  assessment_id: string | null;
+  assessment_version: number | null;
+  checklist: ColumnType<string[], string[] | undefined, string[]>;
+  changes_wanted: string | null;
+  success_criteria: string | null;
+  questions: string | null;
+  service_id: string | null;
+  eligibility: ColumnType<unknown, string | null, string | null>;
+  sharing_basis: 'consent' | 'lawful_basis' | null;
+  sharing_basis_id: string | null;
+  status: ColumnType<PanelRequestStatus, PanelRequestStatus | undefined, PanelRequestStatus>;
+  status_reason: string | null;
+  redirected_to: PanelRedirect | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  meeting_id: string | null;
+  slot_order: number | null;
+  papers_submitted_at: Timestamp | null;
+  late_papers_agreed_by: string | null;
+  late_papers_agreed_at: Timestamp | null;
+  invitation_sent_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PanelRequestPersonTable {
+  request_id: string;
+  person_id: string;
+}
+
+export interface PanelForumAcknowledgementTable {
+  id: Generated<string>;
+  request_id: string;
+  person_id: string;
+  other_kind: 'panel_request' | 'taf_meeting';
+  other_id: string;
+  side: 'panel' | 'other';
+  acknowledged_by: string;
+  acknowledged_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export const TAF_MEETING_FORMATS = ['in_person', 'video', 'phone'] as const;

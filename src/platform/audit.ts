@@ -87,6 +87,7 @@ export const PERSON_EVENT_NAMESPACES = [
   'assessment',
   'plan',
   'taf-meeting',
+  'panel-request',
 ];
 /** Events in those namespaces about many people or none (searches, queues, bulk work): they list ids or none. */
 export const INDEX_WIDE_EVENTS = new Set([

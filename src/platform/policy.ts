@@ -319,6 +319,24 @@ export const ACTIONS = {
     who: ['panel_admin', 'panel_chair', 'panel_member', 'system_admin'],
     relationship: 'none',
   },
+  'panel-request.read': {
+    description:
+      'See a child’s requests to panels: the steps taken, what is asked, the decision, the slot, and whether the child is on another forum’s agenda',
+    who: CASE_DETAIL,
+    relationship: 'works-with-child',
+  },
+  'panel-request.make': {
+    description:
+      'Ask a panel to discuss a child or family (refused with the right route when a redirect rule applies, without a consent naming the panel, without a signed-off Early Help Assessment, or when not eligible for the gateway service); for a team around the family meeting, record that you know the child is also on a panel’s agenda',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
+  'panel-request.administer': {
+    description:
+      'For a panel you administer or chair: see the requests waiting, accept, decline or redirect them, allocate slots, record papers (the chair: agree to late papers), and see and reorder a meeting’s agenda',
+    who: ['panel_admin', 'panel_chair'],
+    relationship: 'none',
+  },
   'panels.manage': {
     description:
       'Set up panels, their members and gateway services, and generate, change and cancel their meetings (panel administrators: the panels they administer)',
@@ -669,6 +687,23 @@ export const ROUTES: Record<string, Action> = {
   'GET /panels/:id/meetings/:meetingId/edit': 'panels.manage',
   'POST /panels/:id/meetings/:meetingId/edit': 'panels.manage',
   'POST /panels/:id/meetings/:meetingId/cancel': 'panels.manage',
+  'GET /panels/:id/requests': 'panel-request.administer',
+  'GET /panels/:id/requests/:requestId': 'panel-request.administer',
+  'POST /panels/:id/requests/:requestId/accept': 'panel-request.administer',
+  'POST /panels/:id/requests/:requestId/decline': 'panel-request.administer',
+  'POST /panels/:id/requests/:requestId/redirect': 'panel-request.administer',
+  'POST /panels/:id/requests/:requestId/allocate': 'panel-request.administer',
+  'POST /panels/:id/requests/:requestId/papers': 'panel-request.administer',
+  'POST /panels/:id/requests/:requestId/late-papers': 'panel-request.administer',
+  'GET /panels/:id/meetings/:meetingId/agenda': 'panel-request.administer',
+  'POST /panels/:id/meetings/:meetingId/agenda/:requestId/move': 'panel-request.administer',
+  'POST /panels/:id/meetings/:meetingId/agenda/:requestId/acknowledge': 'panel-request.administer',
+  'GET /people/:id/panel-requests': 'panel-request.read',
+  'GET /people/:id/panel-requests/new': 'panel-request.make',
+  'GET /people/:id/panel-requests/new/:panelId': 'panel-request.make',
+  'POST /people/:id/panel-requests/new/:panelId': 'panel-request.make',
+  'GET /people/:id/panel-requests/:requestId': 'panel-request.read',
+  'POST /people/:id/panel-requests/:requestId/acknowledge': 'panel-request.make',
   'GET /admin/closure-days': 'admin.closure-days.manage',
   'GET /admin/threshold-guidance': 'admin.threshold-guidance.manage',
   'GET /admin/threshold-guidance/:level': 'admin.threshold-guidance.manage',

@@ -11,8 +11,9 @@
  * - `team_around_family`: the actor is a current member of the team around the family of an open episode covering
  *   the child (leaving the team, or the episode closing, ends it);
  * - `front_door_contact`: the actor holds an open front door contact about the child;
- * - `panel_agenda`: declared now, found by the panels feature when it comes (it adds its query to `SOURCES` below,
- *   and nowhere else);
+ * - `panel_agenda`: the actor is a current member of a panel (any seat, deputies included) whose meeting has the
+ *   child on its agenda, from `PANEL_AGENDA_DAYS_BEFORE` calendar days before the meeting (papers circulate) until
+ *   `PANEL_AGENDA_DAYS_AFTER` days after it (docs/decisions/0030-panel-requests.md);
  * - `team`: a team the actor belongs to is involved;
  * - `managed_team`: a team the actor manages, or one of its members, is involved;
  * - `organisation`: the actor's organisation is involved.
@@ -69,9 +70,9 @@ export const RELATIONSHIP_DESCRIPTIONS: Record<RelationshipKind, string> = {
   organisation: 'Your organisation is recorded as working with this person',
 };
 
-/** The record a relationship comes through: an involvement, a front door contact or an episode; an agenda slot later. */
+/** The record a relationship comes through: an involvement, a front door contact, an episode or a panel meeting. */
 export interface RelationshipVia {
-  record: 'involvement' | 'contact' | 'episode';
+  record: 'involvement' | 'contact' | 'episode' | 'panel_meeting';
   id: string;
 }
 
@@ -162,6 +163,11 @@ function fromInvolvements(
     .where(condition) as unknown as Source;
 }
 
+/** Panel members see a child on their panel's agenda from this many calendar days before the meeting … */
+export const PANEL_AGENDA_DAYS_BEFORE = 7;
+/** … to this many calendar days after it: decisions are recorded within 48 hours and circulated within 4 working days. */
+export const PANEL_AGENDA_DAYS_AFTER = 14;
+
 /**
  * Where each kind of relationship is found: a query of (person_id, kind, via_id) rows, or null when it cannot apply
  * to this actor. Later features add their kind's query here, and only here: the single-child and the list forms
@@ -213,8 +219,29 @@ const SOURCES: Record<RelationshipKind, (q: Q, actor: RelationshipActor, today: 
       ])
       .where('c.assigned_to', '=', actor.userId)
       .where('c.status', '=', 'open') as unknown as Source,
-  // A panel meeting agenda the actor sits on: added with the panels feature.
-  panel_agenda: () => null,
+  // A current member of a panel (any seat, deputies included) whose meeting, not cancelled, has the child on its
+  // agenda (an accepted request with a slot, or one discussed), within the window around the meeting.
+  panel_agenda: (q, actor, today) =>
+    q
+      .selectFrom('panel_request as r')
+      .innerJoin('panel_request_person as rp', 'rp.request_id', 'r.id')
+      .innerJoin('panel_meeting as pm', 'pm.id', 'r.meeting_id')
+      .innerJoin('panel_member as m', 'm.panel_id', 'r.panel_id')
+      .select([
+        'rp.person_id',
+        sql<RelationshipKind>`'panel_agenda'::text`.as('kind'),
+        sql<RelationshipVia['record']>`'panel_meeting'::text`.as('via_record'),
+        'pm.id as via_id',
+      ])
+      .where('m.user_id', '=', actor.userId)
+      .where('m.from_date', '<=', today)
+      .where((eb) => eb.or([eb('m.to_date', 'is', null), eb('m.to_date', '>', today)]))
+      .where('r.status', 'in', ['accepted', 'discussed'])
+      .where('pm.status', '<>', 'cancelled')
+      .where(sql<SqlBool>`pm.meeting_date - ${sql.lit(PANEL_AGENDA_DAYS_BEFORE)} <= ${today}::date`)
+      .where(
+        sql<SqlBool>`pm.meeting_date + ${sql.lit(PANEL_AGENDA_DAYS_AFTER)} >= ${today}::date`,
+      ) as unknown as Source,
   team: (q, actor, today) =>
     actor.teamIds.length ? fromInvolvements(q, 'team', today, (eb) => eb('i.team_id', 'in', actor.teamIds)) : null,
   managed_team: (q, actor, today) =>

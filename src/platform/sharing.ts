@@ -54,6 +54,8 @@ export interface Recipient {
   organisationId?: string;
   agencyType?: AgencyType;
   panelName?: string;
+  /** The panel itself: a consent that names it by id covers it whatever it is called now. */
+  panelId?: string;
   frontDoor?: boolean;
 }
 
@@ -103,6 +105,7 @@ export function recipientCovers(row: RecipientRow, target: Recipient): boolean {
     case 'agency_type':
       return !!target.agencyType && row.agency_type === target.agencyType;
     case 'panel':
+      if (target.panelId && row.panel_id) return row.panel_id === target.panelId;
       return (
         !!target.panelName && (row.panel_name ?? '').trim().toLowerCase() === target.panelName.trim().toLowerCase()
       );

@@ -23,6 +23,7 @@ import { CONSENT_CHRONOLOGY_SOURCES } from '../consent/chronology.ts';
 import { CONVERSATION_CHRONOLOGY_SOURCES } from '../conversations/chronology.ts';
 import { EPISODE_CHRONOLOGY_SOURCES } from '../episodes/chronology.ts';
 import { FRONT_DOOR_CHRONOLOGY_SOURCES } from '../front-door/chronology.ts';
+import { PANEL_CHRONOLOGY_SOURCES } from '../panels/chronology.ts';
 import { PEOPLE_CHRONOLOGY_SOURCES } from '../people/chronology.ts';
 import * as people from '../people/repository.ts';
 import { MergedRecordError, PARTNERSHIP_ROLES } from '../people/service.ts';
@@ -42,6 +43,7 @@ export const CHRONOLOGY_SOURCES: readonly ChronologySource[] = [
   ...ASSESSMENT_CHRONOLOGY_SOURCES,
   ...PLAN_CHRONOLOGY_SOURCES,
   ...TAF_CHRONOLOGY_SOURCES,
+  ...PANEL_CHRONOLOGY_SOURCES,
 ];
 
 type Trx = Transaction<DB>;

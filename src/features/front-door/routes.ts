@@ -101,7 +101,17 @@ export function registerFrontDoorRoutes(app: FastifyInstance, deps: AppDeps) {
         { field: 'harm', message: 'Select yes if you believe a child is at risk of significant harm' },
       ]);
     }
-    return formPage(reply, { harm: values.harm, child: asArray(values.child).filter(isUuid).slice(0, 10) });
+    // What was typed elsewhere (a request to a panel that must go to the front door instead) is carried over.
+    const carried = Object.fromEntries(
+      (['circumstances', 'needsToHappen', 'tried'] as const)
+        .filter((k) => typeof values[k] === 'string' && values[k] !== '')
+        .map((k) => [k, String(values[k]).slice(0, 10000)]),
+    );
+    return formPage(reply, {
+      ...carried,
+      harm: values.harm,
+      child: asArray(values.child).filter(isUuid).slice(0, 10),
+    });
   });
 
   app.post('/front-door/requests', async (request, reply) => {

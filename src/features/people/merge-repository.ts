@@ -39,6 +39,9 @@ export const PERSON_REFERENCES: readonly { table: string; column: string }[] = [
   { table: 'assessment_need', column: 'person_id' },
   { table: 'taf_meeting_family', column: 'person_id' },
   { table: 'contact_typed_child', column: 'matched_person_id' },
+  { table: 'panel_request', column: 'person_id' },
+  { table: 'panel_request_person', column: 'person_id' },
+  { table: 'panel_forum_acknowledgement', column: 'person_id' },
 ];
 
 /** Tables that link a person to a record by a composite key rather than an id: the key column a moved row is known by. */
@@ -48,6 +51,7 @@ const LINK_KEY: Record<string, string> = {
   episode_person: 'episode_id',
   assessment_person: 'assessment_id',
   taf_meeting_family: 'meeting_id',
+  panel_request_person: 'request_id',
 };
 
 /** Columns that refer to people but record history about the records themselves: they never move. */

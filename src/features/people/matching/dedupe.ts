@@ -77,7 +77,9 @@ export function matchThreshold(
     return { threshold: fixed, from: 'model' };
   }
   const even = Math.log2((1 - model.lambda) / model.lambda);
-  return even < fixed ? { threshold: Math.round(even * 10) / 10, from: 'share-of-matches' } : { threshold: fixed, from: 'model' };
+  return even < fixed
+    ? { threshold: Math.round(even * 10) / 10, from: 'share-of-matches' }
+    : { threshold: fixed, from: 'model' };
 }
 
 export type Training = 'auto' | 'em' | 'em-fixed-u' | 'em-sessions' | 'identifiers' | 'priors';
