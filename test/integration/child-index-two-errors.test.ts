@@ -160,6 +160,27 @@ for (const engine of engines()) {
       assert.equal(named.rows.filter((r) => r.tag === 'Likely the same child').length, 1);
     });
 
+    test('a family name with a date of birth a year out finds the child, though another child has that date', async () => {
+      // Oscar fits what was typed exactly, so nobody is missing by the score; but without a first name the search
+      // cannot tell that he is the one meant, so the date a year either side is looked up too.
+      const oscar = await createPerson(t.database.db, {
+        givenName: 'Oscar',
+        familyName: 'Mitchell',
+        dateOfBirth: '2014-04-12',
+        sex: 'M',
+        address: { line1: '9 Birch Walk', postcode: 'LU6 1AA' },
+      });
+      const { rows } = await search({ familyName: 'Mitchell', ...dob('12', '4', '2014') });
+      assert.equal(rows[0]?.id, oscar, 'the exact fit comes first');
+      const george = rows.slice(0, 10).find((r) => r.id === ids.george);
+      assert.ok(george, `not in the first ten: ${JSON.stringify(rows)}`);
+      assert.notEqual(george.tag, 'Likely the same child');
+      assert.ok(
+        rows.every((r) => r.tag !== 'Likely the same child'),
+        'a family name and a date identify nobody',
+      );
+    });
+
     test('when more people share the wide keys than can be scored, those sharing most of them are kept', async () => {
       const db = t.database.db;
       // Many children share one wide key with George (his family name's code and year of birth) and nothing else.

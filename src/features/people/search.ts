@@ -200,12 +200,20 @@ export async function searchIndex(
   const gate = Math.min(model.thresholds.match, 0.9 * scorePair(model, q, q).score);
   let widened = false;
   for (const [tier, keys] of [
+    ['near', tiers.near],
     ['broad', tiers.broad],
     ['wide', tiers.wide],
   ] as const) {
-    // The wide keys only when nobody so far is even a possible match: they cost far more candidates.
-    const enough = tier === 'wide' ? Math.min(gate, model.thresholds.possible) : gate;
-    if (rows.length > candidateLimit || scored.some((x) => x.score >= enough)) break;
+    // The near and wide keys only when nobody so far is even a possible match: they cost more candidates.
+    const enough = tier === 'broad' ? gate : Math.min(gate, model.thresholds.possible);
+    if (rows.length > candidateLimit) break;
+    // A date one day, month or year out is looked up even after a strong match when the query cannot identify a
+    // child (a family name and a date of birth): several children may fit it, and the one meant may not be among them.
+    const always = tier === 'near' && !identifies(q);
+    if (!always && scored.some((x) => x.score >= enough)) {
+      if (tier === 'near') continue;
+      break;
+    }
     if (!keys.size) continue;
     const more = await candidates(db, {
       ...filter,

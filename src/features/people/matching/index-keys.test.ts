@@ -84,6 +84,48 @@ describe('search keys', () => {
     test(`a query with ${what} shares a key with the record`, () => assert.ok(shares(query)));
   }
 
+  // Two things wrong at a million children: the wide keys are shared by thousands, so these must be reached by a
+  // narrower key: each part of a double-barrelled name with the date of birth, or the date one day, month or year out.
+  function sharesTier(tier: 'narrow' | 'near', query: PersonRecord, record: PersonRecord = stored): boolean {
+    const s = storedKeys(prepare(record, coder));
+    return [...queryKeyTiers(prepare(query, coder), coder)[tier]].some((k) => s.has(k));
+  }
+  test('part of a double-barrelled family name and no first name share a narrow key with the date of birth', () => {
+    assert.ok(sharesTier('narrow', { familyName: 'Clarke', dateOfBirth: '2014-03-07' }));
+    assert.ok(sharesTier('narrow', { givenName: 'James', familyName: 'Ahmed', dateOfBirth: '2014-03-07' }));
+  });
+  test('a part added to the family name and no first name share a narrow key with the date of birth', () => {
+    const single = { givenName: 'William', familyName: 'Clarke', dateOfBirth: '2014-03-07' };
+    assert.ok(sharesTier('narrow', { familyName: 'Clarke-Smith', dateOfBirth: '2014-03-07' }, single));
+    assert.ok(!sharesTier('narrow', { familyName: 'Clarke-Smith', dateOfBirth: '2014-03-08' }, single));
+  });
+  const nearMisses: [string, PersonRecord][] = [
+    ['no first name and the day wrong', { familyName: 'Ahmed-Clarke', dateOfBirth: '2014-03-08' }],
+    ['no first name and the year wrong', { familyName: 'Ahmed-Clarke', dateOfBirth: '2013-03-07' }],
+    [
+      'the middle name as first name and the year wrong',
+      { givenName: 'James', familyName: 'Ahmed-Clarke', dateOfBirth: '2015-03-07' },
+    ],
+    [
+      'part of the family name and the day wrong',
+      { givenName: 'William', familyName: 'Clarke', dateOfBirth: '2014-03-06' },
+    ],
+    [
+      'the month wrong and a misspelt family name',
+      { givenName: 'William', familyName: 'Ahmad-Clerk', dateOfBirth: '2014-04-07' },
+    ],
+  ];
+  for (const [what, query] of nearMisses) {
+    test(`a query with ${what} shares a near key (the date one day, month or year out with a name)`, () =>
+      assert.ok(sharesTier('near', query)));
+  }
+  test('near keys are not repeated in the narrow tier, and a query without a date of birth has none', () => {
+    const tiers = queryKeyTiers(prepare({ familyName: 'Ahmed-Clarke', dateOfBirth: '2014-03-08' }, coder), coder);
+    assert.ok(tiers.near.size > 0);
+    for (const k of tiers.near) assert.ok(!tiers.narrow.has(k));
+    assert.equal(queryKeyTiers(prepare({ givenName: 'William', familyName: 'Clarke' }, coder), coder).near.size, 0);
+  });
+
   test('wide keys are not repeated in the narrower tiers', () => {
     const tiers = queryKeyTiers(prepare({ givenName: 'Gorge', familyName: 'Mitchell' }, coder), coder);
     assert.ok(tiers.wide.size > 0);

@@ -21,7 +21,7 @@
  */
 import { canonicalDob } from './blocking.ts';
 import { variantsOf } from './nicknames.ts';
-import { dateParts, postcodeDistrict } from './normalise.ts';
+import { dateParts, isRealDate, postcodeDistrict } from './normalise.ts';
 import { type PhoneticCoder, type PreparedName, type PreparedRecord, prepare } from './record.ts';
 
 export const INDEX_KEY_VERSION = 3;
@@ -102,11 +102,22 @@ function postcodes(r: PreparedRecord): string[] {
   return out;
 }
 
-function dobKeys(out: Set<string>, dob: number, names: readonly PreparedName[]) {
+/**
+ * A query's name tokens also take each part of a double-barrelled family name's sound code (to meet a record with
+ * that part alone) and a single family name as a part (to meet a record where it is one part of two).
+ */
+function queryNameTokens(n: PreparedName): string[] {
+  const t = new Set(nameTokens(n));
+  for (const c of n.familyPartCodes) t.add(c);
+  if (n.familyParts.length === 1) t.add(`p${n.familyParts[0]}`);
+  return [...t];
+}
+
+function dobKeys(out: Set<string>, dob: number, names: readonly PreparedName[], query = false) {
   const cd = canonicalDob(dob);
   const { y, d } = dateParts(dob);
   for (const n of names) {
-    for (const t of nameTokens(n)) add(out, `D:${cd}:${t}`);
+    for (const t of query ? queryNameTokens(n) : nameTokens(n)) add(out, `D:${cd}:${t}`);
     const pair = namePair(n);
     if (pair) {
       add(out, `DY:${pair}:${Math.floor(dob / 100)}`);
@@ -147,9 +158,32 @@ export interface QueryShape {
   birthYears?: { from: number; to: number };
 }
 
+/** Dates one day, one month or one year either side of a date of birth (real dates only). */
+export function nearDates(dob: number): number[] {
+  const { y, m, d } = dateParts(dob);
+  const out: number[] = [];
+  for (const [yy, mm, dd] of [
+    [y - 1, m, d],
+    [y + 1, m, d],
+    [y, m - 1, d],
+    [y, m + 1, d],
+    [y, m, d - 1],
+    [y, m, d + 1],
+  ] as const) {
+    if (isRealDate(yy, mm, dd)) out.push(yy * 10000 + mm * 100 + dd);
+  }
+  return out;
+}
+
 export interface QueryKeys {
   /** Keys that pick out few people: looked up first. */
   narrow: Set<string>;
+  /**
+   * Each name with a date of birth one day, month or year out: looked up when the narrow keys do not find a strong
+   * match, or when the query cannot identify a child on its own (no first name), as a date of birth is often a
+   * little wrong and the wide keys that would otherwise reach such a record are shared by thousands.
+   */
+  near: Set<string>;
   /**
    * Names alone, or a family name over a range of years: many people share these, so they are looked up only when
    * the narrow keys do not find a strong match (a query whose postcode or date of birth the index does not hold).
@@ -168,6 +202,7 @@ export interface QueryKeys {
  */
 export function queryKeyTiers(q: PreparedRecord, coder: PhoneticCoder, shape: QueryShape = {}): QueryKeys {
   const narrow = new Set<string>();
+  const near = new Set<string>();
   const broad = new Set<string>();
   const wide = new Set<string>();
   if (q.nhs) add(narrow, `N:${q.nhs}`);
@@ -179,7 +214,13 @@ export function queryKeyTiers(q: PreparedRecord, coder: PhoneticCoder, shape: Qu
   const names = q.dob === null ? withNicknames(q, coder) : q.names;
   const hasNames = names.some((n) => n.given || n.familyCompact);
   const pcs = postcodes(q);
-  if (q.dob !== null && hasNames) dobKeys(narrow, q.dob, names);
+  if (q.dob !== null && hasNames) {
+    dobKeys(narrow, q.dob, names, true);
+    for (const date of nearDates(q.dob)) {
+      const cd = canonicalDob(date);
+      for (const n of names) for (const t of queryNameTokens(n)) add(near, `D:${cd}:${t}`);
+    }
+  }
   for (const p of pcs) {
     const district = p.includes(' ') ? postcodeDistrict(p) : p;
     if (q.dob !== null) add(narrow, `DP:${canonicalDob(q.dob)}:${p}`);
@@ -206,15 +247,16 @@ export function queryKeyTiers(q: PreparedRecord, coder: PhoneticCoder, shape: Qu
     }
   }
   if (hasNames) for (const n of names) wideKeys(wide, n, q.dob);
+  for (const k of narrow) near.delete(k);
   for (const k of narrow) wide.delete(k);
   for (const k of broad) wide.delete(k);
-  return { narrow, broad, wide };
+  return { narrow, near, broad, wide };
 }
 
 /** Every key a query can form, narrow and broad together. */
 export function queryKeys(q: PreparedRecord, coder: PhoneticCoder, shape: QueryShape = {}): Set<string> {
-  const { narrow, broad, wide } = queryKeyTiers(q, coder, shape);
-  return new Set([...narrow, ...broad, ...wide]);
+  const { narrow, near, broad, wide } = queryKeyTiers(q, coder, shape);
+  return new Set([...narrow, ...near, ...broad, ...wide]);
 }
 
 /** The query's names plus the same names with each known nickname or variant of the given name. */
