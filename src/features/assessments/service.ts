@@ -992,6 +992,7 @@ export class AssessmentService {
       const document = await this.documentOf(trx, a, a.signed_off_version, {
         nameOf: (id, n) => (id && withheld.has(id) ? WITHHELD_NAME : n),
       });
+      document.blocks.push(...(await planObjectivesFor(trx, a.id)));
       await recordAudit(trx, auditContext(ctx), {
         action: use === 'print' ? 'assessment.printed' : 'assessment.downloaded',
         recordType: 'person',
@@ -1020,6 +1021,40 @@ export class AssessmentService {
     >(v.content);
     return assessmentDocument(a, number, content, await this.children(trx, a.id), names);
   }
+}
+
+const OBJECTIVE_WORDS: Record<string, string> = {
+  open: 'Open',
+  achieved: 'Achieved',
+  not_achieved: 'Not achieved',
+  dropped: 'No longer needed',
+};
+
+/** The plan's objectives that address this assessment's unmet needs: which need each addresses, as it stands now. */
+async function planObjectivesFor(q: Q, assessmentId: string): Promise<DocumentBlock[]> {
+  const rows = await q
+    .selectFrom('plan_objective as o')
+    .innerJoin('assessment_need as n', 'n.id', 'o.assessment_need_id')
+    .select(['o.need', 'o.success_criterion', 'o.target_date', 'o.status', 'n.description'])
+    .where('n.assessment_id', '=', assessmentId)
+    .orderBy('o.created_at')
+    .orderBy('o.id')
+    .execute();
+  return [
+    { type: 'heading', level: 2, text: 'The plan’s objectives for these needs' },
+    rows.length
+      ? {
+          type: 'table',
+          head: ['Unmet need', 'Objective', 'Target date', 'Status'],
+          rows: rows.map((r) => [
+            r.description,
+            `${r.need}. ${r.success_criterion}`,
+            r.target_date,
+            OBJECTIVE_WORDS[r.status] ?? r.status,
+          ]),
+        }
+      : { type: 'paragraph', text: 'No plan objective is linked to these needs yet' },
+  ];
 }
 
 /** A document shown inside a page that has its own title: without the document's first heading. */

@@ -58,13 +58,33 @@ export const PlanForm = orderedForm((_body, field) => {
 });
 
 export const ObjectiveForm = orderedForm((body, field, problem) => {
-  const needKey = field(
-    'needArea',
-    z
-      .string({ message: 'Select the area of need the objective addresses' })
-      .regex(/^[a-z0-9-]{1,60}\/[a-z0-9-]{1,60}$/, 'Select the area of need the objective addresses'),
-  );
-  const need = field('need', text('the need the objective addresses', 1000));
+  // When the episode's assessment records unmet needs the form offers them (`needFrom=assessment`): the domain and
+  // sub-area follow from the need picked, and the specific words may be left blank to use the need's own.
+  const fromAssessment = body.needFrom === 'assessment';
+  let assessmentNeedId: string | null = null;
+  let needKey: string | undefined;
+  let need: string | undefined | null;
+  if (fromAssessment) {
+    if (isUuid(body.assessmentNeedId)) assessmentNeedId = body.assessmentNeedId as string;
+    else problem('assessmentNeedId', 'Select the unmet need from the assessment the objective addresses');
+    need = field(
+      'need',
+      z
+        .string()
+        .trim()
+        .max(1000, 'The need the objective addresses must be 1,000 characters or fewer')
+        .optional()
+        .transform((v) => v || null),
+    );
+  } else {
+    needKey = field(
+      'needArea',
+      z
+        .string({ message: 'Select the area of need the objective addresses' })
+        .regex(/^[a-z0-9-]{1,60}\/[a-z0-9-]{1,60}$/, 'Select the area of need the objective addresses'),
+    );
+    need = field('need', text('the need the objective addresses', 1000));
+  }
   const successCriterion = field(
     'successCriterion',
     text('how everyone will know the objective has been achieved', 2000, `. ${SMART_WORDS}`),
@@ -79,11 +99,12 @@ export const ObjectiveForm = orderedForm((body, field, problem) => {
     realistic === 'no'
       ? field('realisticNote', text('what would make it realistic, or change the objective', 2000))
       : null;
-  const [domain, subArea] = (needKey ?? '/').split('/');
+  const [domain, subArea] = needKey ? needKey.split('/') : [null, null];
   return {
-    domain: domain!,
-    subArea: subArea!,
-    need: need!,
+    assessmentNeedId,
+    domain: domain ?? null,
+    subArea: subArea ?? null,
+    need: need ?? null,
     successCriterion: successCriterion!,
     targetDate: targetDate!,
     agreedBy: agreedBy!,
@@ -203,6 +224,12 @@ export function registerPlanRoutes(app: FastifyInstance, deps: AppDeps) {
           })),
         ),
       ],
+      assessmentNeedItems: form.assessmentNeeds.map((n) => ({
+        value: n.id,
+        text: `${n.area}: ${n.description}`,
+        hint: { text: `About: ${n.about}` },
+        checked: values.assessmentNeedId === n.id,
+      })),
       userItems: [
         { value: '', text: 'Choose a person' },
         ...form.users.map((u) => ({

@@ -1,0 +1,236 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../src/db/schema.ts';
+import * as registry from '../../src/features/people/registry-repository.ts';
+import { TestClient } from '../support/client.ts';
+import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
+import { engines, startTestApp, type TestApp } from '../support/harness.ts';
+import { createPerson } from '../support/people.ts';
+
+const episodeIdFrom = (location: unknown) => /\/episodes\/([0-9a-f-]{36})/.exec(String(location))![1]!;
+const assessmentIdFrom = (location: unknown) => /\/assessments\/([0-9a-f-]{36})/.exec(String(location))![1]!;
+const versionOn = (body: string) => Number(/name="version" value="(\d+)"/.exec(body)![1]);
+const dateFields = (name: string, iso: string) => {
+  const [y, m, d] = iso.split('-');
+  return { [`${name}-day`]: String(Number(d)), [`${name}-month`]: String(Number(m)), [`${name}-year`]: y! };
+};
+
+for (const engine of engines()) {
+  describe(`The assessment and the plan joined (${engine})`, () => {
+    let t: TestApp;
+    let db: Kysely<DB>;
+    let teacher: TestUser;
+    let worker: TestUser;
+    let boss: TestUser;
+    let stranger: TestUser;
+    let schoolId: string;
+    let householdArea: string;
+    const clients = new Map<string, TestClient>();
+    const as = async (u: TestUser) => {
+      let c = clients.get(u.id);
+      if (!c) {
+        c = new TestClient(t.app, t.clock);
+        await c.signIn(u);
+        clients.set(u.id, c);
+      }
+      return c;
+    };
+    /** A child at the school, living at an address in the partnership, with an episode the worker leads. */
+    const family = async (givenName: string) => {
+      const childId = await createPerson(db, {
+        givenName,
+        familyName: 'Fenwick',
+        dateOfBirth: '2017-03-04',
+        involvement: { organisationId: schoolId, userId: teacher.id },
+      });
+      const household = await registry.findOrCreateHousehold(db, {
+        line1: `${givenName} House`,
+        line2: null,
+        town: null,
+        postcode: 'LU1 1AA',
+        areaId: householdArea,
+      });
+      await registry.moveTo(db, childId, household, '2020-01-01');
+      const c = await as(teacher);
+      await c.get(`/people/${childId}/episodes/new`);
+      const opened = await c.post(`/people/${childId}/episodes`, { personIds: childId, leadUserId: worker.id });
+      assert.equal(opened.statusCode, 303, opened.body.slice(0, 2000));
+      const episodeId = episodeIdFrom(opened.headers.location);
+      const url = `/people/${childId}/episodes/${episodeId}`;
+      return { childId, episodeId, url, plan: `${url}/plan` };
+    };
+
+    /** The worker starts the child's assessment and records unmet needs: [subArea, about (null: family), words]. */
+    const assess = async (childId: string, needs: [string, string | null, string][]) => {
+      const w = await as(worker);
+      await w.get(`/people/${childId}/assessments/new`);
+      const res = await w.post(`/people/${childId}/assessments`, { personIds: [childId] });
+      assert.equal(res.statusCode, 303, res.body.slice(0, 2000));
+      const id = assessmentIdFrom(res.headers.location);
+      const base = `/people/${childId}/assessments/${id}`;
+      for (const [subArea, about, description] of needs) {
+        const page = await w.get(`${base}/sections/needs`);
+        const ok = await w.post(`${base}/needs`, {
+          version: String(versionOn(page.body)),
+          subArea,
+          personId: about ?? 'family',
+          description,
+        });
+        assert.equal(ok.statusCode, 303, ok.body.slice(0, 2000));
+      }
+      return { id, base };
+    };
+
+    const signOff = async (base: string) => {
+      const w = await as(worker);
+      await w.get(`${base}/submit`);
+      assert.equal((await w.post(`${base}/submit`, { managerId: boss.id })).statusCode, 303);
+      const b = await as(boss);
+      await b.get(`${base}/sign-off`);
+      assert.equal((await b.post(`${base}/sign-off`, { decision: 'signed_off' })).statusCode, 303);
+    };
+
+    const startPlan = async (plan: string) => {
+      const w = await as(worker);
+      await w.get(`${plan}/edit`);
+      const saved = await w.post(`${plan}/edit`, { strengths: 'Grandmother helps every morning', reviewWeeks: '6' });
+      assert.equal(saved.statusCode, 303);
+    };
+
+    const objective = (extra: Record<string, string>) => ({
+      successCriterion: 'Attends 9 days in 10 for 6 weeks',
+      ...dateFields('targetDate', '2027-03-01'),
+      agreedBy: 'Mother and the class teacher',
+      realistic: 'yes',
+      ...extra,
+    });
+
+    before(async () => {
+      t = await startTestApp(engine);
+      t.clock.set(new Date('2026-12-01T10:00:00Z'));
+      db = t.database.db;
+      const school = await createOrganisation(db, { name: 'Oak Lane Primary', agency_type: 'school' });
+      const council = await createOrganisation(db, { name: 'Lea Council', agency_type: 'local_authority' });
+      const otherSchool = await createOrganisation(db, { name: 'Far Hill Primary', agency_type: 'school' });
+      schoolId = school.id;
+      const lea = await createPartnership(db, 'Lea', [school.id, council.id]);
+      householdArea = lea.areaId;
+      await createPartnership(db, 'Elsewhere', [otherSchool.id]);
+      const team = await db
+        .insertInto('team')
+        .values({ organisation_id: council.id, name: 'Family Support', area_id: lea.areaId })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      teacher = await createUser(db, { organisationId: school.id, name: 'Tess Teacher' });
+      worker = await createUser(db, { organisationId: council.id, name: 'Wren Worker' });
+      boss = await createUser(db, { organisationId: council.id, name: 'Bea Boss', roles: ['manager'] });
+      stranger = await createUser(db, { organisationId: otherSchool.id, name: 'Sam Stranger' });
+      await db
+        .insertInto('user_team')
+        .values([
+          { user_id: worker.id, team_id: team.id, is_manager: false },
+          { user_id: boss.id, team_id: team.id, is_manager: true },
+        ])
+        .execute();
+    });
+    after(() => t.close());
+
+    test('without an assessment need to pick, an objective names an area of need and the page says it is not linked', async () => {
+      const { plan } = await family('Ada');
+      await startPlan(plan);
+      const w = await as(worker);
+      const form = await w.get(`${plan}/objectives/new`);
+      assert.match(form.body, /data-qa="no-assessment-needs"/);
+      assert.match(form.body, /There are no unmet needs from an Early Help Assessment/);
+      const ok = await w.post(
+        `${plan}/objectives/new`,
+        objective({ needArea: 'development/learning', need: 'Ada misses school most Mondays' }),
+      );
+      assert.equal(ok.statusCode, 303, ok.body.slice(0, 2000));
+      const page = await w.get(plan);
+      assert.match(page.body, /Not linked: there was no unmet need from an assessment/);
+      const row = await db
+        .selectFrom('plan_objective')
+        .selectAll()
+        .where('need', '=', 'Ada misses school most Mondays')
+        .executeTakeFirstOrThrow();
+      assert.equal(row.assessment_need_id, null);
+    });
+
+    test('an objective names the unmet need from the episode’s assessment: area from the need, shown on the plan and in the print view', async () => {
+      const { childId, plan } = await family('Bo');
+      const { id: assessmentId, base } = await assess(childId, [
+        ['learning', childId, 'Bo misses school most Mondays'],
+        ['housing', null, 'The flat is damp and overcrowded'],
+      ]);
+      await startPlan(plan);
+      const w = await as(worker);
+      const form = await w.get(`${plan}/objectives/new`);
+      assert.doesNotMatch(form.body, /data-qa="no-assessment-needs"/);
+      assert.match(form.body, /Learning and education: Bo misses school most Mondays/);
+      assert.match(form.body, /Housing, employment and money: The flat is damp and overcrowded/);
+      assert.match(form.body, /name="needFrom" value="assessment"/);
+
+      // No need picked: refused, what was typed kept.
+      const none = await w.post(
+        `${plan}/objectives/new`,
+        objective({ needFrom: 'assessment', need: 'Mondays are hard' }),
+      );
+      assert.equal(none.statusCode, 400);
+      assert.match(none.body, /Select the unmet need from the assessment the objective addresses/);
+      assert.match(none.body, /Mondays are hard/);
+      // An area typed in instead of a need, while the assessment has needs: refused.
+      const typed = await w.post(
+        `${plan}/objectives/new`,
+        objective({ needArea: 'development/health', need: 'Something else' }),
+      );
+      assert.equal(typed.statusCode, 400);
+      assert.match(typed.body, /Select the unmet need from the assessment the objective addresses/);
+
+      const needs = await db
+        .selectFrom('assessment_need')
+        .selectAll()
+        .where('assessment_id', '=', assessmentId)
+        .orderBy('recorded_at')
+        .execute();
+      const learning = needs.find((n) => n.sub_area === 'learning')!;
+      const housing = needs.find((n) => n.sub_area === 'housing')!;
+      const ok = await w.post(
+        `${plan}/objectives/new`,
+        objective({ needFrom: 'assessment', assessmentNeedId: learning.id, need: '' }),
+      );
+      assert.equal(ok.statusCode, 303, ok.body.slice(0, 2000));
+      const ok2 = await w.post(
+        `${plan}/objectives/new`,
+        objective({ needFrom: 'assessment', assessmentNeedId: housing.id, need: 'Somewhere dry to live' }),
+      );
+      assert.equal(ok2.statusCode, 303, ok2.body.slice(0, 2000));
+      const rows = await db
+        .selectFrom('plan_objective')
+        .selectAll()
+        .where('assessment_need_id', 'in', [learning.id, housing.id])
+        .orderBy('created_at')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => [r.need_domain, r.need_sub_area, r.need]),
+        [
+          ['development', 'learning', 'Bo misses school most Mondays'],
+          ['family', 'housing', 'Somewhere dry to live'],
+        ],
+      );
+      const page = await w.get(plan);
+      assert.match(page.body, /Unmet need from the assessment/);
+      assert.match(page.body, /data-qa="assessment-need">The flat is damp and overcrowded \(The whole family\)/);
+      assert.match(page.body, /data-qa="assessment-need">Bo misses school most Mondays \(Bo Fenwick\)/);
+
+      await signOff(base);
+      const print = await w.get(`${base}/print`);
+      assert.equal(print.statusCode, 200);
+      assert.match(print.body, /The plan’s objectives for these needs/);
+      assert.match(print.body, /Somewhere dry to live\. Attends 9 days in 10 for 6 weeks/);
+      // Someone who does not work with the child is not offered the needs.
+      assert.equal((await (await as(stranger)).get(`${plan}/objectives/new`)).statusCode, 404);
+    });
+  });
+}
