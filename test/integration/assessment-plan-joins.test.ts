@@ -37,7 +37,7 @@ for (const engine of engines()) {
       return c;
     };
     /** A child at the school, living at an address in the partnership, with an episode the worker leads. */
-    const family = async (givenName: string) => {
+    const family = async (givenName: string, also: string[] = []) => {
       const childId = await createPerson(db, {
         givenName,
         familyName: 'Fenwick',
@@ -52,6 +52,7 @@ for (const engine of engines()) {
         areaId: householdArea,
       });
       await registry.moveTo(db, childId, household, '2020-01-01');
+      for (const other of also) await registry.moveTo(db, other, household, '2020-01-01');
       const c = await as(teacher);
       await c.get(`/people/${childId}/episodes/new`);
       const opened = await c.post(`/people/${childId}/episodes`, { personIds: childId, leadUserId: worker.id });
@@ -62,10 +63,10 @@ for (const engine of engines()) {
     };
 
     /** The worker starts the child's assessment and records unmet needs: [subArea, about (null: family), words]. */
-    const assess = async (childId: string, needs: [string, string | null, string][]) => {
+    const assess = async (childId: string, needs: [string, string | null, string][], also: string[] = []) => {
       const w = await as(worker);
       await w.get(`/people/${childId}/assessments/new`);
-      const res = await w.post(`/people/${childId}/assessments`, { personIds: [childId] });
+      const res = await w.post(`/people/${childId}/assessments`, { personIds: [childId, ...also] });
       assert.equal(res.statusCode, 303, res.body.slice(0, 2000));
       const id = assessmentIdFrom(res.headers.location);
       const base = `/people/${childId}/assessments/${id}`;
@@ -231,6 +232,96 @@ for (const engine of engines()) {
       assert.match(print.body, /Somewhere dry to live\. Attends 9 days in 10 for 6 weeks/);
       // Someone who does not work with the child is not offered the needs.
       assert.equal((await (await as(stranger)).get(`${plan}/objectives/new`)).statusCode, 404);
+    });
+
+    test('a step up pulls in the assessment (status, sign-off, level, unmet needs) and the plan’s open objectives and actions; withheld people are not named', async () => {
+      const siblingId = await createPerson(db, { givenName: 'Dot', familyName: 'Fenwick', dateOfBirth: '2019-05-06' });
+      const fatherId = await createPerson(db, {
+        kind: 'adult',
+        givenName: 'Fred',
+        familyName: 'Fenwick',
+        dateOfBirth: '1985-01-01',
+      });
+      const { childId, url, plan } = await family('Cy', [siblingId]);
+      await db
+        .insertInto('withhold_marker')
+        .values({
+          person_id: siblingId,
+          subject_person_id: childId,
+          withheld_from_person_id: fatherId,
+          reason: 'Court order',
+          recorded_by: worker.id,
+          recorded_at: t.clock.now(),
+        })
+        .execute();
+      const { base } = await assess(
+        childId,
+        [
+          ['learning', childId, 'Cy misses school most Mondays'],
+          ['health', siblingId, 'Needs a hearing test'],
+        ],
+        [siblingId],
+      );
+      const w = await as(worker);
+      const levelPage = await w.get(`${base}/sections/level`);
+      const level = await w.post(`${base}/sections/level`, {
+        version: String(versionOn(levelPage.body)),
+        level: 'targeted',
+        levelRationale: 'Several needs together',
+        action: 'later',
+      });
+      assert.equal(level.statusCode, 303, level.body.slice(0, 2000));
+      await signOff(base);
+      await startPlan(plan);
+      const learning = await db
+        .selectFrom('assessment_need')
+        .select('id')
+        .where('description', '=', 'Cy misses school most Mondays')
+        .executeTakeFirstOrThrow();
+      await w.get(`${plan}/objectives/new`);
+      await w.post(
+        `${plan}/objectives/new`,
+        objective({ needFrom: 'assessment', assessmentNeedId: learning.id, need: 'Cy goes to school on Mondays' }),
+      );
+      const o = await db
+        .selectFrom('plan_objective')
+        .select('id')
+        .where('need', '=', 'Cy goes to school on Mondays')
+        .executeTakeFirstOrThrow();
+      await w.get(`${plan}/objectives/${o.id}/actions/new`);
+      const action = await w.post(`${plan}/objectives/${o.id}/actions/new`, {
+        what: 'Walk to school together on Mondays',
+        ownerKind: 'user',
+        ownerUserId: worker.id,
+        ...dateFields('dueDate', '2027-01-15'),
+      });
+      assert.equal(action.statusCode, 303, action.body.slice(0, 2000));
+
+      await w.get(`${url}/step-up`);
+      const ok = await w.post(`${url}/step-up`, {
+        harm: 'no',
+        whyNow: 'The plan is not working',
+        whatChanged: 'Cy has stopped coming to school',
+        urgency: 'normal',
+        permission: 'child_at_risk_of_harm',
+        lawfulReason: 'Cy may not be safe at home',
+      });
+      assert.equal(ok.statusCode, 303, ok.body.slice(0, 2000));
+      const step = await db
+        .selectFrom('episode_step as s')
+        .innerJoin('contact as c', 'c.id', 's.contact_id')
+        .select(['c.tried', 'c.reference'])
+        .where('s.episode_id', '=', episodeIdFrom(url))
+        .executeTakeFirstOrThrow();
+      const tried = step.tried ?? '';
+      assert.match(tried, /Early Help Assessment: signed off on 2026-12-01\./);
+      assert.match(tried, /Level of need judged in the assessment: Targeted\./);
+      assert.match(tried, /Learning and education \(Cy Fenwick\): Cy misses school most Mondays/);
+      assert.match(tried, /Health \(a family member whose details are withheld\): Needs a hearing test/);
+      assert.doesNotMatch(tried, /Dot Fenwick/);
+      assert.match(tried, /Plan: a draft, not yet agreed\./);
+      assert.match(tried, /Open objectives: Cy goes to school on Mondays \(by 2027-03-01\)\./);
+      assert.match(tried, /Open actions: Walk to school together on Mondays \(due 2027-01-15\)\./);
     });
   });
 }

@@ -1062,10 +1062,10 @@ function withoutTitle(d: DocumentModel): DocumentModel {
   return { ...d, blocks: d.blocks.filter((b) => !(b.type === 'heading' && b.level === 1)) };
 }
 
-const WITHHELD_NAME = 'a family member whose details are withheld';
+export const WITHHELD_NAME = 'a family member whose details are withheld';
 
 /** People whose details a current withhold marker on one of the children protects (as the chronology reads them). */
-async function withheldPeople(q: Q, childIds: string[]): Promise<Set<string>> {
+export async function withheldPeople(q: Q, childIds: string[]): Promise<Set<string>> {
   if (!childIds.length) return new Set();
   const rows = await q
     .selectFrom('withhold_marker')
