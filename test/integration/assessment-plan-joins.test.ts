@@ -3,6 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
 import * as registry from '../../src/features/people/registry-repository.ts';
+import { loadActor } from '../../src/platform/sessions.ts';
+import { listWork } from '../../src/platform/work.ts';
 import { TestClient } from '../support/client.ts';
 import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
@@ -22,6 +24,7 @@ for (const engine of engines()) {
     let db: Kysely<DB>;
     let teacher: TestUser;
     let worker: TestUser;
+    let other: TestUser;
     let boss: TestUser;
     let stranger: TestUser;
     let schoolId: string;
@@ -36,6 +39,8 @@ for (const engine of engines()) {
       }
       return c;
     };
+    const work = async (u: TestUser) => listWork(db, (await loadActor(db, u.id, 'session'))!, t.clock.now());
+
     /** A child at the school, living at an address in the partnership, with an episode the worker leads. */
     const family = async (givenName: string, also: string[] = []) => {
       const childId = await createPerson(db, {
@@ -125,12 +130,14 @@ for (const engine of engines()) {
         .executeTakeFirstOrThrow();
       teacher = await createUser(db, { organisationId: school.id, name: 'Tess Teacher' });
       worker = await createUser(db, { organisationId: council.id, name: 'Wren Worker' });
+      other = await createUser(db, { organisationId: council.id, name: 'Otto Other' });
       boss = await createUser(db, { organisationId: council.id, name: 'Bea Boss', roles: ['manager'] });
       stranger = await createUser(db, { organisationId: otherSchool.id, name: 'Sam Stranger' });
       await db
         .insertInto('user_team')
         .values([
           { user_id: worker.id, team_id: team.id, is_manager: false },
+          { user_id: other.id, team_id: team.id, is_manager: false },
           { user_id: boss.id, team_id: team.id, is_manager: true },
         ])
         .execute();
@@ -322,6 +329,70 @@ for (const engine of engines()) {
       assert.match(tried, /Plan: a draft, not yet agreed\./);
       assert.match(tried, /Open objectives: Cy goes to school on Mondays \(by 2027-03-01\)\./);
       assert.match(tried, /Open actions: Walk to school together on Mondays \(due 2027-01-15\)\./);
+    });
+
+    test('a handover moves the plan review and the confirm-closure work from the old lead’s list to the new lead’s', async () => {
+      t.clock.set(new Date('2026-12-02T10:00:00Z'));
+      clients.clear();
+      const { url, plan } = await family('Ed');
+      await startPlan(plan);
+      const w = await as(worker);
+      await w.get(`${plan}/objectives/new`);
+      await w.post(`${plan}/objectives/new`, objective({ needArea: 'development/learning', need: 'Ed reads daily' }));
+      const o = await db
+        .selectFrom('plan_objective')
+        .select('id')
+        .where('need', '=', 'Ed reads daily')
+        .executeTakeFirstOrThrow();
+      await w.get(`${plan}/objectives/${o.id}/actions/new`);
+      await w.post(`${plan}/objectives/${o.id}/actions/new`, {
+        what: 'Library card',
+        ownerKind: 'user',
+        ownerUserId: worker.id,
+        ...dateFields('dueDate', '2027-01-15'),
+      });
+      await w.get(`${plan}/agree`);
+      const agreed = await w.post(`${plan}/agree`, { agreedWith: 'Mother', ...dateFields('agreedOn', '2026-12-02') });
+      assert.equal(agreed.statusCode, 303, agreed.body.slice(0, 2000));
+      const action = await db
+        .selectFrom('plan_action')
+        .select('id')
+        .where('what', '=', 'Library card')
+        .executeTakeFirstOrThrow();
+      assert.equal((await w.post(`${plan}/actions/${action.id}/complete`, {})).statusCode, 303);
+      await w.get(`${url}/propose-closure`);
+      const proposed = await w.post(`${url}/propose-closure`, {
+        improvement: 'Ed reads every day and school says progress is good.',
+        weeks: '4',
+        periodReason: 'Progress has been steady for months',
+        'outcome-education': 'achieved',
+        'evidence-education': 'Reading age up a year (school).',
+      });
+      assert.equal(proposed.statusCode, 303, proposed.body.slice(0, 2000));
+      t.clock.set(new Date('2027-01-05T09:00:00Z'));
+      clients.clear();
+      await t.runJobs();
+      const leadWork = async (u: TestUser) =>
+        (await work(u))
+          .filter((i) => i.href.startsWith(url) && ['plan.review', 'episode.confirm-closure'].includes(i.kind))
+          .map((i) => i.kind)
+          .sort();
+      assert.deepEqual(await leadWork(worker), ['episode.confirm-closure', 'plan.review']);
+      assert.deepEqual(await leadWork(other), []);
+
+      const h = await as(worker);
+      await h.get(`${url}/handover`);
+      const handed = await h.post(`${url}/handover`, {
+        incomingUserId: other.id,
+        note: 'Otto takes over while Wren is away.',
+        ...dateFields('agreedOn', '2027-01-05'),
+      });
+      assert.equal(handed.statusCode, 303, handed.body.slice(0, 2000));
+      assert.deepEqual(await leadWork(worker), []);
+      assert.deepEqual(await leadWork(other), ['episode.confirm-closure', 'plan.review']);
+      const theirs = (await work(other)).filter((i) => i.href.startsWith(url));
+      // The review keeps its due date.
+      assert.ok(theirs.find((i) => i.kind === 'plan.review')!.due);
     });
   });
 }
