@@ -26,7 +26,9 @@ for (const engine of engines()) {
     let worker: TestUser;
     let other: TestUser;
     let boss: TestUser;
+    let admin: TestUser;
     let stranger: TestUser;
+    let partnershipId: string;
     let schoolId: string;
     let householdArea: string;
     const clients = new Map<string, TestClient>();
@@ -122,6 +124,7 @@ for (const engine of engines()) {
       schoolId = school.id;
       const lea = await createPartnership(db, 'Lea', [school.id, council.id]);
       householdArea = lea.areaId;
+      partnershipId = lea.partnershipId;
       await createPartnership(db, 'Elsewhere', [otherSchool.id]);
       const team = await db
         .insertInto('team')
@@ -132,6 +135,7 @@ for (const engine of engines()) {
       worker = await createUser(db, { organisationId: council.id, name: 'Wren Worker' });
       other = await createUser(db, { organisationId: council.id, name: 'Otto Other' });
       boss = await createUser(db, { organisationId: council.id, name: 'Bea Boss', roles: ['manager'] });
+      admin = await createUser(db, { organisationId: council.id, name: 'Ada Admin', roles: ['system_admin'] });
       stranger = await createUser(db, { organisationId: otherSchool.id, name: 'Sam Stranger' });
       await db
         .insertInto('user_team')
@@ -393,6 +397,44 @@ for (const engine of engines()) {
       const theirs = (await work(other)).filter((i) => i.href.startsWith(url));
       // The review keeps its due date.
       assert.ok(theirs.find((i) => i.kind === 'plan.review')!.due);
+    });
+
+    test('an administrator sets the partnership’s plan review interval: audited, errors keep what was typed, offered on plans', async () => {
+      const w = await as(worker);
+      assert.equal((await w.get('/admin/plan-reviews')).statusCode, 403);
+      assert.equal((await w.post(`/admin/plan-reviews/${partnershipId}`, { weeks: '8' })).statusCode, 403);
+      const a = await as(admin);
+      const list = await a.get('/admin/plan-reviews');
+      assert.equal(list.statusCode, 200);
+      assert.match(list.body, /Every 6 weeks/);
+      await a.get(`/admin/plan-reviews/${partnershipId}`);
+      const bad = await a.post(`/admin/plan-reviews/${partnershipId}`, { weeks: '13' });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /Enter a whole number of weeks from 4 to 12/);
+      assert.match(bad.body, /value="13"/);
+      const saved = await a.post(`/admin/plan-reviews/${partnershipId}`, { weeks: '10' });
+      assert.equal(saved.statusCode, 303);
+      assert.match((await a.get(String(saved.headers.location))).body, /Plan review interval saved/);
+      const area = await db
+        .selectFrom('area')
+        .select('plan_review_weeks')
+        .where('id', '=', partnershipId)
+        .executeTakeFirstOrThrow();
+      assert.equal(area.plan_review_weeks, 10);
+      const audit = await db
+        .selectFrom('audit_event')
+        .select(['details'])
+        .where('action', '=', 'admin.plan-reviews.changed')
+        .execute();
+      assert.equal(audit.length, 1);
+      const details = (
+        typeof audit[0]!.details === 'string' ? JSON.parse(audit[0]!.details) : audit[0]!.details
+      ) as Record<string, unknown>;
+      assert.deepEqual([details.from, details.to], [6, 10]);
+      const { plan } = await family('Flo');
+      const form = await (await as(worker)).get(`${plan}/edit`);
+      assert.match(form.body, /Every 10 weeks \(the partnership’s default\)/);
+      await a.post(`/admin/plan-reviews/${partnershipId}`, { weeks: '6' });
     });
   });
 }

@@ -11,6 +11,7 @@ import type { AppDeps } from '../../platform/app-deps.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { asArray, dateFromParts, type FormProblem, orderedForm, submitForm } from '../../platform/forms.ts';
 import { checkId, isUuid } from '../../platform/ids.ts';
+import { registerPlanReviewSettingRoutes } from './review-setting.ts';
 import { OBJECTIVE_STATUS_WORDS, PlanService, RATING_WORDS, SMART_WORDS } from './service.ts';
 
 type One = { Params: { id: string; episodeId: string } };
@@ -176,6 +177,7 @@ const FLASH: Record<string, string> = {
 
 export function registerPlanRoutes(app: FastifyInstance, deps: AppDeps) {
   const service = new PlanService(deps.database.db);
+  registerPlanReviewSettingRoutes(app, deps);
   const base = (id: string, episodeId: string) => `/people/${id}/episodes/${episodeId}/plan`;
 
   app.get<One>('/people/:id/episodes/:episodeId/plan', async (request, reply) => {
