@@ -436,5 +436,32 @@ for (const engine of engines()) {
       assert.match(form.body, /Every 10 weeks \(the partnership’s default\)/);
       await a.post(`/admin/plan-reviews/${partnershipId}`, { weeks: '6' });
     });
+
+    test('the child’s early help assessment summary follows the assessment: in progress when started, completed on the day it is signed off', async () => {
+      t.clock.set(new Date('2027-02-01T10:00:00Z'));
+      clients.clear();
+      const { childId } = await family('Gus');
+      const summary = async () =>
+        db
+          .selectFrom('person')
+          .select(['early_help_assessment', 'early_help_assessment_on'])
+          .where('id', '=', childId)
+          .executeTakeFirstOrThrow();
+      assert.deepEqual(await summary(), { early_help_assessment: null, early_help_assessment_on: null });
+      const { base } = await assess(childId, [['learning', childId, 'Gus misses school']]);
+      assert.deepEqual(await summary(), {
+        early_help_assessment: 'in_progress',
+        early_help_assessment_on: '2027-02-01',
+      });
+      t.clock.set(new Date('2027-02-03T10:00:00Z'));
+      clients.clear();
+      await signOff(base);
+      assert.deepEqual(await summary(), {
+        early_help_assessment: 'completed',
+        early_help_assessment_on: '2027-02-03',
+      });
+      const card = await (await as(teacher)).get(`/people/${childId}`);
+      assert.match(card.body, /data-qa="eha">Completed 3 February 2027/);
+    });
   });
 }

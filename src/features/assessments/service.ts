@@ -24,6 +24,7 @@ import { findPerson } from '../people/repository.ts';
 import { LEVEL_NAMES, suggestLevel } from '../threshold/guidance.ts';
 import { currentGuidance, type GuidanceVersion, guidanceById } from '../threshold/repository.ts';
 import { type AssessmentSection, assessmentSections, fieldLabels, sectionOf } from './sections.ts';
+import { refreshAssessmentSummary } from './summary.ts';
 
 type Trx = Transaction<DB>;
 
@@ -443,6 +444,7 @@ export class AssessmentService {
           .execute();
       }
       await this.addVersion(trx, a.id, 1, content, ['prefill'], null, actor.userId, ctx.at);
+      await refreshAssessmentSummary(trx, personIds, ctx.at);
       await recordAudit(trx, auditContext(ctx), {
         action: 'assessment.started',
         recordType: 'person',
@@ -934,6 +936,11 @@ export class AssessmentService {
         })
         .where('id', '=', assessmentId)
         .execute();
+      await refreshAssessmentSummary(
+        trx,
+        (await this.children(trx, assessmentId)).map((c) => c.id),
+        ctx.at,
+      );
       await completeWork(trx, {
         sourceType: 'assessment',
         sourceId: assessmentId,
