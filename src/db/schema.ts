@@ -1398,6 +1398,8 @@ export interface PlanObjectiveTable {
   need_domain: string;
   need_sub_area: string;
   need: string;
+  /** The assessment's unmet need the objective addresses, when there was one to pick. */
+  assessment_need_id: ColumnType<string | null, string | null | undefined, string | null>;
   success_criterion: string;
   target_date: string;
   agreed_by_whom: string;

@@ -297,6 +297,11 @@ export const ACTIONS = {
     who: ADMIN,
     relationship: 'none',
   },
+  'admin.plan-reviews.manage': {
+    description: 'Set the usual interval between reviews of an early help plan, for each partnership',
+    who: ADMIN,
+    relationship: 'none',
+  },
   'admin.conversation-follow-up.manage': {
     description:
       'Set how many working days after a conversation its participants are asked whether it helped, for each partnership',
@@ -711,6 +716,9 @@ export const ROUTES: Record<string, Action> = {
   'GET /admin/closure-monitoring': 'admin.closure-monitoring.manage',
   'GET /admin/closure-monitoring/:id': 'admin.closure-monitoring.manage',
   'POST /admin/closure-monitoring/:id': 'admin.closure-monitoring.manage',
+  'GET /admin/plan-reviews': 'admin.plan-reviews.manage',
+  'GET /admin/plan-reviews/:id': 'admin.plan-reviews.manage',
+  'POST /admin/plan-reviews/:id': 'admin.plan-reviews.manage',
   'GET /admin/conversation-follow-up': 'admin.conversation-follow-up.manage',
   'GET /admin/conversation-follow-up/:id': 'admin.conversation-follow-up.manage',
   'POST /admin/conversation-follow-up/:id': 'admin.conversation-follow-up.manage',

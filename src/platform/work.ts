@@ -91,6 +91,57 @@ export async function completeWork(
   return Number(r.numUpdatedRows);
 }
 
+/**
+ * Moves one user's open work that records made to another user, as a handover does: each item keeps its link, due
+ * date and deadline. An item the new assignee already has open is done for the old one instead of given twice.
+ */
+export async function reassignWork(
+  trx: Q,
+  input: {
+    kind: string;
+    sourceType: string;
+    sourceIds: string[];
+    fromUserId: string;
+    toUserId: string;
+    at: Date;
+    by: string | null;
+  },
+): Promise<number> {
+  if (!input.sourceIds.length || input.fromUserId === input.toUserId) return 0;
+  const items = await trx
+    .selectFrom('work_item')
+    .select(['id', 'source_id'])
+    .where('kind', '=', input.kind)
+    .where('source_type', '=', input.sourceType)
+    .where('source_id', 'in', input.sourceIds)
+    .where('assigned_user_id', '=', input.fromUserId)
+    .where('status', '=', 'open')
+    .execute();
+  let moved = 0;
+  for (const item of items) {
+    const held = await trx
+      .selectFrom('work_item')
+      .select('id')
+      .where('kind', '=', input.kind)
+      .where('source_type', '=', input.sourceType)
+      .where('source_id', '=', item.source_id)
+      .where('assigned_user_id', '=', input.toUserId)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    if (held) {
+      await trx
+        .updateTable('work_item')
+        .set({ status: 'done', done_at: input.at, done_by: input.by })
+        .where('id', '=', item.id)
+        .execute();
+    } else {
+      await trx.updateTable('work_item').set({ assigned_user_id: input.toUserId }).where('id', '=', item.id).execute();
+      moved++;
+    }
+  }
+  return moved;
+}
+
 export type DueState = 'overdue' | 'soon' | 'due';
 
 export interface WorkDue {

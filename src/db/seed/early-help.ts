@@ -1,7 +1,8 @@
 /**
  * Where the demo has a family support or early help worker with a child, that worker is the child's lead
- * practitioner and an early help assessment is recorded: most in progress, some completed. (The assessment and
- * lead practitioner features set these; the demo shows the index card as they will leave it.)
+ * practitioner and an early help assessment is recorded: most in progress, some completed. These are summaries as
+ * recorded before assessments were kept in the service: a child with no assessment keeps them, and once an
+ * assessment is started they follow it (src/features/assessments/summary.ts).
  */
 import type { FamilyRows } from './people.ts';
 

@@ -24,6 +24,7 @@ import { findPerson } from '../people/repository.ts';
 import { LEVEL_NAMES, suggestLevel } from '../threshold/guidance.ts';
 import { currentGuidance, type GuidanceVersion, guidanceById } from '../threshold/repository.ts';
 import { type AssessmentSection, assessmentSections, fieldLabels, sectionOf } from './sections.ts';
+import { refreshAssessmentSummary } from './summary.ts';
 
 type Trx = Transaction<DB>;
 
@@ -462,6 +463,7 @@ export class AssessmentService {
           .execute();
       }
       await this.addVersion(trx, a.id, 1, content, ['prefill'], null, actor.userId, ctx.at);
+      await refreshAssessmentSummary(trx, personIds, ctx.at);
       await recordAudit(trx, auditContext(ctx), {
         action: 'assessment.started',
         recordType: 'person',
@@ -953,6 +955,11 @@ export class AssessmentService {
         })
         .where('id', '=', assessmentId)
         .execute();
+      await refreshAssessmentSummary(
+        trx,
+        (await this.children(trx, assessmentId)).map((c) => c.id),
+        ctx.at,
+      );
       await completeWork(trx, {
         sourceType: 'assessment',
         sourceId: assessmentId,
@@ -1011,6 +1018,7 @@ export class AssessmentService {
       const document = await this.documentOf(trx, a, a.signed_off_version, {
         nameOf: (id, n) => (id && withheld.has(id) ? WITHHELD_NAME : n),
       });
+      document.blocks.push(...(await planObjectivesFor(trx, a.id)));
       await recordAudit(trx, auditContext(ctx), {
         action: use === 'print' ? 'assessment.printed' : 'assessment.downloaded',
         recordType: 'person',
@@ -1039,6 +1047,40 @@ export class AssessmentService {
     >(v.content);
     return assessmentDocument(a, number, content, await this.children(trx, a.id), names);
   }
+}
+
+const OBJECTIVE_WORDS: Record<string, string> = {
+  open: 'Open',
+  achieved: 'Achieved',
+  not_achieved: 'Not achieved',
+  dropped: 'No longer needed',
+};
+
+/** The plan's objectives that address this assessment's unmet needs: which need each addresses, as it stands now. */
+async function planObjectivesFor(q: Q, assessmentId: string): Promise<DocumentBlock[]> {
+  const rows = await q
+    .selectFrom('plan_objective as o')
+    .innerJoin('assessment_need as n', 'n.id', 'o.assessment_need_id')
+    .select(['o.need', 'o.success_criterion', 'o.target_date', 'o.status', 'n.description'])
+    .where('n.assessment_id', '=', assessmentId)
+    .orderBy('o.created_at')
+    .orderBy('o.id')
+    .execute();
+  return [
+    { type: 'heading', level: 2, text: 'The plan’s objectives for these needs' },
+    rows.length
+      ? {
+          type: 'table',
+          head: ['Unmet need', 'Objective', 'Target date', 'Status'],
+          rows: rows.map((r) => [
+            r.description,
+            `${r.need}. ${r.success_criterion}`,
+            r.target_date,
+            OBJECTIVE_WORDS[r.status] ?? r.status,
+          ]),
+        }
+      : { type: 'paragraph', text: 'No plan objective is linked to these needs yet' },
+  ];
 }
 
 /** A document shown inside a page that has its own title: without the document's first heading. */

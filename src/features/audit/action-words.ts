@@ -18,6 +18,7 @@ export const ACTION_WORDS: Record<string, string> = {
   'admin.panel.meeting-cancelled': 'Cancelled a panel meeting',
   'admin.closure-monitoring.changed':
     'Changed how many weeks a family is monitored before an early help episode closes',
+  'admin.plan-reviews.changed': 'Changed the usual interval between reviews of early help plans',
   'admin.threshold-guidance.published': 'Published a new version of the threshold guidance',
   'admin.closure-day.removed': 'Removed a closure day',
   'admin.organisation.created': 'Created an organisation',

@@ -29,7 +29,7 @@ type Trx = Transaction<DB>;
 
 /** The job that asks the lead to confirm closure when the monitoring period ends. */
 export const MONITORING_ENDS_JOB = 'episode.monitoring-ends';
-const CONFIRM_WORK = 'episode.confirm-closure';
+export const CONFIRM_WORK = 'episode.confirm-closure';
 /** Used when neither the child nor the proposer is in a partnership. */
 export const DEFAULT_MONITORING_WEEKS = 12;
 

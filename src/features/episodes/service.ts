@@ -17,10 +17,10 @@ import { notify } from '../../platform/notifications.ts';
 import { rolePowerOver, withinPartnership } from '../../platform/partnership.ts';
 import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import { relationshipsWith } from '../../platform/relationships.ts';
-import { assignWork, completeWork } from '../../platform/work.ts';
+import { assignWork, completeWork, reassignWork } from '../../platform/work.ts';
 import { findPerson } from '../people/repository.ts';
-import { openPlanActions } from '../plans/service.ts';
-import { currentMonitoring, monitoringsOf, outcomesOf } from './closure.ts';
+import { openPlanActions, REVIEW_OWNER_PLAN, REVIEW_OWNER_REVIEW, REVIEW_WORK } from '../plans/service.ts';
+import { CONFIRM_WORK, currentMonitoring, monitoringsOf, outcomesOf } from './closure.ts';
 
 type Trx = Transaction<DB>;
 
@@ -725,6 +725,7 @@ export class EpisodeService {
         note: input.note,
         agreedOn: input.agreedOn,
       });
+      const moved = await this.moveLeadWork(trx, ctx, episodeId, outgoing.user_id, incoming.id);
       await notify(trx, {
         userIds: [outgoing.user_id],
         kind: 'episode.lead-handed-over',
@@ -744,11 +745,42 @@ export class EpisodeService {
           from: outgoing.user_id,
           to: incoming.id,
           agreedOn: input.agreedOn,
+          movedWork: moved,
           personIds: (await this.peopleOf(trx, episodeId)).map((p) => p.id),
         },
       });
       return { id: episodeId };
     });
+  }
+
+  /**
+   * The lead's own work on the episode moves with the lead at a handover: the plan review that is due (owned by the
+   * plan or by the last review) and "confirm closure" at the end of a monitoring period.
+   */
+  private async moveLeadWork(trx: Trx, ctx: RequestContext, episodeId: string, from: string, to: string) {
+    const plan = await trx.selectFrom('plan').select('id').where('episode_id', '=', episodeId).executeTakeFirst();
+    const reviews = plan
+      ? (await trx.selectFrom('plan_review').select('id').where('plan_id', '=', plan.id).execute()).map((r) => r.id)
+      : [];
+    const monitorings = (
+      await trx.selectFrom('episode_monitoring').select('id').where('episode_id', '=', episodeId).execute()
+    ).map((m) => m.id);
+    const common = { fromUserId: from, toUserId: to, at: ctx.at, by: ctx.actor!.userId };
+    return (
+      (await reassignWork(trx, {
+        ...common,
+        kind: REVIEW_WORK,
+        sourceType: REVIEW_OWNER_PLAN,
+        sourceIds: plan ? [plan.id] : [],
+      })) +
+      (await reassignWork(trx, { ...common, kind: REVIEW_WORK, sourceType: REVIEW_OWNER_REVIEW, sourceIds: reviews })) +
+      (await reassignWork(trx, {
+        ...common,
+        kind: CONFIRM_WORK,
+        sourceType: MONITORING_SOURCE,
+        sourceIds: monitorings,
+      }))
+    );
   }
 
   /** The lead acknowledges their appointment: their work item is done. */

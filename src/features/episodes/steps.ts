@@ -15,9 +15,13 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/e
 import { rolePowerOver } from '../../platform/partnership.ts';
 import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import { relationshipsWith } from '../../platform/relationships.ts';
+import { WITHHELD_NAME, withheldPeople } from '../../platform/sharing.ts';
+import { STATUS_WORDS as ASSESSMENT_STATUS_WORDS } from '../assessments/service.ts';
 import { DEFAULT_SOURCE, OUTCOME_LABELS } from '../front-door/codes.ts';
 import { FrontDoorService, parseContact } from '../front-door/service.ts';
 import { findPerson } from '../people/repository.ts';
+import { assessmentNeedsOf, openPlanActions } from '../plans/service.ts';
+import { guidanceById } from '../threshold/repository.ts';
 import { EpisodeService } from './service.ts';
 
 type Trx = Transaction<DB>;
@@ -45,12 +49,104 @@ export interface StepDownInput {
 const nameOf = (p: { given_name: string; family_name: string }) => `${p.given_name} ${p.family_name}`;
 
 /**
- * What else an episode can add to a step up's summary. Nothing yet: the early help assessment and the plan (issue 10,
- * other parts) add their open needs and actions here, so that the front door reads them without retyping.
+ * What the early help assessment and the plan add to a step up's summary, so that the front door reads them without
+ * retyping: the episode's latest assessment (its status, when it was signed off, the level of need judged and the
+ * unmet needs by domain and sub-area) and the plan's open objectives and actions. A person protected by a withhold
+ * marker on one of the children is not named.
  */
-export async function stepUpExtras(_q: Q, _episodeId: string): Promise<string[]> {
-  return [];
+export async function stepUpExtras(q: Q, episodeId: string): Promise<string[]> {
+  const lines: string[] = [];
+  const a = await q
+    .selectFrom('assessment')
+    .select(['id', 'status', 'guidance_id', 'content', 'version', 'signed_off_version', 'started_at'])
+    .where('episode_id', '=', episodeId)
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (a) {
+    const signedOff = await q
+      .selectFrom('assessment_signoff')
+      .select('decided_at')
+      .where('assessment_id', '=', a.id)
+      .where('outcome', '=', 'signed_off')
+      .orderBy('decided_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const status = a.signed_off_version
+      ? `signed off on ${londonToday(signedOff?.decided_at ?? a.started_at)}${
+          a.status === 'signed_off' ? '' : ` (a later draft is ${ASSESSMENT_STATUS_WORDS[a.status].toLowerCase()})`
+        }`
+      : `${ASSESSMENT_STATUS_WORDS[a.status].toLowerCase()}, started on ${londonToday(a.started_at)}`;
+    lines.push(`Early Help Assessment: ${status}.`);
+    // The level judged in the signed-off version when there is one; the draft's otherwise.
+    const version = a.signed_off_version
+      ? await q
+          .selectFrom('assessment_version')
+          .select('content')
+          .where('assessment_id', '=', a.id)
+          .where('number', '=', a.signed_off_version)
+          .executeTakeFirst()
+      : null;
+    const content = json<Record<string, unknown>>(version?.content ?? a.content);
+    const guidance = await guidanceById(q, a.guidance_id);
+    const level = guidance?.content.levels.find((l) => l.id === content.level)?.name;
+    lines.push(`Level of need judged in the assessment: ${level ?? 'not recorded'}.`);
+    const children = (
+      await q.selectFrom('assessment_person').select('person_id').where('assessment_id', '=', a.id).execute()
+    ).map((c) => c.person_id);
+    const withheld = await withheldPeople(q, children);
+    const needs = await q
+      .selectFrom('assessment_need')
+      .select(['id', 'person_id'])
+      .where('assessment_id', '=', a.id)
+      .where('removed_at', 'is', null)
+      .execute();
+    const words = await assessmentNeedsOf(q, episodeId);
+    lines.push(
+      `Unmet needs: ${
+        words.length
+          ? words
+              .map((n) => {
+                const about = needs.find((x) => x.id === n.id)?.person_id;
+                return `${n.area} (${about && withheld.has(about) ? WITHHELD_NAME : n.about}): ${n.description}`;
+              })
+              .join('; ')
+          : 'none recorded'
+      }.`,
+    );
+  } else {
+    lines.push('Early Help Assessment: none recorded for this episode.');
+  }
+  const plan = await q
+    .selectFrom('plan')
+    .select(['id', 'status', 'agreed_on'])
+    .where('episode_id', '=', episodeId)
+    .executeTakeFirst();
+  if (plan) {
+    const objectives = await q
+      .selectFrom('plan_objective')
+      .select(['need', 'target_date'])
+      .where('plan_id', '=', plan.id)
+      .where('status', '=', 'open')
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    const actions = await openPlanActions(q, episodeId);
+    lines.push(
+      `Plan: ${plan.status === 'agreed' ? `agreed with the family on ${plan.agreed_on}` : 'a draft, not yet agreed'}.`,
+      `Open objectives: ${
+        objectives.length ? objectives.map((o) => `${o.need} (by ${o.target_date})`).join('; ') : 'none'
+      }.`,
+      `Open actions: ${actions.length ? actions.join('; ') : 'none'}.`,
+    );
+  } else {
+    lines.push('Plan: none yet.');
+  }
+  return lines;
 }
+
+const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
 /** The steps recorded on an episode, with the front door's decision on a step up's contact once it is made. */
 export async function stepsOf(q: Q, episodeId: string) {

@@ -12,6 +12,7 @@ import { NotFoundError } from '../../platform/errors.ts';
 import { asArray, dateFromParts, type FormProblem, orderedForm, submitForm } from '../../platform/forms.ts';
 import { checkId, isUuid } from '../../platform/ids.ts';
 import { registerPlanApi } from './api.ts';
+import { registerPlanReviewSettingRoutes } from './review-setting.ts';
 import { OBJECTIVE_STATUS_WORDS, PlanService, RATING_WORDS, SMART_WORDS } from './service.ts';
 
 type One = { Params: { id: string; episodeId: string } };
@@ -59,13 +60,33 @@ export const PlanForm = orderedForm((_body, field) => {
 });
 
 export const ObjectiveForm = orderedForm((body, field, problem) => {
-  const needKey = field(
-    'needArea',
-    z
-      .string({ message: 'Select the area of need the objective addresses' })
-      .regex(/^[a-z0-9-]{1,60}\/[a-z0-9-]{1,60}$/, 'Select the area of need the objective addresses'),
-  );
-  const need = field('need', text('the need the objective addresses', 1000));
+  // When the episode's assessment records unmet needs the form offers them (`needFrom=assessment`): the domain and
+  // sub-area follow from the need picked, and the specific words may be left blank to use the need's own.
+  const fromAssessment = body.needFrom === 'assessment';
+  let assessmentNeedId: string | null = null;
+  let needKey: string | undefined;
+  let need: string | undefined | null;
+  if (fromAssessment) {
+    if (isUuid(body.assessmentNeedId)) assessmentNeedId = body.assessmentNeedId as string;
+    else problem('assessmentNeedId', 'Select the unmet need from the assessment the objective addresses');
+    need = field(
+      'need',
+      z
+        .string()
+        .trim()
+        .max(1000, 'The need the objective addresses must be 1,000 characters or fewer')
+        .optional()
+        .transform((v) => v || null),
+    );
+  } else {
+    needKey = field(
+      'needArea',
+      z
+        .string({ message: 'Select the area of need the objective addresses' })
+        .regex(/^[a-z0-9-]{1,60}\/[a-z0-9-]{1,60}$/, 'Select the area of need the objective addresses'),
+    );
+    need = field('need', text('the need the objective addresses', 1000));
+  }
   const successCriterion = field(
     'successCriterion',
     text('how everyone will know the objective has been achieved', 2000, `. ${SMART_WORDS}`),
@@ -80,11 +101,12 @@ export const ObjectiveForm = orderedForm((body, field, problem) => {
     realistic === 'no'
       ? field('realisticNote', text('what would make it realistic, or change the objective', 2000))
       : null;
-  const [domain, subArea] = (needKey ?? '/').split('/');
+  const [domain, subArea] = needKey ? needKey.split('/') : [null, null];
   return {
-    domain: domain!,
-    subArea: subArea!,
-    need: need!,
+    assessmentNeedId,
+    domain: domain ?? null,
+    subArea: subArea ?? null,
+    need: need ?? null,
     successCriterion: successCriterion!,
     targetDate: targetDate!,
     agreedBy: agreedBy!,
@@ -157,6 +179,7 @@ const FLASH: Record<string, string> = {
 export function registerPlanRoutes(app: FastifyInstance, deps: AppDeps) {
   const service = new PlanService(deps.database.db);
   registerPlanApi(app, deps, service);
+  registerPlanReviewSettingRoutes(app, deps);
   const base = (id: string, episodeId: string) => `/people/${id}/episodes/${episodeId}/plan`;
 
   app.get<One>('/people/:id/episodes/:episodeId/plan', async (request, reply) => {
@@ -205,6 +228,12 @@ export function registerPlanRoutes(app: FastifyInstance, deps: AppDeps) {
           })),
         ),
       ],
+      assessmentNeedItems: form.assessmentNeeds.map((n) => ({
+        value: n.id,
+        text: `${n.area}: ${n.description}`,
+        hint: { text: `About: ${n.about}` },
+        checked: values.assessmentNeedId === n.id,
+      })),
       userItems: [
         { value: '', text: 'Choose a person' },
         ...form.users.map((u) => ({

@@ -26,7 +26,7 @@ import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.t
 import { relationshipsWith } from '../../platform/relationships.ts';
 import { assignWork, completeWork } from '../../platform/work.ts';
 import { findPerson } from '../people/repository.ts';
-import { currentGuidance } from '../threshold/repository.ts';
+import { currentGuidance, guidanceById } from '../threshold/repository.ts';
 
 type Trx = Transaction<DB>;
 
@@ -62,9 +62,12 @@ export interface PlanInput {
   reviewWeeks: number;
 }
 export interface ObjectiveInput {
-  domain: string;
-  subArea: string;
-  need: string;
+  /** The assessment's unmet need the objective addresses: its domain and sub-area then follow from it. */
+  assessmentNeedId: string | null;
+  domain: string | null;
+  subArea: string | null;
+  /** Blank when a need is linked: the need's own description is used. */
+  need: string | null;
   successCriterion: string;
   targetDate: string;
   agreedBy: string;
@@ -102,6 +105,55 @@ export async function openPlanActions(q: Q, episodeId: string): Promise<string[]
     .orderBy('a.id')
     .execute();
   return rows.map((r) => `${r.what} (due ${r.due_date})`);
+}
+
+export interface AssessmentNeedChoice {
+  id: string;
+  domain: string;
+  subArea: string;
+  area: string;
+  about: string;
+  description: string;
+}
+
+/**
+ * The unmet needs of the episode's latest Early Help Assessment (its current draft's needs), which a plan objective
+ * names as the need it addresses. Empty when the episode has no assessment, or its assessment records no need.
+ */
+export async function assessmentNeedsOf(q: Q, episodeId: string): Promise<AssessmentNeedChoice[]> {
+  const a = await q
+    .selectFrom('assessment')
+    .select(['id', 'guidance_id'])
+    .where('episode_id', '=', episodeId)
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!a) return [];
+  const guidance = (await guidanceById(q, a.guidance_id)) ?? (await currentGuidance(q));
+  const rows = await q
+    .selectFrom('assessment_need as n')
+    .leftJoin('person as p', 'p.id', 'n.person_id')
+    .select(['n.id', 'n.domain', 'n.sub_area', 'n.description', 'p.given_name', 'p.family_name'])
+    .where('n.assessment_id', '=', a.id)
+    .where('n.removed_at', 'is', null)
+    .orderBy('n.recorded_at')
+    .orderBy('n.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    domain: r.domain,
+    subArea: r.sub_area,
+    area: areaName(guidance.content.domains, r.domain, r.sub_area),
+    about: r.given_name ? `${r.given_name} ${r.family_name}` : 'The whole family',
+    description: r.description,
+  }));
+}
+
+type Domains = Awaited<ReturnType<typeof currentGuidance>>['content']['domains'];
+function areaName(domains: Domains, domain: string, subArea: string) {
+  const d = domains.find((x) => x.id === domain);
+  return `${d?.name ?? domain}: ${d?.subAreas.find((x) => x.id === subArea)?.name ?? subArea}`;
 }
 
 export class PlanService {
@@ -315,8 +367,13 @@ export class PlanService {
               .execute()
           : [];
         const actor = found.actor;
+        const linked = await linkedNeeds(
+          trx,
+          os.map((o) => o.assessment_need_id).filter((x): x is string => !!x),
+        );
         objectives = os.map((o) => ({
           ...o,
+          assessmentNeed: o.assessment_need_id ? (linked.get(o.assessment_need_id) ?? null) : null,
           domainName: domainName(o.need_domain),
           subAreaName: subAreaName(o.need_domain, o.need_sub_area),
           statusWords: OBJECTIVE_STATUS_WORDS[o.status],
@@ -431,6 +488,7 @@ export class PlanService {
         plan: plan ?? null,
         objectives,
         domains: (await currentGuidance(trx)).content.domains,
+        assessmentNeeds: await assessmentNeedsOf(trx, episodeId),
         users: await this.ownerUsers(trx, episodeId),
         teams: await this.ownerTeams(trx, episodeId),
         weekChoices: await this.weekChoices(trx, personId, ctx.at),
@@ -494,10 +552,42 @@ export class PlanService {
       const found = await this.manage(trx, ctx, personId, episodeId);
       if (found instanceof Refusal) return found;
       const plan = await this.requirePlan(trx, episodeId);
-      const domains = (await currentGuidance(trx)).content.domains;
-      const domain = domains.find((d) => d.id === input.domain);
-      if (!domain?.subAreas.some((s) => s.id === input.subArea)) {
-        throw new ValidationError([{ field: 'needArea', message: 'Select the area of need the objective addresses' }]);
+      // The need addressed: one of the latest assessment's unmet needs when it has any; a guidance area otherwise.
+      const needs = await assessmentNeedsOf(trx, episodeId);
+      let needDomain: string;
+      let needSubArea: string;
+      let needText: string;
+      let assessmentNeedId: string | null = null;
+      if (needs.length) {
+        const picked = needs.find((n) => n.id === input.assessmentNeedId);
+        if (!picked) {
+          throw new ValidationError([
+            { field: 'assessmentNeedId', message: 'Select the unmet need from the assessment the objective addresses' },
+          ]);
+        }
+        assessmentNeedId = picked.id;
+        needDomain = picked.domain;
+        needSubArea = picked.subArea;
+        needText = input.need ?? picked.description;
+      } else {
+        if (input.assessmentNeedId) {
+          throw new ValidationError([
+            { field: 'needArea', message: 'Select the area of need the objective addresses' },
+          ]);
+        }
+        const domains = (await currentGuidance(trx)).content.domains;
+        const domain = domains.find((d) => d.id === input.domain);
+        if (!input.subArea || !domain?.subAreas.some((s) => s.id === input.subArea)) {
+          throw new ValidationError([
+            { field: 'needArea', message: 'Select the area of need the objective addresses' },
+          ]);
+        }
+        if (!input.need) {
+          throw new ValidationError([{ field: 'need', message: 'Enter the need the objective addresses' }]);
+        }
+        needDomain = domain.id;
+        needSubArea = input.subArea;
+        needText = input.need;
       }
       if (input.targetDate <= londonToday(ctx.at)) {
         throw new ValidationError([
@@ -508,9 +598,10 @@ export class PlanService {
         .insertInto('plan_objective')
         .values({
           plan_id: plan.id,
-          need_domain: input.domain,
-          need_sub_area: input.subArea,
-          need: input.need,
+          need_domain: needDomain,
+          need_sub_area: needSubArea,
+          need: needText,
+          assessment_need_id: assessmentNeedId,
           success_criterion: input.successCriterion,
           target_date: input.targetDate,
           agreed_by_whom: input.agreedBy,
@@ -525,7 +616,13 @@ export class PlanService {
         action: 'plan.objective-added',
         recordType: 'person',
         recordId: personId,
-        details: { episodeId, planId: plan.id, objectiveId: o.id, personIds: await this.peopleIds(trx, episodeId) },
+        details: {
+          episodeId,
+          planId: plan.id,
+          objectiveId: o.id,
+          assessmentNeedId,
+          personIds: await this.peopleIds(trx, episodeId),
+        },
       });
       return { id: o.id };
     });
@@ -925,4 +1022,42 @@ export class PlanService {
       return { id: review.id };
     });
   }
+}
+
+/** Assessment needs by id, in words: the area (domain and sub-area), who it is about, and its description. */
+export async function linkedNeeds(q: Q, ids: string[]) {
+  const out = new Map<string, { area: string; about: string; description: string; removed: boolean }>();
+  if (!ids.length) return out;
+  const rows = await q
+    .selectFrom('assessment_need as n')
+    .innerJoin('assessment as a', 'a.id', 'n.assessment_id')
+    .leftJoin('person as p', 'p.id', 'n.person_id')
+    .select([
+      'n.id',
+      'n.domain',
+      'n.sub_area',
+      'n.description',
+      'n.removed_at',
+      'a.guidance_id',
+      'p.given_name',
+      'p.family_name',
+    ])
+    .where('n.id', 'in', [...new Set(ids)])
+    .execute();
+  const guidances = new Map<string, Domains>();
+  for (const r of rows) {
+    if (!guidances.has(r.guidance_id)) {
+      guidances.set(
+        r.guidance_id,
+        ((await guidanceById(q, r.guidance_id)) ?? (await currentGuidance(q))).content.domains,
+      );
+    }
+    out.set(r.id, {
+      area: areaName(guidances.get(r.guidance_id)!, r.domain, r.sub_area),
+      about: r.given_name ? `${r.given_name} ${r.family_name}` : 'The whole family',
+      description: r.description,
+      removed: !!r.removed_at,
+    });
+  }
+  return out;
 }
