@@ -393,6 +393,9 @@ browserSuite('Issue 10: the early help journey (browser)', (env) => {
     assert.match(contact, /Mira told the nurse things are worse at home/);
     assert.match(contact, new RegExp(`Lead practitioner: ${nurse.name}, Lea Valley Health`));
     for (const name of ['Mira Castell', 'Lina Castell', 'Rafe Castell']) assert.match(contact, new RegExp(name));
+    // The assessment and the plan come with it, not retyped.
+    assert.match(contact, /Early Help Assessment: signed off on/);
+    assert.match(contact, /Plan: agreed with the family on/);
 
     // 9. Later the family's needs are met: the lead proposes closure with outcomes, monitors, and confirms.
     episode = await EpisodePage.open(nursePage, episodePath);
