@@ -315,6 +315,7 @@ browserSuite('Issue 10: the early help journey (browser)', (env) => {
       criterion: 'On time on at least 9 days in 10 for 6 weeks',
       target: addDays(today(), 70),
       agreedBy: 'Dana and the class teacher',
+      assessmentNeed: /Often late to school/,
     });
     await objective.submit();
     await page.locator('.govuk-notification-banner--success').waitFor();

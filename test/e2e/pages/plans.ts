@@ -29,8 +29,25 @@ export class EditPlanPage extends AppPage {
 export class ObjectivePage extends AppPage {
   readonly heading = 'Add an objective';
 
-  async fill(o: { area: string; need: string; criterion: string; target: string | null; agreedBy: string }) {
-    await this.page.getByLabel('Area of need').selectOption({ label: o.area });
+  /**
+   * With unmet needs from the episode's assessment, the objective names one of them (`assessmentNeed`, or the first);
+   * without, it names an area of need from the guidance.
+   */
+  async fill(o: {
+    area: string;
+    need: string;
+    criterion: string;
+    target: string | null;
+    agreedBy: string;
+    assessmentNeed?: RegExp;
+  }) {
+    const needs = this.page.locator('[data-qa="assessment-needs"]');
+    if (await needs.count()) {
+      const choice = o.assessmentNeed ? needs.getByLabel(o.assessmentNeed) : needs.getByRole('radio').first();
+      await choice.check();
+    } else {
+      await this.page.getByLabel('Area of need').selectOption({ label: o.area });
+    }
     await this.page.getByLabel('The need the objective addresses').fill(o.need);
     await this.page.getByLabel('How will everyone know it has been achieved?').fill(o.criterion);
     if (o.target) await fillDate(this.page, 'targetDate', o.target);
