@@ -7,10 +7,10 @@ import type { AppDeps } from '../../platform/app-deps.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import { formValues, parseForm, submitForm } from '../../platform/forms.ts';
 import { checkId, isUuid } from '../../platform/ids.ts';
+import { registerAreaSetting } from '../admin/area-setting.ts';
 import { LABELS } from '../consent/routes.ts';
 import { ChangeRefusedError } from '../consent/service.ts';
 import { registerConversationApi } from './api.ts';
-import { registerFollowUpSettingRoutes } from './follow-up-setting.ts';
 import { CaseNoteService } from './notes-service.ts';
 import {
   conversationForm,
@@ -39,7 +39,31 @@ export function registerConversationRoutes(app: FastifyInstance, deps: AppDeps) 
   const notes = new CaseNoteService(deps.database.db);
   deps.jobs.register(FOLLOW_UP_JOB, askFollowUps);
   registerConversationApi(app, deps, service);
-  registerFollowUpSettingRoutes(app, deps);
+  // The follow-up interval: how many working days after a conversation its participants are asked whether it
+  // helped. Set for each partnership; the default is 10.
+  registerAreaSetting(app, deps, {
+    column: 'conversation_follow_up_working_days',
+    field: 'workingDays',
+    min: 1,
+    max: 60,
+    path: '/admin/conversation-follow-up',
+    action: 'admin.conversation-follow-up.changed',
+    words: {
+      title: 'Conversation follow-up',
+      intro:
+        'After a conversation about a child is recorded, the people who took part are asked whether it helped. Each partnership sets how many working days later they are asked (10 unless changed). The child’s partnership’s setting is used; for a child in no partnership, the setting of the partnership of the person who recorded it.',
+      table: 'follow-up-settings',
+      column: 'Ask after',
+      value: (n) => `${n} working ${n === 1 ? 'day' : 'days'}`,
+      change: 'the follow-up for',
+      question:
+        'How many working days after a conversation should the people who took part be asked whether it helped?',
+      hint: 'From 1 to 60. Weekends, bank holidays and closure days are not counted.',
+      suffix: 'working days',
+      invalid: 'Enter a whole number of working days from 1 to 60',
+      saved: 'Follow-up setting saved',
+    },
+  });
 
   // ---- Notes and conversations: the child's case notes and recorded conversations on one page -------------------
 

@@ -8,10 +8,10 @@ import { EPISODE_CLOSE_REASONS } from '../../db/schema.ts';
 import type { AppDeps } from '../../platform/app-deps.ts';
 import { asArray, dateFromParts, type FormProblem, submitForm } from '../../platform/forms.ts';
 import { checkId, isUuid } from '../../platform/ids.ts';
+import { registerAreaSetting } from '../admin/area-setting.ts';
 import { registerEpisodeApi } from './api.ts';
 import { OUTCOME_WORDS } from './closure-letter.ts';
 import { registerClosureRoutes } from './closure-routes.ts';
-import { registerMonitoringSettingRoutes } from './monitoring-setting.ts';
 import { CLOSE_REASON_WORDS, DIRECT_CLOSE_REASONS, EpisodeService, OPENED_FROM_WORDS } from './service.ts';
 import { stepsOf } from './steps.ts';
 
@@ -117,7 +117,31 @@ export function registerEpisodeRoutes(app: FastifyInstance, deps: AppDeps) {
   const service = new EpisodeService(deps.database.db);
   registerEpisodeApi(app, deps, service);
   registerClosureRoutes(app, deps, service);
-  registerMonitoringSettingRoutes(app, deps);
+  // The closure monitoring period: how many weeks an episode is monitored after its lead proposes closure because
+  // the family's needs are met. Set for each partnership; the default is 12. A lead may choose another period for
+  // one family, with a reason.
+  registerAreaSetting(app, deps, {
+    column: 'closure_monitoring_weeks',
+    field: 'weeks',
+    min: 1,
+    max: 52,
+    path: '/admin/closure-monitoring',
+    action: 'admin.closure-monitoring.changed',
+    words: {
+      title: 'Closure monitoring period',
+      intro:
+        'When a lead practitioner proposes closing an early help episode because the family’s needs are met, the family is monitored for a period before the episode closes, so the improvement is known to last. Each partnership sets its usual period (12 weeks unless changed); a lead may choose another period for a family, with a reason. The child’s partnership’s setting is used.',
+      table: 'monitoring-settings',
+      column: 'Monitoring period',
+      value: (n) => `${n} ${n === 1 ? 'week' : 'weeks'}`,
+      change: 'the monitoring period for',
+      question: 'For how many weeks should a family be monitored before an episode closes because their needs are met?',
+      hint: 'From 1 to 52.',
+      suffix: 'weeks',
+      invalid: 'Enter a whole number of weeks from 1 to 52',
+      saved: 'Monitoring period saved',
+    },
+  });
   const base = (id: string, episodeId: string) => `/people/${id}/episodes/${episodeId}`;
 
   app.get<Child>('/people/:id/episodes', async (request, reply) => {

@@ -11,8 +11,8 @@ import type { AppDeps } from '../../platform/app-deps.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { asArray, dateFromParts, type FormProblem, orderedForm, submitForm } from '../../platform/forms.ts';
 import { checkId, isUuid } from '../../platform/ids.ts';
+import { registerAreaSetting } from '../admin/area-setting.ts';
 import { registerPlanApi } from './api.ts';
-import { registerPlanReviewSettingRoutes } from './review-setting.ts';
 import { OBJECTIVE_STATUS_WORDS, PlanService, RATING_WORDS, SMART_WORDS } from './service.ts';
 
 type One = { Params: { id: string; episodeId: string } };
@@ -179,7 +179,30 @@ const FLASH: Record<string, string> = {
 export function registerPlanRoutes(app: FastifyInstance, deps: AppDeps) {
   const service = new PlanService(deps.database.db);
   registerPlanApi(app, deps, service);
-  registerPlanReviewSettingRoutes(app, deps);
+  // The plan review interval: how many weeks apart a plan's reviews are unless the plan chooses another (6, 7 or 8
+  // weeks). Set for each partnership, from 4 to 12 weeks; the default is 6.
+  registerAreaSetting(app, deps, {
+    column: 'plan_review_weeks',
+    field: 'weeks',
+    min: 4,
+    max: 12,
+    path: '/admin/plan-reviews',
+    action: 'admin.plan-reviews.changed',
+    words: {
+      title: 'Plan review interval',
+      intro:
+        'An early help plan is reviewed at an agreed interval. Each partnership sets its usual interval (6 weeks unless changed), from 4 to 12 weeks; when a plan is started or reviewed the lead practitioner may choose 6, 7 or 8 weeks instead. The child’s partnership’s setting is used. Changing it does not move reviews already due.',
+      table: 'plan-review-settings',
+      column: 'Reviews',
+      value: (n) => `Every ${n} weeks`,
+      change: 'the plan review interval for',
+      question: 'Every how many weeks should an early help plan be reviewed?',
+      hint: 'From 4 to 12.',
+      suffix: 'weeks',
+      invalid: 'Enter a whole number of weeks from 4 to 12',
+      saved: 'Plan review interval saved',
+    },
+  });
   const base = (id: string, episodeId: string) => `/people/${id}/episodes/${episodeId}/plan`;
 
   app.get<One>('/people/:id/episodes/:episodeId/plan', async (request, reply) => {
