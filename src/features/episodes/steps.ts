@@ -96,21 +96,15 @@ export async function stepUpExtras(q: Q, episodeId: string): Promise<string[]> {
       await q.selectFrom('assessment_person').select('person_id').where('assessment_id', '=', a.id).execute()
     ).map((c) => c.person_id);
     const withheld = await withheldPeople(q, children);
-    const needs = await q
-      .selectFrom('assessment_need')
-      .select(['id', 'person_id'])
-      .where('assessment_id', '=', a.id)
-      .where('removed_at', 'is', null)
-      .execute();
     const words = await assessmentNeedsOf(q, episodeId);
     lines.push(
       `Unmet needs: ${
         words.length
           ? words
-              .map((n) => {
-                const about = needs.find((x) => x.id === n.id)?.person_id;
-                return `${n.area} (${about && withheld.has(about) ? WITHHELD_NAME : n.about}): ${n.description}`;
-              })
+              .map(
+                (n) =>
+                  `${n.area} (${n.personId && withheld.has(n.personId) ? WITHHELD_NAME : n.about}): ${n.description}`,
+              )
               .join('; ')
           : 'none recorded'
       }.`,

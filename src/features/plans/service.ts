@@ -112,6 +112,8 @@ export interface AssessmentNeedChoice {
   domain: string;
   subArea: string;
   area: string;
+  /** The person the need is about; null for the whole family. */
+  personId: string | null;
   about: string;
   description: string;
 }
@@ -134,7 +136,7 @@ export async function assessmentNeedsOf(q: Q, episodeId: string): Promise<Assess
   const rows = await q
     .selectFrom('assessment_need as n')
     .leftJoin('person as p', 'p.id', 'n.person_id')
-    .select(['n.id', 'n.domain', 'n.sub_area', 'n.description', 'p.given_name', 'p.family_name'])
+    .select(['n.id', 'n.domain', 'n.sub_area', 'n.description', 'n.person_id', 'p.given_name', 'p.family_name'])
     .where('n.assessment_id', '=', a.id)
     .where('n.removed_at', 'is', null)
     .orderBy('n.recorded_at')
@@ -145,6 +147,7 @@ export async function assessmentNeedsOf(q: Q, episodeId: string): Promise<Assess
     domain: r.domain,
     subArea: r.sub_area,
     area: areaName(guidance.content.domains, r.domain, r.sub_area),
+    personId: r.person_id,
     about: r.given_name ? `${r.given_name} ${r.family_name}` : 'The whole family',
     description: r.description,
   }));
