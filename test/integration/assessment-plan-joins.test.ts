@@ -3,20 +3,12 @@ import { after, before, describe, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
 import * as registry from '../../src/features/people/registry-repository.ts';
-import { loadActor } from '../../src/platform/sessions.ts';
-import { listWork } from '../../src/platform/work.ts';
-import { TestClient } from '../support/client.ts';
-import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
-import { engines, startTestApp, type TestApp } from '../support/harness.ts';
-import { createPerson } from '../support/people.ts';
+import { dateFields, idFrom, openEpisode, signedInClients, versionOn } from '../support/client.ts';
+import { createEarlyHelpWorld, createUser, joinTeam, type TestUser } from '../support/factories.ts';
+import { engines, startTestApp, type TestApp, workOf } from '../support/harness.ts';
+import { createFamily, createPerson } from '../support/people.ts';
 
-const episodeIdFrom = (location: unknown) => /\/episodes\/([0-9a-f-]{36})/.exec(String(location))![1]!;
-const assessmentIdFrom = (location: unknown) => /\/assessments\/([0-9a-f-]{36})/.exec(String(location))![1]!;
-const versionOn = (body: string) => Number(/name="version" value="(\d+)"/.exec(body)![1]);
-const dateFields = (name: string, iso: string) => {
-  const [y, m, d] = iso.split('-');
-  return { [`${name}-day`]: String(Number(d)), [`${name}-month`]: String(Number(m)), [`${name}-year`]: y! };
-};
+const episodeIdFrom = (location: unknown) => idFrom('episodes', location);
 
 for (const engine of engines()) {
   describe(`The assessment and the plan joined (${engine})`, () => {
@@ -31,40 +23,20 @@ for (const engine of engines()) {
     let partnershipId: string;
     let schoolId: string;
     let householdArea: string;
-    const clients = new Map<string, TestClient>();
-    const as = async (u: TestUser) => {
-      let c = clients.get(u.id);
-      if (!c) {
-        c = new TestClient(t.app, t.clock);
-        await c.signIn(u);
-        clients.set(u.id, c);
-      }
-      return c;
-    };
-    const work = async (u: TestUser) => listWork(db, (await loadActor(db, u.id, 'session'))!, t.clock.now());
+    const as = signedInClients(() => t);
+    const work = (u: TestUser) => workOf(t, u.id);
 
     /** A child at the school, living at an address in the partnership, with an episode the worker leads. */
     const family = async (givenName: string, also: string[] = []) => {
-      const childId = await createPerson(db, {
-        givenName,
-        familyName: 'Fenwick',
-        dateOfBirth: '2017-03-04',
+      const { childId, address } = await createFamily(db, {
+        child: { givenName },
         involvement: { organisationId: schoolId, userId: teacher.id },
-      });
-      const household = await registry.findOrCreateHousehold(db, {
-        line1: `${givenName} House`,
-        line2: null,
-        town: null,
-        postcode: 'LU1 1AA',
+        address: { line1: `${givenName} House`, postcode: 'LU1 1AA' },
         areaId: householdArea,
       });
-      await registry.moveTo(db, childId, household, '2020-01-01');
+      const household = await registry.findOrCreateHousehold(db, address);
       for (const other of also) await registry.moveTo(db, other, household, '2020-01-01');
-      const c = await as(teacher);
-      await c.get(`/people/${childId}/episodes/new`);
-      const opened = await c.post(`/people/${childId}/episodes`, { personIds: childId, leadUserId: worker.id });
-      assert.equal(opened.statusCode, 303, opened.body.slice(0, 2000));
-      const episodeId = episodeIdFrom(opened.headers.location);
+      const episodeId = await openEpisode(await as(teacher), childId, worker.id);
       const url = `/people/${childId}/episodes/${episodeId}`;
       return { childId, episodeId, url, plan: `${url}/plan` };
     };
@@ -75,7 +47,7 @@ for (const engine of engines()) {
       await w.get(`/people/${childId}/assessments/new`);
       const res = await w.post(`/people/${childId}/assessments`, { personIds: [childId, ...also] });
       assert.equal(res.statusCode, 303, res.body.slice(0, 2000));
-      const id = assessmentIdFrom(res.headers.location);
+      const id = idFrom('assessments', res.headers.location);
       const base = `/people/${childId}/assessments/${id}`;
       for (const [subArea, about, description] of needs) {
         const page = await w.get(`${base}/sections/needs`);
@@ -118,33 +90,13 @@ for (const engine of engines()) {
       t = await startTestApp(engine);
       t.clock.set(new Date('2026-12-01T10:00:00Z'));
       db = t.database.db;
-      const school = await createOrganisation(db, { name: 'Oak Lane Primary', agency_type: 'school' });
-      const council = await createOrganisation(db, { name: 'Lea Council', agency_type: 'local_authority' });
-      const otherSchool = await createOrganisation(db, { name: 'Far Hill Primary', agency_type: 'school' });
-      schoolId = school.id;
-      const lea = await createPartnership(db, 'Lea', [school.id, council.id]);
-      householdArea = lea.areaId;
-      partnershipId = lea.partnershipId;
-      await createPartnership(db, 'Elsewhere', [otherSchool.id]);
-      const team = await db
-        .insertInto('team')
-        .values({ organisation_id: council.id, name: 'Family Support', area_id: lea.areaId })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      teacher = await createUser(db, { organisationId: school.id, name: 'Tess Teacher' });
-      worker = await createUser(db, { organisationId: council.id, name: 'Wren Worker' });
-      other = await createUser(db, { organisationId: council.id, name: 'Otto Other' });
-      boss = await createUser(db, { organisationId: council.id, name: 'Bea Boss', roles: ['manager'] });
-      admin = await createUser(db, { organisationId: council.id, name: 'Ada Admin', roles: ['system_admin'] });
-      stranger = await createUser(db, { organisationId: otherSchool.id, name: 'Sam Stranger' });
-      await db
-        .insertInto('user_team')
-        .values([
-          { user_id: worker.id, team_id: team.id, is_manager: false },
-          { user_id: other.id, team_id: team.id, is_manager: false },
-          { user_id: boss.id, team_id: team.id, is_manager: true },
-        ])
-        .execute();
+      const world = await createEarlyHelpWorld(db, { familySupport: true });
+      ({ teacher, worker, admin, stranger, partnershipId } = world);
+      boss = world.familySupport!.boss;
+      schoolId = world.school.id;
+      householdArea = world.areaId;
+      other = await createUser(db, { organisationId: world.council.id, name: 'Otto Other' });
+      await joinTeam(db, world.familySupport!.teamId, [other]);
     });
     after(() => t.close());
 
@@ -337,7 +289,7 @@ for (const engine of engines()) {
 
     test('a handover moves the plan review and the confirm-closure work from the old lead’s list to the new lead’s', async () => {
       t.clock.set(new Date('2026-12-02T10:00:00Z'));
-      clients.clear();
+      as.clear();
       const { url, plan } = await family('Ed');
       await startPlan(plan);
       const w = await as(worker);
@@ -374,7 +326,7 @@ for (const engine of engines()) {
       });
       assert.equal(proposed.statusCode, 303, proposed.body.slice(0, 2000));
       t.clock.set(new Date('2027-01-05T09:00:00Z'));
-      clients.clear();
+      as.clear();
       await t.runJobs();
       const leadWork = async (u: TestUser) =>
         (await work(u))
@@ -439,7 +391,7 @@ for (const engine of engines()) {
 
     test('the child’s early help assessment summary follows the assessment: in progress when started, completed on the day it is signed off', async () => {
       t.clock.set(new Date('2027-02-01T10:00:00Z'));
-      clients.clear();
+      as.clear();
       const { childId } = await family('Gus');
       const summary = async () =>
         db
@@ -454,7 +406,7 @@ for (const engine of engines()) {
         early_help_assessment_on: '2027-02-01',
       });
       t.clock.set(new Date('2027-02-03T10:00:00Z'));
-      clients.clear();
+      as.clear();
       await signOff(base);
       assert.deepEqual(await summary(), {
         early_help_assessment: 'completed',

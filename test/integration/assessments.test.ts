@@ -3,16 +3,13 @@ import { after, before, describe, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
 import { DEFAULT_GUIDANCE } from '../../src/features/threshold/default-guidance.ts';
-import { currentGuidance } from '../../src/features/threshold/repository.ts';
-import { TestClient } from '../support/client.ts';
-import { createOrganisation, createUser, type TestUser } from '../support/factories.ts';
+import { idFrom, signedInClients, TestClient, versionOn } from '../support/client.ts';
+import { createEarlyHelpWorld, createTeam, createUser, joinTeam, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
-import { createPerson } from '../support/people.ts';
+import { createFamily, recordNeedLevel, withhold } from '../support/people.ts';
 
-const assessmentIdFrom = (location: unknown) => /\/assessments\/([0-9a-f-]{36})/.exec(String(location))![1]!;
 const domain = DEFAULT_GUIDANCE.domains[0]!;
 const subArea = domain.subAreas[0]!;
-const versionOn = (body: string) => Number(/name="version" value="(\d+)"/.exec(body)![1]);
 
 for (const engine of engines()) {
   describe(`Early help assessments (${engine})`, () => {
@@ -25,23 +22,14 @@ for (const engine of engines()) {
     let childId: string;
     let siblingId: string;
     let parentId: string;
-    const clients = new Map<string, TestClient>();
-    const as = async (u: TestUser) => {
-      let c = clients.get(u.id);
-      if (!c) {
-        c = new TestClient(t.app, t.clock);
-        await c.signIn(u);
-        clients.set(u.id, c);
-      }
-      return c;
-    };
+    const as = signedInClients(() => t);
     const base = (id: string) => `/people/${childId}/assessments/${id}`;
     const start = async () => {
       const c = await as(teacher);
       await c.get(`/people/${childId}/assessments/new`);
       const res = await c.post(`/people/${childId}/assessments`, { personIds: [childId, siblingId] });
       assert.equal(res.statusCode, 303, res.body.slice(0, 3000));
-      return assessmentIdFrom(res.headers.location);
+      return idFrom('assessments', res.headers.location);
     };
     const content = async (id: string) => {
       const r = await db
@@ -59,89 +47,29 @@ for (const engine of engines()) {
       t = await startTestApp(engine);
       t.clock.set(new Date('2026-12-01T10:00:00Z'));
       db = t.database.db;
-      const school = await createOrganisation(db, { name: 'Oak Lane Primary', agency_type: 'school' });
-      const other = await createOrganisation(db, { name: 'Far Hill Primary', agency_type: 'school' });
-      teacher = await createUser(db, { organisationId: school.id, name: 'Tess Teacher' });
+      const world = await createEarlyHelpWorld(db);
+      ({ teacher, stranger } = world);
+      const school = world.school;
       colleague = await createUser(db, { organisationId: school.id, name: 'Cal Colleague' });
       head = await createUser(db, { organisationId: school.id, name: 'Hana Head', roles: ['practitioner', 'manager'] });
-      stranger = await createUser(db, { organisationId: other.id, name: 'Sam Stranger' });
-      const pastoral = await db
-        .insertInto('team')
-        .values({ organisation_id: school.id, name: 'Pastoral' })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const early = await db
-        .insertInto('team')
-        .values({ organisation_id: school.id, name: 'Early years' })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await db
-        .insertInto('user_team')
-        .values([
-          { user_id: teacher.id, team_id: pastoral.id, is_manager: false },
-          { user_id: head.id, team_id: pastoral.id, is_manager: true },
-          // The author manages a team of their own: still never signs off their own assessment.
-          { user_id: teacher.id, team_id: early.id, is_manager: true },
-        ])
-        .execute();
-      const address = { line1: '4 Mill Lane', postcode: 'LU1 1AB' };
-      childId = await createPerson(db, {
-        givenName: 'Poppy',
-        familyName: 'Fenwick',
-        dateOfBirth: '2017-03-04',
-        address,
+      await joinTeam(db, await createTeam(db, school.id, 'Pastoral'), [teacher], [head]);
+      // The author manages a team of their own: still never signs off their own assessment.
+      await joinTeam(db, await createTeam(db, school.id, 'Early years'), [], [teacher]);
+      const family = await createFamily(db, {
         involvement: { organisationId: school.id, userId: teacher.id, role: 'Class teacher' },
+        sibling: true,
+        parent: { givenName: 'Rhona', familyName: 'Quillby', dateOfBirth: '1990-01-01' },
+        address: { line1: '4 Mill Lane', postcode: 'LU1 1AB' },
       });
-      siblingId = await createPerson(db, {
-        givenName: 'Pip',
-        familyName: 'Fenwick',
-        dateOfBirth: '2019-05-06',
-        address,
+      childId = family.childId;
+      siblingId = family.siblingId!;
+      parentId = family.parentId!;
+      await recordNeedLevel(db, childId, teacher, {
+        domain: domain.id,
+        subArea: subArea.id,
+        text: 'Often late to school',
       });
-      parentId = await createPerson(db, {
-        kind: 'adult',
-        givenName: 'Rhona',
-        familyName: 'Quillby',
-        dateOfBirth: '1990-01-01',
-        address,
-      });
-      const guidance = await currentGuidance(db);
-      await db
-        .insertInto('need_level')
-        .values({
-          person_id: childId,
-          level: 'early_help',
-          reason: 'Late most mornings',
-          recorded_by: teacher.id,
-          recorded_at: new Date('2026-11-01T10:00:00Z'),
-          organisation_id: school.id,
-          guidance_id: guidance.id,
-          suggested_level: 'early_help',
-          indicators: JSON.stringify([
-            {
-              id: `${subArea.id}.early_help.1`,
-              text: 'Often late to school',
-              level: 'early_help',
-              subArea: subArea.id,
-              domain: domain.id,
-            },
-          ]),
-        })
-        .execute();
-      await db
-        .insertInto('withhold_marker')
-        .values({
-          person_id: parentId,
-          household_id: null,
-          subject_person_id: childId,
-          withheld_from_person_id: siblingId,
-          reason: 'Fictional test reason',
-          recorded_by: teacher.id,
-          recorded_at: new Date('2026-11-01T10:00:00Z'),
-          ended_at: null,
-          ended_by: null,
-        })
-        .execute();
+      await withhold(db, { personId: parentId, subjectId: childId, fromId: siblingId }, teacher);
     });
     after(() => t.close());
 
@@ -282,7 +210,7 @@ for (const engine of engines()) {
       await c.signIn(teacher);
       const page = await c.get(`${base(id)}/sections/changes`);
       t.clock.advance((t.config.session.idleMinutes + 1) * 60_000);
-      clients.clear(); // every other signed-in client timed out too
+      as.clear(); // every other signed-in client timed out too
       const res = await c.post(`${base(id)}/sections/changes`, {
         version: String(versionOn(page.body)),
         changesWanted: 'Mornings that start calmly',

@@ -9,12 +9,10 @@ import { after, before, describe, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
 import { TokenService } from '../../src/features/api/service.ts';
-import * as registry from '../../src/features/people/registry-repository.ts';
 import { DEFAULT_GUIDANCE } from '../../src/features/threshold/default-guidance.ts';
-import { currentGuidance } from '../../src/features/threshold/repository.ts';
-import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
+import { createEarlyHelpWorld, createTeam, createUser, joinTeam, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
-import { createPerson } from '../support/people.ts';
+import { createFamily, recordNeedLevel, withhold } from '../support/people.ts';
 
 const domain = DEFAULT_GUIDANCE.domains[0]!;
 const subArea = domain.subAreas[0]!;
@@ -76,81 +74,28 @@ for (const engine of engines()) {
       t = await startTestApp(engine);
       t.clock.set(new Date('2026-12-01T10:00:00Z'));
       db = t.database.db;
-      const school = await createOrganisation(db, { name: 'Oak Lane Primary', agency_type: 'school' });
-      const health = await createOrganisation(db, { name: 'Lea Health', agency_type: 'health' });
-      const other = await createOrganisation(db, { name: 'Far Hill Primary', agency_type: 'school' });
-      const lea = await createPartnership(db, 'Lea', [school.id, health.id]);
-      await createPartnership(db, 'Elsewhere', [other.id]);
-      teacher = await createUser(db, { organisationId: school.id, name: 'Tess Teacher' });
+      const world = await createEarlyHelpWorld(db, { health: true });
+      ({ teacher, stranger } = world);
+      nurse = world.nurse!;
+      const school = world.school;
       head = await createUser(db, { organisationId: school.id, name: 'Hana Head', roles: ['practitioner', 'manager'] });
-      nurse = await createUser(db, { organisationId: health.id, name: 'Nia Nurse' });
-      stranger = await createUser(db, { organisationId: other.id, name: 'Sam Stranger' });
-      const pastoral = await db
-        .insertInto('team')
-        .values({ organisation_id: school.id, name: 'Pastoral' })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await db
-        .insertInto('user_team')
-        .values([
-          { user_id: teacher.id, team_id: pastoral.id, is_manager: false },
-          { user_id: head.id, team_id: pastoral.id, is_manager: true },
-        ])
-        .execute();
-      childId = await createPerson(db, {
-        givenName: 'Poppy',
-        familyName: 'Fenwick',
-        dateOfBirth: '2017-03-04',
+      await joinTeam(db, await createTeam(db, school.id, 'Pastoral'), [teacher], [head]);
+      const family = await createFamily(db, {
         involvement: { organisationId: school.id, userId: teacher.id, role: 'Class teacher' },
+        sibling: true,
+        parent: { givenName: 'Rhona', familyName: 'Quillby', dateOfBirth: '1990-01-01' },
+        address: { line1: '4 Mill Lane', postcode: 'LU1 1AB' },
+        areaId: world.areaId,
       });
-      siblingId = await createPerson(db, { givenName: 'Pip', familyName: 'Fenwick', dateOfBirth: '2019-05-06' });
-      const parentId = await createPerson(db, {
-        kind: 'adult',
-        givenName: 'Rhona',
-        familyName: 'Quillby',
-        dateOfBirth: '1990-01-01',
+      childId = family.childId;
+      siblingId = family.siblingId!;
+      await recordNeedLevel(db, childId, teacher, {
+        domain: domain.id,
+        subArea: subArea.id,
+        text: 'Often late to school',
       });
-      const address = { line1: '4 Mill Lane', line2: null, town: null, postcode: 'LU1 1AB', areaId: lea.areaId };
-      const household = await registry.findOrCreateHousehold(db, address);
-      for (const id of [childId, siblingId, parentId]) await registry.moveTo(db, id, household, '2020-01-01');
-      const guidance = await currentGuidance(db);
-      await db
-        .insertInto('need_level')
-        .values({
-          person_id: childId,
-          level: 'early_help',
-          reason: 'Late most mornings',
-          recorded_by: teacher.id,
-          recorded_at: new Date('2026-11-01T10:00:00Z'),
-          organisation_id: school.id,
-          guidance_id: guidance.id,
-          suggested_level: 'early_help',
-          indicators: JSON.stringify([
-            {
-              id: `${subArea.id}.early_help.1`,
-              text: 'Often late to school',
-              level: 'early_help',
-              subArea: subArea.id,
-              domain: domain.id,
-            },
-          ]),
-        })
-        .execute();
       // The parent's details are withheld from the family: the printable assessment does not name them.
-      await db
-        .insertInto('withhold_marker')
-        .values({
-          person_id: parentId,
-          household_id: null,
-          subject_person_id: childId,
-          withheld_from_person_id: siblingId,
-          reason: 'Fictional test reason',
-          recorded_by: teacher.id,
-          recorded_at: new Date('2026-11-01T10:00:00Z'),
-          ended_at: null,
-          ended_by: null,
-        })
-        .execute();
+      await withhold(db, { personId: family.parentId!, subjectId: childId, fromId: siblingId }, teacher);
     });
     after(() => t.close());
 

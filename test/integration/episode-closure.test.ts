@@ -3,15 +3,12 @@ import { after, before, describe, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
 import { TokenService } from '../../src/features/api/service.ts';
-import * as registry from '../../src/features/people/registry-repository.ts';
-import { loadActor } from '../../src/platform/sessions.ts';
-import { listWork } from '../../src/platform/work.ts';
-import { TestClient } from '../support/client.ts';
-import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
-import { engines, startTestApp, type TestApp } from '../support/harness.ts';
-import { createPerson, relate } from '../support/people.ts';
+import { idFrom, openEpisode, signedInClients } from '../support/client.ts';
+import { createEarlyHelpWorld, type TestUser } from '../support/factories.ts';
+import { engines, startTestApp, type TestApp, workOf as workListOf } from '../support/harness.ts';
+import { createFamily } from '../support/people.ts';
 
-const episodeIdFrom = (location: unknown) => /\/episodes\/([0-9a-f-]{36})/.exec(String(location))![1]!;
+const episodeIdFrom = (location: unknown) => idFrom('episodes', location);
 
 for (const engine of engines()) {
   describe(`Closing an early help episode (${engine})`, () => {
@@ -21,57 +18,28 @@ for (const engine of engines()) {
     let worker: TestUser;
     let stranger: TestUser;
     let admin: TestUser;
+    let schoolId: string;
     let partnershipId: string;
     let areaId: string;
-    const clients = new Map<string, TestClient>();
-    const as = async (u: TestUser) => {
-      let c = clients.get(u.id);
-      if (!c) {
-        c = new TestClient(t.app, t.clock);
-        await c.signIn(u);
-        clients.set(u.id, c);
-      }
-      return c;
-    };
+    const as = signedInClients(() => t);
 
     /** A child known to the teacher's school, with a parent, and an episode led by the worker. */
     const family = async (given: string, parentLanguage: string | null) => {
-      const childId = await createPerson(db, {
-        givenName: given,
-        familyName: 'Quill',
-        dateOfBirth: '2016-04-05',
-        involvement: {
-          organisationId: (
-            await db
-              .selectFrom('app_user')
-              .select('organisation_id')
-              .where('id', '=', teacher.id)
-              .executeTakeFirstOrThrow()
-          ).organisation_id,
-          userId: teacher.id,
+      const { childId } = await createFamily(db, {
+        child: { givenName: given, familyName: 'Quill', dateOfBirth: '2016-04-05' },
+        involvement: { organisationId: schoolId, userId: teacher.id },
+        parent: {
+          givenName: `${given}s-Mum`,
+          familyName: 'Quill',
+          dateOfBirth: '1986-01-01',
+          firstLanguage: parentLanguage,
         },
-      });
-      const parentId = await createPerson(db, {
-        kind: 'adult',
-        givenName: `${given}s-Mum`,
-        familyName: 'Quill',
-        dateOfBirth: '1986-01-01',
-        firstLanguage: parentLanguage,
-      });
-      await relate(db, childId, parentId, 'parent');
-      const household = await registry.findOrCreateHousehold(db, {
-        line1: `${given} House`,
-        line2: null,
-        town: null,
-        postcode: 'LU1 1AA',
+        relateParent: true,
+        parentElsewhere: true,
+        address: { line1: `${given} House`, postcode: 'LU1 1AA' },
         areaId,
       });
-      await registry.moveTo(db, childId, household, '2020-01-01');
-      const c = await as(teacher);
-      await c.get(`/people/${childId}/episodes/new`);
-      const opened = await c.post(`/people/${childId}/episodes`, { personIds: childId, leadUserId: worker.id });
-      assert.equal(opened.statusCode, 303);
-      const episodeId = episodeIdFrom(opened.headers.location);
+      const episodeId = await openEpisode(await as(teacher), childId, worker.id);
       return { childId, episodeId, url: `/people/${childId}/episodes/${episodeId}` };
     };
 
@@ -85,23 +53,15 @@ for (const engine of engines()) {
       ...extra,
     });
 
-    const workOf = async (u: TestUser) => listWork(db, (await loadActor(db, u.id, 'session'))!, t.clock.now());
+    const workOf = (u: TestUser) => workListOf(t, u.id);
 
     before(async () => {
       t = await startTestApp(engine);
       t.clock.set(new Date('2026-12-01T10:00:00Z'));
       db = t.database.db;
-      const school = await createOrganisation(db, { name: 'Oak Lane Primary', agency_type: 'school' });
-      const council = await createOrganisation(db, { name: 'Lea Council', agency_type: 'local_authority' });
-      const otherSchool = await createOrganisation(db, { name: 'Far Hill Primary', agency_type: 'school' });
-      const lea = await createPartnership(db, 'Lea', [school.id, council.id]);
-      partnershipId = lea.partnershipId;
-      areaId = lea.areaId;
-      await createPartnership(db, 'Elsewhere', [otherSchool.id]);
-      teacher = await createUser(db, { organisationId: school.id, name: 'Tess Teacher' });
-      worker = await createUser(db, { organisationId: council.id, name: 'Wren Worker' });
-      stranger = await createUser(db, { organisationId: otherSchool.id, name: 'Sam Stranger' });
-      admin = await createUser(db, { organisationId: council.id, name: 'Ada Admin', roles: ['system_admin'] });
+      const world = await createEarlyHelpWorld(db);
+      ({ teacher, worker, stranger, admin, partnershipId, areaId } = world);
+      schoolId = world.school.id;
     });
     after(() => t.close());
 
@@ -201,7 +161,7 @@ for (const engine of engines()) {
       assert.ok(!(await workOf(worker)).some((w) => w.kind === 'episode.confirm-closure'));
 
       t.clock.set(new Date('2027-01-26T09:00:00Z'));
-      clients.clear();
+      as.clear();
       await t.runJobs();
       const work = (await workOf(worker)).filter((w) => w.kind === 'episode.confirm-closure' && w.href.startsWith(url));
       assert.equal(work.length, 1);
@@ -271,7 +231,7 @@ for (const engine of engines()) {
 
     test('a relapse ends the monitoring and the episode carries on; a relapse needs a note', async () => {
       t.clock.set(new Date('2027-02-01T10:00:00Z'));
-      clients.clear();
+      as.clear();
       const { episodeId, url } = await family('Di', null);
       const c = await as(worker);
       await c.get(`${url}/propose-closure`);
@@ -294,7 +254,7 @@ for (const engine of engines()) {
       );
       // At the old period's end nothing is asked of the lead; a new proposal can be made.
       t.clock.set(new Date('2027-05-01T10:00:00Z'));
-      clients.clear();
+      as.clear();
       await t.runJobs();
       assert.ok(!(await workOf(worker)).some((w) => w.kind === 'episode.confirm-closure' && w.href.startsWith(url)));
       const page = await (await as(worker)).get(url);
@@ -307,7 +267,7 @@ for (const engine of engines()) {
 
     test('the family’s letter is in their language where the consent explanation has the phrases, else English with a note', async () => {
       t.clock.set(new Date('2027-06-01T10:00:00Z'));
-      clients.clear();
+      as.clear();
       const polish = await family('Eve', 'Polish');
       const c = await as(worker);
       await c.post(`${polish.url}/close`, { reason: 'stepped_down', note: 'Family hub now leads.' });

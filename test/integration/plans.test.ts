@@ -2,19 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
-import * as registry from '../../src/features/people/registry-repository.ts';
-import { loadActor } from '../../src/platform/sessions.ts';
-import { listWork } from '../../src/platform/work.ts';
-import { TestClient } from '../support/client.ts';
-import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
-import { engines, startTestApp, type TestApp } from '../support/harness.ts';
-import { createPerson } from '../support/people.ts';
-
-const episodeIdFrom = (location: unknown) => /\/episodes\/([0-9a-f-]{36})/.exec(String(location))![1]!;
-const dateFields = (name: string, iso: string) => {
-  const [y, m, d] = iso.split('-');
-  return { [`${name}-day`]: String(Number(d)), [`${name}-month`]: String(Number(m)), [`${name}-year`]: y! };
-};
+import { dateFields, openEpisode, signedInClients } from '../support/client.ts';
+import { createEarlyHelpWorld, type TestUser } from '../support/factories.ts';
+import { engines, startTestApp, type TestApp, workOf } from '../support/harness.ts';
+import { createFamily } from '../support/people.ts';
 
 for (const engine of engines()) {
   describe(`Early help plans (${engine})`, () => {
@@ -27,23 +18,13 @@ for (const engine of engines()) {
     let childId: string;
     let episodeId: string;
     let plan: string;
-    const clients = new Map<string, TestClient>();
-    const as = async (u: TestUser) => {
-      let c = clients.get(u.id);
-      if (!c) {
-        c = new TestClient(t.app, t.clock);
-        await c.signIn(u);
-        clients.set(u.id, c);
-      }
-      return c;
-    };
+    const as = signedInClients(() => t);
     /** Moves the clock on; sessions would have timed out, so everyone signs in again. */
     const setClock = (iso: string) => {
       t.clock.set(new Date(iso));
-      clients.clear();
+      as.clear();
     };
-    const work = async (u: TestUser, view: 'mine' | 'team' = 'mine') =>
-      listWork(db, (await loadActor(db, u.id, 'session'))!, t.clock.now(), view);
+    const work = (u: TestUser, view: 'mine' | 'team' = 'mine') => workOf(t, u.id, view);
     const objectiveIds = async () =>
       (await db.selectFrom('plan_objective').select('id').orderBy('created_at').execute()).map((o) => o.id);
 
@@ -51,46 +32,14 @@ for (const engine of engines()) {
       t = await startTestApp(engine);
       t.clock.set(new Date('2026-12-01T10:00:00Z'));
       db = t.database.db;
-      const school = await createOrganisation(db, { name: 'Oak Lane Primary', agency_type: 'school' });
-      const council = await createOrganisation(db, { name: 'Lea Council', agency_type: 'local_authority' });
-      const otherSchool = await createOrganisation(db, { name: 'Far Hill Primary', agency_type: 'school' });
-      const lea = await createPartnership(db, 'Lea', [school.id, council.id]);
-      await createPartnership(db, 'Elsewhere', [otherSchool.id]);
-      const family = await db
-        .insertInto('team')
-        .values({ organisation_id: council.id, name: 'Family Support', area_id: lea.areaId })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      teacher = await createUser(db, { organisationId: school.id, name: 'Tess Teacher' });
-      worker = await createUser(db, { organisationId: council.id, name: 'Wren Worker' });
-      boss = await createUser(db, { organisationId: council.id, name: 'Bea Boss', roles: ['manager'] });
-      stranger = await createUser(db, { organisationId: otherSchool.id, name: 'Sam Stranger' });
-      await db
-        .insertInto('user_team')
-        .values([
-          { user_id: worker.id, team_id: family.id, is_manager: false },
-          { user_id: boss.id, team_id: family.id, is_manager: true },
-        ])
-        .execute();
-      childId = await createPerson(db, {
-        givenName: 'Poppy',
-        familyName: 'Fenwick',
-        dateOfBirth: '2017-03-04',
-        involvement: { organisationId: school.id, userId: teacher.id },
-      });
-      const household = await registry.findOrCreateHousehold(db, {
-        line1: '1 Mill Lane',
-        line2: null,
-        town: null,
-        postcode: 'LU1 1AA',
-        areaId: lea.areaId,
-      });
-      await registry.moveTo(db, childId, household, '2020-01-01');
-      const c = await as(teacher);
-      await c.get(`/people/${childId}/episodes/new`);
-      const opened = await c.post(`/people/${childId}/episodes`, { personIds: childId, leadUserId: worker.id });
-      assert.equal(opened.statusCode, 303);
-      episodeId = episodeIdFrom(opened.headers.location);
+      const world = await createEarlyHelpWorld(db, { familySupport: true });
+      ({ teacher, worker, stranger } = world);
+      boss = world.familySupport!.boss;
+      ({ childId } = await createFamily(db, {
+        involvement: { organisationId: world.school.id, userId: teacher.id },
+        areaId: world.areaId,
+      }));
+      episodeId = await openEpisode(await as(teacher), childId, worker.id);
       plan = `/people/${childId}/episodes/${episodeId}/plan`;
       const w = await as(worker);
       await w.get(`/people/${childId}/episodes/${episodeId}/members/new`);

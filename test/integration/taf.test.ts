@@ -4,12 +4,10 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
 import * as registry from '../../src/features/people/registry-repository.ts';
 import { childrenOnTafMeetings } from '../../src/features/taf/service.ts';
-import { TestClient } from '../support/client.ts';
-import { createOrganisation, createPartnership, createUser, type TestUser } from '../support/factories.ts';
+import { idFrom, openEpisode, signedInClients } from '../support/client.ts';
+import { createEarlyHelpWorld, createOrganisation, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
-import { createPerson } from '../support/people.ts';
-
-const idFrom = (what: string, location: unknown) => new RegExp(`/${what}/([0-9a-f-]{36})`).exec(String(location))![1]!;
+import { createFamily, createPerson } from '../support/people.ts';
 
 for (const engine of engines()) {
   describe(`Team around the family meetings (${engine})`, () => {
@@ -27,16 +25,7 @@ for (const engine of engines()) {
     let mumId: string;
     let episodeId: string;
     let nurseMemberId: string;
-    const clients = new Map<string, TestClient>();
-    const as = async (u: TestUser) => {
-      let c = clients.get(u.id);
-      if (!c) {
-        c = new TestClient(t.app, t.clock);
-        await c.signIn(u);
-        clients.set(u.id, c);
-      }
-      return c;
-    };
+    const as = signedInClients(() => t);
     const meetings = () => `/people/${childId}/episodes/${episodeId}/taf-meetings`;
     const schedule = {
       'meetsOn-day': '3',
@@ -51,38 +40,29 @@ for (const engine of engines()) {
       t = await startTestApp(engine);
       t.clock.set(new Date('2026-12-01T10:00:00Z'));
       db = t.database.db;
-      const school = await createOrganisation(db, { name: 'Oak Lane Primary', agency_type: 'school' });
-      const health = await createOrganisation(db, { name: 'Lea Health', agency_type: 'health' });
-      const council = await createOrganisation(db, { name: 'Lea Council', agency_type: 'local_authority' });
-      const lea = await createPartnership(db, 'Lea', [school.id, health.id, council.id]);
-      teacher = await createUser(db, { organisationId: school.id, name: 'Tess Teacher' });
-      nurse = await createUser(db, { organisationId: health.id, name: 'Nia Nurse' });
-      worker = await createUser(db, { organisationId: council.id, name: 'Wren Worker' });
+      const world = await createEarlyHelpWorld(db, { health: true });
+      ({ teacher, worker } = world);
+      nurse = world.nurse!;
+      const school = world.school;
       other = await createUser(db, { organisationId: school.id, name: 'Olly Other' });
       const youth = await createOrganisation(db, { name: 'Lea Youth', agency_type: 'youth_service' });
       outsider = await createUser(db, { organisationId: youth.id, name: 'Ugo Outsider' });
-      childId = await createPerson(db, {
-        givenName: 'Poppy',
-        familyName: 'Fenwick',
-        dateOfBirth: '2017-03-04',
+      const family = await createFamily(db, {
         involvement: { organisationId: school.id, userId: teacher.id },
+        sibling: true,
+        parent: { givenName: 'Mina', familyName: 'Fenwick', dateOfBirth: '1990-01-01' },
+        areaId: world.areaId,
       });
-      siblingId = await createPerson(db, { givenName: 'Pip', familyName: 'Fenwick', dateOfBirth: '2019-05-06' });
-      mumId = await createPerson(db, {
-        givenName: 'Mina',
-        familyName: 'Fenwick',
-        dateOfBirth: '1990-01-01',
-        kind: 'adult',
-      });
+      childId = family.childId;
+      siblingId = family.siblingId!;
+      mumId = family.parentId!;
       await createPerson(db, {
         givenName: 'Olive',
         familyName: 'Marsh',
         dateOfBirth: '2016-02-02',
         involvement: { organisationId: school.id, userId: other.id },
       });
-      const address = { line1: '1 Mill Lane', line2: null, town: null, postcode: 'LU1 1AA', areaId: lea.areaId };
-      const household = await registry.findOrCreateHousehold(db, address);
-      for (const id of [childId, siblingId, mumId]) await registry.moveTo(db, id, household, '2020-01-01');
+      const address = family.address;
       const socialCare = await createOrganisation(db, { name: 'Lea Social Care', agency_type: 'social_care' });
       social = await createUser(db, { organisationId: socialCare.id, name: 'Sol Social', roles: ['front_door'] });
       stepChildId = await createPerson(db, {
@@ -94,13 +74,7 @@ for (const engine of engines()) {
       const stoneHome = await registry.findOrCreateHousehold(db, { ...address, line1: '4 Mill Lane' });
       await registry.moveTo(db, stepChildId, stoneHome, '2020-01-01');
       // The teacher opens an episode with the worker as lead; the worker adds the nurse and an outside practitioner.
-      const c = await as(teacher);
-      const opened = await c.post(`/people/${childId}/episodes`, {
-        personIds: [childId, siblingId],
-        leadUserId: worker.id,
-      });
-      assert.equal(opened.statusCode, 303);
-      episodeId = idFrom('episodes', opened.headers.location);
+      episodeId = await openEpisode(await as(teacher), childId, worker.id, [childId, siblingId]);
       const w = await as(worker);
       const base = `/people/${childId}/episodes/${episodeId}`;
       assert.equal(
@@ -199,7 +173,7 @@ for (const engine of engines()) {
       assert.match(early.body, /has not happened yet/);
 
       t.clock.set(new Date('2026-12-03T16:00:00Z'));
-      clients.clear();
+      as.clear();
       const w2 = await as(worker);
       const page = await w2.get(url);
       assert.equal(page.statusCode, 200);

@@ -109,3 +109,25 @@ export function signedInClients(app: () => { app: FastifyInstance; clock: TestCl
   };
   return Object.assign(as, { clear: () => clients.clear() });
 }
+
+/** The id after `/<what>/` in an address, such as the episode a redirect goes to: `idFrom('episodes', location)`. */
+export const idFrom = (what: string, location: unknown) =>
+  new RegExp(`/${what}/([0-9a-f-]{36})`).exec(String(location))![1]!;
+
+/** The version a page's form was read at (its hidden `version` field). */
+export const versionOn = (body: string) => Number(/name="version" value="(\d+)"/.exec(body)![1]);
+
+/** A GOV.UK date input's three fields for an ISO date: `name-day`, `name-month`, `name-year`. */
+export const dateFields = (name: string, iso: string) => {
+  const [y, m, d] = iso.split('-');
+  return { [`${name}-day`]: String(Number(d)), [`${name}-month`]: String(Number(m)), [`${name}-year`]: y! };
+};
+
+/** Opens an early help episode for the child from its page, as `client`, with the given lead; returns its id. */
+export async function openEpisode(client: TestClient, childId: string, leadUserId: string, personIds = [childId]) {
+  await client.get(`/people/${childId}/episodes/new`);
+  const opened = await client.post(`/people/${childId}/episodes`, { personIds, leadUserId });
+  if (opened.statusCode !== 303)
+    throw new Error(`opening an episode: ${opened.statusCode} ${opened.body.slice(0, 2000)}`);
+  return idFrom('episodes', opened.headers.location);
+}

@@ -120,3 +120,69 @@ export async function createPanel(
   }
   return panel.id;
 }
+
+/** Adds users to a team, the managers last. */
+export async function joinTeam(db: Kysely<DB>, teamId: string, members: TestUser[], managers: TestUser[] = []) {
+  await db
+    .insertInto('user_team')
+    .values([
+      ...members.map((u) => ({ user_id: u.id, team_id: teamId, is_manager: false })),
+      ...managers.map((u) => ({ user_id: u.id, team_id: teamId, is_manager: true })),
+    ])
+    .execute();
+}
+
+export async function createTeam(db: Kysely<DB>, organisationId: string, name: string, areaId: string | null = null) {
+  const team = await db
+    .insertInto('team')
+    .values({ organisation_id: organisationId, name, area_id: areaId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return team.id;
+}
+
+/**
+ * The partnership the early help tests work in. Lea: Oak Lane Primary (Tess Teacher) and Lea Council (Wren Worker,
+ * and Ada Admin, a system administrator), with Lea Health (Nia Nurse) when `health`; with `familySupport`, the
+ * council's Family Support team in the Lea area, Wren Worker in it and Bea Boss its manager. Elsewhere: Far Hill
+ * Primary (Sam Stranger, who has no relationship with Lea's children).
+ */
+export async function createEarlyHelpWorld(
+  db: Kysely<DB>,
+  options: { health?: boolean; familySupport?: boolean } = {},
+) {
+  const school = await createOrganisation(db, { name: 'Oak Lane Primary', agency_type: 'school' });
+  const council = await createOrganisation(db, { name: 'Lea Council', agency_type: 'local_authority' });
+  const health = options.health
+    ? await createOrganisation(db, { name: 'Lea Health', agency_type: 'health' })
+    : undefined;
+  const otherSchool = await createOrganisation(db, { name: 'Far Hill Primary', agency_type: 'school' });
+  const lea = await createPartnership(db, 'Lea', [school.id, council.id, ...(health ? [health.id] : [])]);
+  await createPartnership(db, 'Elsewhere', [otherSchool.id]);
+  const teacher = await createUser(db, { organisationId: school.id, name: 'Tess Teacher' });
+  const worker = await createUser(db, { organisationId: council.id, name: 'Wren Worker' });
+  const stranger = await createUser(db, { organisationId: otherSchool.id, name: 'Sam Stranger' });
+  const admin = await createUser(db, { organisationId: council.id, name: 'Ada Admin', roles: ['system_admin'] });
+  const nurse = health ? await createUser(db, { organisationId: health.id, name: 'Nia Nurse' }) : undefined;
+  let familySupport: { teamId: string; boss: TestUser } | undefined;
+  if (options.familySupport) {
+    const teamId = await createTeam(db, council.id, 'Family Support', lea.areaId);
+    const boss = await createUser(db, { organisationId: council.id, name: 'Bea Boss', roles: ['manager'] });
+    await joinTeam(db, teamId, [worker], [boss]);
+    familySupport = { teamId, boss };
+  }
+  return {
+    school,
+    council,
+    health,
+    otherSchool,
+    partnershipId: lea.partnershipId,
+    areaId: lea.areaId,
+    teacher,
+    worker,
+    stranger,
+    admin,
+    nurse,
+    familySupport,
+  };
+}

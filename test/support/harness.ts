@@ -7,6 +7,8 @@ import { type Database, openDatabase, openPGlite } from '../../src/db/connection
 import { migrate } from '../../src/db/migrator.ts';
 import { TestClock } from '../../src/platform/clock.ts';
 import type { Mailer } from '../../src/platform/mailer.ts';
+import { loadActor } from '../../src/platform/sessions.ts';
+import { listWork } from '../../src/platform/work.ts';
 
 export type EngineName = 'pglite' | 'postgres';
 
@@ -96,4 +98,10 @@ export async function startTestApp(
       await database.close();
     },
   };
+}
+
+/** The user's work list (theirs, or their teams') as it stands at the test clock's time. */
+export async function workOf(t: TestApp, userId: string, view: 'mine' | 'team' = 'mine') {
+  const db = t.database.db;
+  return listWork(db, (await loadActor(db, userId, 'session'))!, t.clock.now(), view);
 }
