@@ -105,7 +105,10 @@ export const caseForm = (at: Date) =>
       problem('outcomes', 'Select outcomes from the list');
     }
     const schoolOrganisationId = field('schoolOrganisationId', optionalId('Select the school from the list'));
-    const schoolContact = field('schoolContact', z.enum(['head_teacher', 'senco', '']).optional());
+    const schoolContact = field(
+      'schoolContact',
+      z.enum(['head_teacher', 'senco', ''], { message: 'Select the head teacher or the SENCO' }).optional(),
+    );
     const schoolNote = field('schoolNote', optionalText('How the family worker could help', 2000));
     if (schoolOrganisationId && !schoolContact) {
       problem('schoolContact', 'Select whether to go through the head teacher or the SENCO');
