@@ -566,6 +566,10 @@ export interface DB {
   panel_request: PanelRequestTable;
   panel_request_person: PanelRequestPersonTable;
   panel_forum_acknowledgement: PanelForumAcknowledgementTable;
+  panel_meeting_record: PanelMeetingRecordTable;
+  panel_attendance: PanelAttendanceTable;
+  panel_case_record: PanelCaseRecordTable;
+  panel_recommendation: PanelRecommendationTable;
   confidentiality_wish: ConfidentialityWishTable;
   sharing_decision: SharingDecisionTable;
   case_note: CaseNoteTable;
@@ -1572,6 +1576,75 @@ export interface PanelForumAcknowledgementTable {
   side: 'panel' | 'other';
   acknowledged_by: string;
   acknowledged_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** The record of a panel meeting (migration 0036, docs/decisions/0034). */
+export interface PanelMeetingRecordTable {
+  meeting_id: string;
+  started_by: string;
+  started_at: Timestamp;
+  updated_at: Timestamp;
+  approved_by: string | null;
+  approved_at: Timestamp | null;
+}
+
+export const PANEL_ATTENDANCE = ['present', 'apologies', 'deputy_sent', 'absent'] as const;
+export type PanelAttendanceStatus = (typeof PANEL_ATTENDANCE)[number];
+
+export interface PanelAttendanceTable {
+  id: Generated<string>;
+  meeting_id: string;
+  member_id: string | null;
+  request_id: string | null;
+  status: PanelAttendanceStatus;
+  deputy_member_id: string | null;
+}
+
+export const PANEL_OUTCOMES = [
+  'advice',
+  'services_appropriate',
+  'better_coordination',
+  'joint_visits',
+  'prioritise_referral',
+  'allocate_resource',
+  'lead_professional',
+  'local_coordination',
+] as const;
+export type PanelOutcome = (typeof PANEL_OUTCOMES)[number];
+export const LEAD_CRITERIA = ['additional_needs', 'formal_assessment_likely', 'coordination_needed'] as const;
+export type LeadCriterion = (typeof LEAD_CRITERIA)[number];
+
+export interface PanelCaseRecordTable {
+  request_id: string;
+  meeting_id: string;
+  discussion: string;
+  outcomes: ColumnType<string[], string[], string[]>;
+  school_organisation_id: string | null;
+  school_contact: 'head_teacher' | 'senco' | null;
+  school_note: string | null;
+  lead_kind: 'person' | 'agency' | null;
+  lead_user_id: string | null;
+  lead_organisation_id: string | null;
+  lead_criteria: ColumnType<string[], string[] | undefined, string[]>;
+  lead_objectives: string | null;
+  lead_review_on: string | null;
+  lead_inform_family: string | null;
+  dissent_user_id: string | null;
+  dissent_organisation_id: string | null;
+  dissent_reason: string | null;
+  recorded_by: string;
+  recorded_at: Timestamp;
+}
+
+export interface PanelRecommendationTable {
+  id: Generated<string>;
+  request_id: string;
+  what: string;
+  organisation_id: string;
+  team_id: string;
+  due_on: string;
+  created_by: string;
+  created_at: Timestamp;
 }
 
 export const TAF_MEETING_FORMATS = ['in_person', 'video', 'phone'] as const;

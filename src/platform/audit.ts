@@ -88,6 +88,7 @@ export const PERSON_EVENT_NAMESPACES = [
   'plan',
   'taf-meeting',
   'panel-request',
+  'panel-record',
 ];
 /** Events in those namespaces about many people or none (searches, queues, bulk work): they list ids or none. */
 export const INDEX_WIDE_EVENTS = new Set([

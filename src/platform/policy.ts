@@ -342,6 +342,24 @@ export const ACTIONS = {
     who: ['panel_admin', 'panel_chair'],
     relationship: 'none',
   },
+  'panel-record.read': {
+    description:
+      'For a panel you sit on: read a meeting’s record, its attendance and each case’s decisions, recommendations and lead professional',
+    who: ['panel_admin', 'panel_chair', 'panel_member'],
+    relationship: 'none',
+  },
+  'panel-record.write': {
+    description:
+      'For a panel you administer or chair, from the day of a meeting until the chair approves its record: record attendance and each case’s discussion, outcomes, recommendations, lead professional and any dissent',
+    who: ['panel_admin', 'panel_chair'],
+    relationship: 'none',
+  },
+  'panel-record.approve': {
+    description:
+      'Approve a meeting’s record: the chair or a deputy chair of that panel only (anyone else is refused, and the refusal audited); the decisions then reach the children’s chronologies and the child index, and the recommendations the agencies’ work lists',
+    who: ['panel_admin', 'panel_chair', 'panel_member'],
+    relationship: 'none',
+  },
   'panels.manage': {
     description:
       'Set up panels, their members and gateway services, and generate, change and cancel their meetings (panel administrators: the panels they administer)',
@@ -703,6 +721,15 @@ export const ROUTES: Record<string, Action> = {
   'GET /panels/:id/meetings/:meetingId/agenda': 'panel-request.administer',
   'POST /panels/:id/meetings/:meetingId/agenda/:requestId/move': 'panel-request.administer',
   'POST /panels/:id/meetings/:meetingId/agenda/:requestId/acknowledge': 'panel-request.administer',
+  'GET /panels/:id/meetings/:meetingId/record': 'panel-record.read',
+  'POST /panels/:id/meetings/:meetingId/record/attendance': 'panel-record.write',
+  'POST /panels/:id/meetings/:meetingId/record/approve': 'panel-record.approve',
+  'GET /panels/:id/meetings/:meetingId/record/:requestId': 'panel-record.read',
+  'POST /panels/:id/meetings/:meetingId/record/:requestId': 'panel-record.write',
+  'POST /panels/:id/meetings/:meetingId/record/:requestId/recommendations': 'panel-record.write',
+  'POST /panels/:id/meetings/:meetingId/record/:requestId/recommendations/:recommendationId/remove':
+    'panel-record.write',
+  'GET /people/:id/panel-requests/:requestId/decisions': 'panel-request.read',
   'GET /people/:id/panel-requests': 'panel-request.read',
   'GET /people/:id/panel-requests/new': 'panel-request.make',
   'GET /people/:id/panel-requests/new/:panelId': 'panel-request.make',

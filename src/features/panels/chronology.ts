@@ -6,6 +6,7 @@
 
 import { longDate } from '../../platform/calendar.ts';
 import type { ChronologySource, SourceEntry } from '../../platform/chronology.ts';
+import { OUTCOME_WORDS } from './record.ts';
 import { REDIRECT_WORDS } from './requests.ts';
 
 export const panelRequestSource: ChronologySource = {
@@ -71,4 +72,86 @@ export const panelRequestSource: ChronologySource = {
   },
 };
 
-export const PANEL_CHRONOLOGY_SOURCES: ChronologySource[] = [panelRequestSource];
+/**
+ * What an approved panel record contributes (docs/decisions/0034): the panel's decisions for the case, and the lead
+ * professional or lead agency it agreed. That the panel decided, and who leads, are index-level; the outcomes,
+ * recommendations and objectives are case detail shared under the referrer's organisation's rules.
+ */
+export const panelDecisionSource: ChronologySource = {
+  kind: 'panel_decision',
+  label: 'Panel decision',
+  async entries(q, personIds) {
+    const rows = await q
+      .selectFrom('panel_case_record as c')
+      .innerJoin('panel_request as r', 'r.id', 'c.request_id')
+      .innerJoin('panel_request_person as rp', 'rp.request_id', 'r.id')
+      .innerJoin('panel as p', 'p.id', 'r.panel_id')
+      .innerJoin('panel_meeting as m', 'm.id', 'c.meeting_id')
+      .innerJoin('panel_meeting_record as mr', 'mr.meeting_id', 'm.id')
+      .innerJoin('app_user as a', 'a.id', 'mr.approved_by')
+      .leftJoin('app_user as lu', 'lu.id', 'c.lead_user_id')
+      .leftJoin('organisation as lo', 'lo.id', 'c.lead_organisation_id')
+      .select(['rp.person_id', 'r.id', 'r.referrer_organisation_id', 'r.referrer_user_id', 'c.outcomes'])
+      .select(['c.lead_kind', 'c.lead_objectives', 'c.lead_review_on', 'c.dissent_reason', 'mr.approved_at'])
+      .select(['p.name as panel_name', 'm.meeting_date', 'a.name as approver', 'lu.name as lead_name'])
+      .select(['lo.name as lead_organisation'])
+      .where('rp.person_id', 'in', personIds)
+      .where('mr.approved_at', 'is not', null)
+      .execute();
+    const recs = rows.length
+      ? await q
+          .selectFrom('panel_recommendation as x')
+          .innerJoin('organisation as o', 'o.id', 'x.organisation_id')
+          .select(['x.request_id', 'x.what', 'x.due_on', 'o.name as organisation'])
+          .where('x.request_id', 'in', [...new Set(rows.map((r) => r.id))])
+          .orderBy('x.created_at')
+          .execute()
+      : [];
+    const out: SourceEntry[] = [];
+    for (const r of rows) {
+      const common = {
+        personId: r.person_id,
+        at: r.approved_at!,
+        path: `panel-requests/${r.id}/decisions`,
+        organisationId: null,
+        organisationName: r.panel_name,
+        actorName: r.approver,
+      };
+      const detail = {
+        kind: 'detail_only' as const,
+        record: { organisation_id: r.referrer_organisation_id, recorded_by: r.referrer_user_id, category: null },
+      };
+      const actions = recs
+        .filter((x) => x.request_id === r.id)
+        .map((x) => `${x.what} (${x.organisation}, by ${longDate(x.due_on)})`);
+      out.push({
+        ...common,
+        key: `${r.id}:${r.person_id}:decided`,
+        title: `${r.panel_name} decided on ${longDate(r.meeting_date)}`,
+        summary: [
+          `Outcomes: ${r.outcomes.map((o) => OUTCOME_WORDS[o as keyof typeof OUTCOME_WORDS] ?? o).join('; ')}`,
+          actions.length ? `Recommendations: ${actions.join('; ')}` : null,
+          r.dissent_reason ? 'A dissent was noted' : null,
+        ]
+          .filter(Boolean)
+          .join('\n'),
+        visibility: detail,
+      });
+      if (r.lead_kind) {
+        out.push({
+          ...common,
+          key: `${r.id}:${r.person_id}:lead`,
+          title:
+            r.lead_kind === 'person'
+              ? `${r.panel_name} appointed ${r.lead_name} (${r.lead_organisation}) lead professional`
+              : `${r.panel_name} asked ${r.lead_organisation} to allocate a lead professional`,
+          summary: `Objectives: ${r.lead_objectives ?? ''}\nReview by ${r.lead_review_on ? longDate(r.lead_review_on) : ''}`,
+          visibility: detail,
+        });
+      }
+    }
+    return out;
+  },
+};
+
+export const PANEL_CHRONOLOGY_SOURCES: ChronologySource[] = [panelRequestSource, panelDecisionSource];
