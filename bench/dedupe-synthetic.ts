@@ -53,7 +53,7 @@ const variants: Array<[string, DedupeOptions]> = [
 const quality: Array<{ method: string; precision: number; recall: number; f1: number; ms: number }> = [];
 for (const [method, options] of variants) {
   const t = performance.now();
-  const result = dedupe(prepared, options);
+  const result = await dedupe(prepared, options);
   const s = pairwise(result.clusterIds, truth);
   quality.push({ method, precision: s.precision, recall: s.recall, f1: s.f1, ms: performance.now() - t });
 }
@@ -85,13 +85,13 @@ for (const [name, file] of files) {
   const t = performance.now();
   const truthOf = file.map((r) => r.entity);
   const records = file.map((r) => prepare(r));
-  const result = dedupe(records);
+  const result = await dedupe(records);
   const ms = performance.now() - t;
   const blocked = candidatePairs(records);
   let reached = 0;
   for (let k = 0; k < blocked.left.length; k++) if (truthOf[blocked.left[k]!] === truthOf[blocked.right[k]!]) reached++;
   const s = pairwise(result.clusterIds, truthOf);
-  const at12 = pairwise(dedupe(records, { threshold: 12 }).clusterIds, truthOf);
+  const at12 = pairwise((await dedupe(records, { threshold: 12 })).clusterIds, truthOf);
   byErrors.push({
     file: name,
     records: records.length,
