@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { createWriteStream, statSync, writeFileSync } from 'node:fs';
 import { DEFAULT_CAP_BLOCK_SIZE, DEFAULT_MAX_BLOCK_SIZE } from '../../features/people/matching/blocking.ts';
 import { CSV_FIELDS, CsvInputError, parseFieldMap, readPeopleCsv } from '../../features/people/matching/csv.ts';
 import {
@@ -194,17 +194,22 @@ export const command: Command = {
 
     try {
       const map = parseFieldMap(strings.map!);
+      // Worker threads start now, each reading and preparing its own copy of the file while this thread reads and
+      // prepares its own; they are let go again if the file turns out too small to repay them.
+      if (threads > 1 && statSync(strings.input!, { throwIfNoEntry: false })?.isFile()) {
+        pool = MatchingPool.open(threads, { csv: { path: strings.input!, idColumn: strings['id-column']!, map } });
+      }
       const input = await readPeopleCsv(strings.input!, {
         idColumn: strings['id-column']!,
         map,
         onProgress: (rows) => say(`read ${rows.toLocaleString('en-GB')} records (${elapsed(started)})`),
       });
       say(`read ${input.records.length.toLocaleString('en-GB')} records in ${elapsed(started)}`);
-      // Worker threads start now and prepare their own copy of the records while this thread prepares its own.
-      if (threads > 1 && threadsPay(input.records.length, options.compareAllUpTo ?? COMPARE_ALL_UP_TO)) {
-        pool = MatchingPool.open(threads, { sources: input.records });
-        say(`${pool.threads} threads`);
+      if (pool && !threadsPay(input.records.length, options.compareAllUpTo ?? COMPARE_ALL_UP_TO)) {
+        await pool.close();
+        pool = undefined;
       }
+      if (pool) say(`${pool.threads} threads`);
       const coder = new PhoneticCoder();
       let unreadable = 0;
       const prepared = input.records.map((r) => {

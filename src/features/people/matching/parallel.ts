@@ -13,7 +13,9 @@
  * Each worker needs the records. Copying a million prepared records to another thread (structured clone) costs
  * longer than comparing them, so a worker is given the records as they were read (`sources`), as one JSON string,
  * and prepares its own copy, at the same time as the calling thread prepares its own; `prepare` is a function of
- * the record, so the copies are the same. Without the sources it is given the prepared records as JSON.
+ * the record, so the copies are the same. The command does better still: it gives each worker the file's name, and
+ * the worker reads it as the calling thread does, at the same time, at no cost to the calling thread. Without either
+ * a worker is given the prepared records as JSON.
  *
  * The product runs its TypeScript sources directly (`bin/early-help` registers tsx), and a worker thread does not
  * inherit that: each worker starts from a few lines of JavaScript that register tsx, resolved from this module
@@ -23,6 +25,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type BlockingRule, ruleEntries } from './blocking.ts';
 import { comparePattern } from './compare.ts';
+import type { CsvField } from './csv.ts';
 import type { PersonRecord, PreparedRecord } from './record.ts';
 
 /** Pairs taken at a time: small enough to share the work evenly, large enough that the counter is rarely touched. */
@@ -66,11 +69,13 @@ export interface EntriesJob {
 
 export type Job = CompareJob | EntriesJob;
 
-/** What a worker is started with: the records as read (it prepares them) or already prepared, as JSON. */
-export interface WorkerStart {
-  json: string;
-  prepared: boolean;
-}
+/**
+ * What a worker is started with: the CSV file to read itself as the command reads it, or the records as read or
+ * already prepared, as JSON.
+ */
+export type WorkerStart =
+  | { csv: { path: string; idColumn: string; map: Map<CsvField, string[]> } }
+  | { json: string; prepared: boolean };
 
 /** Compare the pairs of a job from the counter on until none are left; the number compared by this thread. */
 export function runCompare(records: readonly PreparedRecord[], job: CompareJob, onChunk?: () => void): number {
@@ -121,14 +126,23 @@ export class MatchingPool {
   }
 
   /**
-   * Start `threads − 1` workers. Give `sources` (the records before `prepare`, in the same order) when there are
-   * any: each worker then prepares its own copy while the calling thread prepares its own.
+   * Start `threads − 1` workers. Give the CSV file and how to read it (as `readPeopleCsv`), or else `sources` (the
+   * records before `prepare`, in the same order), when there are any: each worker then reads and prepares its own
+   * copy while the calling thread reads and prepares its own.
    */
-  static open(threads: number, from: { sources: readonly PersonRecord[] } | { prepared: readonly PreparedRecord[] }) {
+  static open(
+    threads: number,
+    from:
+      | { csv: { path: string; idColumn: string; map: Map<CsvField, string[]> } }
+      | { sources: readonly PersonRecord[] }
+      | { prepared: readonly PreparedRecord[] },
+  ) {
     const start: WorkerStart =
-      'sources' in from
-        ? { json: JSON.stringify(from.sources), prepared: false }
-        : { json: JSON.stringify(from.prepared), prepared: true };
+      'csv' in from
+        ? { csv: from.csv }
+        : 'sources' in from
+          ? { json: JSON.stringify(from.sources), prepared: false }
+          : { json: JSON.stringify(from.prepared), prepared: true };
     const tsx = import.meta.resolve('tsx/esm/api');
     const entry = new URL('./matching-worker.ts', import.meta.url).href;
     const boot =
