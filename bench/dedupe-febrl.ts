@@ -49,13 +49,13 @@ const variants: Array<[string, DedupeOptions]> = [
   ['engine, u from random pairs, m by EM', { training: 'em-fixed-u' }],
   ['engine without training (prior weights only)', { training: 'priors' }],
 ];
-let engine: ReturnType<typeof dedupe> | undefined;
+let engine: Awaited<ReturnType<typeof dedupe>> | undefined;
 for (const [method, options] of variants) {
   const times: number[] = [];
-  let result: ReturnType<typeof dedupe> | undefined;
+  let result: Awaited<ReturnType<typeof dedupe>> | undefined;
   for (let run = 0; run < 5; run++) {
     const t = performance.now();
-    result = dedupe(prepared, options);
+    result = await dedupe(prepared, options);
     times.push(performance.now() - t);
   }
   engine ??= result;

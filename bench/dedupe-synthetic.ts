@@ -6,11 +6,12 @@
  * records of 250 children, two or three errors each, no postcodes or identifiers), and the pairs each blocking
  * rule produced. `--records 0` leaves out the run at scale.
  *   node --import tsx bench/dedupe-synthetic.ts [--records 1000000] [--quality-records 100000] [--errors-records N]
- *     [--runs 1]
+ *     [--runs 1] [--workers N]
+ * `--workers` is passed to the command (default: its own, the cores available).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOptions } from '../src/cli/index.ts';
@@ -21,7 +22,7 @@ import { type SourceRecord, severalErrorRecords, syntheticRecords } from './lib/
 import { median, pairwise } from './lib/metrics.ts';
 
 const { strings } = parseOptions(process.argv.slice(2), {
-  strings: ['records', 'quality-records', 'errors-records', 'runs'],
+  strings: ['records', 'quality-records', 'errors-records', 'runs', 'workers'],
 });
 const bigN = Number(strings.records ?? 1_000_000);
 const qualityN = Number(strings['quality-records'] ?? 100_000);
@@ -53,7 +54,7 @@ const variants: Array<[string, DedupeOptions]> = [
 const quality: Array<{ method: string; precision: number; recall: number; f1: number; ms: number }> = [];
 for (const [method, options] of variants) {
   const t = performance.now();
-  const result = dedupe(prepared, options);
+  const result = await dedupe(prepared, options);
   const s = pairwise(result.clusterIds, truth);
   quality.push({ method, precision: s.precision, recall: s.recall, f1: s.f1, ms: performance.now() - t });
 }
@@ -85,13 +86,13 @@ for (const [name, file] of files) {
   const t = performance.now();
   const truthOf = file.map((r) => r.entity);
   const records = file.map((r) => prepare(r));
-  const result = dedupe(records);
+  const result = await dedupe(records);
   const ms = performance.now() - t;
   const blocked = candidatePairs(records);
   let reached = 0;
   for (let k = 0; k < blocked.left.length; k++) if (truthOf[blocked.left[k]!] === truthOf[blocked.right[k]!]) reached++;
   const s = pairwise(result.clusterIds, truthOf);
-  const at12 = pairwise(dedupe(records, { threshold: 12 }).clusterIds, truthOf);
+  const at12 = pairwise((await dedupe(records, { threshold: 12 })).clusterIds, truthOf);
   byErrors.push({
     file: name,
     records: records.length,
@@ -165,6 +166,7 @@ const args = [
   '--output',
   output,
   '--quiet',
+  ...(strings.workers ? ['--workers', strings.workers] : []),
 ];
 const haveTime = existsSync('/usr/bin/time');
 
@@ -235,7 +237,8 @@ const seconds = median(results.map((r) => r.seconds));
 const peakMb = Math.max(...results.map((r) => r.timeVPeakMb ?? r.peakRssMb));
 const cpu = results.every((r) => r.cpuSeconds !== null) ? median(results.map((r) => r.cpuSeconds!)) : null;
 console.log(
-  `\n\`early-help dedupe\` on ${bigN.toLocaleString('en-GB')} records (${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GB):`,
+  `\n\`early-help dedupe\` on ${bigN.toLocaleString('en-GB')} records (${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GB, ` +
+    `--workers ${strings.workers ?? 'default'}; load average ${loadavg()[0]!.toFixed(1)} at the end):`,
 );
 console.log('\n| measure | value |\n|---|---|');
 console.log(`| wall time, median of ${runs} (s) | ${seconds.toFixed(1)} |`);
@@ -260,6 +263,7 @@ console.log(
     })),
     scale: {
       records: bigN,
+      workers: strings.workers ?? 'default',
       seconds: +seconds.toFixed(1),
       cpuSeconds: cpu === null ? null : +cpu.toFixed(1),
       peakRssMb: Math.round(peakMb),

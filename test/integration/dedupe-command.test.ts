@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { syntheticRecords } from '../../bench/lib/corrupt.ts';
 import { type BlockingRule, WIDE_RULES } from '../../src/features/people/matching/blocking.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -11,12 +12,12 @@ const FEBRL = join(ROOT, '../shared/data/febrl/dataset3.csv');
 const MAP =
   'given_name=given_name,family_name=surname,date_of_birth=date_of_birth,postcode=postcode,other_id=soc_sec_id';
 
-function run(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+function run(args: string[], cwd = ROOT): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [join(ROOT, 'bin/early-help'), 'dedupe', ...args],
-      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' }, encoding: 'utf8' },
+      { cwd, env: { ...process.env, LOG_LEVEL: 'silent' }, encoding: 'utf8' },
       (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -113,6 +114,45 @@ describe('early-help dedupe', () => {
       j.blocking.filter((x) => WIDE_RULES.has(x.rule as BlockingRule)).reduce((sum, x) => sum + x.pairs, 0);
     assert.ok(widePairs(limited) <= 100 && widePairs(json) > 100, `${widePairs(limited)}, ${widePairs(json)}`);
     assert.match(small.stderr, /paired keys of up to \d+ records, to keep their pairs within the budget/);
+  });
+
+  test('--workers 2 writes exactly what one thread writes, run from any folder', async () => {
+    // 20,000 generated fictional records: large enough for the command to start a worker thread.
+    const q = (s: string | null | undefined) => (s ? (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s) : '');
+    const lines = ['id,forename,surname,dob,sex,postcode,address,nhs_no,upn'];
+    for (const r of syntheticRecords(20_000, 3, { errors: { min: 1, max: 2 } })) {
+      lines.push(
+        [r.id, r.givenName, r.familyName, r.dateOfBirth, r.sex, r.postcode, r.address, r.nhsNumber, r.upn]
+          .map(q)
+          .join(','),
+      );
+    }
+    const input = join(dir, 'many.csv');
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const map =
+      'given_name=forename,family_name=surname,date_of_birth=dob,sex=sex,postcode=postcode,address=address,' +
+      'nhs_number=nhs_no,upn=upn';
+    const out: Array<{ csv: string; report: Record<string, unknown>; stderr: string }> = [];
+    for (const workers of ['1', '2']) {
+      const output = join(dir, `many-${workers}.csv`);
+      const report = join(dir, `many-${workers}.json`);
+      const args = ['--input', input, '--id-column', 'id', '--map', map, '--output', output, '--report', report];
+      // From a folder outside the product: the worker threads find tsx from the product, not the working folder.
+      const r = await run([...args, '--workers', workers], dir);
+      assert.equal(r.status, 0, r.stderr);
+      const { timings: _, ...counts } = JSON.parse(readFileSync(report, 'utf8'));
+      out.push({ csv: readFileSync(output, 'utf8'), report: counts, stderr: r.stderr });
+    }
+    assert.doesNotMatch(out[0]!.stderr, /threads/);
+    assert.match(out[1]!.stderr, /^2 threads$/m);
+    assert.equal(out[0]!.csv.trim().split('\n').length, 20_001);
+    assert.ok((out[0]!.report.matchedPairs as number) > 1000);
+    assert.deepEqual(out[1]!.report, out[0]!.report);
+    assert.equal(out[1]!.csv, out[0]!.csv);
+
+    const bad = await run(['--input', input, '--id-column', 'id', '--map', map, '--output', 'x.csv', '--workers', '0']);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /--workers must be a whole number from 1 to 64/);
   });
 
   test('bad input is a clear message and a non-zero exit, never a stack trace', async () => {

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { createWriteStream, statSync, writeFileSync } from 'node:fs';
 import { DEFAULT_CAP_BLOCK_SIZE, DEFAULT_MAX_BLOCK_SIZE } from '../../features/people/matching/blocking.ts';
 import { CSV_FIELDS, CsvInputError, parseFieldMap, readPeopleCsv } from '../../features/people/matching/csv.ts';
 import {
@@ -9,6 +9,7 @@ import {
   dedupe,
   type Training,
 } from '../../features/people/matching/dedupe.ts';
+import { defaultThreads, MatchingPool, threadsPay } from '../../features/people/matching/parallel.ts';
 import { PhoneticCoder, prepare } from '../../features/people/matching/record.ts';
 import { type Command, parseOptions, UsageError } from '../index.ts';
 
@@ -99,7 +100,7 @@ export const command: Command = {
   usage:
     'dedupe --input FILE.csv --id-column COL --map FIELD=COLUMN,... --output OUT.csv [--threshold BITS] ' +
     `[--cluster average|union-find] [--training ${TRAINING.join('|')}] [--max-block-size N] [--cap-block-size N] ` +
-    '[--compare-all-up-to N] [--wide-pair-budget N] [--report REPORT.json] [--quiet]\n\n' +
+    '[--compare-all-up-to N] [--wide-pair-budget N] [--workers N] [--report REPORT.json] [--quiet]\n\n' +
     `  FIELD is one of ${CSV_FIELDS.join(', ')}.\n` +
     '  Join several columns into one field with +, e.g. address=line1+line2+town.\n' +
     '  Dates of birth may be YYYY-MM-DD, YYYYMMDD or DD/MM/YYYY. The file must be UTF-8.\n' +
@@ -111,6 +112,8 @@ export const command: Command = {
     `  --max-block-size records (default ${DEFAULT_MAX_BLOCK_SIZE}), and no rule a key shared by more than\n` +
     `  --cap-block-size (default ${DEFAULT_CAP_BLOCK_SIZE}); the report lists what was capped. Together those rules\n` +
     '  pair at most --wide-pair-budget pairs (default 2,500,000, or 2 a record in a larger file), smallest keys first.\n' +
+    '  --workers is how many threads share the blocking and the comparisons (default: the cores available; 1 does\n' +
+    '  all in one thread). The result is the same whatever the number; small files use one thread.\n' +
     '  --report writes the counts (pairs per rule, capped keys, estimated share of true pairs reached) as JSON.',
   async run(args) {
     const { strings, flags, positional } = parseOptions(args, {
@@ -126,6 +129,7 @@ export const command: Command = {
         'cap-block-size',
         'compare-all-up-to',
         'wide-pair-budget',
+        'workers',
         'report',
       ],
       flags: ['quiet'],
@@ -174,20 +178,38 @@ export const command: Command = {
       if (!Number.isInteger(m) || m < 0) throw new UsageError('--wide-pair-budget must be a whole number of 0 or more');
       options.widePairBudget = m;
     }
+    let threads = defaultThreads();
+    if (strings.workers !== undefined) {
+      const m = Number(strings.workers);
+      if (!Number.isInteger(m) || m < 1 || m > 64)
+        throw new UsageError('--workers must be a whole number from 1 to 64');
+      threads = m;
+    }
     const quiet = flags.has('quiet');
     const say = (line: string) => {
       if (!quiet) process.stderr.write(`${line}\n`);
     };
     const started = performance.now();
+    let pool: MatchingPool | undefined;
 
     try {
       const map = parseFieldMap(strings.map!);
+      // Worker threads start now, each reading and preparing its own copy of the file while this thread reads and
+      // prepares its own; they are let go again if the file turns out too small to repay them.
+      if (threads > 1 && statSync(strings.input!, { throwIfNoEntry: false })?.isFile()) {
+        pool = MatchingPool.open(threads, { csv: { path: strings.input!, idColumn: strings['id-column']!, map } });
+      }
       const input = await readPeopleCsv(strings.input!, {
         idColumn: strings['id-column']!,
         map,
         onProgress: (rows) => say(`read ${rows.toLocaleString('en-GB')} records (${elapsed(started)})`),
       });
       say(`read ${input.records.length.toLocaleString('en-GB')} records in ${elapsed(started)}`);
+      if (pool && !threadsPay(input.records.length, options.compareAllUpTo ?? COMPARE_ALL_UP_TO)) {
+        await pool.close();
+        pool = undefined;
+      }
+      if (pool) say(`${pool.threads} threads`);
       const coder = new PhoneticCoder();
       let unreadable = 0;
       const prepared = input.records.map((r) => {
@@ -199,8 +221,9 @@ export const command: Command = {
       if (unreadable > 0) say(`${unreadable} dates of birth could not be read and were treated as blank`);
       say(`prepared in ${elapsed(started)}`);
       let lastPhase = '';
-      const result = dedupe(prepared, {
+      const result = await dedupe(prepared, {
         ...options,
+        pool,
         onProgress: (phase, done, total) => {
           const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
           if (phase !== lastPhase || pct % 10 === 0) say(`${phase}: ${pct}% (${elapsed(started)})`);
@@ -250,6 +273,8 @@ export const command: Command = {
         return 1;
       }
       throw err;
+    } finally {
+      await pool?.close();
     }
   },
 };

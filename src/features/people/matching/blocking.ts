@@ -234,6 +234,8 @@ export interface BlockingOptions {
    * not fit are capped as well, so that the work stays linear in the size of the file.
    */
   widePairBudget?: number;
+  /** Each rule's `ruleEntries`, when already computed (by several threads): the result is the same either way. */
+  entries?: ReadonlyMap<BlockingRule, Float64Array>;
 }
 
 export interface BlockingStats {
@@ -275,6 +277,33 @@ export function widePairBudget(records: number): number {
 /** Pairs are numbers i·n+j with the rule in the low bits: (10⁶)² × 32 stays below 2⁵³, so they remain exact. */
 const RULE_SLOTS = 32;
 
+/** Entries are (key's hash) × scale + record index: the scale is the power of two above the number of records. */
+function entryScale(n: number): number {
+  return 2 ** Math.max(1, Math.ceil(Math.log2(n + 1)));
+}
+
+/**
+ * One rule's keys for every record, sorted: each entry is the key's hash (cut to fit beside the index) times
+ * `entryScale(n)` plus the record's index. A function of the records alone, so that a worker thread holding the
+ * same records computes exactly the entries this thread would (see parallel.ts).
+ */
+export function ruleEntries(records: readonly PreparedRecord[], rule: BlockingRule): Float64Array {
+  const n = records.length;
+  const idxBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+  const hashShift = Math.max(0, idxBits - 21);
+  const idxScale = entryScale(n);
+  let entries: Float64Array = new Float64Array(n + 16);
+  let e = 0;
+  const prefix = hash(`${rule}|`);
+  for (let i = 0; i < n; i++) {
+    for (const key of keysFor(rule, records[i]!)) {
+      if (e === entries.length) entries = grow(entries);
+      entries[e++] = (hash(key, prefix) >>> hashShift) * idxScale + i;
+    }
+  }
+  return entries.subarray(0, e).sort();
+}
+
 export function candidatePairs(records: readonly PreparedRecord[], options: BlockingOptions = {}) {
   const rules = options.rules ?? BLOCKING_RULES;
   if (rules.length > RULE_SLOTS) throw new Error(`At most ${RULE_SLOTS} blocking rules`);
@@ -284,25 +313,12 @@ export function candidatePairs(records: readonly PreparedRecord[], options: Bloc
   const order = neighbourhoodOrder(records);
   let scratch = new Int32Array(1024);
   const n = records.length;
-  const idxBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
-  const hashShift = Math.max(0, idxBits - 21);
-  const idxScale = 2 ** idxBits;
+  const idxScale = entryScale(n);
   const stats: BlockingStats[] = [];
   let pairs: Float64Array = new Float64Array(1 << 20);
   let count = 0;
 
-  const keyed = (rule: BlockingRule) => {
-    let entries: Float64Array = new Float64Array(n + 16);
-    let e = 0;
-    const prefix = hash(`${rule}|`);
-    for (let i = 0; i < n; i++) {
-      for (const key of keysFor(rule, records[i]!)) {
-        if (e === entries.length) entries = grow(entries);
-        entries[e++] = (hash(key, prefix) >>> hashShift) * idxScale + i;
-      }
-    }
-    return entries.subarray(0, e).sort();
-  };
+  const keyed = (rule: BlockingRule) => options.entries?.get(rule) ?? ruleEntries(records, rule);
   // The wide rules first: how many pairs each block size would give, so the budget goes to the smallest blocks.
   const wideKeys = new Map<BlockingRule, Float64Array>();
   const pairsBySize = new Float64Array(cap + 1);

@@ -3,11 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { severalErrorRecords } from '../../../../bench/lib/corrupt.ts';
+import { severalErrorRecords, syntheticRecords } from '../../../../bench/lib/corrupt.ts';
 import { pairwise } from '../../../../bench/lib/metrics.ts';
 import { command } from '../../../cli/commands/dedupe.ts';
+import { BLOCKING_RULES, ruleEntries } from './blocking.ts';
+import { comparePattern } from './compare.ts';
 import { dedupe, matchThreshold } from './dedupe.ts';
 import { defaultModel } from './model.ts';
+import { MatchingPool } from './parallel.ts';
 import { prepare } from './record.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ehh-dedupe-'));
@@ -135,8 +138,8 @@ describe('early-help dedupe', () => {
 });
 
 describe('dedupe()', () => {
-  it('reports its work and keeps unrelated records apart', () => {
-    const result = dedupe(
+  it('reports its work and keeps unrelated records apart', async () => {
+    const result = await dedupe(
       [
         { givenName: 'Ivy', familyName: 'Hall', dateOfBirth: '2017-02-03' },
         { givenName: 'Zbigniew', familyName: 'Kowalczyk', dateOfBirth: '2010-10-10' },
@@ -149,7 +152,7 @@ describe('dedupe()', () => {
     assert.ok(result.blocking.length > 0);
   });
 
-  it('learns m by EM from a file without identifiers, and finds its duplicates', () => {
+  it('learns m by EM from a file without identifiers, and finds its duplicates', async () => {
     const letters = 'bcdfghjklmnprstvwz';
     const vowels = 'aeiou';
     const name = (i: number, salt: number) => {
@@ -166,7 +169,7 @@ describe('dedupe()', () => {
     // 150 of them recorded again, by another agency, with a typo in the family name and no town.
     const again = people.slice(0, 150).map((p) => ({ ...p, familyName: `${p.familyName}e`, address: null }));
     const records = [...people, ...again].map((r) => prepare(r));
-    const result = dedupe(records, { compareAllUpTo: 0 });
+    const result = await dedupe(records, { compareAllUpTo: 0 });
     assert.equal(result.training, 'em-sessions');
     let found = 0;
     for (let i = 0; i < 150; i++) if (result.clusterIds[i] === result.clusterIds[1100 + i]) found++;
@@ -174,18 +177,18 @@ describe('dedupe()', () => {
     assert.ok(result.clusters >= 1100 - 5, `${result.clusters} people`);
   });
 
-  it('compares only the blocked pairs above the compare-all bound', () => {
+  it('compares only the blocked pairs above the compare-all bound', async () => {
     const records = [
       { givenName: 'Ivy', familyName: 'Hall', dateOfBirth: '2017-02-03' },
       { givenName: 'Ivy', familyName: 'Hal', dateOfBirth: '2017-02-03' },
       { givenName: 'Zbigniew', familyName: 'Kowalczyk', dateOfBirth: '2010-10-10' },
     ].map((r) => prepare(r));
-    const result = dedupe(records, { compareAllUpTo: 2 });
+    const result = await dedupe(records, { compareAllUpTo: 2 });
     assert.equal(result.comparedAll, false);
     assert.equal(result.candidatePairs, 1);
   });
 
-  it('stays bounded and says what it capped when everyone shares a value (all born on 1 January, in one town)', () => {
+  it('stays bounded and says what it capped when everyone shares a value (all born on 1 January, in one town)', async () => {
     const letters = 'abcdefghijklmnopqrstuvwxyz';
     const records = Array.from({ length: 2600 }, (_, i) =>
       prepare({
@@ -196,7 +199,7 @@ describe('dedupe()', () => {
         address: 'Leeds',
       }),
     );
-    const result = dedupe(records);
+    const result = await dedupe(records);
     assert.equal(result.comparedAll, false);
     const dob = result.blocking.find((s) => s.rule === 'dob')!;
     assert.equal(dob.cappedBlocks, 1);
@@ -204,7 +207,7 @@ describe('dedupe()', () => {
     assert.ok(result.candidatePairs < 2600 * 50, `${result.candidatePairs} pairs`);
   });
 
-  it('lowers the threshold for a small file with only names and dates: where a pair becomes more likely a match', () => {
+  it('lowers the threshold for a small file with only names and dates: where a pair becomes more likely a match', async () => {
     const model = { ...defaultModel(), lambda: 0.003 };
     assert.deepEqual(matchThreshold(model, { training: 'em-sessions', comparedAll: true }), {
       threshold: 8.4,
@@ -228,14 +231,60 @@ describe('dedupe()', () => {
     const file = severalErrorRecords(250, 1);
     const truth = file.map((r) => r.entity);
     const records = file.map((r) => prepare(r));
-    const result = dedupe(records);
+    const result = await dedupe(records);
     assert.equal(result.training, 'em-sessions');
     assert.equal(result.comparedAll, true);
     assert.equal(result.thresholdFrom, 'share-of-matches');
     assert.ok(result.threshold > 7 && result.threshold < 10, `threshold ${result.threshold}`);
     const now = pairwise(result.clusterIds, truth);
-    const at16 = pairwise(dedupe(records, { threshold: 16 }).clusterIds, truth);
+    const at16 = pairwise((await dedupe(records, { threshold: 16 })).clusterIds, truth);
     assert.ok(at16.recall < 0.35, `recall at 16 bits ${at16.recall}`);
     assert.ok(now.recall > 0.75 && now.precision > 0.95, `precision ${now.precision}, recall ${now.recall}`);
+  });
+});
+
+describe('dedupe() over several threads', () => {
+  // A generated file with one to three errors on each further record, large enough to be blocked, not compared all.
+  const file = syntheticRecords(6000, 7, { errors: { min: 1, max: 3 } });
+  const sources = file.map(({ entity: _, ...r }) => r);
+  const records = sources.map((r) => prepare(r));
+  const withoutTimings = ({ timings: _, ...rest }: Awaited<ReturnType<typeof dedupe>>) => rest;
+
+  it('gives exactly the same keys, vectors, pairs, clusters and report with one thread and with two', async () => {
+    const single = await dedupe(records, { threads: 1 });
+    assert.equal(single.comparedAll, false);
+    assert.ok(single.candidatePairs > 20_000, `${single.candidatePairs} pairs`);
+    assert.ok(single.matchedPairs > 1000, `${single.matchedPairs} matched`);
+
+    // Workers that prepare their own copy from the records as read (as the command does), and workers given the
+    // prepared records.
+    for (const from of [{ sources }, { prepared: records }]) {
+      const pool = MatchingPool.open(2, from);
+      try {
+        assert.equal(pool.threads, 2);
+        const entries = await pool.entries(records, BLOCKING_RULES);
+        for (const rule of BLOCKING_RULES) {
+          assert.deepEqual(entries.get(rule), ruleEntries(records, rule), `entries of ${rule}`);
+        }
+        const left = Int32Array.from({ length: 300_000 }, (_, k) => (k * 7919) % records.length);
+        const right = Int32Array.from({ length: 300_000 }, (_, k) => (k * 104_729 + 1) % records.length);
+        const patterns = await pool.compare(records, left, right);
+        const expected = left.map((i, k) => comparePattern(records[i]!, records[right[k]!]!));
+        assert.deepEqual(Int32Array.from(patterns), expected);
+
+        const parallel = await dedupe(records, { pool });
+        assert.deepEqual(withoutTimings(parallel), withoutTimings(single));
+        assert.deepEqual(parallel.clusterIds, single.clusterIds);
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
+  it('does a small file in this thread, whatever the number of threads asked for', async () => {
+    const small = records.slice(0, 500);
+    const one = await dedupe(small, { threads: 1 });
+    const four = await dedupe(small, { threads: 4 });
+    assert.deepEqual(withoutTimings(four), withoutTimings(one));
   });
 });

@@ -2,7 +2,7 @@
  * Bulk de-duplication: block → compare → estimate (EM) → score → cluster. No database: a council's extract of a
  * million records fits in memory, and this is the same scoring the child index uses for one query at a time.
  */
-import { allPairs, type BlockingOptions, type BlockingStats, candidatePairs } from './blocking.ts';
+import { allPairs, BLOCKING_RULES, type BlockingOptions, type BlockingStats, candidatePairs } from './blocking.ts';
 import { type ClusterMethod, cluster } from './cluster.ts';
 import { comparePattern } from './compare.ts';
 import { countPatterns, estimate, estimateMFromIdentifiers, estimateMWithoutIdentifiers, estimateU } from './em.ts';
@@ -15,6 +15,7 @@ import {
   scorePair,
   tfAdjustment,
 } from './model.ts';
+import { MatchingPool, threadsPay } from './parallel.ts';
 import { estimateReach } from './reach.ts';
 import type { PreparedRecord } from './record.ts';
 
@@ -45,6 +46,14 @@ export interface DedupeOptions extends BlockingOptions {
    * COMPARE_ALL_UP_TO; 0 never compares all).
    */
   compareAllUpTo?: number;
+  /**
+   * Threads for the blocking keys and the comparisons, this one included (default 1: all in this thread). More
+   * than one starts worker threads when the file is large enough to repay them (`threadsPay` in parallel.ts); the
+   * result is the same whatever the number.
+   */
+  threads?: number;
+  /** Worker threads already started with these records (see `MatchingPool`), used instead of `threads`. */
+  pool?: MatchingPool;
   onProgress?: (phase: string, done: number, total: number) => void;
 }
 
@@ -118,7 +127,26 @@ export interface DedupeResult {
   timings: Record<string, number>;
 }
 
-export function dedupe(records: readonly PreparedRecord[], options: DedupeOptions = {}): DedupeResult {
+export async function dedupe(records: readonly PreparedRecord[], options: DedupeOptions = {}): Promise<DedupeResult> {
+  const compareAllUpTo = options.compareAllUpTo ?? COMPARE_ALL_UP_TO;
+  let pool = options.pool;
+  const ownPool =
+    !pool && (options.threads ?? 1) > 1 && threadsPay(records.length, compareAllUpTo)
+      ? MatchingPool.open(options.threads!, { prepared: records })
+      : undefined;
+  pool ??= ownPool;
+  try {
+    return await run(records, options, pool);
+  } finally {
+    await ownPool?.close();
+  }
+}
+
+async function run(
+  records: readonly PreparedRecord[],
+  options: DedupeOptions,
+  pool: MatchingPool | undefined,
+): Promise<DedupeResult> {
   const timings: Record<string, number> = {};
   const progress = options.onProgress ?? (() => {});
   let t = performance.now();
@@ -129,20 +157,26 @@ export function dedupe(records: readonly PreparedRecord[], options: DedupeOption
   };
 
   progress('blocking', 0, records.length);
-  const blocked = candidatePairs(records, options);
+  const entries = pool ? await pool.entries(records, options.rules ?? BLOCKING_RULES) : undefined;
+  const blocked = candidatePairs(records, { ...options, entries });
   const stats = blocked.stats;
   const compareAll = records.length <= (options.compareAllUpTo ?? COMPARE_ALL_UP_TO);
   const { left, right } = compareAll ? allPairs(records.length) : blocked;
   lap('blocking');
 
   const n = left.length;
-  const patterns = new Int32Array(n);
-  const step = Math.max(100_000, Math.ceil(n / 20));
-  for (let k = 0; k < n; k++) {
-    patterns[k] = comparePattern(records[left[k]!]!, records[right[k]!]!);
-    if (k % step === 0) progress('comparing', k, n);
+  let patterns: Int32Array;
+  if (pool) {
+    patterns = await pool.compare(records, left, right, (done, total) => progress('comparing', done, total));
+  } else {
+    patterns = new Int32Array(n);
+    const step = Math.max(100_000, Math.ceil(n / 20));
+    for (let k = 0; k < n; k++) {
+      patterns[k] = comparePattern(records[left[k]!]!, records[right[k]!]!);
+      if (k % step === 0) progress('comparing', k, n);
+    }
+    progress('comparing', n, n);
   }
-  progress('comparing', n, n);
   lap('comparing');
 
   const start = structuredClone(options.model ?? defaultModel());
