@@ -584,15 +584,6 @@ export class PanelRequestService {
     return r;
   }
 
-  private async personIdsOf(q: Q, requestId: string) {
-    const rows = await q
-      .selectFrom('panel_request_person')
-      .select('person_id')
-      .where('request_id', '=', requestId)
-      .execute();
-    return rows.map((r) => r.person_id);
-  }
-
   /** The requests waiting for a decision, and those accepted and not yet on an agenda. */
   async waiting(ctx: RequestContext, panelId: string) {
     return this.db.transaction().execute(async (trx) => {
