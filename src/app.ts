@@ -20,6 +20,7 @@ import { registerPublicRequestRoutes } from './features/front-door/public-routes
 import { registerFrontDoorRoutes } from './features/front-door/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
+import { registerPanelPapersRoutes } from './features/panels/papers-routes.ts';
 import { registerPanelRequestRoutes } from './features/panels/request-routes.ts';
 import { registerPanelRoutes } from './features/panels/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
@@ -109,6 +110,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerPlanRoutes(app, deps);
   registerPanelRoutes(app, deps);
   registerPanelRequestRoutes(app, deps);
+  registerPanelPapersRoutes(app, deps);
   registerTafRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);

@@ -342,6 +342,12 @@ export const ACTIONS = {
     who: ['panel_admin', 'panel_chair'],
     relationship: 'none',
   },
+  'panel-papers.read': {
+    description:
+      'Read a panel meeting’s papers pack and agenda, and print or download them: the panel’s administrator and chairs at any time; its other members from 7 days before the meeting to 14 days after (every reading audited on each child)',
+    who: ['panel_admin', 'panel_chair', 'panel_member'],
+    relationship: 'none',
+  },
   'panels.manage': {
     description:
       'Set up panels, their members and gateway services, and generate, change and cancel their meetings (panel administrators: the panels they administer)',
@@ -703,6 +709,10 @@ export const ROUTES: Record<string, Action> = {
   'GET /panels/:id/meetings/:meetingId/agenda': 'panel-request.administer',
   'POST /panels/:id/meetings/:meetingId/agenda/:requestId/move': 'panel-request.administer',
   'POST /panels/:id/meetings/:meetingId/agenda/:requestId/acknowledge': 'panel-request.administer',
+  'GET /panels/:id/meetings/:meetingId/papers': 'panel-papers.read',
+  'GET /panels/:id/meetings/:meetingId/papers/pdf': 'panel-papers.read',
+  'GET /panels/:id/meetings/:meetingId/papers/agenda': 'panel-papers.read',
+  'GET /panels/:id/meetings/:meetingId/papers/agenda/pdf': 'panel-papers.read',
   'GET /people/:id/panel-requests': 'panel-request.read',
   'GET /people/:id/panel-requests/new': 'panel-request.make',
   'GET /people/:id/panel-requests/new/:panelId': 'panel-request.make',
