@@ -21,6 +21,8 @@ import { registerFrontDoorRoutes } from './features/front-door/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
 import { registerPanelRecordRoutes } from './features/panels/record-routes.ts';
+import { registerPanelsApi } from './features/panels/api.ts';
+import { registerPanelPapersRoutes } from './features/panels/papers-routes.ts';
 import { registerPanelRequestRoutes } from './features/panels/request-routes.ts';
 import { registerPanelRoutes } from './features/panels/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
@@ -111,6 +113,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerPanelRoutes(app, deps);
   registerPanelRequestRoutes(app, deps);
   registerPanelRecordRoutes(app, deps);
+  registerPanelPapersRoutes(app, deps);
+  registerPanelsApi(app, deps);
   registerTafRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);

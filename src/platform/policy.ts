@@ -360,6 +360,12 @@ export const ACTIONS = {
     who: ['panel_admin', 'panel_chair', 'panel_member'],
     relationship: 'none',
   },
+  'panel-papers.read': {
+    description:
+      'Read a panel meeting’s papers pack and agenda, and print or download them: the panel’s administrator and chairs at any time; its other members from 7 days before the meeting to 14 days after (every reading audited on each child)',
+    who: ['panel_admin', 'panel_chair', 'panel_member'],
+    relationship: 'none',
+  },
   'panels.manage': {
     description:
       'Set up panels, their members and gateway services, and generate, change and cancel their meetings (panel administrators: the panels they administer)',
@@ -730,6 +736,10 @@ export const ROUTES: Record<string, Action> = {
   'POST /panels/:id/meetings/:meetingId/record/:requestId/recommendations/:recommendationId/remove':
     'panel-record.write',
   'GET /people/:id/panel-requests/:requestId/decisions': 'panel-request.read',
+  'GET /panels/:id/meetings/:meetingId/papers': 'panel-papers.read',
+  'GET /panels/:id/meetings/:meetingId/papers/pdf': 'panel-papers.read',
+  'GET /panels/:id/meetings/:meetingId/papers/agenda': 'panel-papers.read',
+  'GET /panels/:id/meetings/:meetingId/papers/agenda/pdf': 'panel-papers.read',
   'GET /people/:id/panel-requests': 'panel-request.read',
   'GET /people/:id/panel-requests/new': 'panel-request.make',
   'GET /people/:id/panel-requests/new/:panelId': 'panel-request.make',
@@ -905,6 +915,16 @@ export const ROUTES: Record<string, Action> = {
   'POST /people/:id/assessments/:assessmentId/sign-off': 'assessment.sign-off',
   'GET /people/:id/assessments/:assessmentId/print': 'assessment.print',
   'GET /people/:id/assessments/:assessmentId/pdf': 'assessment.print',
+  'GET /api/v1/panels': 'panels.read',
+  'GET /api/v1/panels/:id': 'panels.read',
+  'GET /api/v1/panel-meetings': 'panels.read',
+  'GET /api/v1/panel-meetings/:id': 'panels.read',
+  'GET /api/v1/panel-requests': 'panel-request.administer',
+  'GET /api/v1/panel-requests/:id': 'panel-request.administer',
+  'POST /api/v1/panel-requests': 'panel-request.make',
+  'POST /api/v1/panel-requests/:id/accept': 'panel-request.administer',
+  'POST /api/v1/panel-requests/:id/decline': 'panel-request.administer',
+  'POST /api/v1/panel-requests/:id/allocate': 'panel-request.administer',
   'GET /api/v1/assessments': 'assessment.read',
   'POST /api/v1/assessments': 'assessment.write',
   'GET /api/v1/assessments/:id': 'assessment.read',

@@ -97,6 +97,8 @@ for (const engine of engines()) {
     let colleagueId: string;
     let managerId: string;
     let managerToken: string;
+    let panelAdminId: string;
+    let panelAdminToken: string;
     let doc: Doc;
 
     before(async () => {
@@ -134,6 +136,12 @@ for (const engine of engines()) {
       const frontDoor = await createUser(db, { roles: ['front_door'] });
       frontDoorToken = (
         await new TokenService(db, t.clock).createForEmail(frontDoor.email, { name: 'docs', expiresInDays: null }, ctx)
+      ).token;
+      // Panels' requests are administered by a panel administrator.
+      const panelAdmin = await createUser(db, { roles: ['panel_admin'], organisationId: school.id });
+      panelAdminId = panelAdmin.id;
+      panelAdminToken = (
+        await new TokenService(db, t.clock).createForEmail(panelAdmin.email, { name: 'docs', expiresInDays: null }, ctx)
       ).token;
       doc = (await t.app.inject('/api/v1/openapi.json')).json();
     });
@@ -480,6 +488,160 @@ for (const engine of engines()) {
           if ('version' in parsed) parsed.version = 1;
           delete parsed.otherPersonIds;
           body = JSON.stringify(parsed);
+        }
+      }
+      // Panels: a panel the token's user administers, with a meeting; a request about a child the practitioner
+      // works with, in the state the example needs; a request is made with consent naming the panel and a
+      // signed-off assessment.
+      if (path.startsWith('/api/v1/panel')) {
+        const db = t.database.db;
+        const panel = await db
+          .insertInto('panel')
+          .values({
+            name: `Docs Panel ${Math.random()}`,
+            model: 'area_family_support',
+            model_description: null,
+            area_id: null,
+            remit: null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await db
+          .insertInto('panel_member')
+          .values({
+            panel_id: panel.id,
+            user_id: panelAdminId,
+            organisation_id: organisationId,
+            role: 'administrator',
+            deputy_for: null,
+            adviser_kind: null,
+            from_date: '2020-01-01',
+            to_date: null,
+          })
+          .execute();
+        const meeting = await db
+          .insertInto('panel_meeting')
+          .values({
+            panel_id: panel.id,
+            meeting_date: addDays(londonToday(t.clock.now()), 28),
+            start_time: '10:00',
+            end_time: '12:00',
+            venue: 'Unity House',
+            moved_from: null,
+            moved_reason: null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const child = await aChild();
+        await worksWith(child);
+        const consent = await db
+          .insertInto('consent')
+          .values({
+            person_id: child,
+            household_id: null,
+            given_by_person_id: child,
+            given_by_kind: 'young_person',
+            decision: 'given',
+            purposes: ['panel_discussion'],
+            service_name: null,
+            method: 'in_person',
+            obtained_on: '2026-01-01',
+            review_on: null,
+            explained: null,
+            withdrawn_on: null,
+            withdrawn_reason: null,
+            withdrawn_by: null,
+            withdrawn_at: null,
+            recorded_by: userId,
+            recorded_by_organisation_id: organisationId,
+            recorded_at: new Date('2026-01-01T10:00:00Z'),
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await db
+          .insertInto('consent_recipient')
+          .values({
+            consent_id: consent.id,
+            kind: 'panel',
+            organisation_id: null,
+            agency_type: null,
+            panel_name: 'Docs',
+            panel_id: panel.id,
+          })
+          .execute();
+        const guidance = await db
+          .selectFrom('threshold_guidance')
+          .select('id')
+          .orderBy('version', 'desc')
+          .executeTakeFirstOrThrow();
+        const assessment = await db
+          .insertInto('assessment')
+          .values({
+            episode_id: null,
+            author_id: userId,
+            organisation_id: organisationId,
+            guidance_id: guidance.id,
+            contact_id: null,
+            content: JSON.stringify({}),
+            version: 1,
+            status: 'signed_off',
+            signed_off_version: 1,
+            started_at: new Date('2026-01-01T10:00:00Z'),
+            updated_at: new Date('2026-01-02T10:00:00Z'),
+            updated_by: userId,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await db.insertInto('assessment_person').values({ assessment_id: assessment.id, person_id: child }).execute();
+        await db
+          .insertInto('assessment_version')
+          .values({
+            assessment_id: assessment.id,
+            number: 1,
+            content: JSON.stringify({}),
+            section: null,
+            saved_by: userId,
+            saved_at: new Date('2026-01-02T10:00:00Z'),
+          })
+          .execute();
+        if (path === '/api/v1/panel-requests' && example.method === 'POST') {
+          const parsed = JSON.parse(body ?? '{}');
+          parsed.personId = child;
+          parsed.panelId = panel.id;
+          body = JSON.stringify(parsed);
+        } else {
+          bearer = panelAdminToken;
+          const made = await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/panel-requests',
+            headers: { authorization: `Bearer ${token}` },
+            payload: {
+              personId: child,
+              panelId: panel.id,
+              harm: 'no',
+              breakdown: 'no',
+              statutory: 'no',
+              educationOnly: 'no',
+              changesWanted: 'x',
+              successCriteria: 'x',
+              questions: 'x',
+            },
+          });
+          assert.equal(made.statusCode, 201, made.body);
+          const requestId = made.json().id as string;
+          if (path.endsWith('/allocate')) {
+            const accepted = await t.app.inject({
+              method: 'POST',
+              url: `/api/v1/panel-requests/${requestId}/accept`,
+              headers: { authorization: `Bearer ${panelAdminToken}` },
+            });
+            assert.equal(accepted.statusCode, 200, accepted.body);
+          }
+          path = path
+            .replace(/^\/api\/v1\/panels\/[^/]+/, `/api/v1/panels/${panel.id}`)
+            .replace(/^\/api\/v1\/panel-meetings\/[^/]+/, `/api/v1/panel-meetings/${meeting.id}`)
+            .replace(/^\/api\/v1\/panel-requests\/[^/]+/, `/api/v1/panel-requests/${requestId}`);
+          if (path === '/api/v1/panel-meetings' || path === '/api/v1/panel-requests') search = `?panel=${panel.id}`;
         }
       }
       const headers = { ...example.headers };

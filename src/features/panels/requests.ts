@@ -87,6 +87,18 @@ export const REDIRECT_RULES = {
     'The school considers the concern to be mainly about school or education: the child should be discussed at the school’s next School Liaison Meeting, not the panel.',
 } as const;
 
+/** A child of a request also on another forum's agenda in the same period, and whether each side knows. */
+export interface Clash {
+  personId: string;
+  name: string;
+  kind: 'panel_request' | 'taf_meeting';
+  otherId: string;
+  episodeId?: string;
+  words: string;
+  here: boolean;
+  there: boolean;
+}
+
 /** Two forums' agendas clash when their meetings are this many days apart or fewer. */
 export const SAME_PERIOD_DAYS = 14;
 
@@ -572,15 +584,6 @@ export class PanelRequestService {
     return r;
   }
 
-  private async personIdsOf(q: Q, requestId: string) {
-    const rows = await q
-      .selectFrom('panel_request_person')
-      .select('person_id')
-      .where('request_id', '=', requestId)
-      .execute();
-    return rows.map((r) => r.person_id);
-  }
-
   /** The requests waiting for a decision, and those accepted and not yet on an agenda. */
   async waiting(ctx: RequestContext, panelId: string) {
     return this.db.transaction().execute(async (trx) => {
@@ -1001,6 +1004,10 @@ export class PanelRequestService {
         .execute();
       const invitationLate = londonInstant(addDays(d.invitationBy, 1), '00:00');
       const papersLate = londonInstant(addDays(d.papersDue, 1), '00:00');
+      const forums = await this.forumClashesOf(
+        trx,
+        rows.map((r) => r.id),
+      );
       const items = [];
       for (const [i, r] of rows.entries()) {
         const start = minutesOf(meeting.start_time) + i * panel.slot_minutes;
@@ -1013,7 +1020,7 @@ export class PanelRequestService {
           end: timeOf(start + panel.slot_minutes),
           invitationLate: !!r.invitation_sent_at && r.invitation_sent_at >= invitationLate,
           papersLate: !!r.papers_submitted_at && r.papers_submitted_at >= papersLate,
-          forums: await this.forumClashes(trx, r.id),
+          forums: forums.get(r.id) ?? [],
         });
       }
       if (rows.length) {
@@ -1073,22 +1080,44 @@ export class PanelRequestService {
     });
   }
 
-  /**
-   * Where the children of a request on an agenda are also on another forum's agenda in the same period: another
-   * panel's meeting, or a team around the family meeting. Each with whether this side and the other side know.
-   */
+  /** Where the children of one request are also on another forum's agenda (see `forumClashesOf`). */
   private async forumClashes(q: Q, requestId: string) {
-    const r = await q
-      .selectFrom('panel_request as r')
-      .innerJoin('panel_meeting as m', 'm.id', 'r.meeting_id')
-      .innerJoin('panel as p', 'p.id', 'r.panel_id')
-      .select(['r.id', 'r.panel_id', 'r.status', 'm.meeting_date', 'm.status as meeting_status', 'p.name'])
-      .where('r.id', '=', requestId)
-      .executeTakeFirst();
-    if (!r || !ACTIVE.includes(r.status) || r.meeting_status === 'cancelled') return [];
-    const personIds = await this.personIdsOf(q, requestId);
-    const from = addDays(r.meeting_date, -SAME_PERIOD_DAYS);
-    const to = addDays(r.meeting_date, SAME_PERIOD_DAYS);
+    return (await this.forumClashesOf(q, [requestId])).get(requestId) ?? [];
+  }
+
+  /**
+   * Where the children of requests on an agenda are also on another forum's agenda in the same period: another
+   * panel's meeting, or a team around the family meeting. Each with whether this side and the other side know.
+   * For many requests at once (a whole agenda) in the same few queries as for one, as `partnershipReach` does for
+   * the front door's queue: never a query per row.
+   */
+  private async forumClashesOf(q: Q, requestIds: string[]) {
+    const out = new Map<string, Clash[]>();
+    if (!requestIds.length) return out;
+    const requests = (
+      await q
+        .selectFrom('panel_request as r')
+        .innerJoin('panel_meeting as m', 'm.id', 'r.meeting_id')
+        .select(['r.id', 'r.status', 'm.meeting_date', 'm.status as meeting_status'])
+        .where('r.id', 'in', requestIds)
+        .execute()
+    ).filter((r) => ACTIVE.includes(r.status) && r.meeting_status !== 'cancelled');
+    if (!requests.length) return out;
+    const ids = requests.map((r) => r.id);
+    const people = await q
+      .selectFrom('panel_request_person')
+      .select(['request_id', 'person_id'])
+      .where('request_id', 'in', ids)
+      .execute();
+    const personIds = [...new Set(people.map((p) => p.person_id))];
+    if (!personIds.length) return out;
+    const windowOf = (date: string) => ({
+      from: addDays(date, -SAME_PERIOD_DAYS),
+      to: addDays(date, SAME_PERIOD_DAYS),
+    });
+    const dates = requests.map((r) => r.meeting_date).sort();
+    const from = windowOf(dates[0]!).from;
+    const to = windowOf(dates[dates.length - 1]!).to;
     const panels = await q
       .selectFrom('panel_request as o')
       .innerJoin('panel_request_person as op', 'op.request_id', 'o.id')
@@ -1097,7 +1126,6 @@ export class PanelRequestService {
       .innerJoin('person as c', 'c.id', 'op.person_id')
       .select(['o.id', 'op.person_id', 'om.meeting_date', 'p.name', 'c.given_name', 'c.family_name'])
       .where('op.person_id', 'in', personIds)
-      .where('o.id', '<>', requestId)
       .where('o.status', 'in', ACTIVE)
       .where('om.status', '<>', 'cancelled')
       .where('om.meeting_date', '>=', from)
@@ -1116,12 +1144,12 @@ export class PanelRequestService {
       .select(['request_id', 'person_id', 'other_kind', 'other_id', 'side'])
       .where((eb) =>
         eb.or([
-          eb('request_id', '=', requestId),
-          eb.and([eb('other_kind', '=', 'panel_request'), eb('other_id', '=', requestId)]),
+          eb('request_id', 'in', ids),
+          eb.and([eb('other_kind', '=', 'panel_request'), eb('other_id', 'in', ids)]),
         ]),
       )
       .execute();
-    const known = (personId: string, kind: 'panel_request' | 'taf_meeting', otherId: string) => ({
+    const known = (requestId: string, personId: string, kind: 'panel_request' | 'taf_meeting', otherId: string) => ({
       here: acks.some(
         (a) =>
           a.request_id === requestId &&
@@ -1149,25 +1177,36 @@ export class PanelRequestService {
                 a.side === 'other',
             ),
     });
-    return [
-      ...panels.map((o) => ({
-        personId: o.person_id,
-        name: nameOf(o),
-        kind: 'panel_request' as const,
-        otherId: o.id,
-        words: `${o.name} on ${longDate(o.meeting_date)}`,
-        ...known(o.person_id, 'panel_request', o.id),
-      })),
-      ...tafs.map((t) => ({
-        personId: t.personId,
-        name: names.get(t.personId) ?? 'A child',
-        kind: 'taf_meeting' as const,
-        otherId: t.meetingId,
-        episodeId: t.episodeId,
-        words: `a team around the family meeting on ${longDate(londonToday(t.meetsAt))}`,
-        ...known(t.personId, 'taf_meeting', t.meetingId),
-      })),
-    ];
+    for (const r of requests) {
+      const mine = new Set(people.filter((p) => p.request_id === r.id).map((p) => p.person_id));
+      const w = windowOf(r.meeting_date);
+      const tafFrom = londonInstant(w.from, '00:00');
+      const tafTo = londonInstant(addDays(w.to, 1), '00:00');
+      out.set(r.id, [
+        ...panels
+          .filter((o) => o.id !== r.id && mine.has(o.person_id) && o.meeting_date >= w.from && o.meeting_date <= w.to)
+          .map((o) => ({
+            personId: o.person_id,
+            name: nameOf(o),
+            kind: 'panel_request' as const,
+            otherId: o.id,
+            words: `${o.name} on ${longDate(o.meeting_date)}`,
+            ...known(r.id, o.person_id, 'panel_request', o.id),
+          })),
+        ...tafs
+          .filter((t) => mine.has(t.personId) && t.meetsAt >= tafFrom && t.meetsAt < tafTo)
+          .map((t) => ({
+            personId: t.personId,
+            name: names.get(t.personId) ?? 'A child',
+            kind: 'taf_meeting' as const,
+            otherId: t.meetingId,
+            episodeId: t.episodeId,
+            words: `a team around the family meeting on ${longDate(londonToday(t.meetsAt))}`,
+            ...known(r.id, t.personId, 'taf_meeting', t.meetingId),
+          })),
+      ]);
+    }
+    return out;
   }
 
   /** Tells the other forums' people (the other panel's administrators, the TAF meeting's chair) of a clash. */

@@ -51,3 +51,11 @@ export class PanelPage extends AppPage {
 export class MeetingPage extends AppPage {
   readonly heading = /^Meeting on /;
 }
+
+export class PapersPage extends AppPage {
+  readonly heading = /^Papers: /;
+}
+
+export class PapersAgendaPage extends AppPage {
+  readonly heading = /^Agenda: /;
+}
