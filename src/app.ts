@@ -20,9 +20,9 @@ import { registerPublicRequestRoutes } from './features/front-door/public-routes
 import { registerFrontDoorRoutes } from './features/front-door/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
-import { registerPanelRecordRoutes } from './features/panels/record-routes.ts';
 import { registerPanelsApi } from './features/panels/api.ts';
 import { registerPanelPapersRoutes } from './features/panels/papers-routes.ts';
+import { registerPanelRecordRoutes } from './features/panels/record-routes.ts';
 import { registerPanelRequestRoutes } from './features/panels/request-routes.ts';
 import { registerPanelRoutes } from './features/panels/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
