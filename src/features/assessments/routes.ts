@@ -11,6 +11,7 @@ import { pdfFileName, pdfHeaders, renderPdf } from '../../platform/documents.ts'
 import { ValidationError } from '../../platform/errors.ts';
 import { asArray, type FormProblem, formValues, parseForm, submitForm } from '../../platform/forms.ts';
 import { checkId, isUuid } from '../../platform/ids.ts';
+import { registerAgencyAssessmentRoutes } from './agency-routes.ts';
 import { registerAssessmentApi } from './api.ts';
 import { sectionState } from './sections.ts';
 import { AssessmentService, type Conflict, STATUS_WORDS } from './service.ts';
@@ -83,9 +84,10 @@ export function sectionSchema(fields: { name: string; label: string; max: number
   });
 }
 
-export function registerAssessmentRoutes(app: FastifyInstance, deps: AppDeps) {
+export async function registerAssessmentRoutes(app: FastifyInstance, deps: AppDeps) {
   const service = new AssessmentService(deps.database.db);
   registerAssessmentApi(app, deps, service);
+  await registerAgencyAssessmentRoutes(app, deps, service);
   const base = (id: string, assessmentId: string) => `/people/${id}/assessments/${assessmentId}`;
   const doneOf = (q: unknown) => {
     const d = (q as Record<string, unknown> | undefined)?.done;
@@ -131,6 +133,7 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: AppDeps) {
     const { id, assessmentId } = request.params;
     checkId(id, assessmentId);
     const view = await service.overview(request.ctx(), id, assessmentId);
+    if (view.a.kind === 'agency') return reply.redirect(`/people/${id}/agency-assessments/${assessmentId}`, 303);
     return reply.page('assessments/views/overview.njk', {
       ...view,
       status: STATUS_WORDS[view.a.status],
