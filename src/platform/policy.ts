@@ -889,6 +889,7 @@ export const ROUTES: Record<string, Action> = {
   'GET /people/:id/assessments/:assessmentId/pdf': 'assessment.print',
   'GET /api/v1/assessments': 'assessment.read',
   'POST /api/v1/assessments': 'assessment.write',
+  'POST /api/v1/episodes/:id/agency-assessments': 'assessment.attach',
   'GET /api/v1/assessments/:id': 'assessment.read',
   'GET /api/v1/assessments/:id/versions': 'assessment.read',
   'PUT /api/v1/assessments/:id/sections/:section': 'assessment.write',

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
+import { TokenService } from '../../src/features/api/service.ts';
 import { assessmentOnRecord } from '../../src/features/assessments/on-record.ts';
 import { stepUpExtras } from '../../src/features/episodes/steps.ts';
 import * as registry from '../../src/features/people/registry-repository.ts';
@@ -344,6 +345,53 @@ for (const engine of engines()) {
       assert.equal((await (await as(stranger)).get(`/people/${childId}/agency-assessments/new`)).statusCode, 404);
       const refusals = await audits('assessment.refused', childId);
       assert.ok(refusals.length >= 2, 'each refusal is audited on the child');
+    });
+    test('the API attaches one in the episode; bad input is a 422 naming the fields; a stranger gets not found', async () => {
+      const { childId, episodeId } = await family('Fay');
+      const token = async (u: TestUser) =>
+        (
+          await new TokenService(db, t.clock).createForEmail(
+            u.email,
+            { name: 'test', expiresInDays: null },
+            { requestId: 'test', clientIp: '127.0.0.1' },
+          )
+        ).token;
+      const call = async (u: TestUser, payload: unknown) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/api/v1/episodes/${episodeId}/agency-assessments`,
+          headers: { authorization: `Bearer ${await token(u)}` },
+          payload: payload as Record<string, unknown>,
+        });
+      const body = {
+        personId: childId,
+        tool: 'Health visiting family health needs assessment',
+        completedOn: '2026-11-20',
+        signedOffBy: 'Lee Lead, health visiting team leader',
+        signedOffOn: '2026-11-21',
+        level: 'early_help',
+        summary: 'Sleep and feeding routines',
+        needs: [{ subArea: 'learning', personId: null, description: 'Not yet at nursery' }],
+        document: { fileName: 'hv.pdf', content: FILES.pdf.toString('base64') },
+      };
+      const bad = await call(worker, {
+        ...body,
+        completedOn: '2027-06-01',
+        needs: [{ subArea: 'nowhere', personId: null, description: 'x' }],
+        document: { fileName: 'x.exe', content: Buffer.from('MZ program').toString('base64') },
+      });
+      assert.equal(bad.statusCode, 422, bad.body);
+      const fields = (bad.json().errors as { field: string }[]).map((e) => e.field);
+      assert.ok(fields.includes('completedOn'), bad.body);
+      assert.ok(fields.includes('needs.0.subArea'), bad.body);
+      assert.ok(fields.includes('document'), bad.body);
+      assert.equal((await call(stranger, body)).statusCode, 404);
+      const ok = await call(worker, body);
+      assert.equal(ok.statusCode, 201, ok.body);
+      const onRecord = await assessmentOnRecord(db, childId);
+      assert.equal(onRecord?.id, ok.json().id);
+      assert.equal(onRecord?.agency?.tool, 'Health visiting family health needs assessment');
+      assert.equal(onRecord?.levelName, 'Early Help');
     });
   });
 }

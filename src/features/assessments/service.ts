@@ -1115,6 +1115,8 @@ export class AssessmentService {
     input: AgencyAssessmentInput,
     document: { fileName: string; content: Buffer } | { refusal: AttachmentRefusal },
     maxBytes: number,
+    /** Through the API: the episode named in the address, which must be the child's open episode. */
+    episodeId?: string,
   ): Promise<{ id: string; needs: number }> {
     const checked =
       'refusal' in document
@@ -1123,6 +1125,7 @@ export class AssessmentService {
     return runRefusable(this.db, async (trx) => {
       const found = await this.attachable(trx, ctx, personId);
       if (found instanceof Refusal) return found;
+      if (episodeId && found.episode?.id !== episodeId) throw new NotFoundError();
       const actor = ctx.actor!;
       const errors: FieldError[] = [];
       if (!found.episode) {
