@@ -393,5 +393,58 @@ for (const engine of engines()) {
       assert.equal(onRecord?.agency?.tool, 'Health visiting family health needs assessment');
       assert.equal(onRecord?.levelName, 'Early Help');
     });
+    test('a new Early Help Assessment offers concerns from conversations as suggestions, never adding them itself', async () => {
+      const { childId } = await family('Gus');
+      const converse = async (by: TestUser, concerns: string) => {
+        const c = await db
+          .insertInto('conversation')
+          .values({
+            person_id: childId,
+            organisation_id: by.organisationId,
+            kind: 'phone',
+            held_on: '2026-11-25',
+            concerns,
+            strengths: null,
+            agreed: 'Talk again next week',
+            recorded_by: by.id,
+            recorded_at: new Date('2026-11-25T12:00:00Z'),
+            follow_up_on: '2026-12-09',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await db.insertInto('conversation_child').values({ conversation_id: c.id, person_id: childId }).execute();
+      };
+      await converse(worker, 'Gus is up late gaming and tired in lessons');
+      // Another agency's conversation, with no consent to share: not offered.
+      await converse(teacher, 'Told the teacher about a row at home');
+      const w = await as(worker);
+      const start = await w.get(`/people/${childId}/assessments/new`);
+      assert.match(start.body, /data-qa="prefill-conversations">Gus is up late gaming and tired in lessons/);
+      assert.doesNotMatch(start.body, /a row at home/);
+      const res = await w.post(`/people/${childId}/assessments`, { personIds: childId });
+      assert.equal(res.statusCode, 303, res.body.slice(0, 2000));
+      const id = /\/assessments\/([0-9a-f-]{36})/.exec(String(res.headers.location))![1]!;
+      const needs = await db.selectFrom('assessment_need').selectAll().where('assessment_id', '=', id).execute();
+      assert.equal(needs.length, 0, 'a concern is never a need until the practitioner adds it');
+      const page = await w.get(`/people/${childId}/assessments/${id}/sections/needs`);
+      assert.match(page.body, /data-qa="conversation-suggestions"/);
+      assert.match(page.body, /Gus is up late gaming and tired in lessons/);
+      assert.doesNotMatch(page.body, /a row at home/);
+      const chosen = await w.get(`/people/${childId}/assessments/${id}/sections/needs?suggest=0`);
+      assert.match(chosen.body, /name="description"[^>]*>Gus is up late gaming and tired in lessons<\/textarea>/);
+      const version = Number(/name="version" value="(\d+)"/.exec(chosen.body)![1]);
+      const added = await w.post(`/people/${childId}/assessments/${id}/needs`, {
+        version: String(version),
+        subArea: 'health',
+        personId: childId,
+        description: 'Gus is up late gaming and tired in lessons',
+      });
+      assert.equal(added.statusCode, 303, added.body.slice(0, 2000));
+      const after = await db.selectFrom('assessment_need').selectAll().where('assessment_id', '=', id).execute();
+      assert.deepEqual(
+        after.map((n) => [n.sub_area, n.description]),
+        [['health', 'Gus is up late gaming and tired in lessons']],
+      );
+    });
   });
 }

@@ -56,6 +56,12 @@ export interface Prefill {
   involved: { organisation: string; role: string; name: string | null }[];
   earlierNeeds: { domain: string; subArea: string; text: string; level: string; source: string; on: string }[];
   contact: { reference: string; circumstances: string; needsToHappen: string; receivedOn: string; from: string } | null;
+  /**
+   * Concerns recorded in conversations about the children (those the actor may see): offered as suggestions on the
+   * unmet needs page, never added as needs without the practitioner choosing their area. Absent from assessments
+   * started before conversations were offered.
+   */
+  conversationConcerns?: { heldOn: string; organisation: string; text: string }[];
 }
 
 /** An agency's own assessment as attached: what the agency found, by its own tool and internal sign-off. */
@@ -345,8 +351,31 @@ export class AssessmentService {
         }
       }
     }
+    const conversations = await trx
+      .selectFrom('conversation as c')
+      .innerJoin('conversation_child as cc', 'cc.conversation_id', 'c.id')
+      .innerJoin('organisation as o', 'o.id', 'c.organisation_id')
+      .select(['c.id', 'cc.person_id', 'c.organisation_id', 'c.held_on', 'c.concerns', 'o.name as organisation'])
+      .where('cc.person_id', 'in', childIds)
+      .where('c.concerns', 'is not', null)
+      .orderBy('c.held_on')
+      .orderBy('c.id')
+      .execute();
+    const concerns = new Map<string, { heldOn: string; organisation: string; text: string }>();
+    for (const c of conversations) {
+      const text = c.concerns?.trim();
+      if (!text || concerns.has(c.id)) continue;
+      if (c.organisation_id !== actor.organisationId && !mayShare.get(c.person_id)) continue;
+      concerns.set(c.id, { heldOn: c.held_on, organisation: c.organisation, text });
+    }
     const unique = new Map(earlierNeeds.map((n) => [`${n.subArea}|${n.text}`, n]));
-    return { household, involved: involvedOnce, earlierNeeds: [...unique.values()], contact };
+    return {
+      household,
+      involved: involvedOnce,
+      earlierNeeds: [...unique.values()],
+      contact,
+      conversationConcerns: [...concerns.values()],
+    };
   }
 
   /**
