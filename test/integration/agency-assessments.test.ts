@@ -219,6 +219,11 @@ for (const engine of engines()) {
       assert.equal((await audits('assessment.attached', childId)).length, 1);
       assert.equal((await audits('attachment.uploaded', file.id)).length, 1);
       assert.ok((await audits('assessment.viewed', childId)).length >= 1);
+      const episodePage = await (await as(worker)).get(`/people/${childId}/episodes/${episodeId}`);
+      assert.match(
+        episodePage.body,
+        /Assessment on record: <a[^>]*>Youth Justice AssetPlus<\/a> \(Lea Youth Justice Service’s own assessment, completed 20 November 2026\), level of need: Targeted, 2 unmet needs\./,
+      );
       const chronology = await (await as(worker)).get(`/people/${childId}/chronology`);
       assert.match(chronology.body, /An agency’s own assessment attached, counted as the early help assessment/);
 
@@ -332,6 +337,18 @@ for (const engine of engines()) {
       const { childId } = await family('Ed');
       const res = await attach(worker, childId, good(childId));
       const url = String(res.headers.location).replace(/\?.*$/, '');
+      const { episodeId } = await db
+        .selectFrom('assessment')
+        .select('episode_id as episodeId')
+        .where('id', '=', agencyIdFrom(url))
+        .executeTakeFirstOrThrow();
+      const teacherEpisode = await (await as(teacher)).get(`/people/${childId}/episodes/${episodeId}`);
+      assert.equal(teacherEpisode.statusCode, 200);
+      assert.match(
+        teacherEpisode.body,
+        /Lea Youth Justice Service holds an assessment on record for this child: you need consent/,
+      );
+      assert.doesNotMatch(teacherEpisode.body, /Youth Justice AssetPlus/);
       const teacherSees = await (await as(teacher)).get(url);
       assert.equal(teacherSees.statusCode, 403);
       assert.doesNotMatch(teacherSees.body, /Youth Justice AssetPlus|Misses school most Mondays/);

@@ -7,7 +7,9 @@
  */
 import type { Q } from '../../db/connection.ts';
 import type { AssessmentKind } from '../../db/schema.ts';
+import type { Actor } from '../../platform/access.ts';
 import { londonToday } from '../../platform/calendar.ts';
+import { caseDetailAccess } from '../../platform/sharing.ts';
 import { guidanceById } from '../threshold/repository.ts';
 
 export interface OnRecordNeed {
@@ -167,4 +169,26 @@ export async function agencyAssessmentOf(q: Q, assessmentId: string) {
         signedOffOn: r.signed_off_on,
       }
     : null;
+}
+
+/**
+ * The assessment on record as a page about the child shows it to the actor: what it is, when it counts from, its
+ * level and a link — only when the sharing rules let the actor see its agency's case detail (own agency, or consent
+ * or a lawful basis); otherwise only that another agency holds one.
+ */
+export async function assessmentOnRecordFor(q: Q, actor: Actor, personId: string, at: Date) {
+  const a = await assessmentOnRecord(q, personId);
+  if (!a) return null;
+  const access = await caseDetailAccess(q, actor, personId, at, { recordedByOrganisationId: a.author.organisationId });
+  if (!access.allowed) return { shown: false as const, organisation: a.author.organisation };
+  return {
+    shown: true as const,
+    kind: a.kind,
+    name: a.agency ? a.agency.tool : 'Early Help Assessment',
+    organisation: a.author.organisation,
+    on: a.on,
+    levelName: a.levelName,
+    needs: a.needs.length,
+    path: a.kind === 'agency' ? `agency-assessments/${a.id}` : `assessments/${a.id}`,
+  };
 }
