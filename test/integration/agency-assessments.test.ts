@@ -409,6 +409,16 @@ for (const engine of engines()) {
       assert.equal(onRecord?.id, ok.json().id);
       assert.equal(onRecord?.agency?.tool, 'Health visiting family health needs assessment');
       assert.equal(onRecord?.levelName, 'Early Help');
+      const list = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/assessments?personId=${childId}`,
+        headers: { authorization: `Bearer ${await token(worker)}` },
+      });
+      assert.equal(list.statusCode, 200, list.body);
+      assert.deepEqual(
+        (list.json().items as { id: string; kind: string }[]).map((i) => [i.id, i.kind]),
+        [[ok.json().id, 'agency']],
+      );
     });
     test('a new Early Help Assessment offers concerns from conversations as suggestions, never adding them itself', async () => {
       const { childId } = await family('Gus');

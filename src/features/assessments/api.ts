@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ASSESSMENT_STATUSES } from '../../db/schema.ts';
+import { ASSESSMENT_KINDS, ASSESSMENT_STATUSES } from '../../db/schema.ts';
 import { defineApiRoute, recordRules } from '../../platform/api.ts';
 import type { AppDeps } from '../../platform/app-deps.ts';
 import type { RequestContext } from '../../platform/context.ts';
@@ -37,6 +37,9 @@ const version = z
 
 const Summary = z.object({
   id: z.guid(),
+  kind: z
+    .enum(ASSESSMENT_KINDS)
+    .describe('`early_help`, or `agency`: an agency’s own assessment attached in its place (complete when attached).'),
   status: z.enum(ASSESSMENT_STATUSES),
   startedAt: z.string(),
   author: z.string(),
@@ -203,6 +206,7 @@ export function registerAssessmentApi(app: FastifyInstance, deps: AppDeps, servi
       return {
         items: list.assessments.map((a) => ({
           id: a.id,
+          kind: a.kind,
           status: a.status,
           startedAt: a.started_at.toISOString(),
           author: a.author_name,
