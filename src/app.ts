@@ -108,7 +108,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerThinkFamilyRoutes(app, deps);
   registerConversationRoutes(app, deps);
   registerEpisodeRoutes(app, deps);
-  registerAssessmentRoutes(app, deps);
+  await registerAssessmentRoutes(app, deps);
   registerPlanRoutes(app, deps);
   registerPanelRoutes(app, deps);
   registerPanelRequestRoutes(app, deps);

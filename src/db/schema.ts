@@ -619,6 +619,7 @@ export interface DB {
   episode_member: EpisodeMemberTable;
   assessment: AssessmentTable;
   assessment_person: AssessmentPersonTable;
+  agency_assessment: AgencyAssessmentTable;
   assessment_version: AssessmentVersionTable;
   assessment_need: AssessmentNeedTable;
   assessment_signoff: AssessmentSignoffTable;
@@ -1312,6 +1313,8 @@ export interface EpisodeMemberTable {
 // Early Help Assessments (migration 0028).
 export const ASSESSMENT_STATUSES = ['draft', 'submitted', 'returned', 'signed_off'] as const;
 export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number];
+export const ASSESSMENT_KINDS = ['early_help', 'agency'] as const;
+export type AssessmentKind = (typeof ASSESSMENT_KINDS)[number];
 /** An assessment's content: each field as typed, keyed by field name (sub-area fields as `strengths-<id>`). */
 export type AssessmentContent = Record<string, unknown>;
 
@@ -1329,6 +1332,19 @@ export interface AssessmentTable {
   started_at: Timestamp;
   updated_at: Timestamp;
   updated_by: string;
+  kind: ColumnType<AssessmentKind, AssessmentKind | undefined, AssessmentKind>;
+}
+
+/** An agency's own assessment, attached and counted instead of an Early Help Assessment. */
+export interface AgencyAssessmentTable {
+  assessment_id: string;
+  tool: string;
+  completed_on: string;
+  signed_off_by: string;
+  signed_off_on: string;
+  level: string;
+  summary: string;
+  attachment_id: string;
 }
 
 export interface AssessmentPersonTable {

@@ -164,6 +164,8 @@ export function sha256Hex(content: Uint8Array): string {
 /** What an upload form sent: its text fields, and the file (or why it was not read). */
 export interface Upload {
   fields: Record<string, string>;
+  /** Every value of a field sent more than once (checkboxes), in the order sent; `fields` keeps the first. */
+  lists: Record<string, string[]>;
   file?: { name: string; content: Buffer };
   /** The file was not read, or not all of it: the refusal to show. */
   refusal?: Refusal;
@@ -257,9 +259,12 @@ export async function readUpload(
     const fields = Object.fromEntries(
       Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== '_csrf'),
     );
-    return { fields, refusal: 'missing' };
+    const lists = Object.fromEntries(
+      Object.entries(body).filter((e): e is [string, string[]] => Array.isArray(e[1]) && e[0] !== '_csrf'),
+    );
+    return { fields, lists, refusal: 'missing' };
   }
-  const upload: Upload = { fields: {} };
+  const upload: Upload = { fields: {}, lists: {} };
   let csrfChecked = false;
   const parts = request.parts({
     limits: {
@@ -282,8 +287,10 @@ export async function readUpload(
           // The token must come before anything else: a form that puts it later is refused unread.
           await checkCsrf(app, request, reply, undefined);
         }
-        if (typeof part.value === 'string' && !(part.fieldname in upload.fields)) {
-          upload.fields[part.fieldname] = part.valueTruncated ? part.value.slice(0, MAX_FIELD_BYTES) : part.value;
+        if (typeof part.value === 'string') {
+          const value = part.valueTruncated ? part.value.slice(0, MAX_FIELD_BYTES) : part.value;
+          if (!(part.fieldname in upload.fields)) upload.fields[part.fieldname] = value;
+          upload.lists[part.fieldname] = [...(upload.lists[part.fieldname] ?? []), value];
         }
         continue;
       }
@@ -316,7 +323,7 @@ export async function readUpload(
     throw new HttpError(400, 'The upload could not be read. Try again.');
   }
   if (!csrfChecked) await checkCsrf(app, request, reply, undefined);
-  if (findUnstorable(upload.fields)) {
+  if (findUnstorable(upload.fields) || findUnstorable(upload.lists)) {
     throw new UnstorableInputError('characters');
   }
   if (!upload.file && !upload.refusal) upload.refusal = 'missing';

@@ -517,6 +517,12 @@ export const ACTIONS = {
     who: REGISTER,
     relationship: 'works-with-child',
   },
+  'assessment.attach': {
+    description:
+      'Attach an agency’s own assessment (your agency’s tool, signed off under its own arrangements) in a child’s open early help episode, with its level of need, unmet needs and the document; it counts as the child’s assessment',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
   'assessment.submit': {
     description: 'Submit an early help assessment you wrote to a manager of one of your teams for sign-off',
     who: REGISTER,
@@ -909,6 +915,9 @@ export const ROUTES: Record<string, Action> = {
   'POST /people/:id/assessments/:assessmentId/needs': 'assessment.write',
   'POST /people/:id/assessments/:assessmentId/needs/:needId/remove': 'assessment.write',
   'GET /people/:id/assessments/:assessmentId/versions': 'assessment.read',
+  'GET /people/:id/agency-assessments/new': 'assessment.attach',
+  'POST /people/:id/agency-assessments': 'assessment.attach',
+  'GET /people/:id/agency-assessments/:assessmentId': 'assessment.read',
   'GET /people/:id/assessments/:assessmentId/submit': 'assessment.submit',
   'POST /people/:id/assessments/:assessmentId/submit': 'assessment.submit',
   'GET /people/:id/assessments/:assessmentId/sign-off': 'assessment.sign-off',
@@ -927,6 +936,7 @@ export const ROUTES: Record<string, Action> = {
   'POST /api/v1/panel-requests/:id/allocate': 'panel-request.administer',
   'GET /api/v1/assessments': 'assessment.read',
   'POST /api/v1/assessments': 'assessment.write',
+  'POST /api/v1/episodes/:id/agency-assessments': 'assessment.attach',
   'GET /api/v1/assessments/:id': 'assessment.read',
   'GET /api/v1/assessments/:id/versions': 'assessment.read',
   'PUT /api/v1/assessments/:id/sections/:section': 'assessment.write',

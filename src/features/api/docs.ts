@@ -101,6 +101,20 @@ export const EXAMPLE_BODIES: Record<string, Json> = {
   },
   'POST /api/v1/assessments/{id}/submit': { managerId: '9c1e7a44-2b3d-4f5e-8a6b-7c8d9e0f1a2b' },
   'POST /api/v1/assessments/{id}/sign-off': { decision: 'signed_off' },
+  'POST /api/v1/episodes/{id}/agency-assessments': {
+    personId: EXAMPLE_CHILD_ID,
+    tool: 'Health visiting family health needs assessment',
+    completedOn: '2026-11-20',
+    signedOffBy: 'Lee Lead, health visiting team leader',
+    signedOffOn: '2026-11-24',
+    level: 'early_help',
+    summary: 'Sleep and feeding routines are hard for the family',
+    needs: [{ subArea: 'health', personId: null, description: 'Not registered with a dentist' }],
+    document: {
+      fileName: 'family-health-needs.pdf',
+      content: 'JVBERi0xLjQKMSAwIG9iaiA8PC9UeXBlIC9DYXRhbG9nPj4gZW5kb2JqCnRyYWlsZXIgPDwvUm9vdCAxIDAgUj4+CiUlRU9GCg==',
+    },
+  },
   'PUT /api/v1/episodes/{id}/plan': { strengths: 'A close family; Poppy loves reading', reviewWeeks: 6 },
   'POST /api/v1/episodes/{id}/plan/objectives': {
     domain: 'development',

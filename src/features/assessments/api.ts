@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ASSESSMENT_STATUSES } from '../../db/schema.ts';
+import { ASSESSMENT_KINDS, ASSESSMENT_STATUSES } from '../../db/schema.ts';
 import { defineApiRoute, recordRules } from '../../platform/api.ts';
 import type { AppDeps } from '../../platform/app-deps.ts';
 import type { RequestContext } from '../../platform/context.ts';
@@ -15,12 +15,19 @@ import { ConflictError, UnprocessableError } from '../../platform/errors.ts';
 import { parseForm } from '../../platform/forms.ts';
 import { UUID } from '../../platform/ids.ts';
 import { WITHHELD_NAME, withheldPeople } from '../../platform/sharing.ts';
+import { AgencyAssessmentForm, NEED_ROWS } from './agency-routes.ts';
 import { DecisionForm, sectionSchema } from './routes.ts';
 import { assessmentSections } from './sections.ts';
 import type { AssessmentService, Conflict } from './service.ts';
 
 const id = (what: string) => z.string().regex(UUID, { error: `${what} must be an id` });
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+/** An ISO date as the page's day, month and year boxes, so the API is read with the page's form rules. */
+const isoParts = (name: string, date: string | undefined): Record<string, string> => {
+  if (!date) return {};
+  const [y, m, d] = date.split('-');
+  return { [`${name}-day`]: d!, [`${name}-month`]: m!, [`${name}-year`]: y! };
+};
 const TAGS = ['Early help assessments'];
 const version = z
   .number()
@@ -30,6 +37,9 @@ const version = z
 
 const Summary = z.object({
   id: z.guid(),
+  kind: z
+    .enum(ASSESSMENT_KINDS)
+    .describe('`early_help`, or `agency`: an agency’s own assessment attached in its place (complete when attached).'),
   status: z.enum(ASSESSMENT_STATUSES),
   startedAt: z.string(),
   author: z.string(),
@@ -196,6 +206,7 @@ export function registerAssessmentApi(app: FastifyInstance, deps: AppDeps, servi
       return {
         items: list.assessments.map((a) => ({
           id: a.id,
+          kind: a.kind,
           status: a.status,
           startedAt: a.started_at.toISOString(),
           author: a.author_name,
@@ -225,6 +236,97 @@ export function registerAssessmentApi(app: FastifyInstance, deps: AppDeps, servi
     unprocessable: 'A child named in otherPersonIds does not live with the child.',
     handler: async (ctx, { body }) =>
       recordRules(() => service.start(ctx, body.personId, { personIds: body.otherPersonIds ?? [] })),
+  });
+
+  defineApiRoute(app, deps, {
+    method: 'POST',
+    path: '/api/v1/episodes/:id/agency-assessments',
+    summary: 'Attach an agency’s own assessment in an open episode, counted as the child’s assessment',
+    description:
+      'For a practitioner who works with the child (404 for anyone else, audited on the child). The assessment is ' +
+      'your agency’s own, signed off under its own arrangements; the document is checked as every attachment is ' +
+      '(its type from its content) and kept with the child’s files. Rules of the record (dates in the future or ' +
+      'before a child was born, a level or area that is not the guidance’s, a document that is not allowed) ' +
+      'answer 422.',
+    tags: TAGS,
+    auth: true,
+    params: z.object({ id: id('id') }),
+    body: z.object({
+      personId: id('personId').describe('The child, one of the episode’s children.'),
+      otherPersonIds: z
+        .array(id('otherPersonIds'))
+        .max(20)
+        .optional()
+        .describe('Other children living with the child that it also covers.'),
+      tool: z.string().max(200).optional().describe('Required: the assessment’s name or the tool used.'),
+      completedOn: z.iso.date({ error: 'completedOn must be a date (YYYY-MM-DD)' }).optional().describe('Required.'),
+      signedOffBy: z.string().max(200).optional().describe('Required: who signed it off inside your agency.'),
+      signedOffOn: z.iso.date({ error: 'signedOffOn must be a date (YYYY-MM-DD)' }).optional().describe('Required.'),
+      level: z.string().max(100).optional().describe('Required: a level id of the threshold guidance.'),
+      summary: z.string().max(10_000).optional().describe('Required: what the assessment found.'),
+      needs: z
+        .array(
+          z.object({
+            subArea: z.string().max(100).describe('A sub-area id of the threshold guidance.'),
+            personId: id('personId').nullable().describe('One of the children it covers; null for the whole family.'),
+            description: z.string().max(2000),
+          }),
+        )
+        .max(NEED_ROWS)
+        .optional()
+        .describe('The unmet needs it found (none is allowed).'),
+      document: z.object({
+        fileName: z.string().max(300),
+        content: z.base64().describe('The file, base64-encoded: a PDF, an image, or a Word or OpenDocument text.'),
+      }),
+    }),
+    response: Created,
+    status: 201,
+    unprocessable: 'A field is missing or a rule of the record refuses it (see the description).',
+    handler: async (ctx, { params, body }) => {
+      const form: Record<string, unknown> = {
+        personIds: body.otherPersonIds ?? [],
+        tool: body.tool,
+        signedOffBy: body.signedOffBy,
+        level: body.level,
+        summary: body.summary,
+        ...isoParts('completedOn', body.completedOn),
+        ...isoParts('signedOffOn', body.signedOffOn),
+      };
+      (body.needs ?? []).forEach((n, i) => {
+        form[`need-${i + 1}-subArea`] = n.subArea;
+        form[`need-${i + 1}-personId`] = n.personId ?? 'family';
+        form[`need-${i + 1}-description`] = n.description;
+      });
+      const rename = (f: string) => {
+        const m = /^need-(\d+)-(\w+)$/.exec(f);
+        return m ? `needs.${Number(m[1]) - 1}.${m[2]}` : f === 'file' ? 'document' : f;
+      };
+      const data = parseForm(AgencyAssessmentForm, form);
+      if (!data.ok) {
+        const errors = data.errors.map((e) => ({ field: rename(e.field), message: e.message }));
+        throw new UnprocessableError(errors, errors.map((e) => e.message).join('. '));
+      }
+      const input = { ...data.data, personIds: body.otherPersonIds ?? [] };
+      try {
+        return await recordRules(() =>
+          service.attach(
+            ctx,
+            body.personId,
+            input,
+            { fileName: body.document.fileName, content: Buffer.from(body.document.content, 'base64') },
+            deps.config.attachments.maxBytes,
+            params.id,
+          ),
+        ).then((r) => ({ id: r.id }));
+      } catch (err) {
+        if (err instanceof UnprocessableError) {
+          const errors = err.errors.map((e) => ({ field: rename(e.field), message: e.message }));
+          throw new UnprocessableError(errors, err.message);
+        }
+        throw err;
+      }
+    },
   });
 
   defineApiRoute(app, deps, {

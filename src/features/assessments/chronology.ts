@@ -1,5 +1,6 @@
 /**
- * What early help assessments contribute to a child's chronology: started, each submission for sign-off, each
+ * What early help assessments contribute to a child's chronology: started (or an agency's own assessment attached in
+ * its place), each submission for sign-off, each
  * return for changes (the reason is case detail of the manager's organisation) and each sign-off. That an assessment
  * exists and who holds it is index-level, as who is working with a child is on the index card.
  */
@@ -14,7 +15,17 @@ export const assessmentSource: ChronologySource = {
       .innerJoin('assessment as a', 'a.id', 'ap.assessment_id')
       .innerJoin('app_user as u', 'u.id', 'a.author_id')
       .innerJoin('organisation as o', 'o.id', 'a.organisation_id')
-      .select(['ap.person_id', 'a.id', 'a.started_at', 'a.organisation_id', 'u.name', 'o.name as organisation_name'])
+      .leftJoin('agency_assessment as aa', 'aa.assessment_id', 'a.id')
+      .select([
+        'ap.person_id',
+        'a.id',
+        'a.kind',
+        'a.started_at',
+        'a.organisation_id',
+        'u.name',
+        'o.name as organisation_name',
+        'aa.completed_on',
+      ])
       .where('ap.person_id', 'in', personIds)
       .execute();
     if (!started.length) return [];
@@ -44,6 +55,23 @@ export const assessmentSource: ChronologySource = {
       .execute();
     const out: SourceEntry[] = [];
     for (const a of started) {
+      if (a.kind === 'agency') {
+        // Its name or tool and its findings are case detail (on its page, under the sharing rules); that the agency
+        // attached its own assessment, and when it was completed, is index-level as an assessment started is.
+        out.push({
+          personId: a.person_id,
+          path: `agency-assessments/${a.id}`,
+          visibility: { kind: 'index' },
+          key: `${a.id}:${a.person_id}:attached`,
+          at: a.started_at,
+          title: `An agency’s own assessment attached, counted as the early help assessment (completed ${a.completed_on})`,
+          summary: null,
+          organisationId: a.organisation_id,
+          organisationName: a.organisation_name,
+          actorName: a.name,
+        });
+        continue;
+      }
       const common = { personId: a.person_id, path: `assessments/${a.id}`, visibility: { kind: 'index' as const } };
       out.push({
         ...common,

@@ -11,9 +11,10 @@ import { pdfFileName, pdfHeaders, renderPdf } from '../../platform/documents.ts'
 import { ValidationError } from '../../platform/errors.ts';
 import { asArray, type FormProblem, formValues, parseForm, submitForm } from '../../platform/forms.ts';
 import { checkId, isUuid } from '../../platform/ids.ts';
+import { registerAgencyAssessmentRoutes } from './agency-routes.ts';
 import { registerAssessmentApi } from './api.ts';
 import { sectionState } from './sections.ts';
-import { AssessmentService, type Conflict, STATUS_WORDS } from './service.ts';
+import { AssessmentService, type Conflict, type Prefill, STATUS_WORDS } from './service.ts';
 
 type Child = { Params: { id: string } };
 type One = { Params: { id: string; assessmentId: string } };
@@ -83,9 +84,10 @@ export function sectionSchema(fields: { name: string; label: string; max: number
   });
 }
 
-export function registerAssessmentRoutes(app: FastifyInstance, deps: AppDeps) {
+export async function registerAssessmentRoutes(app: FastifyInstance, deps: AppDeps) {
   const service = new AssessmentService(deps.database.db);
   registerAssessmentApi(app, deps, service);
+  await registerAgencyAssessmentRoutes(app, deps, service);
   const base = (id: string, assessmentId: string) => `/people/${id}/assessments/${assessmentId}`;
   const doneOf = (q: unknown) => {
     const d = (q as Record<string, unknown> | undefined)?.done;
@@ -131,6 +133,7 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: AppDeps) {
     const { id, assessmentId } = request.params;
     checkId(id, assessmentId);
     const view = await service.overview(request.ctx(), id, assessmentId);
+    if (view.a.kind === 'agency') return reply.redirect(`/people/${id}/agency-assessments/${assessmentId}`, 303);
     return reply.page('assessments/views/overview.njk', {
       ...view,
       status: STATUS_WORDS[view.a.status],
@@ -146,9 +149,16 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: AppDeps) {
     key: string,
     problem?: FormProblem,
     conflict?: Conflict,
+    suggest?: number,
   ) => {
     const view = await service.section(reply.request.ctx(), id, assessmentId, key);
-    const values: Record<string, unknown> = problem?.values ?? { ...view.a.content };
+    const suggestions = view.section.needs
+      ? ((view.a.content.prefill as Prefill | undefined)?.conversationConcerns ?? [])
+      : [];
+    // A concern from a conversation the practitioner chose: its words in the need's box, the area still to choose.
+    const suggested = suggest === undefined ? undefined : suggestions[suggest];
+    const values: Record<string, unknown> =
+      problem?.values ?? (suggested ? { subArea: '', description: suggested.text } : { ...view.a.content });
     const versionNow = conflict ? conflict.current : problem ? Number(problem.values.version) : view.a.version;
     const template = view.section.needs ? 'assessments/views/needs.njk' : 'assessments/views/section.njk';
     const subAreas = view.guidance.domains.flatMap((d) =>
@@ -183,6 +193,7 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: AppDeps) {
         area: subAreaName.get(n.sub_area) ?? n.sub_area,
         about: n.person_id ? `${n.given_name} ${n.family_name}` : 'The whole family',
       })),
+      suggestions,
       ...(problem ? { errors: problem.errors } : {}),
     });
   };
@@ -191,7 +202,9 @@ export function registerAssessmentRoutes(app: FastifyInstance, deps: AppDeps) {
     const { id, assessmentId, section } = request.params;
     checkId(id, assessmentId);
     if (!SECTION_KEY.test(section)) return reply.callNotFound();
-    return sectionPage(reply, id, assessmentId, section);
+    const suggest = (request.query as Record<string, unknown> | undefined)?.suggest;
+    const index = typeof suggest === 'string' && /^\d{1,3}$/.test(suggest) ? Number(suggest) : undefined;
+    return sectionPage(reply, id, assessmentId, section, undefined, undefined, index);
   });
 
   /** Reads and saves a section's fields; the answer is the conflict when the assessment changed meanwhile. */

@@ -10,11 +10,17 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Q } from '../../db/connection.ts';
 import type { AssessmentContent, AssessmentStatus, DB, RecordedIndicator } from '../../db/schema.ts';
 import { type Actor, hasRole } from '../../platform/access.ts';
+import {
+  type Refusal as AttachmentRefusal,
+  checkFile,
+  insertAttachment,
+  uploadError,
+} from '../../platform/attachments.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import type { DocumentBlock, DocumentModel } from '../../platform/documents.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { notify } from '../../platform/notifications.ts';
 import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import { relationshipsWith } from '../../platform/relationships.ts';
@@ -50,6 +56,24 @@ export interface Prefill {
   involved: { organisation: string; role: string; name: string | null }[];
   earlierNeeds: { domain: string; subArea: string; text: string; level: string; source: string; on: string }[];
   contact: { reference: string; circumstances: string; needsToHappen: string; receivedOn: string; from: string } | null;
+  /**
+   * Concerns recorded in conversations about the children (those the actor may see): offered as suggestions on the
+   * unmet needs page, never added as needs without the practitioner choosing their area. Absent from assessments
+   * started before conversations were offered.
+   */
+  conversationConcerns?: { heldOn: string; organisation: string; text: string }[];
+}
+
+/** An agency's own assessment as attached: what the agency found, by its own tool and internal sign-off. */
+export interface AgencyAssessmentInput {
+  personIds: string[];
+  tool: string;
+  completedOn: string;
+  signedOffBy: string;
+  signedOffOn: string;
+  level: string;
+  summary: string;
+  needs: { personId: string | null; subArea: string; description: string }[];
 }
 
 export interface NeedInput {
@@ -156,6 +180,14 @@ export class AssessmentService {
         new ForbiddenError('Only practitioners of the agency that wrote this assessment can change it.'),
         { assessmentId },
       );
+    }
+    if (found.a.kind === 'agency') {
+      throw new ValidationError([
+        {
+          field: 'form',
+          message: 'This is an agency’s own assessment, kept as it was attached: it cannot be changed here',
+        },
+      ]);
     }
     if (found.a.status === 'submitted') {
       throw new ValidationError([
@@ -319,8 +351,31 @@ export class AssessmentService {
         }
       }
     }
+    const conversations = await trx
+      .selectFrom('conversation as c')
+      .innerJoin('conversation_child as cc', 'cc.conversation_id', 'c.id')
+      .innerJoin('organisation as o', 'o.id', 'c.organisation_id')
+      .select(['c.id', 'cc.person_id', 'c.organisation_id', 'c.held_on', 'c.concerns', 'o.name as organisation'])
+      .where('cc.person_id', 'in', childIds)
+      .where('c.concerns', 'is not', null)
+      .orderBy('c.held_on')
+      .orderBy('c.id')
+      .execute();
+    const concerns = new Map<string, { heldOn: string; organisation: string; text: string }>();
+    for (const c of conversations) {
+      const text = c.concerns?.trim();
+      if (!text || concerns.has(c.id)) continue;
+      if (c.organisation_id !== actor.organisationId && !mayShare.get(c.person_id)) continue;
+      concerns.set(c.id, { heldOn: c.held_on, organisation: c.organisation, text });
+    }
     const unique = new Map(earlierNeeds.map((n) => [`${n.subArea}|${n.text}`, n]));
-    return { household, involved: involvedOnce, earlierNeeds: [...unique.values()], contact };
+    return {
+      household,
+      involved: involvedOnce,
+      earlierNeeds: [...unique.values()],
+      contact,
+      conversationConcerns: [...concerns.values()],
+    };
   }
 
   /**
@@ -359,6 +414,7 @@ export class AssessmentService {
           'a.started_at',
           'a.organisation_id',
           'a.signed_off_version',
+          'a.kind',
           'u.name as author_name',
           'o.name as organisation_name',
         ])
@@ -1010,7 +1066,7 @@ export class AssessmentService {
       const found = await this.readable(trx, ctx, personId, assessmentId);
       if (found instanceof Refusal) return found;
       const { a } = found;
-      if (!a.signed_off_version) throw new NotFoundError();
+      if (!a.signed_off_version || a.kind === 'agency') throw new NotFoundError();
       const withheld = await withheldPeople(
         trx,
         (await this.children(trx, assessmentId)).map((c) => c.id),
@@ -1026,6 +1082,280 @@ export class AssessmentService {
         details: { assessmentId, version: a.signed_off_version },
       });
       return { person: found.person, a, document };
+    });
+  }
+
+  /**
+   * The form to attach an agency's own assessment: the children it could cover (the child and the children living
+   * with them), the levels and areas of the current threshold guidance, and the open episode it is attached in.
+   */
+  async attachForm(ctx: RequestContext, personId: string) {
+    return runRefusable(this.db, async (trx) => {
+      const found = await this.attachable(trx, ctx, personId);
+      if (found instanceof Refusal) return found;
+      const guidance = await currentGuidance(trx);
+      return {
+        person: found.person,
+        name: nameOf(found.person),
+        children: found.children.map((c) => ({ id: c.id, name: nameOf(c) })),
+        episodeId: found.episode?.id ?? null,
+        organisation: (
+          await trx
+            .selectFrom('organisation')
+            .select('name')
+            .where('id', '=', ctx.actor!.organisationId)
+            .executeTakeFirstOrThrow()
+        ).name,
+        guidance: guidance.content,
+      };
+    });
+  }
+
+  /** Who may attach one: a role that writes assessments, working with the child. Checked before a file is read. */
+  async mayAttach(ctx: RequestContext, personId: string): Promise<void> {
+    await runRefusable(this.db, async (trx) => {
+      const found = await this.attachable(trx, ctx, personId);
+      return found instanceof Refusal ? found : null;
+    });
+  }
+
+  private async attachable(trx: Trx, ctx: RequestContext, personId: string) {
+    const found = await this.child(trx, ctx, personId);
+    if (found instanceof Refusal) return found;
+    const actor = ctx.actor!;
+    if (!hasRole(actor, ...ASSESSMENT_ROLES)) throw new ForbiddenError();
+    if (found.person.kind !== 'child') throw new NotFoundError();
+    const household = (await this.household(trx, personId)).filter((p) => p.kind === 'child');
+    const children = household.some((c) => c.id === personId)
+      ? household
+      : [{ ...found.person, id: personId }, ...household];
+    return { ...found, children, episode: await this.openEpisode(trx, personId) };
+  }
+
+  /**
+   * Attaches an agency's own assessment in the child's open episode: counted as an assessment (kind 'agency',
+   * complete when attached, at version 1), its unmet needs as the Early Help Assessment's are, the document an
+   * attachment on the child's record (checked as every attachment is). Every rule of the record is checked before
+   * anything is written; the assessment, its needs, the file and the audit are written in one transaction.
+   */
+  async attach(
+    ctx: RequestContext,
+    personId: string,
+    input: AgencyAssessmentInput,
+    document: { fileName: string; content: Buffer } | { refusal: AttachmentRefusal },
+    maxBytes: number,
+    /** Through the API: the episode named in the address, which must be the child's open episode. */
+    episodeId?: string,
+  ): Promise<{ id: string; needs: number }> {
+    const checked =
+      'refusal' in document
+        ? ({ ok: false, reason: document.refusal } as const)
+        : await checkFile(document.content, maxBytes);
+    return runRefusable(this.db, async (trx) => {
+      const found = await this.attachable(trx, ctx, personId);
+      if (found instanceof Refusal) return found;
+      if (episodeId && found.episode?.id !== episodeId) throw new NotFoundError();
+      const actor = ctx.actor!;
+      const errors: FieldError[] = [];
+      if (!found.episode) {
+        errors.push({
+          field: 'form',
+          message:
+            'The child has no open early help episode: an agency’s own assessment is attached in the episode it counts for',
+        });
+      }
+      const personIds = [...new Set([personId, ...input.personIds])];
+      const covered = found.children.filter((c) => personIds.includes(c.id));
+      if (covered.length !== personIds.length) {
+        errors.push({ field: 'personIds', message: 'Select only children who live with this child' });
+      }
+      const guidance = await currentGuidance(trx);
+      if (!guidance.content.levels.some((l) => l.id === input.level)) {
+        errors.push({ field: 'level', message: 'Select the level of need the assessment found' });
+      }
+      const today = londonToday(ctx.at);
+      const dated = (field: string, label: string, iso: string) => {
+        if (iso > today) {
+          errors.push({ field, message: `${label} must be today or in the past` });
+          return;
+        }
+        for (const c of covered) {
+          if (c.date_of_birth && iso < c.date_of_birth) {
+            errors.push({ field, message: `${label} must be on or after ${nameOf(c)}’s date of birth` });
+            return;
+          }
+        }
+      };
+      dated('completedOn', 'The date it was completed', input.completedOn);
+      dated('signedOffOn', 'The date it was signed off', input.signedOffOn);
+      if (input.signedOffOn < input.completedOn && !errors.some((e) => e.field === 'signedOffOn')) {
+        errors.push({
+          field: 'signedOffOn',
+          message: 'The date it was signed off must be the same as or after the date it was completed',
+        });
+      }
+      const domainOf = new Map(guidance.content.domains.flatMap((d) => d.subAreas.map((s) => [s.id, d.id] as const)));
+      input.needs.forEach((n, i) => {
+        if (!domainOf.has(n.subArea)) {
+          errors.push({ field: `need-${i + 1}-subArea`, message: `Select the area of need ${i + 1}` });
+        }
+        if (n.personId && !personIds.includes(n.personId)) {
+          errors.push({ field: `need-${i + 1}-personId`, message: `Select who need ${i + 1} is about` });
+        }
+      });
+      if (!checked.ok) errors.push(uploadError(checked.reason, maxBytes));
+      if (errors.length || !checked.ok || 'refusal' in document || !found.episode) throw new ValidationError(errors);
+
+      const content: AssessmentContent = {
+        tool: input.tool,
+        completedOn: input.completedOn,
+        signedOffBy: input.signedOffBy,
+        signedOffOn: input.signedOffOn,
+        level: input.level,
+        summary: input.summary,
+      };
+      const a = await trx
+        .insertInto('assessment')
+        .values({
+          kind: 'agency',
+          episode_id: found.episode.id,
+          author_id: actor.userId,
+          organisation_id: actor.organisationId,
+          guidance_id: guidance.id,
+          contact_id: null,
+          status: 'signed_off',
+          content: JSON.stringify(content),
+          version: 1,
+          signed_off_version: 1,
+          started_at: ctx.at,
+          updated_at: ctx.at,
+          updated_by: actor.userId,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('assessment_person')
+        .values(personIds.map((id) => ({ assessment_id: a.id, person_id: id })))
+        .execute();
+      const file = await insertAttachment(
+        trx,
+        {
+          ownerKind: 'person',
+          ownerId: personId,
+          personId,
+          organisationId: actor.organisationId,
+          uploadedBy: actor.userId,
+          fileName: document.fileName,
+          description: `${input.tool}: an agency’s own assessment, completed ${input.completedOn}`.slice(0, 500),
+          content: document.content,
+          at: ctx.at,
+        },
+        checked,
+      );
+      await trx
+        .insertInto('agency_assessment')
+        .values({
+          assessment_id: a.id,
+          tool: input.tool,
+          completed_on: input.completedOn,
+          signed_off_by: input.signedOffBy,
+          signed_off_on: input.signedOffOn,
+          level: input.level,
+          summary: input.summary,
+          attachment_id: file.id,
+        })
+        .execute();
+      for (const n of input.needs) {
+        await trx
+          .insertInto('assessment_need')
+          .values({
+            assessment_id: a.id,
+            person_id: n.personId,
+            domain: domainOf.get(n.subArea)!,
+            sub_area: n.subArea,
+            description: n.description,
+            recorded_by: actor.userId,
+            recorded_at: ctx.at,
+          })
+          .execute();
+      }
+      await this.addVersion(trx, a.id, 1, content, ['attached'], null, actor.userId, ctx.at);
+      await refreshAssessmentSummary(trx, personIds, ctx.at);
+      await recordAudit(trx, auditContext(ctx), {
+        action: 'attachment.uploaded',
+        recordType: 'attachment',
+        recordId: file.id,
+        details: { personId, mediaType: checked.mediaType, sizeBytes: document.content.length, sha256: file.sha256 },
+      });
+      await recordAudit(trx, auditContext(ctx), {
+        action: 'assessment.attached',
+        recordType: 'person',
+        recordId: personId,
+        details: {
+          assessmentId: a.id,
+          personIds,
+          episodeId: found.episode.id,
+          attachmentId: file.id,
+          needs: input.needs.length,
+        },
+      });
+      return { id: a.id, needs: input.needs.length };
+    });
+  }
+
+  /** An agency's own assessment as its page shows it: read as an Early Help Assessment is (sharing rules). */
+  async agencyView(ctx: RequestContext, personId: string, assessmentId: string) {
+    return runRefusable(this.db, async (trx) => {
+      const found = await this.readable(trx, ctx, personId, assessmentId);
+      if (found instanceof Refusal) return found;
+      const { a } = found;
+      if (a.kind !== 'agency') throw new NotFoundError();
+      const details = await trx
+        .selectFrom('agency_assessment as aa')
+        .leftJoin('attachment as f', (j) => j.onRef('f.id', '=', 'aa.attachment_id').on('f.deleted_at', 'is', null))
+        .select([
+          'aa.tool',
+          'aa.completed_on',
+          'aa.signed_off_by',
+          'aa.signed_off_on',
+          'aa.level',
+          'aa.summary',
+          'aa.attachment_id',
+          'f.person_id as file_person_id',
+          'f.media_type',
+          'f.size_bytes',
+        ])
+        .where('aa.assessment_id', '=', assessmentId)
+        .executeTakeFirstOrThrow();
+      const children = await this.children(trx, assessmentId);
+      const withheld = await withheldPeople(
+        trx,
+        children.map((c) => c.id),
+      );
+      const named = (id: string | null, n: string) => (id && withheld.has(id) ? WITHHELD_NAME : n);
+      const needs = (await this.needs(trx, assessmentId)).map((n) => ({
+        ...n,
+        area: areaOf(a.guidance, n.domain, n.sub_area),
+        about: n.person_id ? named(n.person_id, `${n.given_name} ${n.family_name}`) : 'The whole family',
+      }));
+      await recordAudit(trx, auditContext(ctx), {
+        action: 'assessment.viewed',
+        recordType: 'person',
+        recordId: personId,
+        details: { assessmentId, kind: 'agency' },
+      });
+      return {
+        person: found.person,
+        name: named(personId, nameOf(found.person)),
+        a,
+        details: {
+          ...details,
+          levelName: a.guidance.content.levels.find((l) => l.id === details.level)?.name ?? details.level,
+        },
+        children: children.map((c) => ({ id: c.id, name: named(c.id, nameOf(c)) })),
+        needs,
+        document: details.media_type && details.file_person_id ? { personId: details.file_person_id } : null,
+      };
     });
   }
 
@@ -1081,6 +1411,11 @@ async function planObjectivesFor(q: Q, assessmentId: string): Promise<DocumentBl
         }
       : { type: 'paragraph', text: 'No plan objective is linked to these needs yet' },
   ];
+}
+
+function areaOf(g: GuidanceVersion, domain: string, subArea: string) {
+  const d = g.content.domains.find((x) => x.id === domain);
+  return `${d?.name ?? domain}: ${d?.subAreas.find((x) => x.id === subArea)?.name ?? subArea}`;
 }
 
 /** A document shown inside a page that has its own title: without the document's first heading. */

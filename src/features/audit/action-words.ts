@@ -33,6 +33,7 @@ export const ACTION_WORDS: Record<string, string> = {
   'attachment.downloaded': 'Downloaded a file from a child’s record',
   'attachment.list.viewed': 'Viewed the files on a child’s record',
   'attachment.uploaded': 'Uploaded a file to a child’s record',
+  'assessment.attached': 'Attached an agency’s own assessment to a child’s early help episode',
   'assessment.downloaded': 'Downloaded a signed-off early help assessment as a PDF',
   'assessment.list.viewed': 'Viewed a child’s early help assessments',
   'assessment.printed': 'Opened the printable page of a signed-off early help assessment',

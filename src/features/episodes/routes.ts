@@ -2,6 +2,7 @@
  * Early help episodes under the child's record: the list, opening one (also from a front door contact), the
  * episode with its lead, team and history, changing the team, the handover that changes the lead, and closing.
  */
+
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { EPISODE_CLOSE_REASONS } from '../../db/schema.ts';
@@ -9,6 +10,7 @@ import type { AppDeps } from '../../platform/app-deps.ts';
 import { asArray, dateFromParts, type FormProblem, submitForm } from '../../platform/forms.ts';
 import { checkId, isUuid } from '../../platform/ids.ts';
 import { registerAreaSetting } from '../admin/area-setting.ts';
+import { assessmentOnRecordFor } from '../assessments/on-record.ts';
 import { registerEpisodeApi } from './api.ts';
 import { OUTCOME_WORDS } from './closure-letter.ts';
 import { registerClosureRoutes } from './closure-routes.ts';
@@ -209,6 +211,7 @@ export function registerEpisodeRoutes(app: FastifyInstance, deps: AppDeps) {
     return reply.page('episodes/views/episode.njk', {
       ...detail,
       steps: await stepsOf(deps.database.db, episodeId),
+      onRecord: await assessmentOnRecordFor(deps.database.db, request.ctx().actor!, id, request.ctx().at),
       reasons: CLOSE_REASON_WORDS,
       from: OPENED_FROM_WORDS,
       outcomeWords: OUTCOME_WORDS,

@@ -16,6 +16,7 @@ import { rolePowerOver } from '../../platform/partnership.ts';
 import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import { relationshipsWith } from '../../platform/relationships.ts';
 import { WITHHELD_NAME, withheldPeople } from '../../platform/sharing.ts';
+import { agencyAssessmentOf } from '../assessments/on-record.ts';
 import { STATUS_WORDS as ASSESSMENT_STATUS_WORDS } from '../assessments/service.ts';
 import { DEFAULT_SOURCE, OUTCOME_LABELS } from '../front-door/codes.ts';
 import { FrontDoorService, parseContact } from '../front-door/service.ts';
@@ -58,12 +59,18 @@ export async function stepUpExtras(q: Q, episodeId: string): Promise<string[]> {
   const lines: string[] = [];
   const a = await q
     .selectFrom('assessment')
-    .select(['id', 'status', 'guidance_id', 'content', 'version', 'signed_off_version', 'started_at'])
+    .select(['id', 'kind', 'status', 'guidance_id', 'content', 'version', 'signed_off_version', 'started_at'])
     .where('episode_id', '=', episodeId)
     .orderBy('started_at', 'desc')
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
+  const agency = a?.kind === 'agency' ? await agencyAssessmentOf(q, a.id) : null;
+  if (a && agency) {
+    lines.push(
+      `An agency’s own assessment, attached in place of an Early Help Assessment: ${agency.tool} (${agency.organisation}), completed on ${agency.completedOn}, signed off in the agency by ${agency.signedOffBy} on ${agency.signedOffOn}.`,
+    );
+  }
   if (a) {
     const signedOff = await q
       .selectFrom('assessment_signoff')
@@ -78,7 +85,7 @@ export async function stepUpExtras(q: Q, episodeId: string): Promise<string[]> {
           a.status === 'signed_off' ? '' : ` (a later draft is ${ASSESSMENT_STATUS_WORDS[a.status].toLowerCase()})`
         }`
       : `${ASSESSMENT_STATUS_WORDS[a.status].toLowerCase()}, started on ${londonToday(a.started_at)}`;
-    lines.push(`Early Help Assessment: ${status}.`);
+    if (!agency) lines.push(`Early Help Assessment: ${status}.`);
     // The level judged in the signed-off version when there is one; the draft's otherwise.
     const version = a.signed_off_version
       ? await q

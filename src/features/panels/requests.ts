@@ -20,6 +20,7 @@ import { enqueueEmail } from '../../platform/outbox.ts';
 import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import { relationshipsWith } from '../../platform/relationships.ts';
 import { ConsentRequiredError, requireSharingBasis, type SharingBasis } from '../../platform/sharing.ts';
+import { assessmentOnRecord } from '../assessments/on-record.ts';
 import { type Answer, ageOnlyRules, type Evaluation, evaluate, RulesSchema } from '../directory/eligibility.ts';
 import * as directory from '../directory/repository.ts';
 import { findPerson } from '../people/repository.ts';
@@ -122,30 +123,6 @@ export type MakeResult =
 const ACTIVE: PanelRequestStatus[] = ['accepted', 'discussed'];
 const nameOf = (p: { given_name: string; family_name: string }) => `${p.given_name} ${p.family_name}`;
 
-/** The latest signed-off Early Help Assessment covering the child, with the signed-off version's content. */
-export async function signedOffAssessment(q: Q, personId: string) {
-  const a = await q
-    .selectFrom('assessment as a')
-    .innerJoin('assessment_person as ap', 'ap.assessment_id', 'a.id')
-    .innerJoin('assessment_version as v', (j) =>
-      j.onRef('v.assessment_id', '=', 'a.id').onRef('v.number', '=', 'a.signed_off_version'),
-    )
-    .select(['a.id', 'a.signed_off_version', 'v.content', 'v.saved_at'])
-    .where('ap.person_id', '=', personId)
-    .where('a.signed_off_version', 'is not', null)
-    .orderBy('v.saved_at', 'desc')
-    .executeTakeFirst();
-  if (!a) return null;
-  const content = (typeof a.content === 'string' ? JSON.parse(a.content) : a.content) as Record<string, unknown>;
-  const text = (k: string) => (typeof content[k] === 'string' ? (content[k] as string) : '');
-  return {
-    id: a.id,
-    version: a.signed_off_version!,
-    changesWanted: text('changesWanted'),
-    successCriteria: text('successCriteria'),
-  };
-}
-
 export class PanelRequestService {
   constructor(
     private readonly db: Kysely<DB>,
@@ -214,7 +191,7 @@ export class PanelRequestService {
       const person = await this.child(trx, ctx, personId, { panelId });
       if (person instanceof Refusal) return person;
       const panel = await this.activePanel(trx, panelId);
-      const assessment = await signedOffAssessment(trx, personId);
+      const assessment = await assessmentOnRecord(trx, personId);
       const basis = await this.sharingBasis(trx, ctx, personId, panel);
       const services = await this.gatewayServices(trx, panelId);
       return {
@@ -336,7 +313,7 @@ export class PanelRequestService {
           { panelId, why: 'no consent naming the panel' },
         );
       }
-      const assessment = await signedOffAssessment(trx, personId);
+      const assessment = await assessmentOnRecord(trx, personId);
       if (!assessment) {
         return refuseOnPerson(
           trx,
@@ -347,10 +324,10 @@ export class PanelRequestService {
             {
               field: 'assessment',
               message:
-                'The child has no signed-off Early Help Assessment: complete one and have it signed off by a manager in your agency before asking the panel',
+                'The child has no signed-off Early Help Assessment, nor an agency’s own assessment attached in its place: complete one and have it signed off by a manager in your agency, or attach your agency’s own assessment, before asking the panel',
             },
           ]),
-          { panelId, why: 'no signed-off early help assessment' },
+          { panelId, why: 'no assessment on record' },
         );
       }
 

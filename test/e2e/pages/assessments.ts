@@ -35,3 +35,12 @@ export class SubmitAssessmentPage extends AppPage {
 export class SignOffAssessmentPage extends AppPage {
   readonly heading = 'Sign off or return';
 }
+
+export class AttachAgencyAssessmentPage extends AppPage {
+  readonly heading = 'Attach an agency’s own assessment';
+}
+
+/** An agency's own assessment's page: its h1 is the assessment's name or tool. */
+export class AgencyAssessmentPage extends AppPage {
+  readonly heading: string | RegExp = /AssetPlus|assessment/;
+}
