@@ -360,6 +360,12 @@ export const ACTIONS = {
     who: ['panel_admin', 'panel_chair', 'panel_member'],
     relationship: 'none',
   },
+  'panel-record.circulate': {
+    description:
+      'For a panel you administer or chair, once its chair approves a meeting’s record: circulate each case’s written decisions and actions to the referrer, the agencies with recommendations and the lead professional, within 4 working days of the meeting',
+    who: ['panel_admin', 'panel_chair'],
+    relationship: 'none',
+  },
   'panel-papers.read': {
     description:
       'Read a panel meeting’s papers pack and agenda, and print or download them: the panel’s administrator and chairs at any time; its other members from 7 days before the meeting to 14 days after (every reading audited on each child)',
@@ -736,6 +742,7 @@ export const ROUTES: Record<string, Action> = {
   'GET /panels/:id/meetings/:meetingId/record': 'panel-record.read',
   'POST /panels/:id/meetings/:meetingId/record/attendance': 'panel-record.write',
   'POST /panels/:id/meetings/:meetingId/record/approve': 'panel-record.approve',
+  'POST /panels/:id/meetings/:meetingId/record/circulate': 'panel-record.circulate',
   'GET /panels/:id/meetings/:meetingId/record/:requestId': 'panel-record.read',
   'POST /panels/:id/meetings/:meetingId/record/:requestId': 'panel-record.write',
   'POST /panels/:id/meetings/:meetingId/record/:requestId/recommendations': 'panel-record.write',

@@ -9,7 +9,7 @@ import { browserSuite } from './support/fixture.ts';
 import { signIn } from './support/journeys.ts';
 
 browserSuite('Panel meeting record (browser)', (env) => {
-  it('the administrator records the meeting, is told what was missing, and the chair approves it', async () => {
+  it('the administrator records the meeting, is told what was missing, and the chair approves and circulates it', async () => {
     const db = env.app.database.db;
     const admin = await env.createUser({ roles: ['panel_admin'], name: 'Amira Begum' });
     const chair = await env.createUser({ roles: ['panel_chair'], name: 'Grace Obi' });
@@ -148,6 +148,14 @@ browserSuite('Panel meeting record (browser)', (env) => {
     await chairPage.locator('.govuk-notification-banner').waitFor();
     const approved = await MeetingRecordPage.verifyOnPage(chairPage);
     assert.match(await approved.status(), /Approved by Grace Obi/);
+    assert.match((await chairPage.locator('[data-qa="circulation"]').textContent()) ?? '', /Not yet circulated/);
+    await chairPage.locator('[data-qa="circulate-decisions"]').click();
+    await chairPage.waitForURL(/done=circulated/);
+    await MeetingRecordPage.verifyOnPage(chairPage);
+    assert.match(
+      (await chairPage.locator('[data-qa="circulation"]').textContent()) ?? '',
+      /Written decisions circulated on .*, within 4 working days of the meeting/,
+    );
 
     const referrerPage = await env.newPage();
     await signIn(env, referrerPage, referrer);

@@ -1,7 +1,8 @@
 /**
  * The record of a panel meeting (docs/decisions/0034): attendance, each case's discussion, outcomes, recommendations,
  * lead professional and dissent, refused GOV.UK style when incomplete; approval by the chair only, and its effects
- * (the chronology, the child index, the agencies' work lists); the 48-hour clock flagged on the work list.
+ * (the chronology, the child index, the agencies' work lists); the 48-hour clock flagged on the work list; circulating
+ * each case's written decisions within 4 working days, through notifications whose email names no child.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -348,6 +349,7 @@ for (const engine of engines()) {
         .selectFrom('work_item')
         .select('id')
         .where('source_id', '=', meetingId)
+        .where('kind', '=', 'panel-record.approval')
         .where('status', '=', 'open')
         .execute();
       assert.equal(open.length, 0);
@@ -355,6 +357,172 @@ for (const engine of engines()) {
       assert.equal(again.statusCode, 400);
       assert.match(again.body, /can no longer be changed|no longer/);
       assert.equal((await audits('panel-record.approved')).length, 1);
+    });
+    test('approval gives each case a circulation deadline 4 working days after the meeting, on the administrator’s work list', async () => {
+      const deadline = await db
+        .selectFrom('deadline')
+        .select(['id', 'due_at', 'met_at'])
+        .where('owner_type', '=', 'panel_request')
+        .where('owner_id', '=', requestId)
+        .where('rule_code', '=', 'PANEL_DECISION_CIRCULATED')
+        .executeTakeFirstOrThrow();
+      // Wednesday 16 December: Thursday, Friday, Monday, Tuesday; due by the end of Tuesday 22 December.
+      assert.equal(deadline.due_at.toISOString(), '2026-12-23T00:00:00.000Z');
+      assert.equal(deadline.met_at, null);
+      const work = await db
+        .selectFrom('work_item')
+        .select(['assigned_user_id', 'deadline_id'])
+        .where('source_id', '=', meetingId)
+        .where('kind', '=', 'panel-record.circulation')
+        .where('status', '=', 'open')
+        .execute();
+      assert.deepEqual(work.map((w) => w.assigned_user_id).sort(), [admin.id, chair.id].sort());
+      assert.equal(work[0]!.deadline_id, deadline.id);
+      const page = await (await as(admin)).get(base());
+      assert.match(page.body, /Not yet circulated/);
+      assert.match(page.body, /data-qa="circulate-decisions"/);
+      const memberPage = await (await as(member)).get(base());
+      assert.doesNotMatch(memberPage.body, /data-qa="circulate-decisions"/);
+    });
+
+    test('only the panel’s administrator or chair circulates: a member, a practitioner or another panel’s chair is refused', async () => {
+      for (const u of [member, teamWorker]) {
+        const res = await post(u, `${base()}/circulate`, {});
+        assert.equal(res.statusCode, 403, `${u.email} is refused`);
+      }
+      const other = await post(otherChair, `${base()}/circulate`, {});
+      assert.equal(other.statusCode, 404);
+      assert.equal((await audits('panel-record.circulated')).length, 0);
+      const deadline = await db
+        .selectFrom('deadline')
+        .select('met_at')
+        .where('owner_id', '=', requestId)
+        .where('rule_code', '=', 'PANEL_DECISION_CIRCULATED')
+        .executeTakeFirstOrThrow();
+      assert.equal(deadline.met_at, null);
+    });
+
+    test('circulating notifies the referrer, the lead and the recommended team through the outbox, naming no child, and records it sent within the deadline', async () => {
+      // Monday 21 December: within 4 working days of the meeting.
+      setClock(new Date('2026-12-21T09:00:00Z'));
+      const mailBefore = new Set(
+        (await db.selectFrom('outbox_message').select('id').execute()).map((m) => String(m.id)),
+      );
+      const res = await post(admin, `${base()}/circulate`, {});
+      assert.equal(res.statusCode, 303);
+      const mail = (await db.selectFrom('outbox_message').select(['id', 'payload']).execute())
+        .filter((m) => !mailBefore.has(String(m.id)))
+        .map(
+          (m) =>
+            (typeof m.payload === 'string' ? JSON.parse(m.payload) : m.payload) as {
+              to: string;
+              subject: string;
+              text: string;
+            },
+        );
+      assert.deepEqual(mail.map((m) => m.to).sort(), [referrer.email, teamWorker.email].sort());
+      for (const m of mail) {
+        assert.doesNotMatch(`${m.subject}\n${m.text}`, /Ulla|Fenwick/);
+        assert.equal(m.subject, 'Early Help Hub: you have a new notification');
+      }
+      const notes = await db
+        .selectFrom('notification')
+        .select(['user_id', 'href'])
+        .where('kind', '=', 'panel-record.circulated')
+        .execute();
+      assert.deepEqual(notes.map((n) => n.user_id).sort(), [referrer.id, teamWorker.id].sort());
+      assert.equal(notes[0]!.href, `/people/${child}/panel-requests/${requestId}/decisions`);
+      const deadline = await db
+        .selectFrom('deadline')
+        .select(['met_at', 'met_by'])
+        .where('owner_id', '=', requestId)
+        .where('rule_code', '=', 'PANEL_DECISION_CIRCULATED')
+        .executeTakeFirstOrThrow();
+      assert.match(deadline.met_at?.toISOString() ?? '', /^2026-12-21T09:/);
+      assert.equal(deadline.met_by, admin.id);
+      const audit = await audits('panel-record.circulated');
+      assert.equal(audit.length, 1);
+      assert.equal(audit[0]!.record_id, child);
+      assert.equal((audit[0]!.details as { withinDeadline: boolean }).withinDeadline, true);
+      const page = await (await as(admin)).get(`${base()}?done=circulated`);
+      assert.match(page.body, /Written decisions circulated on Monday 21 December 2026, within 4 working days/);
+      assert.doesNotMatch(page.body, /data-qa="circulate-decisions"/);
+      const open = await db
+        .selectFrom('work_item')
+        .select('id')
+        .where('source_id', '=', meetingId)
+        .where('kind', '=', 'panel-record.circulation')
+        .where('status', '=', 'open')
+        .execute();
+      assert.equal(open.length, 0);
+      const again = await post(chair, `${base()}/circulate`, {});
+      assert.equal(again.statusCode, 400);
+      assert.match(again.body, /already been circulated/);
+    });
+    test('past 4 working days an uncirculated case is overdue on the record and the administrator’s work list, and circulating it then is recorded late', async () => {
+      // A second meeting, on Thursday 17 December, with one case, recorded and approved on Monday 21 December.
+      const second = await createPerson(db, {
+        givenName: 'Vera',
+        familyName: 'Quill',
+        dateOfBirth: '2016-05-06',
+        involvement: { organisationId: schoolId, userId: referrer.id },
+      });
+      const first = await db
+        .selectFrom('panel_request')
+        .selectAll()
+        .where('id', '=', requestId)
+        .executeTakeFirstOrThrow();
+      const meeting2 = (
+        await db
+          .insertInto('panel_meeting')
+          .values({
+            panel_id: panelId,
+            meeting_date: '2026-12-17',
+            start_time: '10:00',
+            end_time: '10:30',
+            venue: 'Unity House',
+            moved_from: null,
+            moved_reason: null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+      const {
+        id: _id,
+        created_at: _c,
+        updated_at: _u,
+        ...copy
+      } = first as typeof first & {
+        created_at?: unknown;
+        updated_at?: unknown;
+      };
+      const request2 = (
+        await db
+          .insertInto('panel_request')
+          .values({ ...copy, person_id: second, meeting_id: meeting2, status: 'accepted' } as never)
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+      await db.insertInto('panel_request_person').values({ request_id: request2, person_id: second }).execute();
+      const base2 = `/panels/${panelId}/meetings/${meeting2}/record`;
+      assert.equal((await post(admin, `${base2}/${request2}`, caseForm())).statusCode, 303);
+      assert.equal((await post(chair, `${base2}/approve`, {})).statusCode, 303);
+      // Due by the end of Wednesday 23 December; on Christmas Eve it is overdue.
+      setClock(new Date('2026-12-24T10:00:00Z'));
+      const work = await (await as(admin)).get('/work');
+      assert.match(
+        work.body,
+        /Circulate the decisions of South Area Family Support Panel on Thursday 17 December 2026/,
+      );
+      assert.match(work.body, /Overdue/);
+      const record = await (await as(admin)).get(base2);
+      assert.match(record.body, /Circulation overdue/);
+      assert.equal((await post(admin, `${base2}/circulate`, {})).statusCode, 303);
+      const audit = (await audits('panel-record.circulated')).find((a) => a.record_id === second);
+      assert.equal((audit!.details as { withinDeadline: boolean }).withinDeadline, false);
+      const after = await (await as(admin)).get(base2);
+      assert.match(after.body, /Circulated late/);
+      assert.match(after.body, /circulated on Thursday 24 December 2026, later than 4 working days after the meeting/);
     });
   });
 }

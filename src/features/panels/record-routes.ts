@@ -194,6 +194,7 @@ const FLASH: Record<string, string> = {
   removed: 'Recommendation removed',
   approved:
     'Record approved: the decisions are on the children’s records and the recommendations on the agencies’ work lists',
+  circulated: 'Decisions circulated: the referrers, agencies and lead professionals have been notified',
 };
 
 /** The form's values from a saved case record, in the form's field names. */
@@ -275,6 +276,20 @@ export function registerPanelRecordRoutes(app: FastifyInstance, deps: AppDeps) {
       async () => {
         await service.approve(request.ctx(), id, meetingId);
         return reply.redirect(`/panels/${id}/meetings/${meetingId}/record?done=approved`, 303);
+      },
+      (problem) => recordPage(reply, id, meetingId, { ...problem }),
+    );
+  });
+
+  app.post<Meeting>('/panels/:id/meetings/:meetingId/record/circulate', async (request, reply) => {
+    const { id, meetingId } = request.params;
+    checkId(id, meetingId);
+    return submitForm(
+      reply,
+      z.object({}),
+      async () => {
+        await service.circulate(request.ctx(), id, meetingId);
+        return reply.redirect(`/panels/${id}/meetings/${meetingId}/record?done=circulated`, 303);
       },
       (problem) => recordPage(reply, id, meetingId, { ...problem }),
     );

@@ -18,7 +18,7 @@ import { loadWorkingCalendar } from '../../platform/closures.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { DEADLINE_RULES, dueWords, findDeadline, markDeadlineMet, setDeadline } from '../../platform/deadlines.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
-import { notify } from '../../platform/notifications.ts';
+import { notify, usersOfOrganisation } from '../../platform/notifications.ts';
 import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import { relationshipsWith } from '../../platform/relationships.ts';
 import { assignWork, completeWork } from '../../platform/work.ts';
@@ -75,6 +75,7 @@ const WRITERS = ['administrator', 'chair', 'deputy_chair'];
 const APPROVERS = ['chair', 'deputy_chair'];
 export const APPROVAL_WORK = 'panel-record.approval';
 export const RECOMMENDATION_WORK = 'panel-record.recommendation';
+export const CIRCULATION_WORK = 'panel-record.circulation';
 
 export interface AttendanceInput {
   members: { memberId: string; status: 'present' | 'apologies' | 'deputy_sent'; deputyMemberId: string | null }[];
@@ -268,6 +269,30 @@ export class PanelRecordService {
       }
       const clock = await this.clock(trx, panel, meeting, ctx.at);
       const approved = !!record?.approved_at;
+      const circulation = cases.length
+        ? await trx
+            .selectFrom('deadline')
+            .selectAll()
+            .where('owner_type', '=', 'panel_request')
+            .where(
+              'owner_id',
+              'in',
+              cases.map((c) => c.id),
+            )
+            .where('rule_code', '=', DEADLINE_RULES.PANEL_DECISION_CIRCULATED.code)
+            .execute()
+        : [];
+      const circulationOf = (requestId: string) => {
+        const d = circulation.find((x) => x.owner_id === requestId);
+        if (!d) return null;
+        return {
+          sent: !!d.met_at,
+          sentLabel: d.met_at ? longDate(londonToday(d.met_at)) : null,
+          within: !!d.met_at && d.met_at <= d.due_at,
+          overdue: !d.met_at && ctx.at >= d.due_at,
+          dueWords: dueWords(d.due_at),
+        };
+      };
       return {
         panel,
         meeting: { ...meeting, label: longDate(meeting.meeting_date) },
@@ -278,6 +303,8 @@ export class PanelRecordService {
         clock: { ...clock, overdue: !approved && clock.overdue },
         canWrite: !approved && WRITERS.some((r) => roles.has(r)) && londonToday(ctx.at) >= meeting.meeting_date,
         canApprove: !approved && APPROVERS.some((r) => roles.has(r)) && cases.length > 0,
+        canCirculate:
+          approved && WRITERS.some((r) => roles.has(r)) && cases.some((c) => circulationOf(c.id)?.sent === false),
         started: londonToday(ctx.at) >= meeting.meeting_date,
         members: attending.map((m) => {
           const a = attendance.find((x) => x.member_id === m.id);
@@ -304,6 +331,7 @@ export class PanelRecordService {
             outcomes: (r?.outcomes ?? []).map((o) => OUTCOME_WORDS[o as PanelOutcome] ?? o),
             lead: r?.lead_kind ?? null,
             recommendations: recommendations.filter((x) => x.request_id === c.id).length,
+            circulation: circulationOf(c.id),
           };
         }),
       };
@@ -802,8 +830,118 @@ export class PanelRecordService {
         at: ctx.at,
         by,
       });
+      // Each case's written decisions and actions are circulated within 4 working days of the meeting (seed 003).
+      const calendar = await loadWorkingCalendar(trx, panel.area_id);
+      const circulation = [];
+      for (const c of cases) {
+        circulation.push(
+          await setDeadline(trx, calendar, {
+            ownerType: 'panel_request',
+            ownerId: c.id,
+            rule: DEADLINE_RULES.PANEL_DECISION_CIRCULATED,
+            start: londonInstant(meeting.meeting_date, meeting.end_time),
+          }),
+        );
+      }
+      const { all } = await this.seatsOnDate(trx, panelId, today);
+      await assignWork(trx, {
+        kind: CIRCULATION_WORK,
+        title: `Circulate the decisions of ${panel.name} on ${longDate(meeting.meeting_date)}`,
+        href: `/panels/${panelId}/meetings/${meetingId}/record#circulate`,
+        sourceType: 'panel_meeting',
+        sourceId: meetingId,
+        assignTo: { userIds: all.filter((m) => WRITERS.includes(m.role)).map((m) => m.user_id) },
+        deadlineId: circulation[0]!.id,
+        at: ctx.at,
+        by,
+      });
       const d = await findDeadline(trx, 'panel_meeting', meetingId, DEADLINE_RULES.PANEL_DECISION_RECORDED.code);
       return { late: !!d && d.met_at !== null && d.met_at > d.due_at };
+    });
+  }
+
+  /**
+   * The panel's administrator, chair or a deputy chair circulates the approved record: for each case not yet
+   * circulated, the referrer, the lead professional (or the lead agency's managers) and the members of each team with a
+   * recommendation are notified, pointing to the case's decisions page (the email says only that there is a
+   * notification). The case's circulation deadline is met, so the record shows when it was sent and whether within 4
+   * working days of the meeting. Audited on each child.
+   */
+  async circulate(ctx: RequestContext, panelId: string, meetingId: string) {
+    return this.db.transaction().execute(async (trx) => {
+      const { panel, roles } = await this.seats(trx, ctx, panelId);
+      if (!WRITERS.some((r) => roles.has(r))) throw new NotFoundError();
+      const meeting = await this.meetingOf(trx, panelId, meetingId);
+      const record = await trx
+        .selectFrom('panel_meeting_record')
+        .select('approved_at')
+        .where('meeting_id', '=', meetingId)
+        .executeTakeFirst();
+      if (!record?.approved_at) throw invalid('circulate', 'The chair approves the record before it is circulated');
+      const by = ctx.actor!.userId;
+      let sent = 0;
+      for (const c of await this.cases(trx, meetingId)) {
+        const deadline = await findDeadline(trx, 'panel_request', c.id, DEADLINE_RULES.PANEL_DECISION_CIRCULATED.code);
+        if (!deadline || deadline.met_at) continue;
+        const rec = await trx
+          .selectFrom('panel_case_record')
+          .select(['lead_kind', 'lead_user_id', 'lead_organisation_id'])
+          .where('request_id', '=', c.id)
+          .executeTakeFirstOrThrow();
+        const recipients = new Set<string>([c.referrer_user_id]);
+        if (rec.lead_user_id) recipients.add(rec.lead_user_id);
+        else if (rec.lead_kind === 'agency' && rec.lead_organisation_id) {
+          for (const id of await usersOfOrganisation(trx, rec.lead_organisation_id, ['manager'])) recipients.add(id);
+        }
+        const teams = await trx
+          .selectFrom('panel_recommendation as x')
+          .innerJoin('user_team as ut', 'ut.team_id', 'x.team_id')
+          .select('ut.user_id')
+          .distinct()
+          .where('x.request_id', '=', c.id)
+          .execute();
+        for (const t of teams) recipients.add(t.user_id);
+        const notified = await notify(trx, {
+          userIds: recipients,
+          kind: 'panel-record.circulated',
+          title: `${panel.name}: the written decisions and actions of its meeting on ${longDate(meeting.meeting_date)}`,
+          href: `/people/${c.person_id}/panel-requests/${c.id}/decisions`,
+          recordType: 'panel_request',
+          recordId: c.id,
+          at: ctx.at,
+          except: by,
+        });
+        await markDeadlineMet(trx, {
+          ownerType: 'panel_request',
+          ownerId: c.id,
+          ruleCode: DEADLINE_RULES.PANEL_DECISION_CIRCULATED.code,
+          at: ctx.at,
+          by,
+        });
+        await recordAudit(trx, auditContext(ctx), {
+          action: 'panel-record.circulated',
+          recordType: 'person',
+          recordId: c.person_id,
+          details: {
+            panelId,
+            meetingId,
+            requestId: c.id,
+            personIds: c.personIds,
+            recipients: notified,
+            withinDeadline: ctx.at <= deadline.due_at,
+          },
+        });
+        sent++;
+      }
+      if (!sent) throw invalid('circulate', 'The decisions of every case have already been circulated');
+      await completeWork(trx, {
+        sourceType: 'panel_meeting',
+        sourceId: meetingId,
+        kind: CIRCULATION_WORK,
+        at: ctx.at,
+        by,
+      });
+      return { sent };
     });
   }
 
