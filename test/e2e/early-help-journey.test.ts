@@ -10,7 +10,7 @@ import { it } from 'node:test';
 import * as registry from '../../src/features/people/registry-repository.ts';
 import { DEFAULT_GUIDANCE } from '../../src/features/threshold/default-guidance.ts';
 import { currentGuidance } from '../../src/features/threshold/repository.ts';
-import { addDays, londonToday } from '../../src/platform/calendar.ts';
+import { addDays, londonInstant, londonToday } from '../../src/platform/calendar.ts';
 import { createOrganisation, createPartnership, createUser } from '../support/factories.ts';
 import { createPerson } from '../support/people.ts';
 import { AppPage } from './pages/app-page.ts';
@@ -269,8 +269,9 @@ browserSuite('Issue 10: the early help journey (browser)', (env) => {
     await episode.click('Meetings of the team around the family');
     await (await TafMeetingsPage.verifyOnPage(page)).click('Arrange a meeting');
     const schedule = await ScheduleMeetingPage.verifyOnPage(page);
+    const meetingOn = addDays(today(), 1);
     await schedule.fill({
-      on: addDays(today(), 1),
+      on: meetingOn,
       time: '09:30',
       format: 'In person',
       place: 'Larch Lane Primary, family room',
@@ -281,8 +282,10 @@ browserSuite('Issue 10: the early help journey (browser)', (env) => {
     await TafMeetingPage.verifyOnPage(page);
     const meetingPath = new URL(page.url()).pathname;
 
-    // The meeting is held the next day; the teacher records it (a fresh sign-in after the night).
-    env.clock.advance(DAY + 60_000);
+    // The meeting is held the next day; the teacher records it once it has ended (a fresh sign-in after the night),
+    // whatever the time of day the test started.
+    const afterMeeting = londonInstant(meetingOn, '09:30').getTime() + 60 * 60_000 - env.clock.now().getTime();
+    env.clock.advance(Math.max(DAY + 60_000, afterMeeting));
     page = await fresh(teacher);
     await page.goto(meetingPath);
     await (await TafMeetingPage.verifyOnPage(page)).click('Record the meeting');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import * as registry from '../../src/features/people/registry-repository.ts';
-import { addDays, londonToday } from '../../src/platform/calendar.ts';
+import { addDays, londonInstant, londonToday } from '../../src/platform/calendar.ts';
 import { createOrganisation, createPartnership, createUser } from '../support/factories.ts';
 import { createPerson } from '../support/people.ts';
 import { ChronologyPage } from './pages/chronology.ts';
@@ -131,8 +131,10 @@ browserSuite('Team around the family meetings and stepping up and down (browser)
     assert.match(await errors(page), /The meeting has not happened yet/);
     assert.equal(await page.getByLabel('The family’s views').inputValue(), 'Mina wants help with mornings');
 
-    // The next day: a malformed "others" line and a team member left unmarked are refused, keeping the rest.
-    env.clock.advance(DAY + 60_000);
+    // The next day, once the meeting has ended whatever the time the test started: a malformed "others" line and a
+    // team member left unmarked are refused, keeping the rest.
+    const afterMeeting = londonInstant(meeting.on, '09:30').getTime() + 60 * 60_000 - env.clock.now().getTime();
+    env.clock.advance(Math.max(DAY + 60_000, afterMeeting));
     page = await fresh(teacher);
     await page.goto(`${meetingPath}/record`);
     record = await RecordMeetingPage.verifyOnPage(page);
