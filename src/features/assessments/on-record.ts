@@ -6,11 +6,12 @@
  * See docs/decisions/0033-an-agencys-own-assessment.md.
  */
 import type { Q } from '../../db/connection.ts';
-import type { AssessmentKind } from '../../db/schema.ts';
+import type { AssessmentKind, AssessmentStatus } from '../../db/schema.ts';
 import type { Actor } from '../../platform/access.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import { caseDetailAccess } from '../../platform/sharing.ts';
-import { guidanceById } from '../threshold/repository.ts';
+import { needAreaName } from '../threshold/guidance.ts';
+import { currentGuidance, guidanceById } from '../threshold/repository.ts';
 
 export interface OnRecordNeed {
   id: string;
@@ -106,10 +107,6 @@ export async function assessmentOnRecord(q: Q, personId: string): Promise<Assess
   const level = text('level') || null;
   const domains = guidance?.content.domains ?? [];
   const levels = guidance?.content.levels ?? [];
-  const area = (domain: string, subArea: string) => {
-    const d = domains.find((x) => x.id === domain);
-    return `${d?.name ?? domain}: ${d?.subAreas.find((x) => x.id === subArea)?.name ?? subArea}`;
-  };
   const needs = (
     (content.unmetNeeds ?? []) as {
       id: string;
@@ -118,13 +115,7 @@ export async function assessmentOnRecord(q: Q, personId: string): Promise<Assess
       subArea: string;
       description: string;
     }[]
-  ).map((n) => ({ ...n, area: area(n.domain, n.subArea) }));
-  const children = await q
-    .selectFrom('assessment_person')
-    .select('person_id')
-    .where('assessment_id', '=', r.id)
-    .orderBy('person_id')
-    .execute();
+  ).map((n) => ({ ...n, area: needAreaName({ domains }, n.domain, n.subArea) }));
   return {
     id: r.id,
     kind: r.kind,
@@ -147,8 +138,19 @@ export async function assessmentOnRecord(q: Q, personId: string): Promise<Assess
         : null,
     changesWanted: text('changesWanted'),
     successCriteria: text('successCriteria'),
-    childIds: children.map((c) => c.person_id),
+    childIds: await childrenOf(q, r.id),
   };
+}
+
+/** The children an assessment covers. */
+async function childrenOf(q: Q, assessmentId: string): Promise<string[]> {
+  const rows = await q
+    .selectFrom('assessment_person')
+    .select('person_id')
+    .where('assessment_id', '=', assessmentId)
+    .orderBy('person_id')
+    .execute();
+  return rows.map((c) => c.person_id);
 }
 
 /** An agency's own assessment's details, as the step up's summary and the record name it. */
@@ -190,5 +192,95 @@ export async function assessmentOnRecordFor(q: Q, actor: Actor, personId: string
     levelName: a.levelName,
     needs: a.needs.length,
     path: a.kind === 'agency' ? `agency-assessments/${a.id}` : `assessments/${a.id}`,
+  };
+}
+
+/** An unmet need recorded in an episode's assessment, as a plan objective names it. */
+export interface AssessmentNeedChoice {
+  id: string;
+  domain: string;
+  subArea: string;
+  area: string;
+  /** The person the need is about; null for the whole family. */
+  personId: string | null;
+  about: string;
+  description: string;
+}
+
+export interface EpisodeAssessment {
+  id: string;
+  kind: AssessmentKind;
+  status: AssessmentStatus;
+  startedAt: Date;
+  /** When its last signed-off version was signed off (an agency's assessment: when it was attached); else null. */
+  signedOffAt: Date | null;
+  /** The level judged: in the signed-off version when there is one, in the draft otherwise. */
+  levelName: string | null;
+  childIds: string[];
+  /** The unmet needs of its current draft. */
+  needs: AssessmentNeedChoice[];
+  agency: Awaited<ReturnType<typeof agencyAssessmentOf>>;
+}
+
+/**
+ * The episode's latest assessment, whatever its state — unlike `assessmentOnRecord`, a draft counts here: the plan
+ * offers the needs being assessed, and the step up's summary says how far the assessment has got. Null when the
+ * episode has none.
+ */
+export async function episodeAssessment(q: Q, episodeId: string): Promise<EpisodeAssessment | null> {
+  const a = await q
+    .selectFrom('assessment')
+    .select(['id', 'kind', 'status', 'guidance_id', 'content', 'signed_off_version', 'started_at'])
+    .where('episode_id', '=', episodeId)
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!a) return null;
+  const guidance = ((await guidanceById(q, a.guidance_id)) ?? (await currentGuidance(q))).content;
+  const signedOff = a.signed_off_version
+    ? await q
+        .selectFrom('assessment_version as v')
+        .leftJoin('assessment_signoff as s', (j) =>
+          j
+            .onRef('s.assessment_id', '=', 'v.assessment_id')
+            .onRef('s.version', '=', 'v.number')
+            .on('s.outcome', '=', 'signed_off'),
+        )
+        .select(['v.content', 'v.saved_at', 's.decided_at'])
+        .where('v.assessment_id', '=', a.id)
+        .where('v.number', '=', a.signed_off_version)
+        .orderBy('s.decided_at', 'desc')
+        .limit(1)
+        .executeTakeFirst()
+    : undefined;
+  const content = parseJson<Record<string, unknown>>(signedOff?.content ?? a.content);
+  const rows = await q
+    .selectFrom('assessment_need as n')
+    .leftJoin('person as p', 'p.id', 'n.person_id')
+    .select(['n.id', 'n.domain', 'n.sub_area', 'n.description', 'n.person_id', 'p.given_name', 'p.family_name'])
+    .where('n.assessment_id', '=', a.id)
+    .where('n.removed_at', 'is', null)
+    .orderBy('n.recorded_at')
+    .orderBy('n.id')
+    .execute();
+  return {
+    id: a.id,
+    kind: a.kind,
+    status: a.status,
+    startedAt: a.started_at,
+    signedOffAt: signedOff ? (signedOff.decided_at ?? signedOff.saved_at) : null,
+    levelName: guidance.levels.find((l) => l.id === content.level)?.name ?? null,
+    childIds: await childrenOf(q, a.id),
+    needs: rows.map((r) => ({
+      id: r.id,
+      domain: r.domain,
+      subArea: r.sub_area,
+      area: needAreaName(guidance, r.domain, r.sub_area),
+      personId: r.person_id,
+      about: r.given_name ? `${r.given_name} ${r.family_name}` : 'The whole family',
+      description: r.description,
+    })),
+    agency: a.kind === 'agency' ? await agencyAssessmentOf(q, a.id) : null,
   };
 }

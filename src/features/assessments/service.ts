@@ -27,7 +27,7 @@ import { relationshipsWith } from '../../platform/relationships.ts';
 import { caseDetailAccess, WITHHELD_NAME, withheldPeople } from '../../platform/sharing.ts';
 import { assignWork, completeWork } from '../../platform/work.ts';
 import { findPerson } from '../people/repository.ts';
-import { LEVEL_NAMES, suggestLevel } from '../threshold/guidance.ts';
+import { LEVEL_NAMES, needAreaName, suggestLevel } from '../threshold/guidance.ts';
 import { currentGuidance, type GuidanceVersion, guidanceById } from '../threshold/repository.ts';
 import { type AssessmentSection, assessmentSections, fieldLabels, sectionOf } from './sections.ts';
 import { refreshAssessmentSummary } from './summary.ts';
@@ -1335,7 +1335,7 @@ export class AssessmentService {
       const named = (id: string | null, n: string) => (id && withheld.has(id) ? WITHHELD_NAME : n);
       const needs = (await this.needs(trx, assessmentId)).map((n) => ({
         ...n,
-        area: areaOf(a.guidance, n.domain, n.sub_area),
+        area: needAreaName(a.guidance.content, n.domain, n.sub_area),
         about: n.person_id ? named(n.person_id, `${n.given_name} ${n.family_name}`) : 'The whole family',
       }));
       await recordAudit(trx, auditContext(ctx), {
@@ -1411,11 +1411,6 @@ async function planObjectivesFor(q: Q, assessmentId: string): Promise<DocumentBl
         }
       : { type: 'paragraph', text: 'No plan objective is linked to these needs yet' },
   ];
-}
-
-function areaOf(g: GuidanceVersion, domain: string, subArea: string) {
-  const d = g.content.domains.find((x) => x.id === domain);
-  return `${d?.name ?? domain}: ${d?.subAreas.find((x) => x.id === subArea)?.name ?? subArea}`;
 }
 
 /** A document shown inside a page that has its own title: without the document's first heading. */

@@ -16,13 +16,12 @@ import { rolePowerOver } from '../../platform/partnership.ts';
 import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import { relationshipsWith } from '../../platform/relationships.ts';
 import { WITHHELD_NAME, withheldPeople } from '../../platform/sharing.ts';
-import { agencyAssessmentOf } from '../assessments/on-record.ts';
+import { episodeAssessment } from '../assessments/on-record.ts';
 import { STATUS_WORDS as ASSESSMENT_STATUS_WORDS } from '../assessments/service.ts';
 import { DEFAULT_SOURCE, OUTCOME_LABELS } from '../front-door/codes.ts';
 import { FrontDoorService, parseContact } from '../front-door/service.ts';
 import { findPerson } from '../people/repository.ts';
-import { assessmentNeedsOf, openPlanActions } from '../plans/service.ts';
-import { guidanceById } from '../threshold/repository.ts';
+import { openPlanActions } from '../plans/service.ts';
 import { EpisodeService } from './service.ts';
 
 type Trx = Transaction<DB>;
@@ -57,57 +56,26 @@ const nameOf = (p: { given_name: string; family_name: string }) => `${p.given_na
  */
 export async function stepUpExtras(q: Q, episodeId: string): Promise<string[]> {
   const lines: string[] = [];
-  const a = await q
-    .selectFrom('assessment')
-    .select(['id', 'kind', 'status', 'guidance_id', 'content', 'version', 'signed_off_version', 'started_at'])
-    .where('episode_id', '=', episodeId)
-    .orderBy('started_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const agency = a?.kind === 'agency' ? await agencyAssessmentOf(q, a.id) : null;
-  if (a && agency) {
+  const a = await episodeAssessment(q, episodeId);
+  if (a?.agency) {
+    const agency = a.agency;
     lines.push(
       `An agency’s own assessment, attached in place of an Early Help Assessment: ${agency.tool} (${agency.organisation}), completed on ${agency.completedOn}, signed off in the agency by ${agency.signedOffBy} on ${agency.signedOffOn}.`,
     );
   }
   if (a) {
-    const signedOff = await q
-      .selectFrom('assessment_signoff')
-      .select('decided_at')
-      .where('assessment_id', '=', a.id)
-      .where('outcome', '=', 'signed_off')
-      .orderBy('decided_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    const status = a.signed_off_version
-      ? `signed off on ${londonToday(signedOff?.decided_at ?? a.started_at)}${
+    const status = a.signedOffAt
+      ? `signed off on ${londonToday(a.signedOffAt)}${
           a.status === 'signed_off' ? '' : ` (a later draft is ${ASSESSMENT_STATUS_WORDS[a.status].toLowerCase()})`
         }`
-      : `${ASSESSMENT_STATUS_WORDS[a.status].toLowerCase()}, started on ${londonToday(a.started_at)}`;
-    if (!agency) lines.push(`Early Help Assessment: ${status}.`);
-    // The level judged in the signed-off version when there is one; the draft's otherwise.
-    const version = a.signed_off_version
-      ? await q
-          .selectFrom('assessment_version')
-          .select('content')
-          .where('assessment_id', '=', a.id)
-          .where('number', '=', a.signed_off_version)
-          .executeTakeFirst()
-      : null;
-    const content = json<Record<string, unknown>>(version?.content ?? a.content);
-    const guidance = await guidanceById(q, a.guidance_id);
-    const level = guidance?.content.levels.find((l) => l.id === content.level)?.name;
-    lines.push(`Level of need judged in the assessment: ${level ?? 'not recorded'}.`);
-    const children = (
-      await q.selectFrom('assessment_person').select('person_id').where('assessment_id', '=', a.id).execute()
-    ).map((c) => c.person_id);
-    const withheld = await withheldPeople(q, children);
-    const words = await assessmentNeedsOf(q, episodeId);
+      : `${ASSESSMENT_STATUS_WORDS[a.status].toLowerCase()}, started on ${londonToday(a.startedAt)}`;
+    if (!a.agency) lines.push(`Early Help Assessment: ${status}.`);
+    lines.push(`Level of need judged in the assessment: ${a.levelName ?? 'not recorded'}.`);
+    const withheld = await withheldPeople(q, a.childIds);
     lines.push(
       `Unmet needs: ${
-        words.length
-          ? words
+        a.needs.length
+          ? a.needs
               .map(
                 (n) =>
                   `${n.area} (${n.personId && withheld.has(n.personId) ? WITHHELD_NAME : n.about}): ${n.description}`,
@@ -146,8 +114,6 @@ export async function stepUpExtras(q: Q, episodeId: string): Promise<string[]> {
   }
   return lines;
 }
-
-const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
 /** The steps recorded on an episode, with the front door's decision on a step up's contact once it is made. */
 export async function stepsOf(q: Q, episodeId: string) {

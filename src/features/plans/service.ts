@@ -25,7 +25,9 @@ import { personPartnerships, rolePowerOver } from '../../platform/partnership.ts
 import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import { relationshipsWith } from '../../platform/relationships.ts';
 import { assignWork, completeWork } from '../../platform/work.ts';
+import { type AssessmentNeedChoice, episodeAssessment } from '../assessments/on-record.ts';
 import { findPerson } from '../people/repository.ts';
+import { type GuidanceContent, needAreaName, subAreaName } from '../threshold/guidance.ts';
 import { currentGuidance, guidanceById } from '../threshold/repository.ts';
 
 type Trx = Transaction<DB>;
@@ -107,56 +109,9 @@ export async function openPlanActions(q: Q, episodeId: string): Promise<string[]
   return rows.map((r) => `${r.what} (due ${r.due_date})`);
 }
 
-export interface AssessmentNeedChoice {
-  id: string;
-  domain: string;
-  subArea: string;
-  area: string;
-  /** The person the need is about; null for the whole family. */
-  personId: string | null;
-  about: string;
-  description: string;
-}
-
-/**
- * The unmet needs of the episode's latest Early Help Assessment (its current draft's needs), which a plan objective
- * names as the need it addresses. Empty when the episode has no assessment, or its assessment records no need.
- */
-export async function assessmentNeedsOf(q: Q, episodeId: string): Promise<AssessmentNeedChoice[]> {
-  const a = await q
-    .selectFrom('assessment')
-    .select(['id', 'guidance_id'])
-    .where('episode_id', '=', episodeId)
-    .orderBy('started_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!a) return [];
-  const guidance = (await guidanceById(q, a.guidance_id)) ?? (await currentGuidance(q));
-  const rows = await q
-    .selectFrom('assessment_need as n')
-    .leftJoin('person as p', 'p.id', 'n.person_id')
-    .select(['n.id', 'n.domain', 'n.sub_area', 'n.description', 'n.person_id', 'p.given_name', 'p.family_name'])
-    .where('n.assessment_id', '=', a.id)
-    .where('n.removed_at', 'is', null)
-    .orderBy('n.recorded_at')
-    .orderBy('n.id')
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    domain: r.domain,
-    subArea: r.sub_area,
-    area: areaName(guidance.content.domains, r.domain, r.sub_area),
-    personId: r.person_id,
-    about: r.given_name ? `${r.given_name} ${r.family_name}` : 'The whole family',
-    description: r.description,
-  }));
-}
-
-type Domains = Awaited<ReturnType<typeof currentGuidance>>['content']['domains'];
-function areaName(domains: Domains, domain: string, subArea: string) {
-  const d = domains.find((x) => x.id === domain);
-  return `${d?.name ?? domain}: ${d?.subAreas.find((x) => x.id === subArea)?.name ?? subArea}`;
+/** The unmet needs of the episode's latest assessment (its current draft's), which a plan objective names. */
+async function assessmentNeedsOf(q: Q, episodeId: string): Promise<AssessmentNeedChoice[]> {
+  return (await episodeAssessment(q, episodeId))?.needs ?? [];
 }
 
 export class PlanService {
@@ -322,8 +277,6 @@ export class PlanService {
       const plan = await this.planOf(trx, episodeId);
       const guidance = (await currentGuidance(trx)).content;
       const domainName = (d: string) => guidance.domains.find((x) => x.id === d)?.name ?? d;
-      const subAreaName = (d: string, s: string) =>
-        guidance.domains.find((x) => x.id === d)?.subAreas.find((x) => x.id === s)?.name ?? s;
       const today = londonToday(ctx.at);
       let objectives: Array<Record<string, unknown>> = [];
       let reviews: Array<Record<string, unknown>> = [];
@@ -378,7 +331,7 @@ export class PlanService {
           ...o,
           assessmentNeed: o.assessment_need_id ? (linked.get(o.assessment_need_id) ?? null) : null,
           domainName: domainName(o.need_domain),
-          subAreaName: subAreaName(o.need_domain, o.need_sub_area),
+          subAreaName: subAreaName(guidance, o.need_domain, o.need_sub_area),
           statusWords: OBJECTIVE_STATUS_WORDS[o.status],
           actions: actions
             .filter((a) => a.objective_id === o.id)
@@ -1047,16 +1000,13 @@ export async function linkedNeeds(q: Q, ids: string[]) {
     ])
     .where('n.id', 'in', [...new Set(ids)])
     .execute();
-  const guidances = new Map<string, Domains>();
+  const guidances = new Map<string, GuidanceContent>();
   for (const r of rows) {
     if (!guidances.has(r.guidance_id)) {
-      guidances.set(
-        r.guidance_id,
-        ((await guidanceById(q, r.guidance_id)) ?? (await currentGuidance(q))).content.domains,
-      );
+      guidances.set(r.guidance_id, ((await guidanceById(q, r.guidance_id)) ?? (await currentGuidance(q))).content);
     }
     out.set(r.id, {
-      area: areaName(guidances.get(r.guidance_id)!, r.domain, r.sub_area),
+      area: needAreaName(guidances.get(r.guidance_id)!, r.domain, r.sub_area),
       about: r.given_name ? `${r.given_name} ${r.family_name}` : 'The whole family',
       description: r.description,
       removed: !!r.removed_at,

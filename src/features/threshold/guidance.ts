@@ -71,6 +71,16 @@ export const GuidanceContentSchema = z
 
 export type GuidanceContent = z.infer<typeof GuidanceContentSchema>;
 
+/** A sub-area's name in the guidance, or its code when this version of the guidance has no such sub-area. */
+export function subAreaName(g: Pick<GuidanceContent, 'domains'>, domain: string, subArea: string): string {
+  return g.domains.find((d) => d.id === domain)?.subAreas.find((s) => s.id === subArea)?.name ?? subArea;
+}
+
+/** A need's area as pages and documents name it: "Domain: Sub-area", in the guidance's words. */
+export function needAreaName(g: Pick<GuidanceContent, 'domains'>, domain: string, subArea: string): string {
+  return `${g.domains.find((d) => d.id === domain)?.name ?? domain}: ${subAreaName(g, domain, subArea)}`;
+}
+
 export interface Indicator {
   /** Stable within one version of the guidance: sub-area, level and position. */
   id: string;
