@@ -1495,6 +1495,9 @@ export interface PanelTable {
   circulation_working_days: Generated<number>;
   decisions_hours: Generated<number>;
   status: Generated<'active' | 'retired'>;
+  retired_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  retired_by: ColumnType<string | null, string | null | undefined, string | null>;
+  retired_reason: ColumnType<string | null, string | null | undefined, string | null>;
   from_team_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;

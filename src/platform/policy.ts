@@ -723,6 +723,7 @@ export const ROUTES: Record<string, Action> = {
   'POST /panels/:id/members': 'panels.manage',
   'POST /panels/:id/members/:memberId/end': 'panels.manage',
   'POST /panels/:id/meetings/generate': 'panels.manage',
+  'POST /panels/:id/retire': 'panels.manage',
   'GET /panels/:id/meetings/:meetingId': 'panels.read',
   'GET /panels/:id/meetings/:meetingId/calendar.ics': 'panels.read',
   'GET /panels/:id/meetings/:meetingId/edit': 'panels.manage',

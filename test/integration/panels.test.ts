@@ -6,6 +6,7 @@ import { createMailer } from '../../src/platform/mailer.ts';
 import { deliverPending } from '../../src/platform/outbox.ts';
 import { signedInClients } from '../support/client.ts';
 import { createOrganisation, createUser, type TestUser } from '../support/factories.ts';
+import { createPerson } from '../support/people.ts';
 import { engines, startTestApp, type TestApp, testConfig } from '../support/harness.ts';
 import { startSmtpServer } from '../support/smtp.ts';
 
@@ -289,6 +290,61 @@ for (const engine of engines()) {
         .executeTakeFirstOrThrow();
       assert.equal((await post(panelAdmin, `/panels/${panelId}/members/${seat.id}/end`, {})).statusCode, 303);
       assert.equal((await (await as(member)).get(`/panels/${panelId}`)).statusCode, 404);
+    });
+
+    test('retiring: a reason is required; refused while a request waits; then no more meetings or requests', async () => {
+      const url = `/panels/${panelId}/retire`;
+      assert.equal((await post(member, url, { reason: 'Merged' })).statusCode, 403);
+      const blank = await post(panelAdmin, url, { reason: '  ' });
+      assert.equal(blank.statusCode, 400);
+      assert.match(blank.body, /Enter why the panel is being retired/);
+      const child = await createPerson(db, { givenName: 'Kit', familyName: 'Example', dateOfBirth: '2015-03-01' });
+      const waiting = await db
+        .insertInto('panel_request')
+        .values({
+          panel_id: panelId,
+          person_id: child,
+          referrer_user_id: practitioner.id,
+          referrer_organisation_id: practitioner.organisationId,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const refused = await post(panelAdmin, url, { reason: 'Merged with the central panel' });
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, /1 request is still waiting for this panel or on its agendas/);
+      assert.match(refused.body, /Merged with the central panel/);
+      assert.equal(
+        (await db.selectFrom('panel').select('status').where('id', '=', panelId).executeTakeFirstOrThrow()).status,
+        'active',
+      );
+      await db
+        .updateTable('panel_request')
+        .set({ status: 'declined', status_reason: 'Not for this panel' })
+        .where('id', '=', waiting.id)
+        .execute();
+      const toCome = (await meetings()).filter((m) => m.status === 'scheduled').length;
+      assert.ok(toCome > 0);
+      const before = (await outbox()).length;
+      const done = await post(panelAdmin, url, { reason: 'Merged with the central panel' });
+      assert.equal(done.statusCode, 303);
+      assert.equal((await meetings()).filter((m) => m.status === 'scheduled').length, 0);
+      assert.ok((await outbox()).length > before, 'members are sent the cancellations');
+      const page = await (await as(panelAdmin)).get(`/panels/${panelId}`);
+      assert.match(
+        page.body,
+        /Retired<\/strong> on Monday 7 December 2026 by Amira Begum: Merged with the central panel/,
+      );
+      assert.doesNotMatch(page.body, /data-qa="generate"/);
+      const audit = await db
+        .selectFrom('audit_event')
+        .select('details')
+        .where('action', '=', 'admin.panel.retired')
+        .where('record_id', '=', panelId)
+        .executeTakeFirstOrThrow();
+      assert.equal((audit.details as { meetingsCancelled: number }).meetingsCancelled, toCome);
+      const generate = await post(panelAdmin, `/panels/${panelId}/meetings/generate`, { months: '2' });
+      assert.equal(generate.statusCode, 400);
+      assert.match(generate.body, /This panel is retired/);
     });
   });
 }

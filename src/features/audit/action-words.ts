@@ -16,6 +16,7 @@ export const ACTION_WORDS: Record<string, string> = {
   'admin.panel.meetings-generated': 'Generated a panel’s meetings',
   'admin.panel.meeting-changed': 'Changed a panel meeting',
   'admin.panel.meeting-cancelled': 'Cancelled a panel meeting',
+  'admin.panel.retired': 'Retired a panel',
   'admin.closure-monitoring.changed':
     'Changed how many weeks a family is monitored before an early help episode closes',
   'admin.plan-reviews.changed': 'Changed the usual interval between reviews of early help plans',

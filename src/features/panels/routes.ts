@@ -140,6 +140,14 @@ export const GenerateForm = z.object({
   venue: optionalText('Venue', 200),
 });
 
+export const RetireForm = z.object({
+  reason: z
+    .string({ message: 'Enter why the panel is being retired' })
+    .trim()
+    .min(1, 'Enter why the panel is being retired')
+    .max(2000, 'Why the panel is being retired must be 2,000 characters or fewer'),
+});
+
 export const MeetingForm = orderedForm((body, field, problem) => {
   const d = dateFromParts(
     String(body['date-day'] ?? '').trim(),
@@ -187,6 +195,7 @@ const FLASH: Record<string, string> = {
   ended: 'Membership ended',
   changed: 'Meeting changed: members have been sent the update',
   cancelled: 'Meeting cancelled: members have been sent the cancellation',
+  retired: 'Panel retired: its meetings still to come are cancelled and members have been sent the cancellations',
 };
 
 export function registerPanelRoutes(app: FastifyInstance, deps: AppDeps) {
@@ -219,12 +228,18 @@ export function registerPanelRoutes(app: FastifyInstance, deps: AppDeps) {
   const panelPage = async (
     reply: FastifyReply,
     id: string,
-    extra: { flash?: string; generated?: unknown; memberProblem?: FormProblem; generateProblem?: FormProblem } = {},
+    extra: {
+      flash?: string;
+      generated?: unknown;
+      memberProblem?: FormProblem;
+      generateProblem?: FormProblem;
+      retireProblem?: FormProblem;
+    } = {},
   ) => {
     const ctx = reply.request.ctx();
     const view = await service.view(ctx, id);
     const candidates = view.manage ? await service.candidates(ctx, id) : null;
-    const problem = extra.memberProblem ?? extra.generateProblem;
+    const problem = extra.memberProblem ?? extra.generateProblem ?? extra.retireProblem;
     return reply.page('panels/views/panel.njk', {
       ...view,
       candidates,
@@ -233,6 +248,7 @@ export function registerPanelRoutes(app: FastifyInstance, deps: AppDeps) {
       generated: extra.generated,
       memberValues: extra.memberProblem?.values ?? {},
       generateValues: extra.generateProblem?.values ?? { months: '6' },
+      retireValues: extra.retireProblem?.values ?? {},
       errors: problem?.errors ?? [],
     });
   };
@@ -297,6 +313,19 @@ export function registerPanelRoutes(app: FastifyInstance, deps: AppDeps) {
         return panelPage(reply, request.params.id, { generated });
       },
       (problem) => panelPage(reply, request.params.id, { generateProblem: problem }),
+    );
+  });
+
+  app.post<One>('/panels/:id/retire', async (request, reply) => {
+    checkId(request.params.id);
+    return submitForm(
+      reply,
+      RetireForm,
+      async (data) => {
+        await service.retire(request.ctx(), request.params.id, data.reason);
+        return reply.redirect(`/panels/${request.params.id}?done=retired`, 303);
+      },
+      (problem) => panelPage(reply, request.params.id, { retireProblem: problem }),
     );
   });
 

@@ -321,7 +321,7 @@ export class PanelService {
   async view(ctx: RequestContext, panelId: string) {
     const { panel, manage } = await this.visiblePanel(this.db, ctx, panelId);
     const today = londonToday(ctx.at);
-    const [area, members, services, meetings] = await Promise.all([
+    const [area, members, services, meetings, retiredBy] = await Promise.all([
       panel.area_id
         ? this.db.selectFrom('area').select(['name', 'kind']).where('id', '=', panel.area_id).executeTakeFirst()
         : undefined,
@@ -340,6 +340,9 @@ export class PanelService {
         .where('meeting_date', '>=', manage ? addDays(today, -92) : today)
         .orderBy('meeting_date')
         .execute(),
+      panel.retired_by
+        ? this.db.selectFrom('app_user').select('name').where('id', '=', panel.retired_by).executeTakeFirst()
+        : undefined,
     ]);
     return {
       panel: {
@@ -348,6 +351,8 @@ export class PanelService {
         weekdayWords: WEEKDAY_WORDS[panel.weekday],
         capacity: Math.floor(panel.max_minutes / panel.slot_minutes),
         areaName: area?.name ?? null,
+        retiredLabel: panel.retired_at ? longDate(londonToday(panel.retired_at)) : null,
+        retiredByName: panel.retired_by ? (retiredBy?.name ?? null) : null,
       },
       members: members.map((m) => ({ ...m, current: current([m], today).length > 0 })),
       services,
@@ -785,6 +790,61 @@ export class PanelService {
           after: input,
         },
       });
+    });
+  }
+
+  /**
+   * Retires a panel: it takes no more requests and has no more meetings. Refused while requests wait for it or sit
+   * on its agendas (the administrator declines, redirects or withdraws them first). Its meetings still to come are
+   * cancelled and members sent the cancellations; its history stays. Retiring a retired panel is a no-op.
+   */
+  async retire(ctx: RequestContext, panelId: string, reason: string): Promise<{ cancelled: number }> {
+    const role = requireRole(ctx.actor, ...MANAGERS);
+    return this.db.transaction().execute(async (trx) => {
+      const panel = await this.managedPanel(trx, ctx, panelId);
+      if (panel.status === 'retired') return { cancelled: 0 };
+      const open = await trx
+        .selectFrom('panel_request')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('panel_id', '=', panelId)
+        .where('status', 'in', ['submitted', 'accepted'])
+        .executeTakeFirstOrThrow();
+      const waiting = Number(open.n);
+      if (waiting) {
+        throw new ValidationError([
+          {
+            field: 'reason',
+            message: `${waiting} ${waiting === 1 ? 'request is' : 'requests are'} still waiting for this panel or on its agendas: decline, redirect or withdraw ${waiting === 1 ? 'it' : 'them'} before retiring the panel`,
+          },
+        ]);
+      }
+      await trx
+        .updateTable('panel')
+        .set({
+          status: 'retired',
+          retired_at: ctx.at,
+          retired_by: ctx.actor!.userId,
+          retired_reason: reason,
+          updated_at: ctx.at,
+        })
+        .where('id', '=', panelId)
+        .execute();
+      const cancelled = await trx
+        .updateTable('panel_meeting')
+        .set((eb) => ({ status: 'cancelled', sequence: eb('sequence', '+', 1), updated_at: ctx.at }))
+        .where('panel_id', '=', panelId)
+        .where('status', '=', 'scheduled')
+        .where('meeting_date', '>=', londonToday(ctx.at))
+        .returning(['id', 'meeting_date', 'start_time', 'end_time', 'venue', 'status', 'sequence'])
+        .execute();
+      for (const m of cancelled) await this.invite(trx, ctx, panel.name, panelId, m);
+      await recordAudit(trx, auditContext(ctx, role), {
+        action: 'admin.panel.retired',
+        recordType: 'panel',
+        recordId: panelId,
+        details: { reason, meetingsCancelled: cancelled.length },
+      });
+      return { cancelled: cancelled.length };
     });
   }
 
