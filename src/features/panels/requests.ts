@@ -121,6 +121,16 @@ export type MakeResult =
   | { kind: 'redirected'; id: string; to: PanelRedirect; reasons: string[] };
 
 const ACTIVE: PanelRequestStatus[] = ['accepted', 'discussed'];
+/** A rule's wording as a sentence of its own (criteria and exclusions are worded without a full stop). */
+const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+/** The questions a service's eligibility rules ask, criteria first. */
+const questionsOf = (rules: {
+  criteria: { id: string; question: string }[];
+  exclusions: { id: string; question: string }[];
+}) => [
+  ...rules.criteria.map((c) => ({ id: c.id, question: c.question, kind: 'criterion' as const })),
+  ...rules.exclusions.map((c) => ({ id: c.id, question: c.question, kind: 'exclusion' as const })),
+];
 const nameOf = (p: { given_name: string; family_name: string }) => `${p.given_name} ${p.family_name}`;
 
 export class PanelRequestService {
@@ -199,13 +209,19 @@ export class PanelRequestService {
         panel: { id: panel.id, name: panel.name, model: panel.model },
         assessment,
         consentCovers: !!basis,
-        services: services.map((s) => ({
+        services: services.map((s, i) => ({
           id: s.id,
           name: s.name,
-          questions: [
-            ...s.rules.criteria.map((c) => ({ id: c.id, question: c.question, kind: 'criterion' as const })),
-            ...s.rules.exclusions.map((c) => ({ id: c.id, question: c.question, kind: 'exclusion' as const })),
-          ],
+          // A question two services ask (the same id) has one answer: it is asked once, under the first of them.
+          questions: questionsOf(s.rules)
+            .filter((q) => !services.slice(0, i).some((o) => questionsOf(o.rules).some((x) => x.id === q.id)))
+            .map((q) => ({
+              ...q,
+              alsoFor: services
+                .slice(i + 1)
+                .filter((o) => questionsOf(o.rules).some((x) => x.id === q.id))
+                .map((o) => o.name),
+            })),
           guidance: s.rules.guidance,
           ageWording: s.rules.ageWording,
         })),
@@ -362,7 +378,7 @@ export class PanelRequestService {
             new ValidationError([
               {
                 field: 'serviceId',
-                message: `The child is not eligible for ${service.name}: ${why.join(' ')} The family can be told why.`,
+                message: `The child is not eligible for ${service.name}: ${why.map(sentence).join(' ')} The family can be told why.`,
               },
             ]),
             { panelId, serviceId: service.id, why: 'not eligible', reasons: why },
