@@ -349,6 +349,76 @@ for (const engine of engines()) {
       assert.ok(refused.some((a) => JSON.stringify(a.details).includes('not eligible')));
     });
 
+    test('a gateway service that serves set areas asks where the child lives when the record cannot say', async () => {
+      const gateway = await createPanel(db, 'Children Aire Panel', [{ user: otherAdmin, role: 'administrator' }]);
+      const aire = await db
+        .insertInto('area')
+        .values({ name: `Aire ${engine}`, kind: 'locality', parent_id: null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const provider = await db
+        .insertInto('directory_organisation')
+        .values({
+          organisation_id: null,
+          name: 'Aire Signpost',
+          email: null,
+          website: null,
+          source_feed: null,
+          updated_at: MONDAY,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const signpost = await db
+        .insertInto('directory_service')
+        .values({
+          directory_organisation_id: provider.id,
+          name: 'Signpost',
+          url: null,
+          email: null,
+          fees: null,
+          minimum_age: 0,
+          maximum_age: 17,
+          tier: null,
+          access_route: null,
+          access_panel: null,
+          how_to_refer: null,
+          start_conversation: null,
+          start_conversation_phone: null,
+          alert: null,
+          assured_date: null,
+          review_date: '2027-03-31',
+          source_feed: null,
+          updated_at: MONDAY,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('directory_service_area')
+        .values({ service_id: signpost.id, area_id: aire.id, name: `Aire ${engine}` })
+        .execute();
+      await db.insertInto('panel_gateway_service').values({ panel_id: gateway, service_id: signpost.id }).execute();
+      await consentFor(child, gateway, practitioner);
+      const url = `/people/${child}/panel-requests/new/${gateway}`;
+      const form = await (await as(practitioner)).get(url);
+      const question = new RegExp(`Does the child live in Aire ${engine}\\?`);
+      assert.match(form.body, question);
+      assert.match(form.body, new RegExp(`name="area-${signpost.id}"`));
+      const unanswered = await post(practitioner, url, ask({ serviceId: signpost.id }));
+      assert.equal(unanswered.statusCode, 400);
+      assert.match(unanswered.body, new RegExp(`href="#area-${signpost.id}"`));
+      assert.match(unanswered.body, /Answer: Does the child live in Aire/);
+      const outside = await post(practitioner, url, ask({ serviceId: signpost.id, [`area-${signpost.id}`]: 'no' }));
+      assert.equal(outside.statusCode, 400);
+      assert.match(outside.body, /not eligible for Signpost: .*You said the child does not live there/);
+      // What was typed is kept, the area answer with it.
+      assert.match(outside.body, new RegExp(`name="area-${signpost.id}" type="radio" value="no" checked`));
+      const inside = await post(practitioner, url, ask({ serviceId: signpost.id, [`area-${signpost.id}`]: 'yes' }));
+      assert.equal(inside.statusCode, 303);
+      const made = await requestOf(child, gateway);
+      assert.equal(made.service_id, signpost.id);
+      assert.match(JSON.stringify(made.eligibility), /You said the child lives there/);
+    });
+
     test('only the panel’s administrator or chair administers its requests', async () => {
       assert.equal((await (await as(member)).get(`/panels/${panelId}/requests`)).statusCode, 403);
       assert.equal((await (await as(otherAdmin)).get(`/panels/${panelId}/requests`)).statusCode, 404);

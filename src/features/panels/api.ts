@@ -383,9 +383,11 @@ export function registerPanelsApi(app: FastifyInstance, deps: AppDeps) {
       questions: z.string().max(5000).optional(),
       serviceId: id('serviceId').optional().describe('For a gateway panel: the service asked for.'),
       answers: z
-        .record(z.string().regex(/^[a-z0-9-]{1,40}$/), z.enum(['yes', 'no', 'unknown']))
+        .record(z.string().regex(/^(_area|[a-z0-9-]{1,40})$/), z.enum(['yes', 'no', 'unknown']))
         .optional()
-        .describe('Answers to the gateway service’s eligibility questions, by question id.'),
+        .describe(
+          'Answers to the gateway service’s eligibility questions, by question id; `_area` answers whether the child lives in the areas the service serves, when their record cannot say.',
+        ),
     }),
     response: z.object({ id: z.guid(), status: z.enum(PANEL_REQUEST_STATUSES) }),
     status: 201,

@@ -67,9 +67,15 @@ export const RequestForm = orderedForm<RequestInput>((body, field, problem) => {
       .transform((v) => v || null),
   );
   const answers: Record<string, 'yes' | 'no' | 'unknown'> = {};
+  // Whether the child lives where a service works, when the record cannot say: asked for each service, as
+  // services serve different areas (the API answers `_area` for the one service it asks for).
+  const areaAnswers: Record<string, 'yes' | 'no' | 'unknown'> = {};
   for (const [k, v] of Object.entries(body)) {
-    const m = /^answer-([a-z0-9-]{1,40})$/.exec(k);
-    if (m && (v === 'yes' || v === 'no' || v === 'unknown')) answers[m[1]!] = v;
+    if (!(v === 'yes' || v === 'no' || v === 'unknown')) continue;
+    const m = /^answer-(_area|[a-z0-9-]{1,40})$/.exec(k);
+    if (m) answers[m[1]!] = v;
+    const a = /^area-([0-9a-f-]{36})$/.exec(k);
+    if (a && isUuid(a[1])) areaAnswers[a[1]!] = v;
   }
   return {
     harm: harm!,
@@ -82,6 +88,7 @@ export const RequestForm = orderedForm<RequestInput>((body, field, problem) => {
     questions: questions ?? '',
     serviceId: serviceId ?? null,
     answers,
+    areaAnswers,
   };
 });
 

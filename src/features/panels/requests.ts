@@ -21,7 +21,15 @@ import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.t
 import { relationshipsWith } from '../../platform/relationships.ts';
 import { ConsentRequiredError, requireSharingBasis, type SharingBasis } from '../../platform/sharing.ts';
 import { assessmentOnRecord } from '../assessments/on-record.ts';
-import { type Answer, ageOnlyRules, type Evaluation, evaluate, RulesSchema } from '../directory/eligibility.ts';
+import {
+  type Answer,
+  AREA_QUESTION_ID,
+  ageOnlyRules,
+  areaQuestion,
+  type Evaluation,
+  evaluate,
+  RulesSchema,
+} from '../directory/eligibility.ts';
 import * as directory from '../directory/repository.ts';
 import { findPerson } from '../people/repository.ts';
 import { childrenOnTafMeetings } from '../taf/service.ts';
@@ -114,6 +122,8 @@ export interface RequestInput {
   questions: string;
   serviceId: string | null;
   answers: Record<string, Answer>;
+  /** By service: whether the child lives in the areas it serves, when the record cannot say. */
+  areaAnswers?: Record<string, Answer>;
 }
 
 export type MakeResult =
@@ -204,6 +214,8 @@ export class PanelRequestService {
       const assessment = await assessmentOnRecord(trx, personId);
       const basis = await this.sharingBasis(trx, ctx, personId, panel);
       const services = await this.gatewayServices(trx, panelId);
+      const area = services.length ? await directory.childArea(trx as unknown as Kysely<DB>, personId) : null;
+      const areaKnown = !!area && area !== 'withheld' && area.ids.length > 0;
       return {
         person: { id: person.id, name: nameOf(person) },
         panel: { id: panel.id, name: panel.name, model: panel.model },
@@ -222,6 +234,8 @@ export class PanelRequestService {
                 .filter((o) => questionsOf(o.rules).some((x) => x.id === q.id))
                 .map((o) => o.name),
             })),
+          // Asked only when the record cannot say where the child lives.
+          areaQuestion: s.served.ids.length && !areaKnown ? areaQuestion(s.served) : null,
           guidance: s.rules.guidance,
           ageWording: s.rules.ageWording,
         })),
@@ -363,7 +377,7 @@ export class PanelRequestService {
             involvedAgencyTypes: child?.agencyTypes ?? [],
             area: await directory.childArea(trx as unknown as Kysely<DB>, personId),
           },
-          input.answers,
+          { ...input.answers, ...(input.areaAnswers?.[service.id] ? { _area: input.areaAnswers[service.id] } : {}) },
           service.served,
         );
         if (evaluation.outcome === 'not_eligible') {
@@ -388,7 +402,10 @@ export class PanelRequestService {
           const open = evaluation.questions.filter((q) => q.answer === 'unknown' && !q.known);
           throw new ValidationError(
             open.length
-              ? open.map((q) => ({ field: `answer-${q.id}`, message: `Answer: ${q.question}` }))
+              ? open.map((q) => ({
+                  field: q.id === AREA_QUESTION_ID ? `area-${service.id}` : `answer-${q.id}`,
+                  message: `Answer: ${q.question}`,
+                }))
               : [{ field: 'serviceId', message: `Give the child’s date of birth to check ${service.name}` }],
           );
         }
