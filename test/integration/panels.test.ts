@@ -6,8 +6,8 @@ import { createMailer } from '../../src/platform/mailer.ts';
 import { deliverPending } from '../../src/platform/outbox.ts';
 import { signedInClients } from '../support/client.ts';
 import { createOrganisation, createUser, type TestUser } from '../support/factories.ts';
-import { createPerson } from '../support/people.ts';
 import { engines, startTestApp, type TestApp, testConfig } from '../support/harness.ts';
+import { createPerson } from '../support/people.ts';
 import { startSmtpServer } from '../support/smtp.ts';
 
 /** The body of a MIME part as sent: base64 or quoted-printable decoded. */
