@@ -23,6 +23,7 @@ import { registerNotificationRoutes } from './features/notifications/routes.ts';
 import { registerPanelsApi } from './features/panels/api.ts';
 import { registerPanelPapersRoutes } from './features/panels/papers-routes.ts';
 import { registerPanelRecordRoutes } from './features/panels/record-routes.ts';
+import { registerPanelRedirectInRoutes } from './features/panels/redirect-in-routes.ts';
 import { registerPanelRequestRoutes } from './features/panels/request-routes.ts';
 import { registerPanelRoutes } from './features/panels/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
@@ -112,6 +113,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerPlanRoutes(app, deps);
   registerPanelRoutes(app, deps);
   registerPanelRequestRoutes(app, deps);
+  registerPanelRedirectInRoutes(app, deps);
   registerPanelRecordRoutes(app, deps);
   registerPanelPapersRoutes(app, deps);
   registerPanelsApi(app, deps);

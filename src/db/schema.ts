@@ -1579,7 +1579,19 @@ export interface PanelRequestTable {
   invitation_sent_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  // Redirected to the panel by an agency that received a request it cannot meet (migration 0038, decision 0039).
+  redirected_from_kind: Generated<RedirectedFromKind | null>;
+  redirected_from_id: Generated<string | null>;
+  redirected_in_reason: Generated<string | null>;
+  family_agreed_by: Generated<string | null>;
+  family_agreed_on: Generated<string | null>;
+  family_agreed_how: Generated<FamilyAgreedHow | null>;
 }
+
+/** The received requests an agency can redirect to a panel (migration 0038). */
+export type RedirectedFromKind = 'contact';
+export const FAMILY_AGREED_HOW = ['in_person', 'phone', 'letter'] as const;
+export type FamilyAgreedHow = (typeof FAMILY_AGREED_HOW)[number];
 
 export interface PanelRequestPersonTable {
   request_id: string;

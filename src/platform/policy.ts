@@ -336,6 +336,13 @@ export const ACTIONS = {
     who: REGISTER,
     relationship: 'works-with-child',
   },
+  // Redirecting a received request to a panel (docs/decisions/0039)
+  'panel-request.redirect-in': {
+    description:
+      'Redirect a request you received and cannot meet (the front door’s request for targeted support on your work list) to a panel, with the family told and agreeing; the panel request then goes through the panel’s own checks',
+    who: ['integrated_processes'],
+    relationship: 'none',
+  },
   'panel-request.administer': {
     description:
       'For a panel you administer or chair: see the requests waiting, accept, decline or redirect them, allocate slots, record papers (the chair: agree to late papers), and see and reorder a meeting’s agenda',
@@ -585,7 +592,7 @@ export const ACTIONS = {
   },
   'taf-meeting.record': {
     description:
-      'Arrange a meeting of the team around the family and record it afterwards (the lead practitioner or a member of the team)',
+      'Arrange a meeting of the team around the family and record it afterwards, and record that you know a child on it is also on a panel’s agenda (the lead practitioner or a member of the team)',
     who: REGISTER,
     relationship: 'works-with-child',
   },
@@ -968,6 +975,11 @@ export const ROUTES: Record<string, Action> = {
   'POST /front-door/contacts/:id/attachments': 'front-door.contact.attach',
   'GET /front-door/contacts/:id/attachments/:attachmentId': 'front-door.contact.read',
   'POST /front-door/contacts/:id/children/:typedId/match': 'front-door.match-child',
+  // Redirecting a received request to a panel (docs/decisions/0039)
+  'GET /front-door/contacts/:id/redirect-to-panel': 'panel-request.redirect-in',
+  'GET /front-door/contacts/:id/redirect-to-panel/:panelId/:personId': 'panel-request.redirect-in',
+  'POST /front-door/contacts/:id/redirect-to-panel/:panelId/:personId': 'panel-request.redirect-in',
+  'POST /people/:id/episodes/:episodeId/taf-meetings/:meetingId/acknowledge': 'taf-meeting.record',
   'GET /request-support': 'public-request.send',
   'POST /request-support': 'public-request.send',
   'GET /request-support/check-your-email': 'public-request.send',

@@ -10,6 +10,7 @@ import { ConflictError, type FieldError, ValidationError } from '../../platform/
 import { asArray, formValues } from '../../platform/forms.ts';
 import { checkId, isUuid } from '../../platform/ids.ts';
 import { LAWFUL_BASIS_LABELS } from '../../platform/sharing.ts';
+import { PanelRedirectInService } from '../panels/redirect-in.ts';
 import { modelWith } from '../people/search.ts';
 import { indicators, LEVEL_NAMES } from '../threshold/guidance.ts';
 import type { GuidanceVersion } from '../threshold/repository.ts';
@@ -134,6 +135,7 @@ export function registerFrontDoorRoutes(app: FastifyInstance, deps: AppDeps) {
     return reply.page('front-door/views/queue.njk', { rows, me: request.actor?.userId });
   });
 
+  const redirectIn = new PanelRedirectInService(deps.database.db, deps.config.baseUrl);
   const contactPage = async (reply: FastifyReply, id: string, extra: Record<string, unknown> = {}) => {
     const ctx = reply.request.ctx();
     const view = await service.view(ctx, id);
@@ -156,6 +158,7 @@ export function registerFrontDoorRoutes(app: FastifyInstance, deps: AppDeps) {
       maxSize: formatBytes(deps.config.attachments.maxBytes),
       fileField: FILE_FIELD,
       values: {},
+      redirectToPanel: await redirectIn.mayRedirect(ctx, 'contact', id),
       ...extra,
     });
   };
@@ -172,7 +175,9 @@ export function registerFrontDoorRoutes(app: FastifyInstance, deps: AppDeps) {
             ? 'File attached'
             : q.done === 'matched'
               ? 'Child matched to the index'
-              : undefined;
+              : q.done === 'redirected-to-panel'
+                ? 'Request redirected to the panel: its administrator has been told'
+                : undefined;
     return contactPage(reply, request.params.id, { flash, made: q.done === 'made' });
   });
 

@@ -7,6 +7,7 @@
 import { longDate } from '../../platform/calendar.ts';
 import type { ChronologySource, SourceEntry } from '../../platform/chronology.ts';
 import { OUTCOME_WORDS } from './record.ts';
+import { receivedWords } from './redirected-in-view.ts';
 import { REDIRECT_WORDS } from './requests.ts';
 
 export const panelRequestSource: ChronologySource = {
@@ -20,14 +21,31 @@ export const panelRequestSource: ChronologySource = {
       .innerJoin('app_user as u', 'u.id', 'r.referrer_user_id')
       .innerJoin('organisation as o', 'o.id', 'r.referrer_organisation_id')
       .leftJoin('panel_meeting as m', 'm.id', 'r.meeting_id')
+      .leftJoin('contact as fc', (j) =>
+        j.onRef('fc.id', '=', 'r.redirected_from_id').on('r.redirected_from_kind', '=', 'contact'),
+      )
       .select(['rp.person_id', 'r.id', 'r.status', 'r.status_reason', 'r.redirected_to', 'r.created_at'])
       .select(['r.decided_at', 'r.decided_by', 'r.referrer_user_id', 'r.referrer_organisation_id', 'r.questions'])
       .select(['r.changes_wanted', 'p.name as panel_name', 'u.name as referrer', 'o.name as organisation_name'])
-      .select(['m.meeting_date'])
+      .select(['m.meeting_date', 'r.redirected_from_kind', 'fc.reference as redirected_from_reference'])
       .where('rp.person_id', 'in', personIds)
       .execute();
     const out: SourceEntry[] = [];
     for (const r of rows) {
+      if (r.redirected_from_kind && r.status !== 'redirected') {
+        // An agency redirected a request it received to the panel, with the family's agreement: index-level.
+        out.push({
+          personId: r.person_id,
+          key: `${r.id}:${r.person_id}:redirected-in`,
+          at: r.created_at,
+          title: `${r.organisation_name} redirected ${receivedWords(r.redirected_from_kind, r.redirected_from_reference)} to ${r.panel_name}, with the family’s agreement`,
+          path: `panel-requests/${r.id}`,
+          organisationId: r.referrer_organisation_id,
+          organisationName: r.organisation_name,
+          actorName: r.referrer,
+          visibility: { kind: 'index' },
+        });
+      }
       const visibility = {
         kind: 'detail_only' as const,
         record: { organisation_id: r.referrer_organisation_id, recorded_by: r.referrer_user_id, category: null },

@@ -8,7 +8,14 @@
  * invited with the slot's time. A child on two forums' agendas is flagged to both, and each records that it knows.
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { DB, PanelRedirect, PanelRequestStatus, PanelTable } from '../../db/schema.ts';
+import type {
+  DB,
+  FamilyAgreedHow,
+  PanelRedirect,
+  PanelRequestStatus,
+  PanelTable,
+  RedirectedFromKind,
+} from '../../db/schema.ts';
 import type { Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { addDays, ageOn, londonInstant, londonToday, longDate } from '../../platform/calendar.ts';
@@ -33,6 +40,7 @@ import {
 import * as directory from '../directory/repository.ts';
 import { findPerson } from '../people/repository.ts';
 import { childrenOnTafMeetings } from '../taf/service.ts';
+import { redirectedInView } from './redirected-in-view.ts';
 import { capacity, meetingDeadlines, minutesOf, timeOf } from './schedule.ts';
 import { current } from './service.ts';
 
@@ -126,6 +134,25 @@ export interface RequestInput {
   areaAnswers?: Record<string, Answer>;
 }
 
+/**
+ * A request made on behalf of a received request being redirected to the panel (`redirect-in.ts`): who may make it
+ * is decided there (the agency holding the received request, with the family's agreement), not by a relationship
+ * with the child; the request carries where it came from; and `made` closes the received request in the same
+ * transaction once the panel request is made.
+ */
+export interface RedirectIn {
+  admit: (trx: Trx) => Promise<NonNullable<Awaited<ReturnType<typeof findPerson>>> | Refusal>;
+  columns: {
+    redirected_from_kind: RedirectedFromKind;
+    redirected_from_id: string;
+    redirected_in_reason: string;
+    family_agreed_by: string;
+    family_agreed_on: string;
+    family_agreed_how: FamilyAgreedHow;
+  };
+  made: (trx: Trx, requestId: string) => Promise<void>;
+}
+
 export type MakeResult =
   | { kind: 'made'; id: string }
   | { kind: 'redirected'; id: string; to: PanelRedirect; reasons: string[] };
@@ -206,9 +233,9 @@ export class PanelRequestService {
   }
 
   /** What the request form needs: the child, the panel, the assessment, the consent state and the gateway services. */
-  async form(ctx: RequestContext, personId: string, panelId: string) {
+  async form(ctx: RequestContext, personId: string, panelId: string, via?: Pick<RedirectIn, 'admit'>) {
     return runRefusable(this.db, async (trx) => {
-      const person = await this.child(trx, ctx, personId, { panelId });
+      const person = via ? await via.admit(trx) : await this.child(trx, ctx, personId, { panelId });
       if (person instanceof Refusal) return person;
       const panel = await this.activePanel(trx, panelId);
       const assessment = await assessmentOnRecord(trx, personId);
@@ -269,10 +296,16 @@ export class PanelRequestService {
    * reason and what to do instead, without a consent naming the panel (or a lawful basis), without a signed-off
    * Early Help Assessment, or when the child is not eligible for the gateway service asked for.
    */
-  async make(ctx: RequestContext, personId: string, panelId: string, input: RequestInput): Promise<MakeResult> {
+  async make(
+    ctx: RequestContext,
+    personId: string,
+    panelId: string,
+    input: RequestInput,
+    via?: RedirectIn,
+  ): Promise<MakeResult> {
     const actor = this.actor(ctx);
     return runRefusable(this.db, async (trx): Promise<MakeResult | Refusal> => {
-      const person = await this.child(trx, ctx, personId, { panelId });
+      const person = via ? await via.admit(trx) : await this.child(trx, ctx, personId, { panelId });
       if (person instanceof Refusal) return person;
       const panel = await this.activePanel(trx, panelId);
       const episode = await trx
@@ -294,6 +327,7 @@ export class PanelRequestService {
         questions: input.questions,
         created_at: ctx.at,
         updated_at: ctx.at,
+        ...(via?.columns ?? {}),
       };
 
       // The redirect rules come first: the panel is the wrong route whatever else is true.
@@ -447,6 +481,7 @@ export class PanelRequestService {
         recordId: personId,
         details: { requestId: id, panelId, personIds, serviceId: eligibility?.serviceId ?? null, basis: basis.kind },
       });
+      if (via) await via.made(trx, id);
       const admins = await this.panelAdministrators(trx, panelId, londonToday(ctx.at));
       await notify(trx, {
         userIds: admins,
@@ -549,6 +584,7 @@ export class PanelRequestService {
       .execute();
     const eligibility = r.eligibility as { outcome: string; reasons: { text: string; status: string }[] } | null;
     const done = new Set(r.checklist);
+    const redirectedIn = await redirectedInView(q, r);
     return {
       request: {
         ...r,
@@ -561,6 +597,7 @@ export class PanelRequestService {
       checklist: STEPS.map((s) => ({ ...s, done: done.has(s.code) })),
       children: children.map((c) => ({ id: c.id, name: nameOf(c), dateOfBirth: c.date_of_birth })),
       eligibility,
+      redirectedIn,
     };
   }
 
@@ -1254,6 +1291,66 @@ export class PanelRequestService {
         });
       }
     }
+  }
+
+  /**
+   * The other side of a TAF clash, from the team around the family meeting: the panels whose agendas have a child of
+   * the meeting on them in the same period, and whether the meeting's side (and the panel) has recorded knowing.
+   */
+  async panelsClashingWithTafMeeting(q: Q, meetingId: string) {
+    const m = await q
+      .selectFrom('taf_meeting')
+      .select(['id', 'episode_id', 'meets_at', 'status'])
+      .where('id', '=', meetingId)
+      .executeTakeFirst();
+    if (m?.status !== 'scheduled') return [];
+    const day = londonToday(m.meets_at);
+    const candidates = await q
+      .selectFrom('panel_request as r')
+      .innerJoin('panel_request_person as rp', 'rp.request_id', 'r.id')
+      .innerJoin('episode_person as ep', 'ep.person_id', 'rp.person_id')
+      .innerJoin('panel_meeting as pm', 'pm.id', 'r.meeting_id')
+      .innerJoin('panel as p', 'p.id', 'r.panel_id')
+      .select(['r.id', 'p.name', 'pm.meeting_date'])
+      .where('ep.episode_id', '=', m.episode_id)
+      .where('r.status', 'in', ACTIVE)
+      .where('pm.status', '<>', 'cancelled')
+      .where('pm.meeting_date', '>=', addDays(day, -SAME_PERIOD_DAYS))
+      .where('pm.meeting_date', '<=', addDays(day, SAME_PERIOD_DAYS))
+      .execute();
+    if (!candidates.length) return [];
+    const clashes = await this.forumClashesOf(q, [...new Set(candidates.map((c) => c.id))]);
+    const out = [];
+    for (const [requestId, list] of clashes) {
+      const panel = candidates.find((c) => c.id === requestId)!;
+      for (const c of list) {
+        if (c.kind !== 'taf_meeting' || c.otherId !== meetingId) continue;
+        out.push({
+          requestId,
+          personId: c.personId,
+          name: c.name,
+          words: `${panel.name} on ${longDate(panel.meeting_date)}`,
+          here: c.there,
+          there: c.here,
+        });
+      }
+    }
+    return out.sort((a, b) => a.words.localeCompare(b.words) || a.name.localeCompare(b.name));
+  }
+
+  /** The team around the family meeting's side records, in the caller's transaction, that it knows of the panel. */
+  async acknowledgeFromTafMeeting(
+    trx: Trx,
+    ctx: RequestContext,
+    meetingId: string,
+    requestId: string,
+    personId: string,
+  ) {
+    const clash = (await this.panelsClashingWithTafMeeting(trx, meetingId)).find(
+      (c) => c.requestId === requestId && c.personId === personId,
+    );
+    if (!clash) throw new NotFoundError();
+    await this.acknowledge(trx, ctx, requestId, { personId, kind: 'taf_meeting', otherId: meetingId }, 'other');
   }
 
   /** The panel side (its administrator or chair) records that it knows of another forum. */

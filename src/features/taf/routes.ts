@@ -8,7 +8,9 @@ import { TAF_ATTENDANCE, TAF_MEETING_FORMATS } from '../../db/schema.ts';
 import type { AppDeps } from '../../platform/app-deps.ts';
 import { asArray, dateFromParts, type FormProblem, submitForm } from '../../platform/forms.ts';
 import { checkId } from '../../platform/ids.ts';
+import { PanelRequestService } from '../panels/requests.ts';
 import { registerTafApi } from './api.ts';
+import { registerTafForumRoutes } from './forum-routes.ts';
 import { ATTENDANCE_WORDS, FORMAT_WORDS, TafService } from './service.ts';
 import { registerStepRoutes } from './step-routes.ts';
 
@@ -136,12 +138,15 @@ function attendanceOf(body: unknown): Record<string, string | undefined> {
 const FLASH: Record<string, string> = {
   scheduled: 'Meeting arranged. The team has been told.',
   recorded: 'Meeting recorded.',
+  acknowledged: 'Recorded that you know the child is also on a panel’s agenda',
 };
 
 export function registerTafRoutes(app: FastifyInstance, deps: AppDeps) {
   const service = new TafService(deps.database.db);
   registerTafApi(app, deps, service);
   registerStepRoutes(app, deps);
+  registerTafForumRoutes(app, deps, service);
+  const panelRequests = new PanelRequestService(deps.database.db, deps.config.baseUrl);
   const base = (id: string, episodeId: string) => `/people/${id}/episodes/${episodeId}/taf-meetings`;
 
   app.get<One>('/people/:id/episodes/:episodeId/taf-meetings', async (request, reply) => {
@@ -191,8 +196,11 @@ export function registerTafRoutes(app: FastifyInstance, deps: AppDeps) {
     checkId(id, episodeId, meetingId);
     const done = (request.query as Record<string, unknown> | undefined)?.done;
     const detail = await service.view(request.ctx(), id, episodeId, meetingId);
+    // The same child on a panel's agenda in the same period: both forums are warned and each records that it knows.
+    const forums = await panelRequests.panelsClashingWithTafMeeting(deps.database.db, meetingId);
     return reply.page('taf/views/meeting.njk', {
       ...detail,
+      forums,
       formats: FORMAT_WORDS,
       attendanceWords: ATTENDANCE_WORDS,
       ...(typeof done === 'string' && FLASH[done] ? { flash: FLASH[done] } : {}),

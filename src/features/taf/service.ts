@@ -181,6 +181,25 @@ export class TafService {
     return m;
   }
 
+  /**
+   * Runs `fn` on a meeting of the episode for someone who may arrange and record its meetings (the lead or a team
+   * member, while the episode is open): the meeting's side of another forum's warning. Refused otherwise, audited.
+   */
+  async asOrganiser<T>(
+    ctx: RequestContext,
+    personId: string,
+    episodeId: string,
+    meetingId: string,
+    fn: (trx: Trx) => Promise<T>,
+  ): Promise<T> {
+    return runRefusable(this.db, async (trx) => {
+      const found = await this.requireRecord(trx, ctx, personId, episodeId);
+      if (found instanceof Refusal) return found;
+      await this.meeting(trx, episodeId, meetingId);
+      return fn(trx);
+    });
+  }
+
   /** The episode's meetings, soonest-to-come and then the latest held first. */
   async list(ctx: RequestContext, personId: string, episodeId: string) {
     return runRefusable(this.db, async (trx) => {
