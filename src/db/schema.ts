@@ -570,6 +570,7 @@ export interface DB {
   panel_attendance: PanelAttendanceTable;
   panel_case_record: PanelCaseRecordTable;
   panel_recommendation: PanelRecommendationTable;
+  panel_recommendation_report: PanelRecommendationReportTable;
   confidentiality_wish: ConfidentialityWishTable;
   sharing_decision: SharingDecisionTable;
   case_note: CaseNoteTable;
@@ -1661,6 +1662,21 @@ export interface PanelRecommendationTable {
   due_on: string;
   created_by: string;
   created_at: Timestamp;
+}
+
+/** An agency's report on implementing a panel recommendation (migration 0037, docs/decisions/0036). */
+export interface PanelRecommendationReportTable {
+  id: Generated<string>;
+  recommendation_id: string;
+  implemented: boolean;
+  implemented_on: string | null;
+  note: string | null;
+  reported_by: string;
+  reported_at: Timestamp;
+  corrects_id: string | null;
+  considered_by: string | null;
+  considered_at: Timestamp | null;
+  considered_note: string | null;
 }
 
 export const TAF_MEETING_FORMATS = ['in_person', 'video', 'phone'] as const;

@@ -6,6 +6,7 @@
 
 import { longDate } from '../../platform/calendar.ts';
 import type { ChronologySource, SourceEntry } from '../../platform/chronology.ts';
+import { panelImplementationSource } from './implementation.ts';
 import { OUTCOME_WORDS } from './record.ts';
 import { REDIRECT_WORDS } from './requests.ts';
 
@@ -154,4 +155,8 @@ export const panelDecisionSource: ChronologySource = {
   },
 };
 
-export const PANEL_CHRONOLOGY_SOURCES: ChronologySource[] = [panelRequestSource, panelDecisionSource];
+export const PANEL_CHRONOLOGY_SOURCES: ChronologySource[] = [
+  panelRequestSource,
+  panelDecisionSource,
+  panelImplementationSource,
+];
