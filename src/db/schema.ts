@@ -1577,6 +1577,8 @@ export interface PanelRequestTable {
   invitation_sent_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** The discussed request this one re-refers (migration 0037). */
+  previous_request_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PanelRequestPersonTable {

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
 import { TokenService } from '../../src/features/api/service.ts';
+import { currentGuidance } from '../../src/features/threshold/repository.ts';
 import { signedInClients } from '../support/client.ts';
 import { createOrganisation, createPanel, createUser, type TestUser } from '../support/factories.ts';
 import { engines, startTestApp, type TestApp } from '../support/harness.ts';
@@ -78,6 +79,86 @@ for (const engine of engines()) {
         .where('kind', '=', kind)
         .where('status', '=', 'open')
         .execute();
+
+    let redirectedRequest = '';
+    const redirectedId = () => redirectedRequest;
+    const consentAndAssessment = async () => {
+      redirectedRequest = (
+        await db
+          .selectFrom('panel_request')
+          .select('id')
+          .where('person_id', '=', child)
+          .where('status', '=', 'redirected')
+          .executeTakeFirstOrThrow()
+      ).id;
+      const c = await db
+        .insertInto('consent')
+        .values({
+          person_id: child,
+          household_id: null,
+          given_by_person_id: child,
+          given_by_kind: 'young_person',
+          decision: 'given',
+          purposes: ['panel_discussion'],
+          service_name: null,
+          method: 'in_person',
+          obtained_on: '2026-11-01',
+          review_on: null,
+          explained: null,
+          withdrawn_on: null,
+          withdrawn_reason: null,
+          withdrawn_by: null,
+          withdrawn_at: null,
+          recorded_by: referrer.id,
+          recorded_by_organisation_id: referrer.organisationId,
+          recorded_at: new Date('2026-11-01T10:00:00Z'),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('consent_recipient')
+        .values({
+          consent_id: c.id,
+          kind: 'panel',
+          organisation_id: null,
+          agency_type: null,
+          panel_name: 'South Area Family Support Panel',
+          panel_id: panelId,
+        })
+        .execute();
+      const guidance = await currentGuidance(db);
+      const content = { changesWanted: 'Calmer mornings', successCriteria: 'On time every day' };
+      const a = await db
+        .insertInto('assessment')
+        .values({
+          episode_id: null,
+          author_id: referrer.id,
+          organisation_id: referrer.organisationId,
+          guidance_id: guidance.id,
+          contact_id: null,
+          content: JSON.stringify(content),
+          version: 1,
+          status: 'signed_off',
+          signed_off_version: 1,
+          started_at: new Date('2026-11-01T10:00:00Z'),
+          updated_at: new Date('2026-11-02T10:00:00Z'),
+          updated_by: referrer.id,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db.insertInto('assessment_person').values({ assessment_id: a.id, person_id: child }).execute();
+      await db
+        .insertInto('assessment_version')
+        .values({
+          assessment_id: a.id,
+          number: 1,
+          content: JSON.stringify(content),
+          section: null,
+          saved_by: referrer.id,
+          saved_at: new Date('2026-11-02T10:00:00Z'),
+        })
+        .execute();
+    };
 
     before(async () => {
       t = await startTestApp(engine);
@@ -405,6 +486,70 @@ for (const engine of engines()) {
       const twice = await post(chair, url, { [field]: 'Again' });
       assert.equal(twice.statusCode, 409);
       assert.equal((await audits('panel-recommendation.considered')).length, 1);
+    });
+
+    test('a discussed case can be re-referred, linked to its earlier discussion, under the same checks as any request', async () => {
+      const childPage = await (await as(referrer)).get(`/people/${child}/panel-requests/${requestId}`);
+      const again = `/people/${child}/panel-requests/new/${panelId}?previous=${requestId}`;
+      assert.ok(childPage.body.includes(again), 'the request offers a re-referral');
+      const form = await (await as(referrer)).get(again);
+      assert.equal(form.statusCode, 200);
+      assert.match(
+        form.body,
+        /Re-referral: discussed on Wednesday 16 December 2026 at South Area Family Support Panel/,
+      );
+      assert.match(
+        form.body,
+        /Offer a family support worker for mornings \(Luton Borough Council\): No family support/,
+      );
+      assert.match(form.body, /Calmer mornings/);
+      assert.match(form.body, /Who can co-ordinate\?/);
+      assert.ok(form.body.includes(`name="previousRequestId" value="${requestId}"`));
+      const ask = {
+        harm: 'no',
+        breakdown: 'no',
+        statutory: 'no',
+        educationOnly: 'no',
+        steps: ['monitored'],
+        changesWanted: 'Calmer mornings',
+        successCriteria: 'On time every day',
+        questions: 'The family support worker never started: who else can help?',
+        previousRequestId: requestId,
+      };
+      const url = `/people/${child}/panel-requests/new/${panelId}`;
+      // The consent and assessment checks apply as for any request, and what was typed is kept.
+      const noConsent = await post(referrer, url, ask);
+      assert.equal(noConsent.statusCode, 400);
+      assert.match(noConsent.body, /There is no consent to share with South Area Family Support Panel/);
+      assert.match(noConsent.body, /never started: who else can help/);
+      assert.match(noConsent.body, /Re-referral: discussed on Wednesday 16 December 2026/);
+      // A redirect rule applies to a re-referral too.
+      const redirected = await post(referrer, url, { ...ask, harm: 'yes' });
+      assert.equal(redirected.statusCode, 200);
+      assert.match(redirected.body, /front door/i);
+      await consentAndAssessment();
+      // Only a discussed request of this child can be the earlier one.
+      const notDiscussed = await post(referrer, url, { ...ask, previousRequestId: redirectedId() });
+      assert.equal(notDiscussed.statusCode, 400);
+      assert.match(notDiscussed.body, /A re-referral follows a request about this child that a panel has discussed/);
+      const made = await post(referrer, url, ask);
+      assert.equal(made.statusCode, 303, made.body);
+      const row = await db
+        .selectFrom('panel_request')
+        .select(['id', 'previous_request_id', 'status'])
+        .where('previous_request_id', '=', requestId)
+        .where('status', '=', 'submitted')
+        .executeTakeFirstOrThrow();
+      const mine = await (await as(referrer)).get(`/people/${child}/panel-requests/${row.id}`);
+      assert.match(
+        mine.body,
+        /Re-referral: discussed on Wednesday 16 December 2026 at South Area Family Support Panel/,
+      );
+      const queue = await (await as(admin)).get(`/panels/${panelId}/requests`);
+      assert.match(queue.body, /Re-referral: discussed on Wednesday 16 December 2026/);
+      const adminView = await (await as(admin)).get(`/panels/${panelId}/requests/${row.id}`);
+      assert.match(adminView.body, /Offer a family support worker for mornings/);
+      assert.match(adminView.body, /Identify a better way of co-ordinating services/);
     });
 
     test('the API reads the approved record for the panel’s members, with each recommendation’s implementation', async () => {

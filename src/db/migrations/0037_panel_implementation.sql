@@ -26,3 +26,8 @@ create table panel_recommendation_report (
 create index panel_recommendation_report_recommendation on panel_recommendation_report(recommendation_id);
 create unique index panel_recommendation_report_corrects on panel_recommendation_report(corrects_id)
   where corrects_id is not null;
+
+-- Seed 003: "A case may be re-referred if the solutions proposed are not effective." A new request can name the
+-- discussed request it follows, so the panel sees the earlier outcomes and what was not implemented.
+alter table panel_request add column previous_request_id uuid references panel_request(id);
+create index panel_request_previous on panel_request(previous_request_id) where previous_request_id is not null;

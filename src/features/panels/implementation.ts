@@ -8,7 +8,7 @@
  * corrects, and the history keeps who reported what and when.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../db/schema.ts';
+import type { DB, PanelOutcome } from '../../db/schema.ts';
 import type { Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { londonToday, longDate } from '../../platform/calendar.ts';
@@ -22,7 +22,7 @@ import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.t
 import { relationshipsWith } from '../../platform/relationships.ts';
 import { assignWork, completeWork } from '../../platform/work.ts';
 import { findPerson } from '../people/repository.ts';
-import { RECOMMENDATION_WORK } from './record.ts';
+import { OUTCOME_WORDS, RECOMMENDATION_WORK } from './record.ts';
 import { current } from './service.ts';
 
 type Trx = Transaction<DB>;
@@ -109,6 +109,70 @@ export async function implementationOf(q: Q, recommendationIds: string[]): Promi
       );
     const standing = history.filter((r) => !r.corrected).at(-1) ?? null;
     out.set(id, { current: standing, history, words: standing ? standing.words : 'Not reported yet' });
+  }
+  return out;
+}
+
+export interface EarlierDiscussion {
+  requestId: string;
+  panelName: string;
+  meetingDate: string;
+  /** "Re-referral: discussed on <date> at <panel>". */
+  label: string;
+  outcomes: string[];
+  notImplemented: { what: string; organisation: string; reason: string | null }[];
+}
+
+/**
+ * The earlier discussions that re-referrals follow (seed 003: "A case may be re-referred if the solutions proposed
+ * are not effective"), by the earlier request's id: when and where it was discussed, the outcomes of its approved
+ * record, and the recommendations reported as not implemented.
+ */
+export async function earlierDiscussions(q: Q, previousIds: string[]): Promise<Map<string, EarlierDiscussion>> {
+  const out = new Map<string, EarlierDiscussion>();
+  const ids = [...new Set(previousIds.filter(Boolean))];
+  if (!ids.length) return out;
+  const rows = await q
+    .selectFrom('panel_request as r')
+    .innerJoin('panel as p', 'p.id', 'r.panel_id')
+    .innerJoin('panel_meeting as m', 'm.id', 'r.meeting_id')
+    .innerJoin('panel_meeting_record as mr', 'mr.meeting_id', 'm.id')
+    .leftJoin('panel_case_record as c', 'c.request_id', 'r.id')
+    .select(['r.id', 'p.name as panel_name', 'm.meeting_date', 'c.outcomes'])
+    .where('r.id', 'in', ids)
+    .where('r.status', '=', 'discussed')
+    .where('mr.approved_at', 'is not', null)
+    .execute();
+  const recs = rows.length
+    ? await q
+        .selectFrom('panel_recommendation as x')
+        .innerJoin('organisation as o', 'o.id', 'x.organisation_id')
+        .select(['x.id', 'x.request_id', 'x.what', 'o.name as organisation'])
+        .where(
+          'x.request_id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .orderBy('x.created_at')
+        .execute()
+    : [];
+  const reports = await implementationOf(
+    q,
+    recs.map((x) => x.id),
+  );
+  for (const r of rows) {
+    out.set(r.id, {
+      requestId: r.id,
+      panelName: r.panel_name,
+      meetingDate: r.meeting_date,
+      label: `Re-referral: discussed on ${longDate(r.meeting_date)} at ${r.panel_name}`,
+      outcomes: (r.outcomes ?? []).map((o) => OUTCOME_WORDS[o as PanelOutcome] ?? o),
+      notImplemented: recs
+        .filter((x) => x.request_id === r.id)
+        .map((x) => ({ x, current: reports.get(x.id)?.current }))
+        .filter(({ current }) => current && !current.implemented)
+        .map(({ x, current }) => ({ what: x.what, organisation: x.organisation, reason: current!.note })),
+    });
   }
   return out;
 }

@@ -24,7 +24,7 @@ import { relationshipsWith } from '../../platform/relationships.ts';
 import { assignWork, completeWork } from '../../platform/work.ts';
 import { addInvolvement } from '../people/registry-repository.ts';
 import { findPerson } from '../people/repository.ts';
-import { implementationOf, reportsFor } from './implementation.ts';
+import { earlierDiscussions, implementationOf, reportsFor } from './implementation.ts';
 import { current } from './service.ts';
 
 type Trx = Transaction<DB>;
@@ -156,6 +156,7 @@ export class PanelRecordService {
       .innerJoin('organisation as o', 'o.id', 'r.referrer_organisation_id')
       .select(['r.id', 'r.person_id', 'r.slot_order', 'r.status', 'r.referrer_user_id', 'r.referrer_organisation_id'])
       .select(['c.given_name', 'c.family_name', 'u.name as referrer', 'o.name as organisation'])
+      .select('r.previous_request_id')
       .where('r.meeting_id', '=', meetingId)
       .where('r.status', 'in', ['accepted', 'discussed'])
       .orderBy('r.slot_order')
@@ -423,6 +424,9 @@ export class PanelRecordService {
             rec.dissent_organisation_id,
           ])
         : new Map<string, string>();
+      const earlier = item.previous_request_id
+        ? ((await earlierDiscussions(trx, [item.previous_request_id])).get(item.previous_request_id) ?? null)
+        : null;
       await recordAudit(trx, auditContext(ctx), {
         action: 'panel-record.case.viewed',
         recordType: 'person',
@@ -433,6 +437,7 @@ export class PanelRecordService {
         panel,
         meeting: { ...meeting, label: longDate(meeting.meeting_date) },
         item,
+        earlier,
         record: rec
           ? {
               ...rec,

@@ -66,6 +66,14 @@ export const RequestForm = orderedForm<RequestInput>((body, field, problem) => {
       .refine((v) => !v || isUuid(v), 'Select the service you are asking for')
       .transform((v) => v || null),
   );
+  const previousRequestId = field(
+    'previousRequestId',
+    z
+      .string()
+      .optional()
+      .refine((v) => !v || isUuid(v), 'The earlier request is not recognised')
+      .transform((v) => v || null),
+  );
   const answers: Record<string, 'yes' | 'no' | 'unknown'> = {};
   for (const [k, v] of Object.entries(body)) {
     const m = /^answer-([a-z0-9-]{1,40})$/.exec(k);
@@ -82,6 +90,7 @@ export const RequestForm = orderedForm<RequestInput>((body, field, problem) => {
     questions: questions ?? '',
     serviceId: serviceId ?? null,
     answers,
+    previousRequestId: previousRequestId ?? null,
   };
 });
 
@@ -133,12 +142,31 @@ export function registerPanelRequestRoutes(app: FastifyInstance, deps: AppDeps) 
     return reply.page('panels/views/request-choose.njk', view);
   });
 
-  const formPage = async (reply: FastifyReply, id: string, panelId: string, problem?: FormProblem) => {
-    const form = await service.form(reply.request.ctx(), id, panelId);
-    const values = problem?.values ?? {
-      changesWanted: form.assessment?.changesWanted ?? '',
-      successCriteria: form.assessment?.successCriteria ?? '',
-    };
+  const formPage = async (
+    reply: FastifyReply,
+    id: string,
+    panelId: string,
+    problem?: FormProblem,
+    previousRequestId: string | null = null,
+  ) => {
+    const previousId =
+      previousRequestId ??
+      (typeof problem?.values.previousRequestId === 'string' ? problem.values.previousRequestId : '');
+    const form = await service.form(reply.request.ctx(), id, panelId, isUuid(previousId) ? previousId : null);
+    // A re-referral starts with what the earlier request asked (docs/decisions/0036).
+    const values =
+      problem?.values ??
+      (form.previous
+        ? {
+            changesWanted: form.previous.changes_wanted ?? '',
+            successCriteria: form.previous.success_criteria ?? '',
+            questions: form.previous.questions ?? '',
+            previousRequestId: form.previous.id,
+          }
+        : {
+            changesWanted: form.assessment?.changesWanted ?? '',
+            successCriteria: form.assessment?.successCriteria ?? '',
+          });
     const picked = new Set(
       Array.isArray(values.steps) ? values.steps : typeof values.steps === 'string' ? [values.steps] : [],
     );
@@ -154,10 +182,15 @@ export function registerPanelRequestRoutes(app: FastifyInstance, deps: AppDeps) 
     });
   };
 
-  app.get<ChildPanel>('/people/:id/panel-requests/new/:panelId', async (request, reply) => {
-    checkId(request.params.id, request.params.panelId);
-    return formPage(reply, request.params.id, request.params.panelId);
-  });
+  app.get<ChildPanel & { Querystring: { previous?: string } }>(
+    '/people/:id/panel-requests/new/:panelId',
+    async (request, reply) => {
+      checkId(request.params.id, request.params.panelId);
+      const previous = typeof request.query.previous === 'string' ? request.query.previous : '';
+      if (previous) checkId(previous);
+      return formPage(reply, request.params.id, request.params.panelId, undefined, previous || null);
+    },
+  );
 
   app.post<ChildPanel>('/people/:id/panel-requests/new/:panelId', async (request, reply) => {
     const { id, panelId } = request.params;
