@@ -21,6 +21,8 @@ import { registerFrontDoorRoutes } from './features/front-door/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
 import { registerPanelsApi } from './features/panels/api.ts';
+import { registerPanelImplementationApi } from './features/panels/implementation-api.ts';
+import { registerPanelImplementationRoutes } from './features/panels/implementation-routes.ts';
 import { registerPanelPapersRoutes } from './features/panels/papers-routes.ts';
 import { registerPanelRecordRoutes } from './features/panels/record-routes.ts';
 import { registerPanelRedirectInRoutes } from './features/panels/redirect-in-routes.ts';
@@ -116,6 +118,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerPanelRedirectInRoutes(app, deps);
   registerPanelRecordRoutes(app, deps);
   registerPanelPapersRoutes(app, deps);
+  registerPanelImplementationRoutes(app, deps);
+  registerPanelImplementationApi(app, deps);
   registerPanelsApi(app, deps);
   registerTafRoutes(app, deps);
   registerChronologyRoutes(app, deps);

@@ -570,6 +570,7 @@ export interface DB {
   panel_attendance: PanelAttendanceTable;
   panel_case_record: PanelCaseRecordTable;
   panel_recommendation: PanelRecommendationTable;
+  panel_recommendation_report: PanelRecommendationReportTable;
   confidentiality_wish: ConfidentialityWishTable;
   sharing_decision: SharingDecisionTable;
   case_note: CaseNoteTable;
@@ -1586,6 +1587,8 @@ export interface PanelRequestTable {
   family_agreed_by: Generated<string | null>;
   family_agreed_on: Generated<string | null>;
   family_agreed_how: Generated<FamilyAgreedHow | null>;
+  /** The discussed request this one re-refers (migration 0037). */
+  previous_request_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** The received requests an agency can redirect to a panel (migration 0038). */
@@ -1676,6 +1679,21 @@ export interface PanelRecommendationTable {
   due_on: string;
   created_by: string;
   created_at: Timestamp;
+}
+
+/** An agency's report on implementing a panel recommendation (migration 0037, docs/decisions/0036). */
+export interface PanelRecommendationReportTable {
+  id: Generated<string>;
+  recommendation_id: string;
+  implemented: boolean;
+  implemented_on: string | null;
+  note: string | null;
+  reported_by: string;
+  reported_at: Timestamp;
+  corrects_id: string | null;
+  considered_by: string | null;
+  considered_at: Timestamp | null;
+  considered_note: string | null;
 }
 
 export const TAF_MEETING_FORMATS = ['in_person', 'video', 'phone'] as const;

@@ -89,6 +89,7 @@ export const PERSON_EVENT_NAMESPACES = [
   'taf-meeting',
   'panel-request',
   'panel-record',
+  'panel-recommendation',
 ];
 /** Events in those namespaces about many people or none (searches, queues, bulk work): they list ids or none. */
 export const INDEX_WIDE_EVENTS = new Set([

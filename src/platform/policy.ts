@@ -373,6 +373,19 @@ export const ACTIONS = {
     who: ['panel_admin', 'panel_chair'],
     relationship: 'none',
   },
+  // Implementation reports on panel recommendations (docs/decisions/0036)
+  'panel-recommendation.report': {
+    description:
+      'For a recommendation of a panel to your team (a member of it, or one of its managers): report that it was implemented, with the date, or not implemented, with why (the panel’s chair is told); correct a report, keeping the earlier one',
+    who: REGISTER,
+    relationship: 'works-with-child',
+  },
+  'panel-recommendation.consider': {
+    description:
+      'Record that a report of a recommendation not implemented was considered, and what was done: the chair or a deputy chair of that panel only (anyone else on the panel is refused, and the refusal audited)',
+    who: ['panel_admin', 'panel_chair', 'panel_member'],
+    relationship: 'none',
+  },
   'panel-papers.read': {
     description:
       'Read a panel meeting’s papers pack and agenda, and print or download them: the panel’s administrator and chairs at any time; its other members from 7 days before the meeting to 14 days after (every reading audited on each child)',
@@ -757,6 +770,10 @@ export const ROUTES: Record<string, Action> = {
   'POST /panels/:id/meetings/:meetingId/record/:requestId/recommendations/:recommendationId/remove':
     'panel-record.write',
   'GET /people/:id/panel-requests/:requestId/decisions': 'panel-request.read',
+  'GET /people/:id/panel-requests/:requestId/recommendations/:recommendationId/implementation': 'panel-request.read',
+  'POST /people/:id/panel-requests/:requestId/recommendations/:recommendationId/implementation':
+    'panel-recommendation.report',
+  'POST /panels/:id/meetings/:meetingId/record/:requestId/reports/:reportId/consider': 'panel-recommendation.consider',
   'GET /panels/:id/meetings/:meetingId/papers': 'panel-papers.read',
   'GET /panels/:id/meetings/:meetingId/papers/pdf': 'panel-papers.read',
   'GET /panels/:id/meetings/:meetingId/papers/agenda': 'panel-papers.read',
@@ -949,6 +966,8 @@ export const ROUTES: Record<string, Action> = {
   'POST /api/v1/panel-requests/:id/accept': 'panel-request.administer',
   'POST /api/v1/panel-requests/:id/decline': 'panel-request.administer',
   'POST /api/v1/panel-requests/:id/allocate': 'panel-request.administer',
+  'GET /api/v1/panel-meetings/:id/record': 'panel-record.read',
+  'POST /api/v1/panel-recommendations/:id/implementation': 'panel-recommendation.report',
   'GET /api/v1/assessments': 'assessment.read',
   'POST /api/v1/assessments': 'assessment.write',
   'POST /api/v1/episodes/:id/agency-assessments': 'assessment.attach',

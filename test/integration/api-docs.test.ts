@@ -637,6 +637,67 @@ for (const engine of engines()) {
             });
             assert.equal(accepted.statusCode, 200, accepted.body);
           }
+          // After the meeting: an approved record with the request discussed and a recommendation to the
+          // practitioner's team, for the record and the implementation report.
+          if (/^\/api\/v1\/panel-(meetings\/[^/]+\/record|recommendations\/)/.test(path)) {
+            const now = t.clock.now();
+            const today = londonToday(now);
+            await db.updateTable('panel_meeting').set({ meeting_date: today }).where('id', '=', meeting.id).execute();
+            await db
+              .updateTable('panel_request')
+              .set({ status: 'discussed', meeting_id: meeting.id, slot_order: 1 })
+              .where('id', '=', requestId)
+              .execute();
+            await db
+              .insertInto('panel_meeting_record')
+              .values({
+                meeting_id: meeting.id,
+                started_by: panelAdminId,
+                started_at: now,
+                updated_at: now,
+                approved_by: panelAdminId,
+                approved_at: now,
+              })
+              .execute();
+            await db
+              .insertInto('panel_case_record')
+              .values({
+                request_id: requestId,
+                meeting_id: meeting.id,
+                discussion: 'x',
+                outcomes: ['advice'],
+                recorded_by: panelAdminId,
+                recorded_at: now,
+              })
+              .execute();
+            const team = await db
+              .insertInto('team')
+              .values({ organisation_id: organisationId, area_id: null, name: `Docs Team ${Math.random()}` })
+              .returning('id')
+              .executeTakeFirstOrThrow();
+            await db.insertInto('user_team').values({ user_id: userId, team_id: team.id }).execute();
+            const rec = await db
+              .insertInto('panel_recommendation')
+              .values({
+                request_id: requestId,
+                what: 'x',
+                organisation_id: organisationId,
+                team_id: team.id,
+                due_on: today,
+                created_by: panelAdminId,
+                created_at: now,
+              })
+              .returning('id')
+              .executeTakeFirstOrThrow();
+            if (path.startsWith('/api/v1/panel-recommendations/')) {
+              path = path.replace(
+                /^\/api\/v1\/panel-recommendations\/[^/]+/,
+                `/api/v1/panel-recommendations/${rec.id}`,
+              );
+              bearer = token;
+              if (body) body = JSON.stringify({ ...JSON.parse(body), implementedOn: today });
+            }
+          }
           path = path
             .replace(/^\/api\/v1\/panels\/[^/]+/, `/api/v1/panels/${panel.id}`)
             .replace(/^\/api\/v1\/panel-meetings\/[^/]+/, `/api/v1/panel-meetings/${meeting.id}`)

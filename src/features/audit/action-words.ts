@@ -221,6 +221,15 @@ export const ACTION_WORDS: Record<string, string> = {
     'Approved, as the panel’s chair, a meeting’s record: its decisions reached the child’s record',
   'panel-record.circulated': 'Circulated a panel’s written decisions and actions for a child’s case',
   'panel-record.decisions.viewed': 'Viewed a panel’s decisions about a child',
+  'panel-recommendation.viewed': 'Viewed a panel recommendation and the reports on its implementation',
+  'panel-recommendation.refused': 'Was refused a panel recommendation about a child they do not work with',
+  'panel-recommendation.reported': 'Reported whether a panel recommendation was implemented',
+  'panel-recommendation.report-corrected': 'Corrected a report on a panel recommendation, keeping the earlier one',
+  'panel-recommendation.report-refused':
+    'Was refused reporting on a panel recommendation: only the team the panel asked may',
+  'panel-recommendation.considered': 'Considered, as the panel’s chair, a recommendation that was not implemented',
+  'panel-recommendation.consider-refused':
+    'Was refused considering a report of non-implementation: only the panel’s chair or a deputy chair may',
   'panel-request.accepted': 'Accepted a request to a panel',
   'panel-request.agenda-reordered': 'Moved a child’s case on a panel meeting’s agenda',
   'panel-request.agenda.viewed': 'Viewed a panel meeting’s agenda',

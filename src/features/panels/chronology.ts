@@ -6,6 +6,7 @@
 
 import { longDate } from '../../platform/calendar.ts';
 import type { ChronologySource, SourceEntry } from '../../platform/chronology.ts';
+import { panelImplementationSource } from './implementation.ts';
 import { OUTCOME_WORDS } from './record.ts';
 import { receivedWords } from './redirected-in-view.ts';
 import { REDIRECT_WORDS } from './requests.ts';
@@ -172,4 +173,8 @@ export const panelDecisionSource: ChronologySource = {
   },
 };
 
-export const PANEL_CHRONOLOGY_SOURCES: ChronologySource[] = [panelRequestSource, panelDecisionSource];
+export const PANEL_CHRONOLOGY_SOURCES: ChronologySource[] = [
+  panelRequestSource,
+  panelDecisionSource,
+  panelImplementationSource,
+];

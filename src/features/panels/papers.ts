@@ -26,6 +26,7 @@ import { WITHHELD_NAME, withheldPeople } from '../../platform/sharing.ts';
 
 import { assessmentDocument } from '../assessments/service.ts';
 import { guidanceById } from '../threshold/repository.ts';
+import { earlierDiscussions } from './implementation.ts';
 import { REQUEST_STATUS_WORDS, STEPS } from './requests.ts';
 import { capacity, minutesOf, timeOf } from './schedule.ts';
 import { current } from './service.ts';
@@ -284,6 +285,30 @@ async function caseBlocks(
     { type: 'heading', level: 3, text: 'How the family will know it has worked' },
     { type: 'paragraph', text: c.success_criteria || 'None given' },
   ];
+
+  // A re-referral: the earlier discussion, its outcomes and what was not implemented (docs/decisions/0036).
+  const previous = await q
+    .selectFrom('panel_request')
+    .select('previous_request_id')
+    .where('id', '=', c.id)
+    .executeTakeFirst();
+  const earlierCase = previous?.previous_request_id
+    ? (await earlierDiscussions(q, [previous.previous_request_id])).get(previous.previous_request_id)
+    : undefined;
+  if (earlierCase) {
+    blocks.push(
+      { type: 'heading', level: 3, text: earlierCase.label },
+      { type: 'list', items: earlierCase.outcomes.map((o) => `Outcome: ${o}`) },
+      earlierCase.notImplemented.length
+        ? {
+            type: 'list',
+            items: earlierCase.notImplemented.map(
+              (r) => `Not implemented: ${r.what} (${r.organisation})${r.reason ? `: ${r.reason}` : ''}`,
+            ),
+          }
+        : { type: 'paragraph', text: 'No recommendation of it has been reported as not implemented.' },
+    );
+  }
 
   // The assessment as signed off when the request was made: its needs, level and the family's views.
   blocks.push({ type: 'heading', level: 3, text: 'Early help assessment' });

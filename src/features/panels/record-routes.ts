@@ -9,6 +9,8 @@ import type { AppDeps } from '../../platform/app-deps.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import { asArray, dateFromParts, type FormProblem, orderedForm, submitForm } from '../../platform/forms.ts';
 import { checkId, isUuid } from '../../platform/ids.ts';
+import { PanelImplementationService } from './implementation.ts';
+import { MAX, tooLong } from './implementation-routes.ts';
 import {
   type AttendanceInput,
   type CaseInput,
@@ -22,6 +24,7 @@ type Meeting = { Params: { id: string; meetingId: string } };
 type Case = { Params: { id: string; meetingId: string; requestId: string } };
 type Rec = { Params: { id: string; meetingId: string; requestId: string; recommendationId: string } };
 type ChildRequest = { Params: { id: string; requestId: string } };
+type Consider = { Params: { id: string; meetingId: string; requestId: string; reportId: string } };
 
 const text = (what: string, max = 5000) =>
   z
@@ -195,6 +198,9 @@ const FLASH: Record<string, string> = {
   approved:
     'Record approved: the decisions are on the children’s records and the recommendations on the agencies’ work lists',
   circulated: 'Decisions circulated: the referrers, agencies and lead professionals have been notified',
+  considered: 'Recorded that the report of non-implementation was considered',
+  reported: 'Report sent: the recommendation is off your team’s work list',
+  corrected: 'Report corrected: the earlier report is kept, marked corrected',
 };
 
 /** The form's values from a saved case record, in the form's field names. */
@@ -223,6 +229,7 @@ function caseValues(rec: Record<string, unknown> | null): Record<string, string 
 
 export function registerPanelRecordRoutes(app: FastifyInstance, deps: AppDeps) {
   const service = new PanelRecordService(deps.database.db, deps.config.baseUrl);
+  const implementation = new PanelImplementationService(deps.database.db);
 
   const recordPage = async (
     reply: FastifyReply,
@@ -300,7 +307,12 @@ export function registerPanelRecordRoutes(app: FastifyInstance, deps: AppDeps) {
     id: string,
     meetingId: string,
     requestId: string,
-    extra: { problem?: FormProblem; recommendationProblem?: FormProblem; flash?: string } = {},
+    extra: {
+      problem?: FormProblem;
+      recommendationProblem?: FormProblem;
+      considerProblem?: FormProblem;
+      flash?: string;
+    } = {},
   ) => {
     const view = await service.caseView(reply.request.ctx(), id, meetingId, requestId);
     const values = extra.problem?.values ?? caseValues(view.record as Record<string, unknown> | null);
@@ -318,7 +330,8 @@ export function registerPanelRecordRoutes(app: FastifyInstance, deps: AppDeps) {
       flash: extra.flash,
       values,
       recValues,
-      errors: extra.problem?.errors ?? extra.recommendationProblem?.errors ?? [],
+      considerValues: extra.considerProblem?.values ?? {},
+      errors: extra.problem?.errors ?? extra.recommendationProblem?.errors ?? extra.considerProblem?.errors ?? [],
       outcomeItems: Object.entries(OUTCOME_WORDS).map(([value, t], i) => ({
         value,
         text: `${i + 1}. ${t}`,
@@ -409,10 +422,41 @@ export function registerPanelRecordRoutes(app: FastifyInstance, deps: AppDeps) {
     },
   );
 
-  app.get<ChildRequest>('/people/:id/panel-requests/:requestId/decisions', async (request, reply) => {
-    const { id, requestId } = request.params;
-    checkId(id, requestId);
-    const view = await service.decisionsForChild(request.ctx(), id, requestId);
-    return reply.page('panels/views/record-decisions.njk', view);
-  });
+  // The chair or a deputy chair records that a report of non-implementation was considered (docs/decisions/0036).
+  app.post<Consider>(
+    '/panels/:id/meetings/:meetingId/record/:requestId/reports/:reportId/consider',
+    async (request, reply) => {
+      const { id, meetingId, requestId, reportId } = request.params;
+      checkId(id, meetingId, requestId, reportId);
+      const field = `considered-${reportId}`;
+      return submitForm(
+        reply,
+        z.object({
+          [field]: z
+            .string({ message: 'Enter what you did about it' })
+            .trim()
+            .min(1, 'Enter what you did about it')
+            .max(MAX, tooLong('What you did about it')),
+        }),
+        async (data) => {
+          await implementation.consider(request.ctx(), id, meetingId, requestId, reportId, String(data[field]));
+          return reply.redirect(
+            `/panels/${id}/meetings/${meetingId}/record/${requestId}?done=considered#implementation`,
+            303,
+          );
+        },
+        (problem) => casePage(reply, id, meetingId, requestId, { considerProblem: problem }),
+      );
+    },
+  );
+
+  app.get<ChildRequest & { Querystring: { done?: string } }>(
+    '/people/:id/panel-requests/:requestId/decisions',
+    async (request, reply) => {
+      const { id, requestId } = request.params;
+      checkId(id, requestId);
+      const view = await service.decisionsForChild(request.ctx(), id, requestId);
+      return reply.page('panels/views/record-decisions.njk', { ...view, flash: FLASH[request.query.done ?? ''] });
+    },
+  );
 }

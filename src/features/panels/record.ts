@@ -24,6 +24,7 @@ import { relationshipsWith } from '../../platform/relationships.ts';
 import { assignWork, completeWork } from '../../platform/work.ts';
 import { addInvolvement } from '../people/registry-repository.ts';
 import { findPerson } from '../people/repository.ts';
+import { earlierDiscussions, implementationOf, reportsFor } from './implementation.ts';
 import { current } from './service.ts';
 
 type Trx = Transaction<DB>;
@@ -155,6 +156,7 @@ export class PanelRecordService {
       .innerJoin('organisation as o', 'o.id', 'r.referrer_organisation_id')
       .select(['r.id', 'r.person_id', 'r.slot_order', 'r.status', 'r.referrer_user_id', 'r.referrer_organisation_id'])
       .select(['c.given_name', 'c.family_name', 'u.name as referrer', 'o.name as organisation'])
+      .select('r.previous_request_id')
       .where('r.meeting_id', '=', meetingId)
       .where('r.status', 'in', ['accepted', 'discussed'])
       .orderBy('r.slot_order')
@@ -251,7 +253,7 @@ export class PanelRecordService {
       const recommendations = cases.length
         ? await trx
             .selectFrom('panel_recommendation')
-            .select(['request_id'])
+            .select(['id', 'request_id'])
             .where(
               'request_id',
               'in',
@@ -269,6 +271,21 @@ export class PanelRecordService {
       }
       const clock = await this.clock(trx, panel, meeting, ctx.at);
       const approved = !!record?.approved_at;
+      const implementation = approved
+        ? await implementationOf(
+            trx,
+            recommendations.map((x) => x.id),
+          )
+        : new Map();
+      const implementationOfCase = (requestId: string) => {
+        const reports = recommendations
+          .filter((x) => x.request_id === requestId)
+          .map((x) => implementation.get(x.id)?.current ?? null);
+        return {
+          reported: reports.filter(Boolean).length,
+          notImplemented: reports.filter((r) => r && !r.implemented).length,
+        };
+      };
       const circulation = cases.length
         ? await trx
             .selectFrom('deadline')
@@ -331,6 +348,7 @@ export class PanelRecordService {
             outcomes: (r?.outcomes ?? []).map((o) => OUTCOME_WORDS[o as PanelOutcome] ?? o),
             lead: r?.lead_kind ?? null,
             recommendations: recommendations.filter((x) => x.request_id === c.id).length,
+            implementation: approved ? implementationOfCase(c.id) : null,
             circulation: circulationOf(c.id),
           };
         }),
@@ -366,6 +384,10 @@ export class PanelRecordService {
           .where('meeting_id', '=', meetingId)
           .executeTakeFirst()
       )?.approved_at;
+      const implementation = await implementationOf(
+        trx,
+        recommendations.map((r) => r.id),
+      );
       const { all } = await this.seatsOnDate(trx, panelId, meeting.meeting_date);
       const people = new Map<string, { id: string; name: string; organisation: string }>();
       for (const m of all) people.set(m.user_id, { id: m.user_id, name: m.name, organisation: m.organisation });
@@ -402,6 +424,9 @@ export class PanelRecordService {
             rec.dissent_organisation_id,
           ])
         : new Map<string, string>();
+      const earlier = item.previous_request_id
+        ? ((await earlierDiscussions(trx, [item.previous_request_id])).get(item.previous_request_id) ?? null)
+        : null;
       await recordAudit(trx, auditContext(ctx), {
         action: 'panel-record.case.viewed',
         recordType: 'person',
@@ -412,6 +437,7 @@ export class PanelRecordService {
         panel,
         meeting: { ...meeting, label: longDate(meeting.meeting_date) },
         item,
+        earlier,
         record: rec
           ? {
               ...rec,
@@ -426,9 +452,14 @@ export class PanelRecordService {
               dissentOrganisation: rec.dissent_organisation_id ? named.get(rec.dissent_organisation_id) : null,
             }
           : null,
-        recommendations: recommendations.map((r) => ({ ...r, dueLabel: longDate(r.due_on) })),
+        recommendations: recommendations.map((r) => ({
+          ...r,
+          dueLabel: longDate(r.due_on),
+          implementation: approved ? implementation.get(r.id) : undefined,
+        })),
         approved,
         canWrite: !approved && WRITERS.some((r) => roles.has(r)) && londonToday(ctx.at) >= meeting.meeting_date,
+        canConsider: approved && APPROVERS.some((r) => roles.has(r)),
         people: [...people.values()].sort((a, b) => a.name.localeCompare(b.name)),
         organisations,
         schools: organisations.filter((o) => o.agency_type === 'school'),
@@ -945,6 +976,61 @@ export class PanelRecordService {
     });
   }
 
+  /**
+   * A meeting's approved record, for the API: attendance, each case's outcomes, lead professional and recommendations
+   * with their implementation. Members of the panel only, as the page; anyone else, or a record not yet approved, is
+   * not found. Audited on the meeting with the children on its agenda.
+   */
+  async approvedRecord(ctx: RequestContext, meetingId: string) {
+    return this.db.transaction().execute(async (trx) => {
+      const meeting = await trx.selectFrom('panel_meeting').selectAll().where('id', '=', meetingId).executeTakeFirst();
+      if (!meeting) throw new NotFoundError();
+      const { panel, roles } = await this.seats(trx, ctx, meeting.panel_id);
+      if (!roles.size) throw new NotFoundError();
+      const record = await trx
+        .selectFrom('panel_meeting_record')
+        .selectAll()
+        .where('meeting_id', '=', meetingId)
+        .executeTakeFirst();
+      if (!record?.approved_at || !record.approved_by) throw new NotFoundError('This meeting has no approved record');
+      const { attending, deputies } = await this.seatsOnDate(trx, panel.id, meeting.meeting_date);
+      const attendance = await trx
+        .selectFrom('panel_attendance')
+        .selectAll()
+        .where('meeting_id', '=', meetingId)
+        .execute();
+      const cases = await this.cases(trx, meetingId);
+      const details = [];
+      for (const c of cases) details.push({ item: c, ...(await this.caseDetails(trx, c.id)) });
+      await recordAudit(trx, auditContext(ctx), {
+        action: 'panel-record.viewed',
+        recordType: 'panel_meeting',
+        recordId: meetingId,
+        details: { panelId: panel.id, personIds: cases.flatMap((c) => c.personIds) },
+      });
+      return {
+        panel,
+        meeting,
+        record,
+        members: attending.map((m) => {
+          const a = attendance.find((x) => x.member_id === m.id);
+          return {
+            userId: m.user_id,
+            name: m.name,
+            organisation: m.organisation,
+            seat: m.role,
+            status: a?.status ?? null,
+            deputy: a?.deputy_member_id ? (deputies.find((d) => d.id === a.deputy_member_id)?.name ?? null) : null,
+          };
+        }),
+        cases: details.map((d) => ({
+          ...d,
+          referrerStatus: attendance.find((x) => x.request_id === d.item.id)?.status ?? null,
+        })),
+      };
+    });
+  }
+
   /** A case's approved decisions, for those who work with the child: the referrer, the agencies asked, the lead. */
   async decisionsForChild(ctx: RequestContext, personId: string, requestId: string) {
     return runRefusable(this.db, async (trx) => {
@@ -966,7 +1052,7 @@ export class PanelRecordService {
         .where('mr.approved_at', 'is not', null)
         .executeTakeFirst();
       if (!row) throw new NotFoundError();
-      const view = await this.caseDetails(trx, requestId);
+      const view = await this.caseDetails(trx, requestId, actor);
       await recordAudit(trx, auditContext(ctx), {
         action: 'panel-record.decisions.viewed',
         recordType: 'person',
@@ -975,6 +1061,7 @@ export class PanelRecordService {
       });
       return {
         person: { id: person.id, name: nameOf(person) },
+        requestId,
         panelName: row.panel_name,
         meetingLabel: longDate(row.meeting_date),
         ...view,
@@ -982,7 +1069,7 @@ export class PanelRecordService {
     });
   }
 
-  private async caseDetails(q: Q, requestId: string) {
+  private async caseDetails(q: Q, requestId: string, actor?: Actor) {
     const rec = await q
       .selectFrom('panel_case_record as c')
       .leftJoin('app_user as lu', 'lu.id', 'c.lead_user_id')
@@ -999,10 +1086,14 @@ export class PanelRecordService {
       .selectFrom('panel_recommendation as x')
       .innerJoin('organisation as o', 'o.id', 'x.organisation_id')
       .innerJoin('team as t', 't.id', 'x.team_id')
-      .select(['x.id', 'x.what', 'x.due_on', 'o.name as organisation', 't.name as team'])
+      .select(['x.id', 'x.what', 'x.due_on', 'x.team_id', 'o.name as organisation', 't.name as team'])
       .where('x.request_id', '=', requestId)
       .orderBy('x.created_at')
       .execute();
+    const implementation = await implementationOf(
+      q,
+      recommendations.map((r) => r.id),
+    );
     return {
       record: {
         ...rec,
@@ -1011,7 +1102,12 @@ export class PanelRecordService {
         reviewLabel: rec.lead_review_on ? longDate(rec.lead_review_on) : null,
         schoolContactWords: rec.school_contact ? SCHOOL_CONTACT_WORDS[rec.school_contact] : null,
       },
-      recommendations: recommendations.map((r) => ({ ...r, dueLabel: longDate(r.due_on) })),
+      recommendations: recommendations.map((r) => ({
+        ...r,
+        dueLabel: longDate(r.due_on),
+        implementation: implementation.get(r.id),
+        mayReport: !!actor && reportsFor(actor, r.team_id),
+      })),
     };
   }
 }

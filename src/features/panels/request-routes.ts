@@ -66,6 +66,14 @@ export const RequestForm = orderedForm<RequestInput>((body, field, problem) => {
       .refine((v) => !v || isUuid(v), 'Select the service you are asking for')
       .transform((v) => v || null),
   );
+  const previousRequestId = field(
+    'previousRequestId',
+    z
+      .string()
+      .optional()
+      .refine((v) => !v || isUuid(v), 'The earlier request is not recognised')
+      .transform((v) => v || null),
+  );
   const answers: Record<string, 'yes' | 'no' | 'unknown'> = {};
   // Whether the child lives where a service works, when the record cannot say: asked for each service, as
   // services serve different areas (the API answers `_area` for the one service it asks for).
@@ -89,6 +97,7 @@ export const RequestForm = orderedForm<RequestInput>((body, field, problem) => {
     serviceId: serviceId ?? null,
     answers,
     areaAnswers,
+    previousRequestId: previousRequestId ?? null,
   };
 });
 
@@ -140,12 +149,37 @@ export function registerPanelRequestRoutes(app: FastifyInstance, deps: AppDeps) 
     return reply.page('panels/views/request-choose.njk', view);
   });
 
-  const formPage = async (reply: FastifyReply, id: string, panelId: string, problem?: FormProblem) => {
-    const form = await service.form(reply.request.ctx(), id, panelId);
-    const values = problem?.values ?? {
-      changesWanted: form.assessment?.changesWanted ?? '',
-      successCriteria: form.assessment?.successCriteria ?? '',
-    };
+  const formPage = async (
+    reply: FastifyReply,
+    id: string,
+    panelId: string,
+    problem?: FormProblem,
+    previousRequestId: string | null = null,
+  ) => {
+    const previousId =
+      previousRequestId ??
+      (typeof problem?.values.previousRequestId === 'string' ? problem.values.previousRequestId : '');
+    const form = await service.form(
+      reply.request.ctx(),
+      id,
+      panelId,
+      undefined,
+      isUuid(previousId) ? previousId : null,
+    );
+    // A re-referral starts with what the earlier request asked (docs/decisions/0036).
+    const values =
+      problem?.values ??
+      (form.previous
+        ? {
+            changesWanted: form.previous.changes_wanted ?? '',
+            successCriteria: form.previous.success_criteria ?? '',
+            questions: form.previous.questions ?? '',
+            previousRequestId: form.previous.id,
+          }
+        : {
+            changesWanted: form.assessment?.changesWanted ?? '',
+            successCriteria: form.assessment?.successCriteria ?? '',
+          });
     const picked = new Set(
       Array.isArray(values.steps) ? values.steps : typeof values.steps === 'string' ? [values.steps] : [],
     );
@@ -161,10 +195,15 @@ export function registerPanelRequestRoutes(app: FastifyInstance, deps: AppDeps) 
     });
   };
 
-  app.get<ChildPanel>('/people/:id/panel-requests/new/:panelId', async (request, reply) => {
-    checkId(request.params.id, request.params.panelId);
-    return formPage(reply, request.params.id, request.params.panelId);
-  });
+  app.get<ChildPanel & { Querystring: { previous?: string } }>(
+    '/people/:id/panel-requests/new/:panelId',
+    async (request, reply) => {
+      checkId(request.params.id, request.params.panelId);
+      const previous = typeof request.query.previous === 'string' ? request.query.previous : '';
+      if (previous) checkId(previous);
+      return formPage(reply, request.params.id, request.params.panelId, undefined, previous || null);
+    },
+  );
 
   app.post<ChildPanel>('/people/:id/panel-requests/new/:panelId', async (request, reply) => {
     const { id, panelId } = request.params;

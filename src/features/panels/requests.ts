@@ -40,6 +40,7 @@ import {
 import * as directory from '../directory/repository.ts';
 import { findPerson } from '../people/repository.ts';
 import { childrenOnTafMeetings } from '../taf/service.ts';
+import { earlierDiscussions } from './implementation.ts';
 import { redirectedInView } from './redirected-in-view.ts';
 import { capacity, meetingDeadlines, minutesOf, timeOf } from './schedule.ts';
 import { current } from './service.ts';
@@ -132,6 +133,8 @@ export interface RequestInput {
   answers: Record<string, Answer>;
   /** By service: whether the child lives in the areas it serves, when the record cannot say. */
   areaAnswers?: Record<string, Answer>;
+  /** A re-referral: the discussed request of this child it follows (docs/decisions/0036). */
+  previousRequestId?: string | null;
 }
 
 /**
@@ -233,11 +236,18 @@ export class PanelRequestService {
   }
 
   /** What the request form needs: the child, the panel, the assessment, the consent state and the gateway services. */
-  async form(ctx: RequestContext, personId: string, panelId: string, via?: Pick<RedirectIn, 'admit'>) {
+  async form(
+    ctx: RequestContext,
+    personId: string,
+    panelId: string,
+    via?: Pick<RedirectIn, 'admit'>,
+    previousRequestId: string | null = null,
+  ) {
     return runRefusable(this.db, async (trx) => {
       const person = via ? await via.admit(trx) : await this.child(trx, ctx, personId, { panelId });
       if (person instanceof Refusal) return person;
       const panel = await this.activePanel(trx, panelId);
+      const previous = previousRequestId ? await this.previousOf(trx, personId, previousRequestId) : null;
       const assessment = await assessmentOnRecord(trx, personId);
       const basis = await this.sharingBasis(trx, ctx, personId, panel);
       const services = await this.gatewayServices(trx, panelId);
@@ -248,6 +258,7 @@ export class PanelRequestService {
         panel: { id: panel.id, name: panel.name, model: panel.model },
         assessment,
         consentCovers: !!basis,
+        previous,
         services: services.map((s, i) => ({
           id: s.id,
           name: s.name,
@@ -268,6 +279,24 @@ export class PanelRequestService {
         })),
       };
     });
+  }
+
+  /**
+   * The discussed request of this child that a re-referral follows, with what it asked and its earlier discussion;
+   * null when it is not one (another child's, not discussed, or not there).
+   */
+  private async previousOf(q: Q, personId: string, requestId: string) {
+    const r = await q
+      .selectFrom('panel_request as r')
+      .innerJoin('panel_request_person as rp', 'rp.request_id', 'r.id')
+      .select(['r.id', 'r.changes_wanted', 'r.success_criteria', 'r.questions'])
+      .where('r.id', '=', requestId)
+      .where('rp.person_id', '=', personId)
+      .where('r.status', '=', 'discussed')
+      .executeTakeFirst();
+    if (!r) return null;
+    const earlier = (await earlierDiscussions(q, [r.id])).get(r.id);
+    return earlier ? { ...r, earlier } : null;
   }
 
   private async sharingBasis(
@@ -315,9 +344,19 @@ export class PanelRequestService {
         .where('ep.person_id', '=', personId)
         .where('e.status', '=', 'open')
         .executeTakeFirst();
+      const previous = input.previousRequestId ? await this.previousOf(trx, personId, input.previousRequestId) : null;
+      if (input.previousRequestId && !previous) {
+        throw new ValidationError([
+          {
+            field: 'previousRequestId',
+            message: 'A re-referral follows a request about this child that a panel has discussed',
+          },
+        ]);
+      }
       const base = {
         panel_id: panelId,
         person_id: personId,
+        previous_request_id: previous?.id ?? null,
         referrer_user_id: actor.userId,
         referrer_organisation_id: actor.organisationId,
         episode_id: episode?.id ?? null,
@@ -598,6 +637,9 @@ export class PanelRequestService {
       children: children.map((c) => ({ id: c.id, name: nameOf(c), dateOfBirth: c.date_of_birth })),
       eligibility,
       redirectedIn,
+      earlier: r.previous_request_id
+        ? ((await earlierDiscussions(q, [r.previous_request_id])).get(r.previous_request_id) ?? null)
+        : null,
     };
   }
 
@@ -643,6 +685,7 @@ export class PanelRequestService {
         .leftJoin('panel_meeting as m', 'm.id', 'r.meeting_id')
         .select(['r.id', 'r.person_id', 'r.status', 'r.created_at', 'r.slot_order', 'm.meeting_date'])
         .select(['c.given_name', 'c.family_name', 'u.name as referrer', 'o.name as organisation'])
+        .select('r.previous_request_id')
         .where('r.panel_id', '=', panelId)
         .where('r.status', 'in', ['submitted', 'accepted'])
         .orderBy('r.created_at')
@@ -655,11 +698,16 @@ export class PanelRequestService {
           details: { personIds: rows.map((r) => r.person_id) },
         });
       }
+      const earlier = await earlierDiscussions(
+        trx,
+        rows.map((r) => r.previous_request_id ?? ''),
+      );
       return {
         panel,
         chair,
         requests: rows.map((r) => ({
           ...r,
+          reReferral: r.previous_request_id ? (earlier.get(r.previous_request_id)?.label ?? null) : null,
           name: nameOf(r),
           statusWords: REQUEST_STATUS_WORDS[r.status],
           meetingLabel: r.meeting_date ? longDate(r.meeting_date) : null,
