@@ -220,6 +220,11 @@ export const ACTION_WORDS: Record<string, string> = {
     'Approved, as the panel’s chair, a meeting’s record: its decisions reached the child’s record',
   'panel-record.circulated': 'Circulated a panel’s written decisions and actions for a child’s case',
   'panel-record.decisions.viewed': 'Viewed a panel’s decisions about a child',
+  'panel-dashboard.viewed':
+    'Viewed a panel’s dashboard: meetings, cases waiting, deadlines kept, outcomes and needs (counts only)',
+  'panel-dashboard.across-viewed':
+    'Viewed the panels they run side by side: deadlines kept and outcome mix (counts only)',
+  'panel-dashboard.refused': 'Was refused a panel’s dashboard: not its chair, deputy chair or administrator',
   'panel-request.accepted': 'Accepted a request to a panel',
   'panel-request.agenda-reordered': 'Moved a child’s case on a panel meeting’s agenda',
   'panel-request.agenda.viewed': 'Viewed a panel meeting’s agenda',
