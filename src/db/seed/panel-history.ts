@@ -6,15 +6,15 @@
  * are on each case and meeting, most met on time, a few late and one or two missed. A couple of requests wait for
  * a decision or a slot, and a few cases sit on the next meeting's agenda. Deterministic for a given `today`.
  */
-import type { Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
 import { CIRCULATION_WORK, RECOMMENDATION_WORK } from '../../features/panels/record.ts';
 import { addMonths, planMeetings } from '../../features/panels/schedule.ts';
 import { addInvolvement } from '../../features/people/registry-repository.ts';
 import { addDays, londonInstant, londonToday } from '../../platform/calendar.ts';
 import { loadWorkingCalendar } from '../../platform/closures.ts';
-import { DEADLINE_RULES, markDeadlineMet, setDeadline } from '../../platform/deadlines.ts';
+import { computeDeadline, DEADLINE_RULES, type DeadlineRule } from '../../platform/deadlines.ts';
 import { assignWork, completeWork } from '../../platform/work.ts';
-import { type DB, PANEL_OUTCOMES, type PanelOutcome } from '../schema.ts';
+import { type DB, type DeadlineTable, PANEL_OUTCOMES, type PanelOutcome } from '../schema.ts';
 import type { FamilyRows } from './families.ts';
 import { demoId, Random } from './random.ts';
 
@@ -162,6 +162,28 @@ export async function seedPanelHistory(
     const chair = members.find((m) => m.role === 'chair')?.user_id ?? ADMIN;
     const runners = members.filter((m) => ['chair', 'deputy_chair', 'administrator'].includes(m.role));
     const pool = pools.get(p.prefix)!;
+    // Deadline rows as the product sets them (computeDeadline), written in batches to keep seeding quick.
+    const pending: Insertable<DeadlineTable>[] = [];
+    const deadline = (ownerType: string, ownerId: string, rule: DeadlineRule, start: Date) => {
+      const { dueAt, atRiskFrom } = computeDeadline(calendar, rule, start);
+      const row = {
+        id: demoId(`panel-history:deadline:${ownerId}:${rule.code}`),
+        owner_type: ownerType,
+        owner_id: ownerId,
+        rule_code: rule.code,
+        rule_words: rule.words,
+        started_at: start,
+        due_at: dueAt,
+        at_risk_from: atRiskFrom,
+        met_at: null as Date | null,
+        met_by: null as string | null,
+      };
+      pending.push(row);
+      return row;
+    };
+    const flush = async () => {
+      if (pending.length) await trx.insertInto('deadline').values(pending.splice(0)).execute();
+    };
     const nextChild = () => pool.shift();
 
     /** A request about a child: its consent naming the panel and its signed-off assessment with unmet needs. */
@@ -313,23 +335,13 @@ export async function seedPanelHistory(
       const start = londonInstant(meeting.date, p.startTime);
       const papers = { ...DEADLINE_RULES.PANEL_PAPERS, days: panel.papers_due_working_days };
       const invitation = { ...DEADLINE_RULES.PANEL_INVITATION, days: panel.invitation_days };
-      await setDeadline(trx, calendar, { ownerType: 'panel_request', ownerId: requestId, rule: papers, start });
-      await setDeadline(trx, calendar, { ownerType: 'panel_request', ownerId: requestId, rule: invitation, start });
-      await markDeadlineMet(trx, {
-        ownerType: 'panel_request',
-        ownerId: requestId,
-        ruleCode: invitation.code,
-        at: invitedAt,
-        by: ADMIN,
-      });
+      const papersRow = deadline('panel_request', requestId, papers, start);
+      const invitationRow = deadline('panel_request', requestId, invitation, start);
+      invitationRow.met_at = invitedAt;
+      invitationRow.met_by = ADMIN;
       if (papersAt) {
-        await markDeadlineMet(trx, {
-          ownerType: 'panel_request',
-          ownerId: requestId,
-          ruleCode: papers.code,
-          at: papersAt,
-          by: ADMIN,
-        });
+        papersRow.met_at = papersAt;
+        papersRow.met_by = ADMIN;
       }
     };
 
@@ -382,12 +394,7 @@ export async function seedPanelHistory(
 
       // The record: attendance, each case's decisions, the chair's approval (the 48-hour clock) and circulation.
       const decisions = { ...DEADLINE_RULES.PANEL_DECISION_RECORDED, hours: panel.decisions_hours };
-      const clock = await setDeadline(trx, calendar, {
-        ownerType: 'panel_meeting',
-        ownerId: meetingId,
-        rule: decisions,
-        start: end,
-      });
+      const clock = deadline('panel_meeting', meetingId, decisions, end);
       const approvedAt = rng.chance(0.15)
         ? new Date(clock.due_at.getTime() + rng.int(3, 20) * HOUR)
         : new Date(Math.max(end.getTime() + HOUR, clock.due_at.getTime() - rng.int(4, 30) * HOUR));
@@ -421,13 +428,8 @@ export async function seedPanelHistory(
           })),
         ])
         .execute();
-      await markDeadlineMet(trx, {
-        ownerType: 'panel_meeting',
-        ownerId: meetingId,
-        ruleCode: decisions.code,
-        at: approvedAt,
-        by: chair,
-      });
+      clock.met_at = approvedAt;
+      clock.met_by = chair;
       let uncirculated: string | null = null;
       for (const c of cases) {
         const outcomes = new Set<PanelOutcome>();
@@ -522,12 +524,7 @@ export async function seedPanelHistory(
             });
           }
         }
-        const circulation = await setDeadline(trx, calendar, {
-          ownerType: 'panel_request',
-          ownerId: c.requestId,
-          rule: DEADLINE_RULES.PANEL_DECISION_CIRCULATED,
-          start: end,
-        });
+        const circulation = deadline('panel_request', c.requestId, DEADLINE_RULES.PANEL_DECISION_CIRCULATED, end);
         const dueBy = circulation.due_at;
         const missed = dueBy < today && missedLeft > 0 && rng.chance(0.08);
         if (missed || dueBy >= today) {
@@ -538,14 +535,10 @@ export async function seedPanelHistory(
         const sentAt = rng.chance(0.1)
           ? new Date(dueBy.getTime() + rng.int(2, 30) * HOUR)
           : new Date(Math.max(approvedAt.getTime() + HOUR, dueBy.getTime() - rng.int(10, 60) * HOUR));
-        await markDeadlineMet(trx, {
-          ownerType: 'panel_request',
-          ownerId: c.requestId,
-          ruleCode: DEADLINE_RULES.PANEL_DECISION_CIRCULATED.code,
-          at: sentAt,
-          by: chair,
-        });
+        circulation.met_at = sentAt;
+        circulation.met_by = chair;
       }
+      await flush();
       if (uncirculated) {
         await assignWork(trx, {
           kind: CIRCULATION_WORK,
@@ -587,6 +580,7 @@ export async function seedPanelHistory(
         await allocate(requestId, { id: next.id, date: next.meeting_date }, slot, decidedAt, papersAt, decidedAt);
       }
     }
+    await flush();
     if (p.team === 'lea-council:panel-north' || p.team === 'aire-council:panel') {
       const child = nextChild();
       if (child) await makeRequest(`${p.team}:waiting`, child, londonInstant(addDays(day, -6), '11:00'));
