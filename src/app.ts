@@ -21,6 +21,7 @@ import { registerFrontDoorRoutes } from './features/front-door/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
 import { registerPanelsApi } from './features/panels/api.ts';
+import { registerPanelDashboardRoutes } from './features/panels/dashboard-routes.ts';
 import { registerPanelImplementationApi } from './features/panels/implementation-api.ts';
 import { registerPanelImplementationRoutes } from './features/panels/implementation-routes.ts';
 import { registerPanelPapersRoutes } from './features/panels/papers-routes.ts';
@@ -121,6 +122,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerPanelImplementationRoutes(app, deps);
   registerPanelImplementationApi(app, deps);
   registerPanelsApi(app, deps);
+  registerPanelDashboardRoutes(app, deps);
   registerTafRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);

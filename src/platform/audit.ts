@@ -128,6 +128,7 @@ export const NON_PERSON_EVENT_NAMESPACES = [
   'sign-in',
   'sign-out',
   'account',
+  'panel-dashboard',
 ];
 
 /** Whether the event is about one person, by its action's namespace. */

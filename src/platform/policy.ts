@@ -398,6 +398,12 @@ export const ACTIONS = {
     who: ['panel_admin', 'system_admin'],
     relationship: 'none',
   },
+  'panel-dashboard.read': {
+    description:
+      'See the dashboard of a panel you chair, deputy chair or administer (integrated processes: every panel), and those panels side by side: meetings and slots, cases waiting, deadlines kept, outcomes, recommendations by agency and the unmet needs brought to them by month (counts only, no child named)',
+    who: ['panel_admin', 'panel_chair', 'integrated_processes'],
+    relationship: 'none',
+  },
   'admin.closure-days.manage': {
     description: 'Add and remove closure days that deadlines skip',
     who: ADMIN,
@@ -778,6 +784,10 @@ export const ROUTES: Record<string, Action> = {
   'GET /panels/:id/meetings/:meetingId/papers/pdf': 'panel-papers.read',
   'GET /panels/:id/meetings/:meetingId/papers/agenda': 'panel-papers.read',
   'GET /panels/:id/meetings/:meetingId/papers/agenda/pdf': 'panel-papers.read',
+  'GET /panels/dashboard': 'panel-dashboard.read',
+  'GET /panels/dashboard.csv': 'panel-dashboard.read',
+  'GET /panels/:id/dashboard': 'panel-dashboard.read',
+  'GET /panels/:id/dashboard.csv': 'panel-dashboard.read',
   'GET /people/:id/panel-requests': 'panel-request.read',
   'GET /people/:id/panel-requests/new': 'panel-request.make',
   'GET /people/:id/panel-requests/new/:panelId': 'panel-request.make',

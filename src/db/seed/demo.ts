@@ -226,7 +226,10 @@ export async function seedDemo(db: Kysely<DB>, opts: { onlyIfEmpty: boolean; tod
     await seedDemoContacts(trx, today);
     await seedDemoConversations(trx, families, today);
     await seedDemoEpisode(trx, families, today);
-    await seedDemoPanels(trx, today);
+    // The demo practitioner's own family stays out of the panels' history, so their record tells one story.
+    const practitioner = demoId('user:practitioner@demo.early-help.invalid');
+    const ownFamily = new Set(families.involvements.filter((i) => i.user_id === practitioner).map((i) => i.person_id));
+    await seedDemoPanels(trx, today, families, ownFamily);
     await seedDemoChronology(trx, families, today);
     await recordAudit(
       trx,

@@ -3,6 +3,8 @@ import { addMonths, planMeetings } from '../../features/panels/schedule.ts';
 import { addDays } from '../../platform/calendar.ts';
 import { loadWorkingCalendar } from '../../platform/closures.ts';
 import type { DB, PanelMemberRole, PanelModel, Role } from '../schema.ts';
+import type { FamilyRows } from './families.ts';
+import { seedPanelHistory } from './panel-history.ts';
 import { buildPartnership } from './partnership.ts';
 import { demoId, isoDate } from './random.ts';
 import { DEMO_USERS } from './users.ts';
@@ -20,7 +22,18 @@ interface DemoPanel {
   startTime: string;
   venue: string;
   gatewayPanel?: string;
+  /** Teams its demo history's recommendations go to. */
+  recommendTo: string[];
 }
+
+const LEA_TEAMS = [
+  'lea-health:school-nursing',
+  'lea-camhs:targeted',
+  'lea-housing:options',
+  'lea-council:change-for-children',
+  'lea-youth:north',
+  'glasshouse:family',
+];
 
 const DEMO_PANELS: DemoPanel[] = [
   {
@@ -31,6 +44,7 @@ const DEMO_PANELS: DemoPanel[] = [
     weekday: 2,
     startTime: '09:30',
     venue: 'North Area Family Centre, meeting room 1',
+    recommendTo: LEA_TEAMS,
   },
   {
     team: 'lea-council:panel-central',
@@ -40,6 +54,7 @@ const DEMO_PANELS: DemoPanel[] = [
     weekday: 3,
     startTime: '10:00',
     venue: 'Unity House, Change for Children Unit',
+    recommendTo: LEA_TEAMS,
   },
   {
     team: 'lea-council:panel-south',
@@ -49,6 +64,7 @@ const DEMO_PANELS: DemoPanel[] = [
     weekday: 4,
     startTime: '13:30',
     venue: 'South Area Children’s Centre',
+    recommendTo: LEA_TEAMS,
   },
   {
     team: 'aire-council:panel',
@@ -59,6 +75,7 @@ const DEMO_PANELS: DemoPanel[] = [
     startTime: '10:00',
     venue: 'Aire Civic Hall, committee room 3',
     gatewayPanel: 'Children Aire panel',
+    recommendTo: ['aire-council:families-first', 'aire-council:signpost', 'aire-csws:mst', 'aire-council:attendance'],
   },
 ];
 
@@ -68,7 +85,16 @@ const ROLE_FOR: [Role, PanelMemberRole][] = [
   ['panel_member', 'member'],
 ];
 
-export async function seedDemoPanels(trx: Transaction<DB>, today: Date): Promise<number> {
+/**
+ * The demo panels, their members and next meetings; with the demo families, also each panel's last three months
+ * (panel-history.ts), leaving out the children in `exclude` (the demo practitioner's own family).
+ */
+export async function seedDemoPanels(
+  trx: Transaction<DB>,
+  today: Date,
+  families?: FamilyRows,
+  exclude: Set<string> = new Set(),
+): Promise<number> {
   const partnership = buildPartnership();
   const teams = new Map(partnership.organisations.flatMap((o) => o.teams.map((t) => [t.key, t] as const)));
   const day = isoDate(today);
@@ -150,6 +176,22 @@ export async function seedDemoPanels(trx: Transaction<DB>, today: Date): Promise
         .execute();
     }
     count++;
+  }
+  if (families) {
+    await seedPanelHistory(
+      trx,
+      families,
+      today,
+      DEMO_PANELS.map((p) => ({
+        team: p.team,
+        weekday: p.weekday,
+        startTime: p.startTime,
+        prefix: p.team.startsWith('aire-') ? 'aire-' : 'lea-',
+        recommendTo: p.recommendTo,
+      })),
+      partnership.organisations.map((o) => o.key),
+      exclude,
+    );
   }
   return count;
 }

@@ -230,6 +230,11 @@ export const ACTION_WORDS: Record<string, string> = {
   'panel-recommendation.considered': 'Considered, as the panel’s chair, a recommendation that was not implemented',
   'panel-recommendation.consider-refused':
     'Was refused considering a report of non-implementation: only the panel’s chair or a deputy chair may',
+  'panel-dashboard.viewed':
+    'Viewed a panel’s dashboard: meetings, cases waiting, deadlines kept, outcomes and needs (counts only)',
+  'panel-dashboard.across-viewed':
+    'Viewed the panels they run side by side: deadlines kept and outcome mix (counts only)',
+  'panel-dashboard.refused': 'Was refused a panel’s dashboard: not its chair, deputy chair or administrator',
   'panel-request.accepted': 'Accepted a request to a panel',
   'panel-request.agenda-reordered': 'Moved a child’s case on a panel meeting’s agenda',
   'panel-request.agenda.viewed': 'Viewed a panel meeting’s agenda',

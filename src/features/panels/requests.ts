@@ -21,6 +21,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { addDays, ageOn, londonInstant, londonToday, longDate } from '../../platform/calendar.ts';
 import { loadWorkingCalendar } from '../../platform/closures.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
+import { DEADLINE_RULES, markDeadlineMet, setDeadline } from '../../platform/deadlines.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { notify } from '../../platform/notifications.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
@@ -963,6 +964,7 @@ export class PanelRequestService {
       .where('id', '=', r.id)
       .execute();
     if (from) await this.renumber(trx, from);
+    await this.setSlotDeadlines(trx, ctx, panel, r.id, target);
     const referrer = await trx
       .selectFrom('app_user')
       .select('email')
@@ -981,6 +983,56 @@ export class PanelRequestService {
       details: { requestId: r.id, panelId: panel.id, meetingId: target.id, fromMeetingId: from, slot, start },
     });
     await this.warnOtherForums(trx, ctx, r.id);
+  }
+
+  /**
+   * The papers and invitation deadlines of a case on its meeting (seed 003: papers 5 working days before, the
+   * referrer invited 3 days before), kept as deadline rows so the dashboard counts them like every other deadline.
+   * A case moved to another meeting starts them again: the invitation is met now (it has just been sent), the papers
+   * when they arrived, if they have.
+   */
+  private async setSlotDeadlines(
+    trx: Trx,
+    ctx: RequestContext,
+    panel: PanelRow,
+    requestId: string,
+    target: { meeting_date: string; start_time: string },
+  ) {
+    const papers = { ...DEADLINE_RULES.PANEL_PAPERS, days: panel.papers_due_working_days };
+    const invitation = { ...DEADLINE_RULES.PANEL_INVITATION, days: panel.invitation_days };
+    await trx
+      .deleteFrom('deadline')
+      .where('owner_type', '=', 'panel_request')
+      .where('owner_id', '=', requestId)
+      .where('rule_code', 'in', [papers.code, invitation.code])
+      .execute();
+    const calendar = await loadWorkingCalendar(trx, panel.area_id);
+    const start = londonInstant(target.meeting_date, target.start_time);
+    const by = ctx.actor?.userId ?? null;
+    for (const rule of [papers, invitation]) {
+      await setDeadline(trx, calendar, { ownerType: 'panel_request', ownerId: requestId, rule, start });
+    }
+    await markDeadlineMet(trx, {
+      ownerType: 'panel_request',
+      ownerId: requestId,
+      ruleCode: invitation.code,
+      at: ctx.at,
+      by,
+    });
+    const { papers_submitted_at } = await trx
+      .selectFrom('panel_request')
+      .select('papers_submitted_at')
+      .where('id', '=', requestId)
+      .executeTakeFirstOrThrow();
+    if (papers_submitted_at) {
+      await markDeadlineMet(trx, {
+        ownerType: 'panel_request',
+        ownerId: requestId,
+        ruleCode: papers.code,
+        at: papers_submitted_at,
+        by,
+      });
+    }
   }
 
   /** Closes gaps in a meeting's slot order after a request leaves it. */
@@ -1026,6 +1078,13 @@ export class PanelRequestService {
         .where('id', '=', requestId)
         .execute();
       const late = londonToday(ctx.at) > d.papersDue;
+      await markDeadlineMet(trx, {
+        ownerType: 'panel_request',
+        ownerId: requestId,
+        ruleCode: DEADLINE_RULES.PANEL_PAPERS.code,
+        at: ctx.at,
+        by: ctx.actor?.userId ?? null,
+      });
       await recordAudit(trx, auditContext(ctx), {
         action: 'panel-request.papers-received',
         recordType: 'person',
