@@ -21,6 +21,7 @@ import { registerFrontDoorRoutes } from './features/front-door/routes.ts';
 import { registerHomeRoutes } from './features/home/routes.ts';
 import { registerNotificationRoutes } from './features/notifications/routes.ts';
 import { registerPanelsApi } from './features/panels/api.ts';
+import { registerDecisionLetterRoutes } from './features/panels/decision-letter-routes.ts';
 import { registerPanelPapersRoutes } from './features/panels/papers-routes.ts';
 import { registerPanelRecordRoutes } from './features/panels/record-routes.ts';
 import { registerPanelRequestRoutes } from './features/panels/request-routes.ts';
@@ -115,6 +116,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerPanelRecordRoutes(app, deps);
   registerPanelPapersRoutes(app, deps);
   registerPanelsApi(app, deps);
+  registerDecisionLetterRoutes(app, deps);
   registerTafRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);

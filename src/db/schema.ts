@@ -1650,7 +1650,17 @@ export interface PanelCaseRecordTable {
   dissent_reason: string | null;
   recorded_by: string;
   recorded_at: Timestamp;
+  // The family's decision letter: when it was sent, how, in which language, who recorded it (migration 0039).
+  letter_sent_on: ColumnType<string | null, string | null | undefined, string | null>;
+  letter_method: ColumnType<PanelLetterMethod | null, PanelLetterMethod | null | undefined, PanelLetterMethod | null>;
+  letter_language: ColumnType<string | null, string | null | undefined, string | null>;
+  letter_recorded_by: ColumnType<string | null, string | null | undefined, string | null>;
+  letter_recorded_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
+
+/** How the family's decision letter reached them (the closure letter's ways). */
+export const PANEL_LETTER_METHODS = EPISODE_LETTER_METHODS;
+export type PanelLetterMethod = (typeof PANEL_LETTER_METHODS)[number];
 
 export interface PanelRecommendationTable {
   id: Generated<string>;

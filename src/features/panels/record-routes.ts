@@ -9,6 +9,7 @@ import type { AppDeps } from '../../platform/app-deps.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import { asArray, dateFromParts, type FormProblem, orderedForm, submitForm } from '../../platform/forms.ts';
 import { checkId, isUuid } from '../../platform/ids.ts';
+import { LETTER_METHOD_WORDS, mayReadLetter } from './decision-letter-service.ts';
 import {
   type AttendanceInput,
   type CaseInput,
@@ -234,6 +235,7 @@ export function registerPanelRecordRoutes(app: FastifyInstance, deps: AppDeps) {
     const problem = extra as Partial<FormProblem>;
     return reply.page('panels/views/record-meeting.njk', {
       ...view,
+      letterMethodWords: LETTER_METHOD_WORDS,
       values: problem.values ?? {},
       errors: problem.errors ?? [],
       ...extra,
@@ -412,7 +414,9 @@ export function registerPanelRecordRoutes(app: FastifyInstance, deps: AppDeps) {
   app.get<ChildRequest>('/people/:id/panel-requests/:requestId/decisions', async (request, reply) => {
     const { id, requestId } = request.params;
     checkId(id, requestId);
-    const view = await service.decisionsForChild(request.ctx(), id, requestId);
-    return reply.page('panels/views/record-decisions.njk', view);
+    const ctx = request.ctx();
+    const view = await service.decisionsForChild(ctx, id, requestId);
+    const letter = ctx.actor ? await mayReadLetter(deps.database.db, ctx.actor.userId, requestId, ctx.at) : false;
+    return reply.page('panels/views/record-decisions.njk', { ...view, requestId, mayReadLetter: letter });
   });
 }

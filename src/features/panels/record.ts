@@ -240,7 +240,7 @@ export class PanelRecordService {
       const recorded = cases.length
         ? await trx
             .selectFrom('panel_case_record')
-            .select(['request_id', 'outcomes', 'lead_kind'])
+            .select(['request_id', 'outcomes', 'lead_kind', 'letter_sent_on', 'letter_method'])
             .where(
               'request_id',
               'in',
@@ -332,6 +332,10 @@ export class PanelRecordService {
             lead: r?.lead_kind ?? null,
             recommendations: recommendations.filter((x) => x.request_id === c.id).length,
             circulation: circulationOf(c.id),
+            letter:
+              r && approved
+                ? { sentOn: r.letter_sent_on ? longDate(r.letter_sent_on) : null, method: r.letter_method }
+                : null,
           };
         }),
       };
