@@ -26,6 +26,7 @@ import { registerPanelPapersRoutes } from './features/panels/papers-routes.ts';
 import { registerPanelRecordRoutes } from './features/panels/record-routes.ts';
 import { registerPanelRequestRoutes } from './features/panels/request-routes.ts';
 import { registerPanelRoutes } from './features/panels/routes.ts';
+import { registerWithdrawRoutes } from './features/panels/withdraw-routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
 import { registerPlanRoutes } from './features/plans/routes.ts';
 import { registerTafRoutes } from './features/taf/routes.ts';
@@ -117,6 +118,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerPanelPapersRoutes(app, deps);
   registerPanelsApi(app, deps);
   registerDecisionLetterRoutes(app, deps);
+  registerWithdrawRoutes(app, deps);
   registerTafRoutes(app, deps);
   registerChronologyRoutes(app, deps);
   await registerAttachmentRoutes(app, deps);

@@ -1574,6 +1574,9 @@ export interface PanelRequestTable {
   late_papers_agreed_by: string | null;
   late_papers_agreed_at: Timestamp | null;
   invitation_sent_at: Timestamp | null;
+  // Withdrawn by its referrer or the panel's administrator, before it was discussed (migration 0039).
+  withdrawn_by: ColumnType<string | null, string | null | undefined, string | null>;
+  withdrawn_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

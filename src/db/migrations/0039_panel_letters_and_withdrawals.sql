@@ -17,3 +17,8 @@ alter table panel_case_record
 alter table panel_request drop constraint panel_request_check;
 alter table panel_request
   add constraint panel_request_status_reason check ((status in ('declined', 'redirected', 'withdrawn')) = (status_reason is not null));
+alter table panel_request
+  add column withdrawn_by uuid references app_user(id),
+  add column withdrawn_at timestamptz,
+  add constraint panel_request_withdrawn check ((status = 'withdrawn') = (withdrawn_at is not null)),
+  add constraint panel_request_withdrawn_by check ((withdrawn_by is null) = (withdrawn_at is null));

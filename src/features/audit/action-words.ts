@@ -221,9 +221,11 @@ export const ACTION_WORDS: Record<string, string> = {
   'panel-record.circulated': 'Circulated a panel’s written decisions and actions for a child’s case',
   'panel-record.decisions.viewed': 'Viewed a panel’s decisions about a child',
   'panel-record.letter-viewed': 'Viewed the family’s letter with a panel’s decisions about their child',
-  'panel-record.letter-refused': 'Was refused the family’s letter with a panel’s decisions: not its panel, lead or referrer',
+  'panel-record.letter-refused':
+    'Was refused the family’s letter with a panel’s decisions: not its panel, lead or referrer',
   'panel-record.letter-recorded': 'Recorded that the family’s letter with a panel’s decisions was sent',
   'panel-request.withdrawn': 'Withdrew a request to a panel before it was discussed, with the reason',
+  'panel-request.withdraw-refused': 'Was refused withdrawing a request to a panel: not its referrer or administrator',
   'panel-request.accepted': 'Accepted a request to a panel',
   'panel-request.agenda-reordered': 'Moved a child’s case on a panel meeting’s agenda',
   'panel-request.agenda.viewed': 'Viewed a panel meeting’s agenda',

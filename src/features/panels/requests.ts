@@ -765,6 +765,11 @@ export class PanelRequestService {
     return this.db.transaction().execute(async (trx) => {
       const { panel } = await this.administered(trx, ctx, panelId);
       const r = await this.request(trx, panelId, requestId);
+      if (r.status === 'withdrawn') {
+        throw new ValidationError([
+          { field: 'meetingId', message: 'This request was withdrawn: it cannot be given a slot' },
+        ]);
+      }
       if (r.status !== 'accepted') {
         throw new ValidationError([{ field: 'meetingId', message: 'Accept the request before giving it a slot' }]);
       }
@@ -844,7 +849,7 @@ export class PanelRequestService {
       })
       .where('id', '=', r.id)
       .execute();
-    if (from) await this.renumber(trx, from);
+    if (from) await closeUpSlots(trx, from);
     const referrer = await trx
       .selectFrom('app_user')
       .select('email')
@@ -863,26 +868,6 @@ export class PanelRequestService {
       details: { requestId: r.id, panelId: panel.id, meetingId: target.id, fromMeetingId: from, slot, start },
     });
     await this.warnOtherForums(trx, ctx, r.id);
-  }
-
-  /** Closes gaps in a meeting's slot order after a request leaves it. */
-  private async renumber(trx: Trx, meetingId: string) {
-    const rows = await trx
-      .selectFrom('panel_request')
-      .select(['id', 'slot_order'])
-      .where('meeting_id', '=', meetingId)
-      .where('status', 'in', ACTIVE)
-      .orderBy('slot_order')
-      .execute();
-    for (const [i, row] of rows.entries()) {
-      if (row.slot_order !== i + 1) {
-        await trx
-          .updateTable('panel_request')
-          .set({ slot_order: i + 1 })
-          .where('id', '=', row.id)
-          .execute();
-      }
-    }
   }
 
   /**
@@ -1027,7 +1012,7 @@ export class PanelRequestService {
       if (r.meeting_id !== meetingId || r.slot_order === null || !ACTIVE.includes(r.status)) {
         throw new NotFoundError();
       }
-      await this.renumber(trx, meetingId);
+      await closeUpSlots(trx, meetingId);
       const rows = await trx
         .selectFrom('panel_request')
         .select(['id', 'slot_order'])
@@ -1284,5 +1269,25 @@ export class PanelRequestService {
       recordId: other.personId,
       details: { requestId, otherKind: other.kind, otherId: other.otherId, side },
     });
+  }
+}
+
+/** Closes gaps in a meeting's slot order after a request leaves it: later slots move up. */
+export async function closeUpSlots(trx: Trx, meetingId: string) {
+  const rows = await trx
+    .selectFrom('panel_request')
+    .select(['id', 'slot_order'])
+    .where('meeting_id', '=', meetingId)
+    .where('status', 'in', ACTIVE)
+    .orderBy('slot_order')
+    .execute();
+  for (const [i, row] of rows.entries()) {
+    if (row.slot_order !== i + 1) {
+      await trx
+        .updateTable('panel_request')
+        .set({ slot_order: i + 1 })
+        .where('id', '=', row.id)
+        .execute();
+    }
   }
 }
