@@ -1578,6 +1578,9 @@ export interface PanelRequestTable {
   late_papers_agreed_by: string | null;
   late_papers_agreed_at: Timestamp | null;
   invitation_sent_at: Timestamp | null;
+  // Withdrawn by its referrer or the panel's administrator, before it was discussed (migration 0039).
+  withdrawn_by: ColumnType<string | null, string | null | undefined, string | null>;
+  withdrawn_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   // Redirected to the panel by an agency that received a request it cannot meet (migration 0038, decision 0039).
@@ -1668,7 +1671,17 @@ export interface PanelCaseRecordTable {
   dissent_reason: string | null;
   recorded_by: string;
   recorded_at: Timestamp;
+  // The family's decision letter: when it was sent, how, in which language, who recorded it (migration 0039).
+  letter_sent_on: ColumnType<string | null, string | null | undefined, string | null>;
+  letter_method: ColumnType<PanelLetterMethod | null, PanelLetterMethod | null | undefined, PanelLetterMethod | null>;
+  letter_language: ColumnType<string | null, string | null | undefined, string | null>;
+  letter_recorded_by: ColumnType<string | null, string | null | undefined, string | null>;
+  letter_recorded_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
+
+/** How the family's decision letter reached them (the closure letter's ways). */
+export const PANEL_LETTER_METHODS = EPISODE_LETTER_METHODS;
+export type PanelLetterMethod = (typeof PANEL_LETTER_METHODS)[number];
 
 export interface PanelRecommendationTable {
   id: Generated<string>;

@@ -257,3 +257,23 @@ export async function deadlinesFor(
     .orderBy('rule_code')
     .execute();
 }
+
+/**
+ * Closes a record's open deadlines as no longer needed (a request withdrawn before its meeting): they are removed,
+ * so no work list or page shows them due or overdue; met ones stay as the record of what was done. Returns the
+ * rule codes closed.
+ */
+export async function closeDeadlines(
+  trx: Transaction<DB> | Kysely<DB>,
+  ownerType: string,
+  ownerId: string,
+): Promise<string[]> {
+  const rows = await trx
+    .deleteFrom('deadline')
+    .where('owner_type', '=', ownerType)
+    .where('owner_id', '=', ownerId)
+    .where('met_at', 'is', null)
+    .returning('rule_code')
+    .execute();
+  return rows.map((r) => r.rule_code).sort();
+}

@@ -392,6 +392,25 @@ export const ACTIONS = {
     who: ['panel_admin', 'panel_chair', 'panel_member'],
     relationship: 'none',
   },
+  // The family's decision letter and withdrawing a request (docs/decisions/0037)
+  'panel-letter.read': {
+    description:
+      'Read, print and download the family’s letter with a panel’s approved decisions on their case: the panel’s administrator, chair and deputy chairs, the case’s lead professional and its referrer (every reading audited)',
+    who: [...REGISTER, 'panel_admin', 'panel_chair'],
+    relationship: 'none',
+  },
+  'panel-letter.record': {
+    description:
+      'For a panel you administer or chair: record the day the family’s decision letter was sent and how, as part of circulating the decisions',
+    who: ['panel_admin', 'panel_chair'],
+    relationship: 'none',
+  },
+  'panel-request.withdraw': {
+    description:
+      'Withdraw a request to a panel before it is discussed, with a reason: its referrer, or the panel’s administrator or chair; it leaves the agenda and the administrator is told',
+    who: [...REGISTER, 'panel_admin', 'panel_chair'],
+    relationship: 'none',
+  },
   'panels.manage': {
     description:
       'Set up panels, their members and gateway services, and generate, change and cancel their meetings (panel administrators: the panels they administer)',
@@ -788,6 +807,12 @@ export const ROUTES: Record<string, Action> = {
   'GET /panels/dashboard.csv': 'panel-dashboard.read',
   'GET /panels/:id/dashboard': 'panel-dashboard.read',
   'GET /panels/:id/dashboard.csv': 'panel-dashboard.read',
+  'GET /people/:id/panel-requests/:requestId/letter': 'panel-letter.read',
+  'GET /people/:id/panel-requests/:requestId/letter/pdf': 'panel-letter.read',
+  'POST /people/:id/panel-requests/:requestId/letter': 'panel-letter.record',
+  'GET /people/:id/panel-requests/:requestId/withdraw': 'panel-request.withdraw',
+  'POST /people/:id/panel-requests/:requestId/withdraw': 'panel-request.withdraw',
+  'POST /api/v1/panel-requests/:id/withdraw': 'panel-request.withdraw',
   'GET /people/:id/panel-requests': 'panel-request.read',
   'GET /people/:id/panel-requests/new': 'panel-request.make',
   'GET /people/:id/panel-requests/new/:panelId': 'panel-request.make',

@@ -235,6 +235,12 @@ export const ACTION_WORDS: Record<string, string> = {
   'panel-dashboard.across-viewed':
     'Viewed the panels they run side by side: deadlines kept and outcome mix (counts only)',
   'panel-dashboard.refused': 'Was refused a panel’s dashboard: not its chair, deputy chair or administrator',
+  'panel-record.letter-viewed': 'Viewed the family’s letter with a panel’s decisions about their child',
+  'panel-record.letter-refused':
+    'Was refused the family’s letter with a panel’s decisions: not its panel, lead or referrer',
+  'panel-record.letter-recorded': 'Recorded that the family’s letter with a panel’s decisions was sent',
+  'panel-request.withdrawn': 'Withdrew a request to a panel before it was discussed, with the reason',
+  'panel-request.withdraw-refused': 'Was refused withdrawing a request to a panel: not its referrer or administrator',
   'panel-request.accepted': 'Accepted a request to a panel',
   'panel-request.agenda-reordered': 'Moved a child’s case on a panel meeting’s agenda',
   'panel-request.agenda.viewed': 'Viewed a panel meeting’s agenda',

@@ -1,13 +1,22 @@
 /**
  * The family's letter when an early help episode closes: that the support has ended, what went well (the Supporting
- * Families outcomes achieved) and who to contact. Written in the family's recorded language using the consent
- * explanation's translations (consent_text) where a phrase has one — the greeting, the "Questions" heading and the
+ * Families outcomes achieved) and who to contact. Written through the family letter module (letters/family-letter.ts):
+ * in the family's recorded language where a phrase has a translation — the greeting, the "Questions" heading and the
  * contact sentence, the reference labels — and in English, marked as English, where it has none, with a note saying
  * so. No translation is invented here.
  */
 import type { EpisodeCloseReason, SupportingFamiliesOutcome } from '../../db/schema.ts';
 import type { DocumentBlock, DocumentModel } from '../../platform/documents.ts';
-import { formatDateIn, type Phrase, phrase, plain } from '../consent/explanation.ts';
+import { formatDateIn, type Phrase, plain } from '../consent/explanation.ts';
+import {
+  documentLang,
+  type FamilyLanguage,
+  inEnglish,
+  languageNote,
+  letterWords,
+  paragraphOf,
+  textDirection,
+} from '../letters/family-letter.ts';
 
 /** The ten Supporting Families headline outcomes (2022), in the words the service uses. */
 export const OUTCOME_WORDS: Record<SupportingFamiliesOutcome, string> = {
@@ -44,13 +53,7 @@ const LETTER_REASONS: Record<EpisodeCloseReason, string> = {
   other: 'of a reason your practitioner will explain',
 };
 
-export interface LetterInput {
-  lang: string;
-  /** The family's recorded language as written on their record, when it is not English. */
-  recordedLanguage: string | null;
-  languageName: string | null;
-  texts: Map<string, string>;
-  english: Map<string, string>;
+export interface LetterInput extends FamilyLanguage {
   addressees: string[];
   children: string[];
   reason: EpisodeCloseReason;
@@ -62,8 +65,8 @@ export interface LetterInput {
 }
 
 export function buildClosureLetter(input: LetterInput) {
-  const { lang, texts, english } = input;
-  const t = (key: string, vars: Record<string, string> = {}) => phrase(lang, texts, english, key, vars, ENGLISH[key]);
+  const { lang } = input;
+  const t = letterWords(input, ENGLISH);
   const date = formatDateIn(lang, input.closedOn);
   const vars = {
     children: input.children.join(', '),
@@ -93,19 +96,12 @@ export function buildClosureLetter(input: LetterInput) {
   const outcomes: Phrase[] = input.outcomes.map((o) =>
     o.sustained
       ? t('closure.sustained', { outcome: OUTCOME_WORDS[o.outcome] })
-      : { parts: [{ text: OUTCOME_WORDS[o.outcome] }], ...(lang !== 'en' ? { lang: 'en' } : {}) },
+      : inEnglish(input, OUTCOME_WORDS[o.outcome]),
   );
-  const anyEnglish = lang !== 'en' && [...Object.values(phrases), ...outcomes].some((p) => p.lang === 'en');
-  const note = input.recordedLanguage
-    ? lang === 'en'
-      ? `This letter is in English because it has not been translated into ${input.recordedLanguage}. Ask ${input.practitioner} for an interpreter if that would help.`
-      : anyEnglish
-        ? `Parts of this letter are in English because they have not been translated into ${input.languageName ?? input.recordedLanguage}. Ask ${input.practitioner} for an interpreter if that would help.`
-        : null
-    : null;
+  const note = languageNote(input, [...Object.values(phrases), ...outcomes], input.practitioner);
   return {
     lang,
-    dir: texts.get('language.dir') === 'rtl' ? ('rtl' as const) : ('ltr' as const),
+    dir: textDirection(input),
     t: phrases,
     outcomes,
     note,
@@ -121,7 +117,7 @@ export type ClosureLetter = ReturnType<typeof buildClosureLetter>;
 export function closureLetterDocument(l: ClosureLetter): DocumentModel {
   const t = l.t;
   const blocks: DocumentBlock[] = [];
-  const para = (p: Phrase) => blocks.push({ type: 'paragraph', text: plain(p), ...(p.lang ? { lang: p.lang } : {}) });
+  const para = (p: Phrase) => blocks.push(paragraphOf(p));
   blocks.push({ type: 'heading', level: 1, text: plain(t.title) });
   if (l.note) blocks.push({ type: 'paragraph', text: l.note, lang: 'en' });
   para(t.greeting);
@@ -145,29 +141,8 @@ export function closureLetterDocument(l: ClosureLetter): DocumentModel {
   });
   return {
     title: plain(t.title),
-    lang: l.lang === 'en' ? 'en-GB' : l.lang,
+    lang: documentLang(l.lang),
     footer: `Early Help Hub · ${l.reference}`,
     blocks,
   };
-}
-
-/**
- * The consent explanation's language for a language written on a person's record ("Polish", "polski", "pl"): its
- * code, its own name or its English name. English, or a language with no translations, gives null.
- */
-export function matchLanguage(recorded: string | null, languages: { language: string; name: string }[]): string | null {
-  if (!recorded) return null;
-  const want = recorded.trim().toLowerCase();
-  let names: Intl.DisplayNames | null = null;
-  try {
-    names = new Intl.DisplayNames(['en'], { type: 'language' });
-  } catch {
-    names = null;
-  }
-  for (const l of languages) {
-    if (l.language === 'en') continue;
-    const english = names?.of(l.language)?.toLowerCase();
-    if (want === l.language.toLowerCase() || want === l.name.toLowerCase() || want === english) return l.language;
-  }
-  return null;
 }

@@ -21,8 +21,8 @@ import { notify } from '../../platform/notifications.ts';
 import { actorPartnerships, personPartnerships } from '../../platform/partnership.ts';
 import { Refusal, runRefusable } from '../../platform/refusals.ts';
 import { assignWork, completeWork } from '../../platform/work.ts';
-import * as consentRepo from '../consent/repository.ts';
-import { buildClosureLetter, closureLetterDocument, matchLanguage } from './closure-letter.ts';
+import { familyLanguage, familyOf } from '../letters/family-letter.ts';
+import { buildClosureLetter, closureLetterDocument } from './closure-letter.ts';
 import { EPISODE_ROLES, type EpisodeService, MONITORING_SOURCE, openActionsOf } from './service.ts';
 
 type Trx = Transaction<DB>;
@@ -354,28 +354,8 @@ export class ClosureService {
     if (episode.status !== 'closed' || !episode.closed_at || !episode.close_reason) throw new NotFoundError();
     const children = await this.episodes.peopleOf(trx, episodeId);
     const childIds = children.map((c) => c.id);
-    const adults = await trx
-      .selectFrom('relationship as r')
-      .innerJoin('person as a', 'a.id', 'r.related_person_id')
-      .select(['a.id', 'a.given_name', 'a.family_name', 'a.first_language'])
-      .distinct()
-      .where('r.person_id', 'in', childIds)
-      .where('r.kind', 'in', ['parent', 'step_parent', 'carer', 'grandparent'])
-      .where('a.kind', '=', 'adult')
-      .where('a.merged_into', 'is', null)
-      .where('a.date_of_death', 'is', null)
-      .orderBy('a.family_name')
-      .orderBy('a.given_name')
-      .orderBy('a.id')
-      .execute();
-    const recorded = adults.find((a) => a.first_language)?.first_language ?? found.person.first_language ?? null;
-    const languages = await consentRepo.languages(trx);
-    const isEnglish = !recorded || /^(en|english|en-gb)$/i.test(recorded.trim());
-    const lang = isEnglish ? 'en' : (matchLanguage(recorded, languages) ?? 'en');
-    const [texts, english] = await Promise.all([
-      consentRepo.consentTexts(trx, lang),
-      consentRepo.consentTexts(trx, 'en'),
-    ]);
+    const adults = await familyOf(trx, childIds);
+    const family = await familyLanguage(trx, adults, found.person.first_language ?? null);
     const lastLead = await trx
       .selectFrom('episode_lead as l')
       .innerJoin('app_user as u', 'u.id', 'l.user_id')
@@ -387,11 +367,7 @@ export class ClosureService {
       .executeTakeFirstOrThrow();
     const outcomes = (await outcomesOf(trx, episodeId)).filter((o) => o.achieved);
     const letter = buildClosureLetter({
-      lang,
-      recordedLanguage: isEnglish ? null : recorded,
-      languageName: languages.find((l) => l.language === lang)?.name ?? null,
-      texts,
-      english,
+      ...family,
       addressees: adults.map(nameOf),
       children: children.filter((c) => c.kind === 'child').map(nameOf),
       reason: episode.close_reason,

@@ -23,6 +23,7 @@ import { UUID } from '../../platform/ids.ts';
 import { AllocateForm, DeclineForm, RequestForm } from './request-routes.ts';
 import { PanelRequestService, REDIRECT_WORDS, STEP_CODES } from './requests.ts';
 import { PanelService } from './service.ts';
+import { WithdrawForm, WithdrawService } from './withdraw.ts';
 
 const id = (what: string) => z.string().regex(UUID, { error: `${what} must be an id` });
 const TAGS = ['Panels'];
@@ -467,6 +468,30 @@ export function registerPanelsApi(app: FastifyInstance, deps: AppDeps) {
       const panelId = await panelOfRequest(params.id);
       const r = await recordRules(() => requests.allocate(ctx, panelId, params.id, form.data.meetingId));
       return { id: params.id, meetingId: r.meetingId };
+    },
+  });
+
+  const withdrawals = new WithdrawService(db);
+  defineApiRoute(app, deps, {
+    method: 'POST',
+    path: '/api/v1/panel-requests/:id/withdraw',
+    summary:
+      'Withdraw a request before it is discussed, with the reason (its referrer, or its panel’s administrator or chair)',
+    description:
+      'The request leaves its meeting’s agenda (later slots move up), its open deadlines close and the panel’s administrators are told.',
+    tags: TAGS,
+    auth: true,
+    params: Params,
+    body: z.object({ reason: z.string().max(2000) }),
+    response: z.object({ id: z.guid(), status: z.enum(PANEL_REQUEST_STATUSES) }),
+    unprocessable: 'No reason, or the request is declined, redirected, withdrawn already or discussed.',
+    handler: async (ctx, { params, body }) => {
+      const form = parseForm(WithdrawForm, body);
+      if (!form.ok) throw new UnprocessableError(form.errors, form.errors.map((e) => e.message).join('. '));
+      const r = await db.selectFrom('panel_request').select('person_id').where('id', '=', params.id).executeTakeFirst();
+      if (!r) throw new NotFoundError();
+      await recordRules(() => withdrawals.withdraw(ctx, r.person_id, params.id, form.data.reason));
+      return { id: params.id, status: 'withdrawn' as const };
     },
   });
 }

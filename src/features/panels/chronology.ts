@@ -27,6 +27,7 @@ export const panelRequestSource: ChronologySource = {
       )
       .select(['rp.person_id', 'r.id', 'r.status', 'r.status_reason', 'r.redirected_to', 'r.created_at'])
       .select(['r.decided_at', 'r.decided_by', 'r.referrer_user_id', 'r.referrer_organisation_id', 'r.questions'])
+      .select(['r.withdrawn_at'])
       .select(['r.changes_wanted', 'p.name as panel_name', 'u.name as referrer', 'o.name as organisation_name'])
       .select(['m.meeting_date', 'r.redirected_from_kind', 'fc.reference as redirected_from_reference'])
       .where('rp.person_id', 'in', personIds)
@@ -83,6 +84,15 @@ export const panelRequestSource: ChronologySource = {
           key: `${r.id}:${r.person_id}:decided`,
           at: r.decided_at,
           title: `${r.panel_name} ${what} the request${r.meeting_date ? `; on the agenda for ${longDate(r.meeting_date)}` : ''}`,
+          summary: r.status === 'declined' || r.status === 'redirected' ? r.status_reason : null,
+        });
+      }
+      if (r.withdrawn_at) {
+        out.push({
+          ...common,
+          key: `${r.id}:${r.person_id}:withdrawn`,
+          at: r.withdrawn_at,
+          title: `Request to ${r.panel_name} withdrawn`,
           summary: r.status_reason,
         });
       }

@@ -9,6 +9,7 @@ import type { AppDeps } from '../../platform/app-deps.ts';
 import { londonToday } from '../../platform/calendar.ts';
 import { asArray, dateFromParts, type FormProblem, orderedForm, submitForm } from '../../platform/forms.ts';
 import { checkId, isUuid } from '../../platform/ids.ts';
+import { LETTER_METHOD_WORDS, mayReadLetter } from './decision-letter-service.ts';
 import { PanelImplementationService } from './implementation.ts';
 import { MAX, tooLong } from './implementation-routes.ts';
 import {
@@ -241,6 +242,7 @@ export function registerPanelRecordRoutes(app: FastifyInstance, deps: AppDeps) {
     const problem = extra as Partial<FormProblem>;
     return reply.page('panels/views/record-meeting.njk', {
       ...view,
+      letterMethodWords: LETTER_METHOD_WORDS,
       values: problem.values ?? {},
       errors: problem.errors ?? [],
       ...extra,
@@ -455,8 +457,15 @@ export function registerPanelRecordRoutes(app: FastifyInstance, deps: AppDeps) {
     async (request, reply) => {
       const { id, requestId } = request.params;
       checkId(id, requestId);
-      const view = await service.decisionsForChild(request.ctx(), id, requestId);
-      return reply.page('panels/views/record-decisions.njk', { ...view, flash: FLASH[request.query.done ?? ''] });
+      const ctx = request.ctx();
+      const view = await service.decisionsForChild(ctx, id, requestId);
+      const letter = ctx.actor ? await mayReadLetter(deps.database.db, ctx.actor.userId, requestId, ctx.at) : false;
+      return reply.page('panels/views/record-decisions.njk', {
+        ...view,
+        requestId,
+        mayReadLetter: letter,
+        flash: FLASH[request.query.done ?? ''],
+      });
     },
   );
 }

@@ -242,7 +242,7 @@ export class PanelRecordService {
       const recorded = cases.length
         ? await trx
             .selectFrom('panel_case_record')
-            .select(['request_id', 'outcomes', 'lead_kind'])
+            .select(['request_id', 'outcomes', 'lead_kind', 'letter_sent_on', 'letter_method'])
             .where(
               'request_id',
               'in',
@@ -350,6 +350,10 @@ export class PanelRecordService {
             recommendations: recommendations.filter((x) => x.request_id === c.id).length,
             implementation: approved ? implementationOfCase(c.id) : null,
             circulation: circulationOf(c.id),
+            letter:
+              r && approved
+                ? { sentOn: r.letter_sent_on ? longDate(r.letter_sent_on) : null, method: r.letter_method }
+                : null,
           };
         }),
       };

@@ -130,6 +130,7 @@ const FLASH: Record<string, string> = {
   agreed: 'The chair’s agreement to late papers is recorded',
   moved: 'Agenda changed',
   acknowledged: 'Recorded that you know the child is on another forum’s agenda',
+  withdrawn: 'Request withdrawn: it has left the agenda and the panel’s administrator has been told',
 };
 
 export function registerPanelRequestRoutes(app: FastifyInstance, deps: AppDeps) {

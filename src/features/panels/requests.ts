@@ -884,6 +884,11 @@ export class PanelRequestService {
     return this.db.transaction().execute(async (trx) => {
       const { panel } = await this.administered(trx, ctx, panelId);
       const r = await this.request(trx, panelId, requestId);
+      if (r.status === 'withdrawn') {
+        throw new ValidationError([
+          { field: 'meetingId', message: 'This request was withdrawn: it cannot be given a slot' },
+        ]);
+      }
       if (r.status !== 'accepted') {
         throw new ValidationError([{ field: 'meetingId', message: 'Accept the request before giving it a slot' }]);
       }
@@ -963,7 +968,7 @@ export class PanelRequestService {
       })
       .where('id', '=', r.id)
       .execute();
-    if (from) await this.renumber(trx, from);
+    if (from) await closeUpSlots(trx, from);
     await this.setSlotDeadlines(trx, ctx, panel, r.id, target);
     const referrer = await trx
       .selectFrom('app_user')
@@ -1032,26 +1037,6 @@ export class PanelRequestService {
         at: papers_submitted_at,
         by,
       });
-    }
-  }
-
-  /** Closes gaps in a meeting's slot order after a request leaves it. */
-  private async renumber(trx: Trx, meetingId: string) {
-    const rows = await trx
-      .selectFrom('panel_request')
-      .select(['id', 'slot_order'])
-      .where('meeting_id', '=', meetingId)
-      .where('status', 'in', ACTIVE)
-      .orderBy('slot_order')
-      .execute();
-    for (const [i, row] of rows.entries()) {
-      if (row.slot_order !== i + 1) {
-        await trx
-          .updateTable('panel_request')
-          .set({ slot_order: i + 1 })
-          .where('id', '=', row.id)
-          .execute();
-      }
     }
   }
 
@@ -1204,7 +1189,7 @@ export class PanelRequestService {
       if (r.meeting_id !== meetingId || r.slot_order === null || !ACTIVE.includes(r.status)) {
         throw new NotFoundError();
       }
-      await this.renumber(trx, meetingId);
+      await closeUpSlots(trx, meetingId);
       const rows = await trx
         .selectFrom('panel_request')
         .select(['id', 'slot_order'])
@@ -1521,5 +1506,25 @@ export class PanelRequestService {
       recordId: other.personId,
       details: { requestId, otherKind: other.kind, otherId: other.otherId, side },
     });
+  }
+}
+
+/** Closes gaps in a meeting's slot order after a request leaves it: later slots move up. */
+export async function closeUpSlots(trx: Trx, meetingId: string) {
+  const rows = await trx
+    .selectFrom('panel_request')
+    .select(['id', 'slot_order'])
+    .where('meeting_id', '=', meetingId)
+    .where('status', 'in', ACTIVE)
+    .orderBy('slot_order')
+    .execute();
+  for (const [i, row] of rows.entries()) {
+    if (row.slot_order !== i + 1) {
+      await trx
+        .updateTable('panel_request')
+        .set({ slot_order: i + 1 })
+        .where('id', '=', row.id)
+        .execute();
+    }
   }
 }
