@@ -78,6 +78,18 @@ class ChildRequestPage extends AppPage {
   }
 }
 
+class ReportPage extends AppPage {
+  constructor(
+    page: AskPanelPage['page'],
+    readonly panelName: string,
+  ) {
+    super(page);
+  }
+  get heading() {
+    return `Report on a recommendation of ${this.panelName}`;
+  }
+}
+
 class RequestsWaitingPage extends AppPage {
   readonly heading = 'Requests waiting';
 }
@@ -332,7 +344,7 @@ browserSuite('Issue 11: the panel journeys (browser)', (env) => {
     assert.match((await page.locator('main').textContent()) ?? '', /Accepted/);
   });
 
-  it('Luton-style area panel: request, slot, papers, invitation, meeting, decisions with a lead professional, circulated, and the recommendation on an agency’s work list', async () => {
+  it('Luton-style area panel: request, slot, papers, invitation, meeting, decisions with a lead professional, circulated, an agency reports non-implementation, re-referral', async () => {
     const db = env.app.database.db;
     const start = new Date(env.clock.now());
     const today = londonToday(start);
@@ -542,9 +554,67 @@ browserSuite('Issue 11: the panel journeys (browser)', (env) => {
       assert.match(decisions, /Offer a home visit about sleep routines/);
       assert.match(decisions, /Nia Clarke/);
 
-      // The next steps of the journey go here, from the health visitor on this page:
-      // 7. the agency reports that it has not implemented the recommendation (with its reason), and
-      // 8. the teacher makes a re-referral linked to this earlier discussion.
+      // 7. The health visiting team cannot do it: the health visitor reports it was not implemented, with the reason;
+      //    the chair is told, and records what was done about it.
+      await visitorPage
+        .getByRole('link', { name: /Report on it/ })
+        .first()
+        .click();
+      await new ReportPage(visitorPage, panelName).verifyOnPage();
+      await visitorPage.locator('[data-qa="send-report"]').click();
+      const unanswered = new ReportPage(visitorPage, panelName);
+      await unanswered.verifyOnPage();
+      assert.match(await text(visitorPage, '.govuk-error-summary'), /implemented/);
+      await visitorPage.getByLabel('No, it was not implemented').check();
+      await visitorPage
+        .getByLabel('Why it was not implemented')
+        .fill('No health visitor is free in the area until March.');
+      await visitorPage.locator('[data-qa="send-report"]').click();
+      await visitorPage.waitForURL(/done=reported/);
+      const reported = await PanelDecisionsPage.verifyOnPage(visitorPage);
+      assert.match((await reported.successBanner().textContent()) ?? '', /Report sent/);
+      assert.match(await text(visitorPage, 'main'), /No health visitor is free in the area until March/);
+
+      await chairPage.goto('/');
+      const chairWork = await WorkPage.open(chairPage);
+      const consider = `Consider a recommendation of ${panelName} that was not implemented`;
+      await chairWork.items().filter({ hasText: consider }).waitFor();
+      await chairWork.openItem(consider);
+      await CaseRecordPage.forCase(chairPage, 'Ulla Fenwick');
+      assert.match(await text(chairPage, '[data-qa="not-implemented"]'), /No health visitor is free/);
+      await chairPage
+        .getByLabel('What you did about it')
+        .fill('Asked the school nurse to offer the sleep routine visit.');
+      await chairPage.locator('[data-qa="consider"]').click();
+      await chairPage.waitForURL(/done=considered/);
+      await CaseRecordPage.forCase(chairPage, 'Ulla Fenwick');
+      assert.match(await text(chairPage, '[data-qa="considered"]'), /Considered by Grace Obi/);
+
+      // 8. The teacher re-refers the case: the new request is linked to the earlier discussion and says what was not
+      //    implemented, and goes through the same checks as any request.
+      page = await signedIn(env, teacher);
+      await page.goto(requestPath);
+      await new ChildRequestPage(page, panelName).verifyOnPage();
+      await page.locator('[data-qa="re-refer"]').click();
+      const again = new RequestFormPage(page, panelName);
+      await again.verifyOnPage();
+      assert.equal(
+        await page.getByLabel('What questions do you want the panel to answer?').inputValue(),
+        'Who can co-ordinate the support?',
+      );
+      await again.rightRoute();
+      await page.getByLabel(/Monitored the child/).check();
+      await page
+        .getByLabel('What questions do you want the panel to answer?')
+        .fill('Health visiting could not offer the visit: who else can help with sleep?');
+      await again.send();
+      const reReferred = new ChildRequestPage(page, panelName);
+      await reReferred.verifyOnPage();
+      assert.match((await reReferred.successBanner().textContent()) ?? '', /Request sent to the panel/);
+      assert.notEqual(new URL(page.url()).pathname, requestPath);
+      const link = await text(page, '[data-qa="re-referral"]');
+      assert.match(link, /Re-referral: discussed on/);
+      assert.match(link, /Offer a home visit about sleep routines \(Riverside Health Visiting\)/);
     } finally {
       await smtp.close();
     }
