@@ -14,14 +14,13 @@ import { type Actor, hasRole } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { addDays, londonMidnight, londonToday, longDate } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
-import { documentText, fontCovers } from '../../platform/documents.ts';
-import { ForbiddenError, HttpError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { enqueueJob } from '../../platform/jobs.ts';
 import { notify } from '../../platform/notifications.ts';
 import { actorPartnerships, personPartnerships } from '../../platform/partnership.ts';
 import { Refusal, runRefusable } from '../../platform/refusals.ts';
 import { assignWork, completeWork } from '../../platform/work.ts';
-import { familyLanguage, familyOf } from '../letters/family-letter.ts';
+import { familyLanguage, familyLetterPdf, familyOf } from '../letters/family-letter.ts';
 import { buildClosureLetter, closureLetterDocument } from './closure-letter.ts';
 import { EPISODE_ROLES, type EpisodeService, MONITORING_SOURCE, openActionsOf } from './service.ts';
 
@@ -395,22 +394,10 @@ export class ClosureService {
     return runRefusable(this.db, async (trx) => {
       const data = await this.letterData(trx, ctx, personId, episodeId);
       if (data instanceof Refusal) return data;
-      const model = closureLetterDocument(data.letter);
-      if (data.letter.dir !== 'ltr' || !fontCovers(documentText(model))) {
-        return new Refusal(
-          new HttpError(
-            400,
-            'A PDF of the letter cannot be made in this language. Open the letter and use your browser’s Print command to print it or save it as a PDF.',
-          ),
-        );
-      }
-      await recordAudit(trx, auditContext(ctx), {
-        action: 'document.downloaded',
-        recordType: 'person',
-        recordId: personId,
-        details: { document: 'episode-closure-letter', episodeId, language: data.letter.lang },
+      return familyLetterPdf(trx, ctx, personId, data.letter, closureLetterDocument(data.letter), {
+        document: 'episode-closure-letter',
+        episodeId,
       });
-      return model;
     });
   }
 

@@ -5,8 +5,15 @@
  * phrase in that language where it has a translation and in English, marked as English, where it has none, and a note
  * saying so. No translation is invented here.
  */
+
+import type { Transaction } from 'kysely';
 import type { Q } from '../../db/connection.ts';
-import type { DocumentBlock } from '../../platform/documents.ts';
+import type { DB } from '../../db/schema.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { auditContext, type RequestContext } from '../../platform/context.ts';
+import { type DocumentBlock, type DocumentModel, documentText, fontCovers } from '../../platform/documents.ts';
+import { HttpError } from '../../platform/errors.ts';
+import { Refusal } from '../../platform/refusals.ts';
 import { withheldPeople } from '../../platform/sharing.ts';
 import { type Phrase, phrase, plain } from '../consent/explanation.ts';
 import * as consentRepo from '../consent/repository.ts';
@@ -134,4 +141,33 @@ export function matchLanguage(recorded: string | null, languages: { language: st
     if (want === l.language.toLowerCase() || want === l.name.toLowerCase() || want === english) return l.language;
   }
   return null;
+}
+
+/**
+ * A family letter as a PDF: refused (with the way to print it instead) when the PDF's font cannot show the letter's
+ * language or the language is written right to left; otherwise the download is audited on the child.
+ */
+export async function familyLetterPdf(
+  trx: Transaction<DB>,
+  ctx: RequestContext,
+  personId: string,
+  letter: { dir: string; lang: string },
+  model: DocumentModel,
+  details: Record<string, unknown>,
+): Promise<DocumentModel | Refusal> {
+  if (letter.dir !== 'ltr' || !fontCovers(documentText(model))) {
+    return new Refusal(
+      new HttpError(
+        400,
+        'A PDF of the letter cannot be made in this language. Open the letter and use your browser’s Print command to print it or save it as a PDF.',
+      ),
+    );
+  }
+  await recordAudit(trx, auditContext(ctx), {
+    action: 'document.downloaded',
+    recordType: 'person',
+    recordId: personId,
+    details: { ...details, language: letter.lang },
+  });
+  return model;
 }

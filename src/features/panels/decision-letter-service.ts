@@ -9,11 +9,10 @@ import type { DB, PanelLetterMethod, PanelOutcome } from '../../db/schema.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { londonToday, longDate } from '../../platform/calendar.ts';
 import { auditContext, type RequestContext } from '../../platform/context.ts';
-import { documentText, fontCovers } from '../../platform/documents.ts';
-import { ForbiddenError, HttpError, NotFoundError } from '../../platform/errors.ts';
+import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { Refusal, refuseOnPerson, runRefusable } from '../../platform/refusals.ts';
 import { withheldPeople } from '../../platform/sharing.ts';
-import { familyLanguage, familyOf } from '../letters/family-letter.ts';
+import { familyLanguage, familyLetterPdf, familyOf } from '../letters/family-letter.ts';
 import { findPerson } from '../people/repository.ts';
 import { buildDecisionLetter, decisionLetterDocument, type LetterLead } from './decision-letter.ts';
 import { current } from './service.ts';
@@ -182,22 +181,10 @@ export class DecisionLetterService {
     return runRefusable(this.db, async (trx) => {
       const data = await this.letterData(trx, ctx, personId, requestId);
       if (data instanceof Refusal) return data;
-      const model = decisionLetterDocument(data.letter);
-      if (data.letter.dir !== 'ltr' || !fontCovers(documentText(model))) {
-        return new Refusal(
-          new HttpError(
-            400,
-            'A PDF of the letter cannot be made in this language. Open the letter and use your browser’s Print command to print it or save it as a PDF.',
-          ),
-        );
-      }
-      await recordAudit(trx, auditContext(ctx), {
-        action: 'document.downloaded',
-        recordType: 'person',
-        recordId: personId,
-        details: { document: 'panel-decision-letter', requestId, language: data.letter.lang },
+      return familyLetterPdf(trx, ctx, personId, data.letter, decisionLetterDocument(data.letter), {
+        document: 'panel-decision-letter',
+        requestId,
       });
-      return model;
     });
   }
 
