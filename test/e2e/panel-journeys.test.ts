@@ -575,7 +575,6 @@ browserSuite('Issue 11: the panel journeys (browser)', (env) => {
       assert.match((await reported.successBanner().textContent()) ?? '', /Report sent/);
       assert.match(await text(visitorPage, 'main'), /No health visitor is free in the area until March/);
 
-      await chairPage.goto('/');
       const chairWork = await WorkPage.open(chairPage);
       const consider = `Consider a recommendation of ${panelName} that was not implemented`;
       await chairWork.items().filter({ hasText: consider }).waitFor();
