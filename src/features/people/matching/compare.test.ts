@@ -73,10 +73,12 @@ describe('comparison levels', () => {
     assert.equal(nameLevels(a, same).swapped, false);
   });
 
-  it('date of birth: exact, day/month swapped, one part off, year off, different', () => {
+  it('date of birth: exact, day/month swapped, a day apart, one part off, year off, different', () => {
     assert.equal(dobLevel(20150307, 20150307), 1);
     assert.equal(dobLevel(20150307, 20150703), 2);
-    assert.equal(dobLevel(20150307, 20150308), 3);
+    assert.equal(dobLevel(20150307, 20150308), 6, 'one day apart');
+    assert.equal(dobLevel(20150307, 20150306), 6, 'one day apart');
+    assert.equal(dobLevel(20150307, 20150309), 3, 'same month, two days apart');
     assert.equal(dobLevel(20150307, 20150407), 3);
     assert.equal(dobLevel(20150307, 20140307), 4);
     assert.equal(dobLevel(20150307, 20180307), 4, 'one digit of the year keyed wrongly');
@@ -213,7 +215,7 @@ describe('scoring and reasons', () => {
   it('twins: different given names with the same date of birth and household are not one child', () => {
     // Weights as strong as training on a large file makes them: a shared date of birth and family name say a lot.
     const trained = defaultModel();
-    trained.fields.dob.u = [0, 0.001, 0.0005, 0.05, 0.002, 0.9465];
+    trained.fields.dob.u = [0, 0.001, 0.0005, 0.0497, 0.002, 0.9465, 0.0003];
     trained.fields.family.u = [0, 0.005, 0.002, 0.01, 0.005, 0.02, 0.958];
     const noIds = { ...child, nhsNumber: null };
     const twin = { ...noIds, givenName: 'Oliver' };

@@ -19,7 +19,7 @@ export type Field = (typeof FIELDS)[number];
 export const LEVELS: Record<Field, readonly string[]> = {
   given: ['missing', 'exact', 'nickname', 'phonetic', 'jw92', 'jw85', 'different'],
   family: ['missing', 'exact', 'part', 'phonetic', 'jw92', 'jw85', 'different'],
-  dob: ['missing', 'exact', 'transposed', 'day_or_month', 'year', 'different'],
+  dob: ['missing', 'exact', 'transposed', 'day_or_month', 'year', 'different', 'day_apart'],
   sex: ['missing', 'same', 'different'],
   place: ['missing', 'address', 'postcode', 'street', 'district', 'different'],
   nhs: ['missing', 'exact', 'one_slip', 'different'],
@@ -137,13 +137,20 @@ function bestNames(a: PreparedRecord, b: PreparedRecord): number {
   return best;
 }
 
-/** Date of birth: exact, day and month swapped, one of day/month different, only the year different, different. */
+/**
+ * Date of birth: exact (1), day and month swapped (2), one day apart in the same month (6), the day or the month
+ * different (3), only the year different (4), different (5). A day out is a common slip between two records of one
+ * child and a rare coincidence between two children (about 1 pair in 3,000 against 1 in 150 for "same year and
+ * the same day or month"), so it is a level of its own. It was added after the others, as level 6, so that theirs
+ * keep their numbers.
+ */
 export function dobLevel(a: number | null, b: number | null): number {
   if (a === null || b === null) return 0;
   if (a === b) return 1;
   const x = dateParts(a);
   const y = dateParts(b);
   if (x.y === y.y && x.d === y.m && x.m === y.d) return 2;
+  if (x.y === y.y && x.m === y.m && Math.abs(x.d - y.d) === 1) return 6;
   if (x.y === y.y && (x.d === y.d || x.m === y.m)) return 3;
   if (x.d === y.d && x.m === y.m && (Math.abs(x.y - y.y) === 1 || oneDigitApart(x.y, y.y))) return 4;
   return 5;

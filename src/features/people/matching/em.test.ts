@@ -52,7 +52,7 @@ describe('EM', () => {
     }
     const start = defaultModel();
     // u as random pairs show it: sharing a date of birth by chance is rare.
-    start.fields.dob.u = [0, 0.0002, 0.0001, 0.006, 0.001, 0.9927];
+    start.fields.dob.u = [0, 0.0002, 0.0001, 0.0057, 0.001, 0.9927, 0.0003];
     const { model, pairs } = estimateMWithoutIdentifiers(start, Int32Array.from(blocked));
     assert.equal(pairs, 3300);
     assert.ok(model.fields.given.m[1]! > 0.6, `m(given exact) = ${model.fields.given.m[1]}`);

@@ -58,7 +58,7 @@ export function defaultModel(): MatchModel {
     fields: {
       given: { m: [0, 0.8, 0.06, 0.04, 0.04, 0.02, 0.04], u: [0, 0.02, 0.004, 0.01, 0.006, 0.02, 0.94] },
       family: { m: [0, 0.82, 0.04, 0.05, 0.04, 0.02, 0.03], u: [0, 0.03, 0.002, 0.01, 0.005, 0.02, 0.933] },
-      dob: { m: [0, 0.9, 0.02, 0.04, 0.02, 0.02], u: [0, 0.02, 0.0005, 0.05, 0.002, 0.9275] },
+      dob: { m: [0, 0.9, 0.02, 0.02, 0.02, 0.02, 0.02], u: [0, 0.02, 0.0005, 0.0497, 0.002, 0.9275, 0.0003] },
       sex: { m: [0, 0.98, 0.02], u: [0, 0.5, 0.5] },
       place: { m: [0, 0.7, 0.08, 0.02, 0.05, 0.15], u: [0, 0.0005, 0.002, 0.0005, 0.05, 0.947] },
       nhs: { m: [0, 0.98, 0.01, 0.01], u: [0, 0.0001, 0.001, 0.9989] },
@@ -229,6 +229,7 @@ function reasonText(field: Field, level: string, a: PreparedRecord, b: PreparedR
     'dob.transposed': 'day and month swapped in date of birth',
     'dob.day_or_month': 'date of birth differs in the day or the month only',
     'dob.year': 'date of birth differs in the year only',
+    'dob.day_apart': 'dates of birth one day apart',
     'dob.different': 'dates of birth differ',
     'sex.same': 'same sex recorded',
     'sex.different': 'different sex recorded',

@@ -18,7 +18,7 @@ function reaches(rule: BlockingRule, l: Levels, townOnly: boolean): boolean {
   const g = l.given === 1 || l.given === 3;
   const f = l.family >= 1 && l.family <= 3;
   const d = l.dob === 1 || l.dob === 2;
-  const year = l.dob >= 1 && l.dob <= 3;
+  const year = (l.dob >= 1 && l.dob <= 3) || l.dob === 6;
   const monthDay = l.dob === 1 || l.dob === 2 || l.dob === 4;
   const postcode = l.place === 1 || l.place === 2;
   const town = postcode || l.place === 3 || (townOnly && l.place === 4);
