@@ -15,6 +15,7 @@ import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { DEADLINE_RULES } from '../../platform/deadlines.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { Refusal, runRefusable } from '../../platform/refusals.ts';
+import { type GuidanceContent, needAreaName } from '../threshold/guidance.ts';
 import { OUTCOME_WORDS } from './record.ts';
 import { addMonths, capacity } from './schedule.ts';
 import { current } from './service.ts';
@@ -335,11 +336,10 @@ async function subAreaNames(db: Q): Promise<Map<string, string>> {
   const versions = await db.selectFrom('threshold_guidance').select('content').orderBy('version').execute();
   const names = new Map<string, string>();
   for (const v of versions) {
-    const content = (typeof v.content === 'string' ? JSON.parse(v.content) : v.content) as {
-      domains?: { id: string; name: string; subAreas: { id: string; name: string }[] }[];
-    };
-    for (const d of content.domains ?? []) {
-      for (const s of d.subAreas) names.set(`${d.id}\u0000${s.id}`, `${d.name}: ${s.name}`);
+    const content = (typeof v.content === 'string' ? JSON.parse(v.content) : v.content) as Partial<GuidanceContent>;
+    const g = { domains: content.domains ?? [] };
+    for (const d of g.domains) {
+      for (const s of d.subAreas) names.set(`${d.id}\u0000${s.id}`, needAreaName(g, d.id, s.id));
     }
   }
   return names;
