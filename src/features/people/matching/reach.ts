@@ -37,6 +37,8 @@ function reaches(rule: BlockingRule, l: Levels, townOnly: boolean): boolean {
     case 'dob_name':
       return d && (g || f);
     case 'names_year_month':
+      // A day out (level 6) keeps the year and month.
+      return g && f && (l.dob === 1 || l.dob === 6);
     case 'names_year_day':
       return g && f && l.dob === 1;
     case 'names_month_day':
