@@ -15,7 +15,8 @@ import { auditContext, type RequestContext } from '../../platform/context.ts';
 import { DEADLINE_RULES } from '../../platform/deadlines.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { Refusal, runRefusable } from '../../platform/refusals.ts';
-import { type GuidanceContent, needAreaName } from '../threshold/guidance.ts';
+import { needAreaName } from '../threshold/guidance.ts';
+import { allGuidance } from '../threshold/repository.ts';
 import { OUTCOME_WORDS } from './record.ts';
 import { addMonths, capacity } from './schedule.ts';
 import { current } from './service.ts';
@@ -333,13 +334,10 @@ export async function recommendationsNotImplemented(db: Q, panelIds: string[], p
 
 /** Every sub-area's name in any version of the threshold guidance ("Domain: sub-area"), the latest words winning. */
 async function subAreaNames(db: Q): Promise<Map<string, string>> {
-  const versions = await db.selectFrom('threshold_guidance').select('content').orderBy('version').execute();
   const names = new Map<string, string>();
-  for (const v of versions) {
-    const content = (typeof v.content === 'string' ? JSON.parse(v.content) : v.content) as Partial<GuidanceContent>;
-    const g = { domains: content.domains ?? [] };
-    for (const d of g.domains) {
-      for (const s of d.subAreas) names.set(`${d.id}\u0000${s.id}`, needAreaName(g, d.id, s.id));
+  for (const { content } of await allGuidance(db)) {
+    for (const d of content.domains) {
+      for (const s of d.subAreas) names.set(`${d.id}\u0000${s.id}`, needAreaName(content, d.id, s.id));
     }
   }
   return names;

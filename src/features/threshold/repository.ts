@@ -51,6 +51,11 @@ export async function currentGuidance(db: Q): Promise<GuidanceVersion> {
   return toVersion(await guidanceQuery(db).where('g.version', '=', 1).executeTakeFirstOrThrow());
 }
 
+/** Every published version of the guidance, oldest first. */
+export async function allGuidance(db: Q): Promise<GuidanceVersion[]> {
+  return (await guidanceQuery(db).orderBy('g.version').execute()).map(toVersion);
+}
+
 export async function guidanceById(db: Q, id: string): Promise<GuidanceVersion | undefined> {
   const row = await guidanceQuery(db).where('g.id', '=', id).executeTakeFirst();
   return row ? toVersion(row) : undefined;
